@@ -1,0 +1,1 @@
+"""Sub-commands of the ``apk-geo`` command line (one module each, see :mod:`apk_geo.cli`)."""
