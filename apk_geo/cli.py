@@ -18,8 +18,16 @@ from apk_geo.errors import ApkGeoError
 
 #: Sub-command modules, in the order they are listed in ``--help``.
 COMMANDS = (
-    "demo", "ingest", "quarantine", "geocode", "status", "hotspots", "evaluate", "route",
-    "report", "dashboard",
+    "demo",
+    "ingest",
+    "quarantine",
+    "geocode",
+    "status",
+    "hotspots",
+    "evaluate",
+    "route",
+    "report",
+    "dashboard",
 )
 
 

@@ -8,9 +8,12 @@ Default MDT areas
 -----------------
 Ostrava's 23 city districts (městské obvody) are grouped into the seven areas that hold a monthly
 multidisciplinary-team (MDT) meeting. No official list of these groupings exists offline, so the
-default is our own, made on two rules: every district with a known socially excluded locality or
-large hostel (Moravská Ostrava a Přívoz, Slezská Ostrava, Ostrava-Jih, Vítkovice, Mariánské Hory a
-Hulváky) leads its own area, and the small peripheral districts join their geographic neighbour.
+default is our own, made on two rules: the large districts with known socially excluded
+localities or hostels (Moravská Ostrava a Přívoz, Slezská Ostrava, Ostrava-Jih, Poruba) each lead
+an area, the two small neighbours Mariánské Hory a Hulváky and Vítkovice (one SVL each: Bedřiška,
+Sirotčí) share one, and the small peripheral districts join their geographic neighbour: Svinov,
+Polanka nad Odrou and Nová Ves form the west ("Svinov a západ"); Petřkovice, Lhotka and
+Hošťálkovice the north ("Sever").
 Replace it with the city's real mapping through ``mdt_areas`` in the config file.
 """
 
@@ -29,31 +32,33 @@ from apk_geo.schema import Code
 #: Folder of the data the product ships (real context layers and generated demo layers).
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-DEFAULT_MDT_AREAS: Mapping[str, str] = MappingProxyType({
-    "Moravská Ostrava a Přívoz": "Moravská Ostrava a Přívoz",
-    "Slezská Ostrava": "Slezská Ostrava",
-    "Radvanice a Bartovice": "Slezská Ostrava",
-    "Michálkovice": "Slezská Ostrava",
-    "Ostrava-Jih": "Ostrava-Jih",
-    "Hrabová": "Ostrava-Jih",
-    "Nová Bělá": "Ostrava-Jih",
-    "Stará Bělá": "Ostrava-Jih",
-    "Proskovice": "Ostrava-Jih",
-    "Vítkovice": "Vítkovice",
-    "Mariánské Hory a Hulváky": "Mariánské Hory a Hulváky",
-    "Poruba": "Poruba",
-    "Pustkovec": "Poruba",
-    "Třebovice": "Poruba",
-    "Martinov": "Poruba",
-    "Plesná": "Poruba",
-    "Krásné Pole": "Poruba",
-    "Svinov": "Svinov a západ",
-    "Polanka nad Odrou": "Svinov a západ",
-    "Nová Ves": "Svinov a západ",
-    "Petřkovice": "Sever",
-    "Lhotka": "Sever",
-    "Hošťálkovice": "Sever",
-})
+DEFAULT_MDT_AREAS: Mapping[str, str] = MappingProxyType(
+    {
+        "Moravská Ostrava a Přívoz": "Moravská Ostrava a Přívoz",
+        "Slezská Ostrava": "Slezská Ostrava",
+        "Radvanice a Bartovice": "Slezská Ostrava",
+        "Michálkovice": "Slezská Ostrava",
+        "Ostrava-Jih": "Ostrava-Jih",
+        "Hrabová": "Ostrava-Jih",
+        "Nová Bělá": "Ostrava-Jih",
+        "Stará Bělá": "Ostrava-Jih",
+        "Proskovice": "Ostrava-Jih",
+        "Vítkovice": "Mariánské Hory a Vítkovice",
+        "Mariánské Hory a Hulváky": "Mariánské Hory a Vítkovice",
+        "Poruba": "Poruba",
+        "Pustkovec": "Poruba",
+        "Třebovice": "Poruba",
+        "Martinov": "Poruba",
+        "Plesná": "Poruba",
+        "Krásné Pole": "Poruba",
+        "Svinov": "Svinov a západ",
+        "Polanka nad Odrou": "Svinov a západ",
+        "Nová Ves": "Svinov a západ",
+        "Petřkovice": "Sever",
+        "Lhotka": "Sever",
+        "Hošťálkovice": "Sever",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -130,15 +135,12 @@ def load_config(path: Path | str | None = None) -> Config:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read configuration: {exc}") from exc
     layer_names = {f.name for f in fields(Layers)}
-    layers = Layers()
+    changes: dict[str, Any] = {}
     for key, value in dict(raw.pop("layers", {})).items():
         if key not in layer_names:
             raise ConfigError(f"{p}: unknown layer {key!r}; expected one of {sorted(layer_names)}")
-        if isinstance(value, bool):
-            layers = replace(layers, **{key: value})
-        else:
-            layers = replace(layers, **{key: (p.parent / str(value)).resolve()})
-    kwargs: dict[str, Any] = {"layers": layers}
+        changes[key] = value if isinstance(value, bool) else (p.parent / str(value)).resolve()
+    kwargs: dict[str, Any] = {"layers": replace(Layers(), **changes)}
     if "mdt_areas" in raw:
         kwargs["mdt_areas"] = MappingProxyType(dict(raw.pop("mdt_areas")))
     if "extra_categories" in raw:

@@ -39,16 +39,32 @@ class Code:
 
 
 CATEGORIES: Final[tuple[Code, ...]] = (
-    Code("public_order", "porušení vyhlášky / veřejný pořádek", "public order / ordinance breach",
-         ("porušení vyhlášky", "veřejný pořádek", "vyhláška", "verejny poradek")),
-    Code("littering", "znečišťování veřejného prostranství", "littering",
-         ("znečišťování", "nepořádek", "odpad", "černá skládka")),
-    Code("alcohol", "požívání alkoholu v zakázaném místě", "drinking where banned",
-         ("alkohol", "požívání alkoholu")),
+    Code(
+        "public_order",
+        "porušení vyhlášky / veřejný pořádek",
+        "public order / ordinance breach",
+        ("porušení vyhlášky", "veřejný pořádek", "vyhláška", "verejny poradek"),
+    ),
+    Code(
+        "littering",
+        "znečišťování veřejného prostranství",
+        "littering",
+        ("znečišťování", "nepořádek", "odpad", "černá skládka"),
+    ),
+    Code(
+        "alcohol",
+        "požívání alkoholu v zakázaném místě",
+        "drinking where banned",
+        ("alkohol", "požívání alkoholu"),
+    ),
     Code("dogs", "volné pobíhání psů", "dogs off the lead", ("psi", "pes", "volné pobíhání psa")),
     Code("truancy", "záškoláctví", "truancy", ("záškolák",)),
-    Code("syringes", "nalezené injekční stříkačky", "used syringes",
-         ("stříkačky", "injekční stříkačka", "jehla", "jehly")),
+    Code(
+        "syringes",
+        "nalezené injekční stříkačky",
+        "used syringes",
+        ("stříkačky", "injekční stříkačka", "jehla", "jehly"),
+    ),
     Code("noise", "rušení nočního klidu", "night-time noise", ("rušení klidu", "hluk")),
     Code("neighbour_dispute", "sousedský spor", "neighbour dispute", ("sousedské spory",)),
     Code("help_debt", "zadlužení", "help: debt", ("dluhy", "exekuce")),
@@ -58,19 +74,40 @@ CATEGORIES: Final[tuple[Code, ...]] = (
 )
 
 OUTCOMES: Final[tuple[Code, ...]] = (
-    Code("resolved_on_spot", "vyřešeno na místě asistentem", "resolved on the spot",
-         ("vyřešeno na místě", "vyřešeno", "domluva")),
-    Code("patrol_called", "přivolána hlídka MP", "patrol called",
-         ("přivolána hlídka", "hlídka MP", "hlídka", "předáno MP")),
-    Code("referred", "předáno sociálním službám / jiné organizaci", "referred",
-         ("předáno sociálním službám", "předáno jiné organizaci", "předáno")),
+    Code(
+        "resolved_on_spot",
+        "vyřešeno na místě asistentem",
+        "resolved on the spot",
+        ("vyřešeno na místě", "vyřešeno", "domluva"),
+    ),
+    Code(
+        "patrol_called",
+        "přivolána hlídka MP",
+        "patrol called",
+        ("přivolána hlídka", "hlídka MP", "hlídka", "předáno MP"),
+    ),
+    Code(
+        "referred",
+        "předáno sociálním službám / jiné organizaci",
+        "referred",
+        ("předáno sociálním službám", "předáno jiné organizaci", "předáno"),
+    ),
     Code("no_action", "bez opatření", "no action", ("bez zásahu", "nic")),
 )
 
 #: Canonical incident columns as read from an export (before geocoding/enrichment).
 INPUT_COLUMNS: Final = (
-    "id", "reported_at", "category", "outcome", "assistant", "note",
-    "address", "lat", "lon", "x", "y",
+    "id",
+    "reported_at",
+    "category",
+    "outcome",
+    "assistant",
+    "note",
+    "address",
+    "lat",
+    "lon",
+    "x",
+    "y",
 )
 
 #: Header aliases (folded with :func:`fold`) for each canonical input column.
@@ -92,20 +129,57 @@ HEADER_ALIASES: Final[Mapping[str, tuple[str, ...]]] = {
 
 #: Columns that the store's incidents layer always has, in this order (geometry: Point, EPSG:5514).
 INCIDENT_COLUMNS: Final = (
-    "source", "id", "reported_at", "category", "outcome", "assistant", "note", "address",
-    "lat", "lon", "x_5514", "y_5514", "match", "score", "ruian_adm",
-    "district_code", "district_name", "mdt_area", "svl_name",
-    "hostel_name", "hostel_distance_m", "in_hostel_buffer", "record_hash", "imported_at",
+    "source",
+    "id",
+    "reported_at",
+    "category",
+    "outcome",
+    "assistant",
+    "note",
+    "address",
+    "lat",
+    "lon",
+    "x_5514",
+    "y_5514",
+    "match",
+    "score",
+    "ruian_adm",
+    "district_code",
+    "district_name",
+    "mdt_area",
+    "svl_name",
+    "hostel_name",
+    "hostel_distance_m",
+    "in_hostel_buffer",
+    "record_hash",
+    "imported_at",
 )
 
 #: Columns of the store's quarantine layer (no geometry).
 QUARANTINE_COLUMNS: Final = (
-    "source", "file", "line", "field", "value", "expected", "reason", "raw", "imported_at",
+    "source",
+    "file",
+    "line",
+    "field",
+    "value",
+    "expected",
+    "reason",
+    "raw",
+    "imported_at",
 )
 
 #: Columns that may identify or describe a person; never shown in presenter/public views.
-SENSITIVE_COLUMNS: Final = ("note", "assistant", "address", "id", "lat", "lon", "x_5514", "y_5514",
-                            "ruian_adm")
+SENSITIVE_COLUMNS: Final = (
+    "note",
+    "assistant",
+    "address",
+    "id",
+    "lat",
+    "lon",
+    "x_5514",
+    "y_5514",
+    "ruian_adm",
+)
 
 _SPACE = re.compile(r"\s+")
 
@@ -139,8 +213,9 @@ def all_categories(extra: Iterable[Code] = ()) -> tuple[Code, ...]:
     return (*CATEGORIES, *tuple(extra))
 
 
-def label_of(code: str, *, kind: str = "category", lang: str = "cs",
-             extra: Iterable[Code] = ()) -> str:
+def label_of(
+    code: str, *, kind: str = "category", lang: str = "cs", extra: Iterable[Code] = ()
+) -> str:
     """Return the label of a category or outcome code, or the code itself if unknown."""
     codes = all_categories(extra) if kind == "category" else OUTCOMES
     for c in codes:

@@ -20,11 +20,19 @@ def config_from(args: argparse.Namespace) -> Config:
     return load_config(getattr(args, "config", None))
 
 
-def progress(items: Iterable[T], *, desc: str, total: int | None = None,
-             enabled: bool = True) -> Iterator[T]:
+def progress(
+    items: Iterable[T], *, desc: str, total: int | None = None, enabled: bool = True
+) -> Iterator[T]:
     """Wrap ``items`` in a progress bar on stderr (hidden when ``enabled`` is false)."""
-    yield from tqdm(items, desc=desc, total=total, file=sys.stderr, disable=not enabled,
-                    leave=False, unit="step")
+    yield from tqdm(
+        items,
+        desc=desc,
+        total=total,
+        file=sys.stderr,
+        disable=not enabled,
+        leave=False,
+        unit="step",
+    )
 
 
 def emit(summary: Mapping[str, Any], *, as_json: bool, title: str) -> None:
