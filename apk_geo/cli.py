@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from apk_geo import __version__
+from apk_geo.config import load_config
 from apk_geo.errors import ApkGeoError
 
 #: Sub-command modules, in the order they are listed in ``--help``.
@@ -61,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
+        args.app_config = load_config(args.config)  # a bad config file fails before any work
         return int(args.func(args) or 0)
     except ApkGeoError as exc:
         if args.debug:

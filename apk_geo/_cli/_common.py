@@ -17,7 +17,8 @@ T = TypeVar("T")
 
 def config_from(args: argparse.Namespace) -> Config:
     """Return the configuration named by ``--config`` (defaults when absent)."""
-    return load_config(getattr(args, "config", None))
+    loaded = getattr(args, "app_config", None)
+    return loaded if isinstance(loaded, Config) else load_config(getattr(args, "config", None))
 
 
 def progress(

@@ -1,0 +1,51 @@
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apk_geo import cli
+from apk_geo._cli import dashboard
+
+
+def test_every_listed_command_is_available() -> None:
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert sorted(sub.choices) == sorted(cli.COMMANDS)
+
+
+def test_version_flag_prints_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--version"])
+    assert exc.value.code == 0
+    assert "apk-geo 0.1.0" in capsys.readouterr().out
+
+
+def test_console_script_runs_as_a_module() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "apk_geo.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "ingest" in out.stdout and "hotspots" in out.stdout
+
+
+def test_apk_geo_errors_end_as_one_message_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("nonsense = = 1", encoding="utf-8")
+    code = cli.main(["--config", str(bad), "status", "--store", str(tmp_path / "x.gpkg")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("apk-geo status: error:")
+    assert "Traceback" not in err
+
+
+def test_dashboard_command_listens_on_loopback_and_passes_an_absolute_store(tmp_path: Path) -> None:
+    args = argparse.Namespace(store="var/x.gpkg", address="127.0.0.1", port=8599, config=None)
+    cmd = dashboard.command(args)
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--server.enableStaticServing") + 1] == "true"
+    store = Path(cmd[cmd.index("--store") + 1])
+    assert store.is_absolute() and store.name == "x.gpkg"
+    assert Path(cmd[4]).name == "dashboard.py"
