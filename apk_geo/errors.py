@@ -70,3 +70,19 @@ class StoreError(ApkGeoError, OSError):
 
 class ConfigError(ApkGeoError, ValueError):
     """A configuration value is invalid."""
+
+
+class AssetError(ApkGeoError, FileNotFoundError):
+    """A front-end file (Leaflet, MarkerCluster, …) is not installed in the local vendor folder.
+
+    Install the files from the npm registry with ``python scripts/install_assets.py`` (run by
+    ``scripts/setup.sh``); nothing is ever loaded from a CDN.
+    """
+
+
+class RouteInfeasibleError(ApkGeoError, ValueError):
+    """No patrol route satisfies the constraints (shift too short, must-visit out of reach)."""
+
+
+class ParameterError(ApkGeoError, ValueError):
+    """An analysis option has an invalid value (an unknown period code, overlapping periods, …)."""

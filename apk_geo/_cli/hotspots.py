@@ -1,0 +1,401 @@
+"""``apk-geo hotspots``: hot-spot analysis of stored incidents or of any point file.
+
+Incidents come from a store (``--store``, geocoded incidents only, filtered by date, category
+and district; the study area is the chosen districts or the city) or from a point file
+(``--input``: CSV with lat/lon or x/y, GeoPackage, GeoJSON …; the study area is the points'
+convex hull buffered by one cell). The result is written to ``--out``: GeoJSON in EPSG:4326,
+GeoPackage in EPSG:5514 (or the analysis CRS for points outside Czechia), or CSV with the
+geometry as WKT (EPSG:4326) and the centroid's lon/lat. The parameters used, including every
+automatically chosen one, go into the summary and into ``<out>.params.json``.
+
+Methods: ``gistar`` (Getis-Ord Gi* with FDR, default), ``kde`` (quartic kernel density),
+``clusters`` (HDBSCAN clusters with Czech labels), ``forecast`` (risk for the next period),
+``change`` (first half of the date range against the second) and ``emerging`` (emerging hot
+spots).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from apk_geo._cli._common import add_json_flag, emit
+from apk_geo.errors import ApkGeoError, ConfigError, InsufficientDataError, SchemaError
+from apk_geo.schema import CRS_METRIC, CRS_WEB
+
+logger = logging.getLogger(__name__)
+
+METHODS: Final = ("gistar", "kde", "forecast", "clusters", "change", "emerging")
+OUTPUT_SUFFIXES: Final = (".geojson", ".gpkg", ".csv")
+
+
+def register(sub: Any) -> None:
+    """Add the ``hotspots`` sub-command."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "hotspots",
+        help="hot-spot analysis (Gi*, KDE, clusters, forecast, change, emerging)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--store", help="incident store (.gpkg); geocoded incidents are used")
+    source.add_argument("--input", help="point file: CSV with lat/lon or x/y, GeoPackage, GeoJSON")
+    p.add_argument("--method", choices=METHODS, default="gistar", help="method (default gistar)")
+    p.add_argument("--grid", choices=("square", "hex"), default="square", help="cell shape")
+    p.add_argument(
+        "--cell-size-m", type=float, help="cell size in metres (default: bounding box / 50)"
+    )
+    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
+    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
+    p.add_argument(
+        "--district", nargs="+", action="extend", help="keep these districts (name or code)"
+    )
+    p.add_argument(
+        "--adjust",
+        choices=("fdr_bh", "bonferroni", "none"),
+        default="fdr_bh",
+        help="multiple-testing adjustment (default fdr_bh)",
+    )
+    p.add_argument("--bandwidth-m", type=float, help="KDE bandwidth in metres (default: auto)")
+    p.add_argument("--kernel", choices=("quartic", "gaussian"), default="quartic")
+    p.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN (default 15)")
+    p.add_argument("--max-cells", type=int, default=250_000, help="grid cap (default 250000)")
+    p.add_argument("--crs", help="CRS of x/y columns in a CSV --input (e.g. EPSG:5514)")
+    p.add_argument("--date-col", help="date column of --input (default: found by name)")
+    p.add_argument("--id-col", help="count incidents, not rows (e.g. IncidntNum)")
+    p.add_argument("--out", required=True, help="output file: .geojson, .gpkg or .csv")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the analysis, write ``--out`` and its sidecar, print the summary."""
+    out_path = Path(args.out)
+    if out_path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ConfigError(
+            f"--out must end with {', '.join(OUTPUT_SUFFIXES)}; got {out_path.name!r}"
+        )
+    start, end = _bounds(args.date_from, args.date_to)
+    points, area, context, source = _load(args, start=start, end=end)
+    points = points.loc[~(points.geometry.isna() | points.geometry.is_empty)].reset_index(drop=True)
+    if len(points) == 0:
+        raise InsufficientDataError(
+            "no located incident matches the filters (dates, categories, districts); widen them"
+        )
+
+    result, grid_params = _analyse(args, points, area=area, context=context, start=start, end=end)
+    params: dict[str, Any] = {
+        "method": args.method,
+        "source": source,
+        "filters": {
+            "from": args.date_from,
+            "to": args.date_to,
+            "category": args.category,
+            "district": args.district,
+        },
+        "n_incidents": len(points),
+        "analysis_crs": points.crs.to_string(),
+        "grid": grid_params,
+        "result": {k: v for k, v in result.attrs.get("params", {}).items() if k not in grid_params},
+    }
+    written_crs = _write(result, out_path, metric_crs=points.crs)
+    params["output_crs"] = written_crs
+    sidecar = out_path.with_name(out_path.name + ".params.json")
+    sidecar.write_text(
+        json.dumps(_jsonable(params), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+
+    summary: dict[str, Any] = {
+        "method": args.method,
+        "incidents": len(points),
+        "rows": len(result),
+        "out": str(out_path),
+        "params_file": str(sidecar),
+    }
+    summary.update(_highlights(args.method, result))
+    if grid_params:
+        summary["cell_size_m"] = grid_params.get("cell_size_m")
+        summary["cell_size_auto"] = grid_params.get("cell_size_auto")
+    if args.json:
+        summary["params"] = _jsonable(params)
+    emit(summary, as_json=args.json, title=f"Hotspots ({args.method}):")
+    return 0
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _bounds(date_from: str | None, date_to: str | None) -> tuple[pd.Timestamp | None, ...]:
+    """Return naive [start, end) timestamps; ``--to`` is an inclusive last day."""
+    try:
+        start = pd.Timestamp(date_from) if date_from else None
+        end = pd.Timestamp(date_to) if date_to else None
+    except ValueError as exc:
+        raise ConfigError(f"--from/--to must be dates such as 2024-03-31: {exc}") from exc
+    if end is not None and end == end.normalize():
+        end = end + pd.Timedelta(days=1)
+    if start is not None and end is not None and start >= end:
+        raise ConfigError(f"--from {date_from} must be before --to {date_to}")
+    return start, end
+
+
+def _load(
+    args: argparse.Namespace, *, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, Any | None, dict[str, Any]]:
+    """Return (points, study area or None, context or None, description of the source)."""
+    if args.store:
+        from apk_geo.store import open_store
+
+        store = open_store(args.store)
+        points = store.incidents(
+            start=start,
+            end=end,
+            categories=args.category,
+            districts=args.district,
+            geocoded_only=True,
+        )
+        names = set(store.layer_names())
+        area: gpd.GeoDataFrame | None = None
+        if args.district and "districts" in names:
+            districts = store.layer("districts")
+            wanted = {str(d) for d in args.district}
+            keep = districts["NAZEV"].astype(str).isin(wanted) | districts["KOD"].astype(str).isin(
+                wanted
+            )
+            if not keep.any():
+                raise SchemaError(
+                    f"--district {sorted(wanted)} matches no district; known: "
+                    f"{sorted(districts['NAZEV'].astype(str))}"
+                )
+            area = districts.loc[keep]
+        elif "city" in names:
+            area = store.layer("city")
+        context = _store_context(store, args)
+        return points, area, context, {"store": str(args.store)}
+
+    from apk_geo.points import distinct_incidents, read_points
+
+    points = read_points(args.input, crs=args.crs, date_col=args.date_col)
+    source = {"input": str(args.input)}
+    source.update({k: v for k, v in points.attrs.get("params", {}).items() if k != "source"})
+    if args.id_col:
+        points = distinct_incidents(points, id_col=args.id_col)
+    if args.district:
+        raise ConfigError("--district needs --store (a point file has no districts)")
+    if args.category:
+        if "category" not in points.columns:
+            raise SchemaError(
+                f"--category needs a category column; {args.input} has "
+                f"{[c for c in points.columns if c != 'geometry']}"
+            )
+        points = points.loc[points["category"].astype("string").isin(args.category)]
+    if start is not None or end is not None:
+        if "reported_at" not in points.columns:
+            raise SchemaError(f"--from/--to need a date column; {args.input} has none (--date-col)")
+        stamps = pd.to_datetime(points["reported_at"])
+        keep = pd.Series(True, index=points.index)
+        if start is not None:
+            keep &= stamps >= _in_tz(start, stamps)
+        if end is not None:
+            keep &= stamps < _in_tz(end, stamps)
+        points = points.loc[keep.fillna(False).to_numpy(dtype=bool)]
+    return points.reset_index(drop=True), None, None, source
+
+
+def _in_tz(ts: pd.Timestamp, stamps: pd.Series) -> pd.Timestamp:
+    tz = getattr(stamps.dt, "tz", None)
+    return ts.tz_localize(tz) if tz is not None and ts.tzinfo is None else ts
+
+
+def _store_context(store: Any, args: argparse.Namespace) -> Any | None:
+    """Return the store's ``hostels``, ``svl`` and ``stops`` layers for cluster labels.
+
+    Cluster labels need only these three layers, so they are read directly (a duck-typed
+    stand-in for :class:`apk_geo.enrich.Context`); missing or unreadable layers are skipped.
+    """
+    if args.method != "clusters":
+        return None
+    names = set(store.layer_names())
+    layers: dict[str, gpd.GeoDataFrame | None] = {}
+    for name in ("hostels", "svl", "stops"):
+        try:
+            layers[name] = store.layer(name) if name in names else None
+        except ApkGeoError as exc:
+            logger.warning("cluster labels without the %s layer: %s", name, exc)
+            layers[name] = None
+    return SimpleNamespace(**layers)
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _analyse(
+    args: argparse.Namespace,
+    points: gpd.GeoDataFrame,
+    *,
+    area: gpd.GeoDataFrame | None,
+    context: Any | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    if args.method == "clusters":
+        from apk_geo.clusters import clusters
+
+        return clusters(points, min_cluster_size=args.min_cluster_size, context=context), {}
+
+    from apk_geo import grid
+
+    if area is not None:
+        area = area.to_crs(points.crs)
+    size = args.cell_size_m
+    if size is None:
+        size = grid.auto_cell_size_m(area if area is not None else points)
+    study = grid.study_area(points, cell_size_m=size, area=area)
+    cells = grid.make_grid(study, cell_size_m=size, shape=args.grid, max_cells=args.max_cells)
+    grid_params = dict(cells.attrs["params"])
+    grid_params["cell_size_auto"] = args.cell_size_m is None
+    grid_params.update(study.attrs.get("params", {}))
+    counted = grid.count_points(cells, points)
+
+    if args.method == "gistar":
+        from apk_geo.gistar import gistar
+
+        return gistar(counted, adjust=args.adjust), grid_params
+    if args.method == "kde":
+        from apk_geo.kde import kde
+
+        return kde(points, counted, bandwidth_m=args.bandwidth_m, kernel=args.kernel), grid_params
+    if args.method == "forecast":
+        from apk_geo.forecast import forecast
+
+        return forecast(points, counted, seed=0), grid_params
+    if args.method == "emerging":
+        from apk_geo.emerging import emerging
+
+        return emerging(points, cells, adjust=args.adjust, start=start, end=end), grid_params
+    from apk_geo.change import change
+
+    period_a, period_b = _halves(points, start=start, end=end)
+    result = change(points, cells, period_a=period_a, period_b=period_b, adjust=args.adjust)
+    return result, grid_params
+
+
+def _halves(
+    points: gpd.GeoDataFrame, *, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+    """Split the date range (or the data's span in whole days) into two equal halves."""
+    if "reported_at" not in points.columns:
+        raise SchemaError("--method change needs dates (reported_at); pass --date-col")
+    stamps = pd.to_datetime(points["reported_at"]).dropna()
+    if len(stamps) == 0:
+        raise InsufficientDataError("--method change needs incidents with a date")
+    tz = getattr(stamps.dt, "tz", None)
+    if tz is not None:
+        stamps = stamps.dt.tz_convert(tz).dt.tz_localize(None)
+    lo = start if start is not None else stamps.min().normalize()
+    hi = end if end is not None else stamps.max().normalize() + pd.Timedelta(days=1)
+    mid = (
+        (lo + (hi - lo) / 2).normalize()
+        if (hi - lo) >= pd.Timedelta(days=2)
+        else lo + (hi - lo) / 2
+    )
+    logger.info("change: period A %s – %s, period B %s – %s", lo, mid, mid, hi)
+    return (lo, mid), (mid, hi)
+
+
+def _highlights(method: str, result: gpd.GeoDataFrame) -> dict[str, Any]:
+    if method == "gistar" and "hotspot_class" in result:
+        cls = result["hotspot_class"]
+        return {
+            "cells": len(result),
+            "hot_99": int((cls == 3).sum()),
+            "hot_95": int((cls == 2).sum()),
+            "hot_90": int((cls == 1).sum()),
+            "cold": int((cls < 0).sum()),
+        }
+    if method == "kde" and "density_km2" in result:
+        return {
+            "cells": len(result),
+            "bandwidth_m": result.attrs.get("params", {}).get("bandwidth_m"),
+            "max_density_km2": round(float(result["density_km2"].max()), 3),
+        }
+    if method == "clusters" and "label" in result:
+        return {
+            "clusters": len(result),
+            "largest": ", ".join(f"{r.label} ({r.n})" for r in result.head(3).itertuples()),
+        }
+    return {"cells": len(result)}
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _write(result: gpd.GeoDataFrame, path: Path, *, metric_crs: Any) -> str:
+    """Write ``result`` atomically; return the CRS written."""
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        if suffix == ".geojson":
+            crs = CRS_WEB
+            _for_file(result.to_crs(crs)).to_file(tmp, driver="GeoJSON")
+        elif suffix == ".gpkg":
+            czech = result.crs is not None and result.crs.to_epsg() == 5514
+            crs = CRS_METRIC if czech else CRS.from_user_input(metric_crs).to_string()
+            _for_file(result.to_crs(crs)).to_file(tmp, driver="GPKG", layer="hotspots")
+        else:
+            crs = CRS_WEB
+            web = result.to_crs(crs)
+            centroids = result.geometry.centroid.to_crs(crs)
+            table = pd.DataFrame(web.drop(columns="geometry"))
+            table["lon"] = centroids.x.round(7).to_numpy()
+            table["lat"] = centroids.y.round(7).to_numpy()
+            table["wkt"] = web.geometry.to_wkt().to_numpy()
+            table.to_csv(tmp, index=False, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return str(crs)
+
+
+def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy whose columns every driver can store (infinite floats become NaN)."""
+    out = frame.copy()
+    for col in out.columns:
+        if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
+            values = out[col].to_numpy(dtype="float64", na_value=np.nan)
+            out[col] = np.where(np.isfinite(values), values, np.nan)
+    out.attrs = {}
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn parameters into JSON-serialisable values (numbers, strings, lists, dicts)."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
