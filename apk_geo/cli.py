@@ -25,6 +25,8 @@ COMMANDS = (
     "geocode",
     "status",
     "hotspots",
+    "nearrepeat",
+    "rates",
     "evaluate",
     "route",
     "report",

@@ -49,19 +49,11 @@ def register(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--store", help="incident store (.gpkg); geocoded incidents are used")
-    source.add_argument("--input", help="point file: CSV with lat/lon or x/y, GeoPackage, GeoJSON")
+    add_source_arguments(p)
     p.add_argument("--method", choices=METHODS, default="gistar", help="method (default gistar)")
     p.add_argument("--grid", choices=("square", "hex"), default="square", help="cell shape")
     p.add_argument(
         "--cell-size-m", type=float, help="cell size in metres (default: bounding box / 50)"
-    )
-    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
-    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
-    p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
-    p.add_argument(
-        "--district", nargs="+", action="extend", help="keep these districts (name or code)"
     )
     p.add_argument(
         "--adjust",
@@ -73,12 +65,42 @@ def register(sub: Any) -> None:
     p.add_argument("--kernel", choices=("quartic", "gaussian"), default="quartic")
     p.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN (default 15)")
     p.add_argument("--max-cells", type=int, default=250_000, help="grid cap (default 250000)")
-    p.add_argument("--crs", help="CRS of x/y columns in a CSV --input (e.g. EPSG:5514)")
-    p.add_argument("--date-col", help="date column of --input (default: found by name)")
-    p.add_argument("--id-col", help="count incidents, not rows (e.g. IncidntNum)")
     p.add_argument("--out", required=True, help="output file: .geojson, .gpkg or .csv")
     add_json_flag(p)
     p.set_defaults(func=run)
+
+
+def add_source_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the options that choose the incidents: a store or a point file, and the filters."""
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--store", help="incident store (.gpkg); geocoded incidents are used")
+    source.add_argument("--input", help="point file: CSV with lat/lon or x/y, GeoPackage, GeoJSON")
+    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
+    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
+    p.add_argument(
+        "--district", nargs="+", action="extend", help="keep these districts (name or code)"
+    )
+    p.add_argument("--crs", help="CRS of x/y columns in a CSV --input (e.g. EPSG:5514)")
+    p.add_argument("--date-col", help="date column of --input (default: found by name)")
+    p.add_argument("--id-col", help="count incidents, not rows (e.g. IncidntNum)")
+
+
+def load_points(
+    args: argparse.Namespace,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, Any | None, dict[str, Any]]:
+    """Return the located incidents chosen by :func:`add_source_arguments`' options.
+
+    Returns (points, study area or None, cluster-label context or None, source description).
+    """
+    start, end = _bounds(args.date_from, args.date_to)
+    points, area, context, source = _load(args, start=start, end=end)
+    points = points.loc[~(points.geometry.isna() | points.geometry.is_empty)].reset_index(drop=True)
+    if len(points) == 0:
+        raise InsufficientDataError(
+            "no located incident matches the filters (dates, categories, districts); widen them"
+        )
+    return points, area, context, source
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,12 +111,7 @@ def run(args: argparse.Namespace) -> int:
             f"--out must end with {', '.join(OUTPUT_SUFFIXES)}; got {out_path.name!r}"
         )
     start, end = _bounds(args.date_from, args.date_to)
-    points, area, context, source = _load(args, start=start, end=end)
-    points = points.loc[~(points.geometry.isna() | points.geometry.is_empty)].reset_index(drop=True)
-    if len(points) == 0:
-        raise InsufficientDataError(
-            "no located incident matches the filters (dates, categories, districts); widen them"
-        )
+    points, area, context, source = load_points(args)
 
     result, grid_params = _analyse(args, points, area=area, context=context, start=start, end=end)
     params: dict[str, Any] = {
@@ -226,7 +243,7 @@ def _store_context(store: Any, args: argparse.Namespace) -> Any | None:
     Cluster labels need only these three layers, so they are read directly (a duck-typed
     stand-in for :class:`apk_geo.enrich.Context`); missing or unreadable layers are skipped.
     """
-    if args.method != "clusters":
+    if getattr(args, "method", None) != "clusters":
         return None
     names = set(store.layer_names())
     layers: dict[str, gpd.GeoDataFrame | None] = {}

@@ -1,0 +1,67 @@
+"""``apk-geo nearrepeat``: Knox test for near repeats, overall or per category.
+
+Counts the pairs of incidents that are close in both space (``--distance-m``) and time
+(``--days``) and compares them with the count expected when times are shuffled over places
+(``--permutations``, seeded). A ratio above 1 with a small p-value means that incidents tend to be
+followed by others nearby soon after.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli.hotspots import add_source_arguments, load_points
+from apk_geo.nearrepeat import knox
+
+
+def register(sub: Any) -> None:
+    """Add the ``nearrepeat`` sub-command."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "nearrepeat",
+        help="Knox test for near repeats",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_source_arguments(p)
+    p.add_argument("--distance-m", type=float, default=200.0, help="close in space (200 m)")
+    p.add_argument("--days", type=float, default=7.0, help="close in time (7 days)")
+    p.add_argument("--permutations", type=int, default=999, help="permutations (999)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.add_argument("--by", help="test each value of this column separately (e.g. category)")
+    p.add_argument("--out", help="write the table as CSV")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the Knox test and print one line per group."""
+    points, _area, _context, source = load_points(args)
+    table = knox(
+        points,
+        distance_m=args.distance_m,
+        days=args.days,
+        permutations=args.permutations,
+        seed=args.seed,
+        by=args.by,
+    )
+    if args.out:
+        table.to_csv(args.out, index=False)
+    rows = table.to_dict(orient="records")
+    if args.json:
+        emit(
+            {"source": source, "params": table.attrs.get("params", {}), "groups": rows},
+            as_json=True,
+            title="",
+        )
+        return 0
+    summary = {
+        str(r["category"]): (
+            f"observed {r['observed']}, expected {r['expected']:.1f}, "
+            f"ratio {r['ratio']:.2f}, p {r['p_value']:.3f}"
+        )
+        for r in rows
+    }
+    emit(summary, as_json=False, title=f"Knox test ({args.distance_m:g} m, {args.days:g} days):")
+    return 0

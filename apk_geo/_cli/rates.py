@@ -1,0 +1,68 @@
+"""``apk-geo rates``: incident rates in socially excluded localities and around hostels.
+
+For each SVL and each hostel buffer: incidents, area in hectares, incidents per hectare and per
+month; and the zones inside SVL / within a hostel buffer / elsewhere in the city compared as rate
+ratios with 95 % confidence intervals (relative to "elsewhere").
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from apk_geo._cli._common import add_json_flag, config_from, emit
+from apk_geo.enrich import Context
+from apk_geo.rates import context_rates
+from apk_geo.store import open_store
+
+
+def register(sub: Any) -> None:
+    """Add the ``rates`` sub-command."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "rates",
+        help="incident rates in SVL and hostel buffers, with rate ratios",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--store", required=True, help="incident store (.gpkg)")
+    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
+    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
+    p.add_argument("--buffer-m", type=float, help="hostel buffer in metres (default: config, 250)")
+    p.add_argument("--ci", choices=("lognormal", "exact"), default="lognormal")
+    p.add_argument("--out", help="write the table as CSV")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the rates and print one line per zone, SVL and hostel."""
+    from apk_geo._cli.hotspots import _bounds  # the same date rules as every command
+
+    config = config_from(args)
+    store = open_store(args.store)
+    start, end = _bounds(args.date_from, args.date_to)
+    points = store.incidents(start=start, end=end, categories=args.category, geocoded_only=True)
+    context = Context.from_store(store, config=config)
+    table = context_rates(
+        points,
+        context,
+        buffer_m=args.buffer_m or config.hostel_buffer_m,
+        ci=args.ci,
+    )
+    frame = table.drop(columns="geometry")
+    if args.out:
+        frame.to_csv(args.out, index=False)
+    rows = frame.to_dict(orient="records")
+    if args.json:
+        emit({"params": table.attrs.get("params", {}), "rates": rows}, as_json=True, title="")
+        return 0
+    summary = {
+        f"{r['kind']}: {r['name']}": (
+            f"{r['incidents']} incidents, {r['incidents_per_ha_month']:.3f} /ha/month, "
+            f"RR {r['rate_ratio']:.2f} [{r['rr_ci_low']:.2f}, {r['rr_ci_high']:.2f}]"
+        )
+        for r in rows
+    }
+    emit(summary, as_json=False, title="Rates (rate ratio against elsewhere in the city):")
+    return 0
