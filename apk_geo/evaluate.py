@@ -1,0 +1,481 @@
+r"""Evaluate hotspot methods by how well they predict where the next incidents happen.
+
+Each method ranks the cells of one grid using data from a training period; the ranking is judged
+against the incidents of the test period that follows. At each *coverage* (a share of the study
+area: 1 %, 5 %, 10 %) the top-ranked cells are selected and four measures are computed.
+
+Definitions
+-----------
+Let the study area consist of cells with areas :math:`a_j` (cells clipped at the boundary are
+smaller), total :math:`A = \sum_j a_j`; let :math:`N` be the number of test incidents inside the
+grid, :math:`N_1` the number of training incidents, and for a selection with inclusion weights
+:math:`w_j \in [0, 1]` let :math:`a = \sum_j w_j a_j` be the selected area, :math:`n = \sum_j
+w_j t_j` the test incidents captured and :math:`n_1 = \sum_j w_j r_j` the training incidents in
+the same cells (:math:`t_j`, :math:`r_j` are the per-cell test and training counts).
+
+Selection at coverage :math:`c`
+    Cells with a finite score are taken in descending score order until their area reaches
+    :math:`cA`. Cells with equal scores form one tie group; the group that straddles the
+    threshold is included *fractionally*, each of its cells with weight
+    :math:`w = (cA - \text{area already taken}) / \text{area of the group}`. This is the
+    expected result of breaking the tie at random, it does not depend on row order, and it makes
+    the selected area exactly :math:`cA` (unless the cells with a finite score cover less, in
+    which case all of them are selected). A cell whose score is NaN is never selected (a method
+    uses NaN for "not a hotspot at all", e.g. cells outside every cluster).
+Hit rate
+    :math:`n / N`, the share of test incidents that fall in the selected cells.
+PAI, Predictive Accuracy Index (Chainey, Tompson & Uhlig 2008)
+    :math:`(n / N) / (a / A)`: hit rate per unit of area share. 1 is no better than chance.
+PEI, Predictive Efficiency Index (Hunt 2016)
+    :math:`\mathrm{PAI} / \mathrm{PAI}^*`, where :math:`\mathrm{PAI}^*` is the largest PAI any
+    selection of the same area :math:`a` could have reached on the test data: the cells ranked by
+    their *test* density :math:`t_j / a_j`, with the same fractional rule (this greedy choice is
+    optimal for fractional selection, so :math:`0 \le \mathrm{PEI} \le 1`). Equals
+    :math:`n / n^*`.
+RRI, Recapture Rate Index (Levine 2008)
+    :math:`(n / n_1) / (N / N_1)`, Levine's ratio-of-ratios variant: how much the test incidents
+    grew (or fell) in the selected cells relative to how much they grew overall. Above 1, the
+    hotspot recaptured more than its share; NaN when the selection holds no training incident.
+
+References
+----------
+Chainey, S., Tompson, L., & Uhlig, S. (2008). The utility of hotspot mapping for predicting spatial
+patterns of crime. *Security Journal*, 21(1-2), 4-28.
+
+Hunt, J. M. (2016). *Do crime hot spots move? Exploring the effects of the modifiable areal unit
+problem and modifiable temporal unit problem on crime hot spot stability* (doctoral dissertation,
+American University). The PEI as used in the NIJ Real-Time Crime Forecasting Challenge (2017).
+
+Levine, N. (2008). The "hottest" part of a hotspot: comments on "The utility of hotspot mapping for
+predicting spatial patterns of crime". *Security Journal*, 21(4), 295-302.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from apk_geo import _validate, grid
+from apk_geo import forecast as forecast_mod
+from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
+from apk_geo.forecast import selection_weights
+
+__all__ = [
+    "DEFAULT_COVERAGES",
+    "METHODS",
+    "METRIC_COLUMNS",
+    "capture_metrics",
+    "evaluate",
+    "metrics_by_method",
+    "selection_weights",
+    "winners",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Default shares of the study area at which methods are compared.
+DEFAULT_COVERAGES: Final = (0.01, 0.05, 0.10)
+
+#: The methods :func:`evaluate` compares, in output order.
+METHODS: Final = ("forecast", "gistar", "kde", "clusters", "naive")
+
+#: Columns of the frame returned by :func:`capture_metrics` and :func:`evaluate`.
+METRIC_COLUMNS: Final = ("coverage", "area_share", "hits", "hit_rate", "pai", "pei", "rri")
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics (pure numpy)
+# --------------------------------------------------------------------------------------------
+def capture_metrics(
+    score: ArrayLike,
+    *,
+    test_counts: ArrayLike,
+    train_counts: ArrayLike,
+    cell_area: ArrayLike,
+    coverages: Sequence[float] = DEFAULT_COVERAGES,
+) -> pd.DataFrame:
+    """Compute hit rate, PAI, PEI and RRI of one cell ranking at several coverages.
+
+    Parameters
+    ----------
+    score
+        Ranking score per cell (higher = predicted hotter; NaN = never selected).
+    test_counts
+        Test-period incidents per cell.
+    train_counts
+        Training-period incidents per cell (for RRI).
+    cell_area
+        Area of each cell (> 0, any unit).
+    coverages
+        Shares of the study area, each in (0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per coverage with columns ``coverage``, ``area_share`` (a / A actually
+        selected), ``hits`` (n, fractional at ties), ``hit_rate``, ``pai``, ``pei``, ``rri``;
+        metrics are NaN where undefined (no test incidents, empty selection, no training
+        incidents in the selection). Definitions and references are in the module docstring.
+
+    Raises
+    ------
+    ValueError
+        If arrays differ in length, counts are negative, or a coverage is out of range.
+
+    Examples
+    --------
+    >>> m = capture_metrics([4, 3, 2, 1], test_counts=[1, 0, 3, 0], train_counts=[2, 2, 0, 0],
+    ...                     cell_area=[1, 1, 1, 1], coverages=[0.5])
+    >>> m[["hit_rate", "pai", "pei", "rri"]].round(3).to_numpy().tolist()
+    [[0.25, 0.5, 0.25, 0.25]]
+    """
+    s = np.asarray(score, dtype=float)
+    test = np.asarray(test_counts, dtype=float)
+    train = np.asarray(train_counts, dtype=float)
+    area = np.asarray(cell_area, dtype=float)
+    for name, arr in (("test_counts", test), ("train_counts", train), ("cell_area", area)):
+        if arr.shape != s.shape:
+            raise ValueError(
+                f"{name} has shape {arr.shape} but score has {s.shape}; pass one value per cell"
+            )
+    if np.any(test < 0) or np.any(train < 0):
+        raise ValueError("test_counts and train_counts must be >= 0")
+    total_area = float(area.sum())
+    n_test, n_train = float(test.sum()), float(train.sum())
+    oracle_score = test / area
+    rows: list[dict[str, float]] = []
+    for c in coverages:
+        w = selection_weights(s, cell_area=area, coverage=float(c))
+        a_share = float(w @ area) / total_area if total_area > 0 else math.nan
+        hits = float(w @ test)
+        hits_train = float(w @ train)
+        hit_rate = hits / n_test if n_test > 0 else math.nan
+        pai = hit_rate / a_share if a_share > 0 else math.nan
+        if a_share > 0 and n_test > 0:
+            w_star = selection_weights(oracle_score, cell_area=area, coverage=min(1.0, a_share))
+            best = float(w_star @ test)
+            pei = hits / best if best > 0 else math.nan
+        else:
+            pei = math.nan
+        if hits_train > 0 and n_train > 0 and n_test > 0:
+            rri = (hits / hits_train) / (n_test / n_train)
+        else:
+            rri = math.nan
+        rows.append(
+            {
+                "coverage": float(c),
+                "area_share": a_share,
+                "hits": hits,
+                "hit_rate": hit_rate,
+                "pai": pai,
+                "pei": pei,
+                "rri": rri,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(METRIC_COLUMNS))
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing the hotspot methods on a time split
+# --------------------------------------------------------------------------------------------
+def evaluate(
+    points: gpd.GeoDataFrame,
+    *,
+    split_date: pd.Timestamp | str,
+    test_end: pd.Timestamp | str | None = None,
+    cell_size_m: float = 150.0,
+    coverages: Sequence[float] = DEFAULT_COVERAGES,
+    area: gpd.GeoDataFrame | None = None,
+    methods: Sequence[str] = METHODS,
+    time_col: str = "reported_at",
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Train every hotspot method before ``split_date`` and score it on the period after.
+
+    Methods (each ranks the cells of one square grid, using training incidents only):
+
+    ``forecast``
+        :func:`apk_geo.forecast.forecast` with ``at=split_date`` (tuned inside the training data),
+        ranked by ``risk``.
+    ``gistar``
+        Getis-Ord Gi* of the training counts (:func:`apk_geo.gistar.gistar`), ranked by ``gi_z``.
+    ``kde``
+        :func:`apk_geo.kde.kde` of the training incidents with its automatic bandwidth, ranked by
+        ``density_km2``.
+    ``clusters``
+        :func:`apk_geo.clusters.clusters` (HDBSCAN) of the training incidents; a cell counts when
+        it intersects a cluster polygon and is ranked by the density (incidents per km²) of the
+        densest cluster it touches; cells outside every cluster are never selected.
+    ``naive``
+        Cells ranked by their training counts (the baseline every method should beat).
+
+    Hit rate, PAI (Chainey et al. 2008), PEI (Hunt 2016) and RRI (Levine 2008, ratio-of-ratios
+    variant) are defined in the module docstring; coverage is by area (clipped cells are
+    smaller) and the tie group at the threshold is included fractionally.
+
+    Parameters
+    ----------
+    points
+        Incidents in a projected CRS in metres with a datetime column ``time_col`` (one row per
+        incident: collapse per-charge rows with ``points.distinct_incidents`` first).
+    split_date
+        First moment of the test period; training uses incidents strictly before it. A naive
+        date is read in the time zone of ``time_col``.
+    test_end
+        End (exclusive) of the test period; ``None`` = every incident from ``split_date`` on.
+    cell_size_m
+        Grid cell size in metres.
+    coverages
+        Shares of the study area to evaluate, each in (0, 1].
+    area
+        Study area polygons (e.g. police precincts); default the convex hull of all incidents
+        buffered by one cell (``grid.study_area``).
+    methods
+        Subset of :data:`METHODS` to run.
+    time_col
+        Name of the incident time column.
+    seed
+        Passed to the methods that take one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method and coverage, in the order of ``methods`` and ``coverages``, with
+        columns ``method`` (str), ``coverage``, ``area_share``, ``hits``, ``hit_rate``, ``pai``,
+        ``pei``, ``rri`` (float; NaN where undefined). ``attrs["params"]`` records the split,
+        the counts, the grid and each method's own parameters (e.g. the forecast's bandwidth).
+
+    Raises
+    ------
+    CRSError
+        If the points have no CRS or not a metric one.
+    SchemaError
+        If ``time_col`` is missing or not a datetime, or a method name is unknown.
+    InsufficientDataError
+        If the training or the test period holds no incident.
+    ValueError
+        If ``cell_size_m`` or a coverage is out of range.
+
+    Examples
+    --------
+    >>> from apk_geo.points import read_points
+    >>> pts = read_points("data/real_crime/memphis_robberies_sfhotspot.gpkg")  # doctest: +SKIP
+    >>> evaluate(pts, split_date="2019-07-01").query("coverage == 0.05")  # doctest: +SKIP
+    """
+    _check_evaluate_inputs(points, time_col=time_col, methods=methods, coverages=coverages)
+    _validate.require_positive(cell_size_m, name="cell_size_m")
+    times = points[time_col]
+    split = forecast_mod.align_time(split_date, times, name="split_date")
+    end = None if test_end is None else forecast_mod.align_time(test_end, times, name="test_end")
+    if end is not None and end <= split:
+        raise ValueError(f"test_end ({end}) must be after split_date ({split})")
+    located = ~(points.geometry.isna() | points.geometry.is_empty | times.isna())
+    pts = points.loc[located]
+    t = pts[time_col]
+    is_train = (t < split).to_numpy(dtype=bool)
+    is_test = (t >= split).to_numpy(dtype=bool)
+    if end is not None:
+        is_test = is_test & (t < end).to_numpy(dtype=bool)
+    train, test = pts.loc[is_train], pts.loc[is_test]
+    if len(train) == 0 or len(test) == 0:
+        raise InsufficientDataError(
+            f"split at {split}: {len(train)} training and {len(test)} test incident(s) "
+            f"(incidents span {t.min()} to {t.max()}); choose a split date inside that span"
+        )
+    study = grid.study_area(pts.loc[is_train | is_test], cell_size_m=cell_size_m, area=area)
+    cells = grid.make_grid(study, cell_size_m=cell_size_m)
+    cell_area = cells.geometry.intersection(study.geometry.iloc[0]).area.to_numpy(dtype=float)
+    nonempty = cell_area > 0
+    if not nonempty.all():  # a cell touching the area only at an edge has no area to cover
+        cells = cells.loc[nonempty].reset_index(drop=True)
+        cell_area = cell_area[nonempty]
+    train_counts = grid.count_points(cells, train)["n"].to_numpy(dtype=float)
+    test_counts = grid.count_points(cells, test)["n"].to_numpy(dtype=float)
+
+    runners: dict[str, Callable[[], tuple[NDArray[np.float64], dict[str, Any]]]] = {
+        "forecast": lambda: _score_forecast(train, cells, split, seed, time_col),
+        "gistar": lambda: _score_gistar(cells, train_counts),
+        "kde": lambda: _score_kde(train, cells),
+        "clusters": lambda: _score_clusters(train, cells, seed),
+        "naive": lambda: (train_counts.copy(), {"score": "training count"}),
+    }
+    frames: list[pd.DataFrame] = []
+    method_params: dict[str, Any] = {}
+    for name in methods:
+        try:
+            score, params = runners[name]()
+        except InsufficientDataError as exc:
+            logger.warning("evaluate: %s skipped: %s", name, exc)
+            score, params = np.full(len(cells), np.nan), {"skipped": str(exc)}
+        method_params[name] = params
+        m = capture_metrics(
+            score,
+            test_counts=test_counts,
+            train_counts=train_counts,
+            cell_area=cell_area,
+            coverages=coverages,
+        )
+        m.insert(0, "method", name)
+        frames.append(m)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["params"] = {
+        "split_date": str(split),
+        "test_end": None if end is None else str(end),
+        "cell_size_m": float(cell_size_m),
+        "n_cells": len(cells),
+        "study_area_km2": float(cell_area.sum()) / 1e6,
+        "n_train": int(train_counts.sum()),
+        "n_test": int(test_counts.sum()),
+        "n_train_outside": len(train) - int(train_counts.sum()),
+        "n_test_outside": len(test) - int(test_counts.sum()),
+        "coverages": [float(c) for c in coverages],
+        "methods": method_params,
+        "seed": seed,
+    }
+    logger.info(
+        "evaluate: %d cells, %d training and %d test incidents",
+        len(cells),
+        int(train_counts.sum()),
+        int(test_counts.sum()),
+    )
+    return out
+
+
+def metrics_by_method(table: pd.DataFrame) -> dict[str, dict[str, dict[str, float | None]]]:
+    """Return an :func:`evaluate` table as ``{method: {coverage: {metric: value}}}``.
+
+    Coverages become keys such as ``"0.05"``; NaN becomes ``None`` so the result is valid JSON.
+
+    Parameters
+    ----------
+    table
+        The frame returned by :func:`evaluate`.
+
+    Returns
+    -------
+    dict
+        Nested mapping of method, coverage and metric (``area_share``, ``hits``, ``hit_rate``,
+        ``pai``, ``pei``, ``rri``).
+    """
+    _validate.require_columns(table, ["method", *METRIC_COLUMNS], name="table")
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for rec in table.to_dict("records"):
+        values = {
+            k: (None if pd.isna(rec[k]) else round(float(rec[k]), 6))
+            for k in METRIC_COLUMNS
+            if k != "coverage"
+        }
+        out.setdefault(str(rec["method"]), {})[f"{float(rec['coverage']):g}"] = values
+    return out
+
+
+def winners(table: pd.DataFrame, *, metric: str = "pai") -> pd.DataFrame:
+    """Return, per coverage, the method with the highest ``metric`` (ties: first in order).
+
+    Parameters
+    ----------
+    table
+        The frame returned by :func:`evaluate`.
+    metric
+        ``"hit_rate"``, ``"pai"``, ``"pei"`` or ``"rri"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``coverage``, ``method``, ``<metric>``.
+    """
+    _validate.require_columns(table, ["method", "coverage", metric], name="table")
+    rows = []
+    for cov, grp in table.groupby("coverage", sort=True):
+        vals = grp[metric].to_numpy(dtype=float)
+        if np.all(np.isnan(vals)):
+            continue
+        best = int(np.nanargmax(vals))
+        rows.append({"coverage": cov, "method": grp["method"].iloc[best], metric: vals[best]})
+    return pd.DataFrame(rows, columns=["coverage", "method", metric])
+
+
+def _score_forecast(
+    train: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    split: pd.Timestamp,
+    seed: int,
+    time_col: str,
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    res = forecast_mod.forecast(train, cells, at=split, seed=seed, time_col=time_col)
+    params = {k: v for k, v in res.attrs["params"].items() if k != "validation_scores"}
+    return res["risk"].to_numpy(dtype=float), params
+
+
+def _score_gistar(
+    cells: gpd.GeoDataFrame, train_counts: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    from apk_geo.gistar import gistar
+
+    counted = cells.assign(n=train_counts)
+    res = gistar(counted, value_col="n")
+    return res["gi_z"].to_numpy(dtype=float), _json_params(res)
+
+
+def _score_kde(
+    train: gpd.GeoDataFrame, cells: gpd.GeoDataFrame
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    from apk_geo.kde import kde
+
+    res = kde(train, cells)
+    return res["density_km2"].to_numpy(dtype=float), _json_params(res)
+
+
+def _score_clusters(
+    train: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, seed: int
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    from apk_geo.clusters import clusters
+
+    polys = clusters(train)
+    score = np.full(len(cells), np.nan)
+    params = _json_params(polys)
+    params["n_clusters"] = len(polys)
+    if len(polys) == 0:
+        return score, params
+    poly_area_km2 = polys.geometry.area.to_numpy(dtype=float) / 1e6
+    density = polys["n"].to_numpy(dtype=float) / np.where(poly_area_km2 > 0, poly_area_km2, np.nan)
+    cell_idx, poly_idx = polys.sindex.query(cells.geometry, predicate="intersects")
+    if len(cell_idx):
+        best = pd.DataFrame({"c": cell_idx, "d": density[poly_idx]}).groupby("c")["d"].max()
+        score[best.index.to_numpy()] = best.to_numpy()
+    return score, params
+
+
+def _json_params(gdf: pd.DataFrame) -> dict[str, Any]:
+    params = gdf.attrs.get("params", {})
+    return dict(params) if isinstance(params, Mapping) else {}
+
+
+def _check_evaluate_inputs(
+    points: gpd.GeoDataFrame, *, time_col: str, methods: Sequence[str], coverages: Sequence[float]
+) -> None:
+    _validate.require_points(points, name="points")
+    _validate.require_columns(points, [time_col], name="points")
+    crs = _validate.require_projected(points, name="points")
+    unit = crs.axis_info[0].unit_name if crs.axis_info else ""
+    if unit not in ("metre", "meter"):
+        raise CRSError(
+            f"points are in {crs.to_string()}, whose unit is {unit!r}, not metres; read them "
+            "with apk_geo.points.read_points or reproject with .to_crs(...) to a metric CRS"
+        )
+    if not pd.api.types.is_datetime64_any_dtype(points[time_col]):
+        raise SchemaError(
+            f"points[{time_col!r}] must be a datetime column, got dtype {points[time_col].dtype}"
+        )
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise SchemaError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
+    if not coverages or any(not (0.0 < float(c) <= 1.0) for c in coverages):
+        raise ValueError(f"coverages must be shares in (0, 1], got {list(coverages)!r}")
