@@ -1,0 +1,44 @@
+"""``apk-geo quarantine --store PATH --out FILE.csv``: export the rejected rows for correction."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from apk_geo._cli._common import add_json_flag, emit
+from apk_geo.errors import StoreError
+from apk_geo.store import open_store
+
+
+def register(sub: Any) -> None:
+    """Add the ``quarantine`` sub-command."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "quarantine", help="export quarantined rows to CSV", description=__doc__
+    )
+    p.add_argument("--store", required=True, help="store file (.gpkg)")
+    p.add_argument("--out", required=True, help="CSV file to write (UTF-8 with BOM for Excel)")
+    p.add_argument("--delimiter", default=";", help="CSV delimiter (default ; for Czech Excel)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the quarantine to ``--out``; return the exit code."""
+    store = open_store(args.store)
+    table = store.quarantine()
+    out = Path(args.out)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        table.to_csv(tmp, index=False, sep=args.delimiter, encoding="utf-8-sig")
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{out}: cannot write the quarantine export: {exc}") from exc
+    emit(
+        {"rows": len(table), "out": str(out)},
+        as_json=args.json,
+        title=f"Quarantine of {args.store}:",
+    )
+    return 0

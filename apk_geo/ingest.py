@@ -1,0 +1,253 @@
+"""Import one incident export into a store: read → validate → geocode → enrich → store.
+
+:func:`ingest_file` is what ``apk-geo ingest`` runs. The gazetteer for geocoding is, in order of
+preference, the RÚIAN address-point CSV given as ``gazetteer`` (then also saved in the store as
+its ``address_points`` layer, so later imports need not name it), the store's own
+``address_points`` layer, or none (then only rows with coordinates get a location, address rows
+are stored with ``match == "failed"`` and counted as ``not_geocoded``). The context layers come
+from the store when it has them, otherwise from the files named by the configuration; in that case
+they are written into the store in the same atomic step as the import.
+
+A file that cannot be read at all raises :class:`~apk_geo.errors.InputFileError` before anything
+is written; bad rows go to the store's quarantine. Counts always reconcile:
+``read == accepted + updated + duplicates + quarantined``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from apk_geo import enrich as _enrich
+from apk_geo import geocode as _geocode
+from apk_geo.config import Config
+from apk_geo.io import read_table, validate
+from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS
+from apk_geo.store import ImportCounts, IncidentStore
+
+logger = logging.getLogger(__name__)
+
+#: Source name used when none is given: all exports of the APK system share it, so an
+#: overlapping export updates (not duplicates) its records.
+DEFAULT_SOURCE: Final = "apk"
+
+#: Stages reported to ``on_progress``, in order.
+STAGES: Final = ("read", "validate", "context", "geocode", "enrich", "store")
+
+#: Columns of the gazetteer frame (:func:`apk_geo.geocode.load_ruian_csv`).
+GAZETTEER_COLUMNS: Final = (
+    "adm",
+    "obec_code",
+    "obec",
+    "momc_code",
+    "momc",
+    "mop",
+    "part_code",
+    "part",
+    "street_code",
+    "street",
+    "so_type",
+    "house_no",
+    "orient_no",
+    "orient_letter",
+    "psc",
+    "x_5514",
+    "y_5514",
+    "lat",
+    "lon",
+    "valid_from",
+)
+
+_CONTEXT_NEEDED: Final = ("districts", "city", "svl", "hostels", "schools", "stops", "sports")
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    store: IncidentStore,
+    source: str | None = None,
+    gazetteer: str | Path | None = None,
+    config: Config,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> ImportCounts:
+    """Import an incident export (CSV or XLSX) into ``store``, atomically.
+
+    Parameters
+    ----------
+    path
+        The export file.
+    store
+        Where to import (created if it does not exist).
+    source
+        Name of the system the export comes from; ids are unique within a source. Defaults to
+        :data:`DEFAULT_SOURCE`.
+    gazetteer
+        A RÚIAN address-point CSV (``YYYYMMDD_OB_<kód obce>_ADR.csv``); stored as the store's
+        ``address_points`` layer. Without it the store's layer is used, if any.
+    config
+        Context layer files, MDT areas, extra categories, hostel buffer.
+    delimiter, encoding
+        Override CSV detection (see :func:`apk_geo.io.read_table`).
+    on_progress
+        Called with each stage name of :data:`STAGES` as it starts.
+
+    Returns
+    -------
+    ImportCounts
+        ``read, accepted, updated, duplicates, quarantined, not_geocoded``.
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be read at all; the store is unchanged.
+    GeocodingError
+        If the gazetteer cannot be used.
+    StoreError
+        If the store cannot be read or written; it is then unchanged.
+
+    Examples
+    --------
+    >>> from apk_geo.store import open_store
+    >>> counts = ingest_file("export.csv", store=open_store("apk.gpkg"),
+    ...                      config=Config())  # doctest: +SKIP
+    >>> counts.read == counts.accepted + counts.updated + counts.duplicates + counts.quarantined
+    True
+    """
+    step = on_progress or (lambda _stage: None)
+    src = source if source is not None else DEFAULT_SOURCE
+    if source is None:
+        logger.info("no --source given: using %r", src)
+    if not src.strip():
+        raise ValueError(f"source must be a non-empty name, got {source!r}")
+
+    step("read")
+    raw = read_table(path, delimiter=delimiter, encoding=encoding)
+    step("validate")
+    checked = validate(raw, source=src, config=config)
+
+    step("context")
+    context, new_layers, metadata = _context(store, config)
+    gazetteer_frame, gazetteer_layer = _gazetteer(store, gazetteer)
+    if gazetteer_layer is not None:
+        new_layers["address_points"] = gazetteer_layer
+
+    step("geocode")
+    located = _locate(checked.valid, gazetteer_frame, context=context)
+    step("enrich")
+    enriched = _enrich.enrich(located, context, config=config)
+    incidents = enriched[[c for c in INCIDENT_COLUMNS if c != "imported_at"] + ["geometry"]]
+
+    step("store")
+    log: dict[str, object] = {
+        "source": src,
+        "file": str(Path(path).resolve()),
+        "duplicates_in_file": checked.duplicates,
+        "gazetteer": str(gazetteer)
+        if gazetteer is not None
+        else ("store" if gazetteer_frame is not None else None),
+        **{k: v for k, v in checked.params.items() if k != "file"},
+    }
+    counts = store.apply_import(
+        incidents=incidents,
+        quarantine=checked.quarantine,
+        log=log,
+        layers=new_layers,
+        metadata=metadata,
+    )
+    logger.info("%s → %s: %s", path, store.path, counts.as_dict())
+    return counts
+
+
+def _context(
+    store: IncidentStore, config: Config
+) -> tuple[_enrich.Context, dict[str, gpd.GeoDataFrame | pd.DataFrame], dict[str, str]]:
+    """Return the context, the layers to write into the store and metadata to record."""
+    if store.exists() and set(_CONTEXT_NEEDED) <= set(store.layer_names()):
+        return _enrich.Context.from_store(store, config=config), {}, {}
+    logger.info("store %s has no context layers: reading them from the configuration", store.path)
+    context = _enrich.load_context(config)
+    metadata = {
+        "svl_synthetic": str(bool(config.layers.svl_synthetic)).lower(),
+        "hostels_synthetic": str(bool(config.layers.hostels_synthetic)).lower(),
+    }
+    return context, dict(context.layers()), metadata
+
+
+def _gazetteer(
+    store: IncidentStore, gazetteer: str | Path | None
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Return (gazetteer frame or None, frame to save as ``address_points`` or None)."""
+    if gazetteer is not None:
+        frame = _geocode.load_ruian_csv(gazetteer)
+        return frame, frame
+    if store.exists() and "address_points" in store.layer_names():
+        layer = store.layer("address_points")
+        return pd.DataFrame(layer.drop(columns=layer.geometry.name)), None
+    logger.warning(
+        "no gazetteer (--gazetteer or the store's address_points layer): only rows "
+        "with coordinates get a location"
+    )
+    return None, None
+
+
+def _locate(
+    valid: pd.DataFrame, gazetteer: pd.DataFrame | None, *, context: _enrich.Context
+) -> gpd.GeoDataFrame:
+    """Geocode the valid records and return them as points in EPSG:5514 (None if failed)."""
+    extent = context.city_extent_5514()
+    if gazetteer is not None:
+        geocoded = _geocode.geocode(
+            valid,
+            _geocode.build_index(gazetteer),
+            address_col="address",
+            city_extent_5514=extent,
+        )
+    else:
+        # No gazetteer: only coordinates can place a record. geocode() needs an index even when
+        # it has no address column to look up, so it gets a one-point stand-in it never uses.
+        stand_in = _stand_in_gazetteer(extent)
+        geocoded = _geocode.geocode(
+            valid.drop(columns=["address"]),
+            stand_in,
+            address_col="address",
+            city_extent_5514=extent,
+        )
+        geocoded["address"] = valid["address"]
+        no_place = geocoded["match"].eq("failed").to_numpy(dtype=bool)
+        geocoded.loc[no_place, "geocode_reason"] = "no gazetteer to look the address up"
+    x = pd.to_numeric(geocoded["x_5514"], errors="coerce").to_numpy(dtype="float64")
+    y = pd.to_numeric(geocoded["y_5514"], errors="coerce").to_numpy(dtype="float64")
+    ok = np.isfinite(x) & np.isfinite(y) & geocoded["match"].ne("failed").to_numpy(dtype=bool)
+    geoms = np.full(len(geocoded), None, dtype=object)
+    geoms[ok] = shapely.points(x[ok], y[ok])
+    frame = pd.DataFrame(geocoded).reset_index(drop=True)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS_METRIC))
+
+
+def _stand_in_gazetteer(extent: tuple[float, float, float, float]) -> pd.DataFrame:
+    """Return a one-point gazetteer frame (never matched: the input has no address column)."""
+    cx, cy = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
+    values: dict[str, object] = {
+        "adm": 0,
+        "obec_code": 0,
+        "obec": "-",
+        "part_code": 0,
+        "part": "-",
+        "street": "-",
+        "so_type": "č.p.",
+        "house_no": 1,
+        "orient_no": pd.NA,
+        "orient_letter": None,
+        "x_5514": cx,
+        "y_5514": cy,
+    }
+    return pd.DataFrame({c: [v] for c, v in values.items()})

@@ -1,0 +1,393 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apk_geo import io
+from apk_geo.config import Config
+from apk_geo.errors import InputFileError
+from apk_geo.schema import QUARANTINE_COLUMNS, Code
+
+PRAGUE = ZoneInfo("Europe/Prague")
+GOOD = ["1", "24.11.2026", "14:05", "Alkohol", "30. dubna 635/35, Ostrava", "vyřešeno", "A07", "x"]
+
+
+def row(**changes: str) -> list[str]:
+    names = ["id", "date", "time", "category", "address", "outcome", "assistant", "note"]
+    values = dict(zip(names, GOOD, strict=True))
+    values.update(changes)
+    return [values[n] for n in names]
+
+
+def check(raw: io.RawTable, config: Config | None = None) -> io.Validated:
+    v = io.validate(raw, source="apk", config=config or Config())
+    assert v.read == len(v.valid) + v.duplicates + len(v.quarantine)
+    return v
+
+
+# ------------------------------------------------------------------ reading
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "expected_encoding"),
+    [
+        ("cp1250", ";", "cp1250"),
+        ("utf-8", ",", "utf-8"),
+        ("utf-8-sig", ";", "utf-8-sig"),
+        ("utf-16", "\t", "utf-16"),
+    ],
+    ids=["cp1250-semicolon", "utf8-comma", "utf8-bom", "utf16-tab"],
+)
+def test_encoding_and_delimiter_are_detected(
+    write_csv, encoding: str, delimiter: str, expected_encoding: str
+) -> None:
+    path = write_csv([row(note='Šťastná žlutá, "kůň"')], encoding=encoding, delimiter=delimiter)
+    raw = io.read_table(path)
+    assert raw.encoding == expected_encoding
+    assert raw.delimiter == delimiter
+    assert raw.columns["id"] == "Číslo záznamu" and raw.columns["time"] == "Čas"
+    v = check(raw)
+    assert v.valid["note"].tolist() == ['Šťastná žlutá, "kůň"']
+    assert v.valid["category"].tolist() == ["alcohol"]
+
+
+def test_overrides_win_over_detection(write_csv) -> None:
+    path = write_csv([row(note="žluť")], encoding="cp1250", delimiter=";")
+    # ISO-8859-2 shares Č with cp1250 but not ž/ť: proof that the override is used.
+    raw = io.read_table(path, encoding="iso-8859-2", delimiter=";")
+    assert raw.encoding == "iso-8859-2"
+    assert raw.data.iloc[0, 7] == "\x9elu\x9d"
+    with pytest.raises(InputFileError, match=r"export\.csv: missing required column"):
+        io.read_table(path, delimiter=",")
+
+
+def test_line_numbers_follow_the_file(write_csv) -> None:
+    path = write_csv(
+        [
+            row(id="1"),
+            row(id="2", note="first line\nsecond line\nthird"),
+            ["", "", "", "", "", "", "", ""],
+            row(id="3", category="UFO"),
+        ]
+    )
+    raw = io.read_table(path)
+    # header 1, id 1 on line 2, id 2 on lines 3-5, a blank record on line 6, id 3 on line 7
+    assert raw.lines.tolist() == [2, 3, 7]
+    v = check(raw)
+    assert v.quarantine["line"].tolist() == [7]
+    assert v.valid["line"].tolist() == [2, 3]
+
+
+def test_row_with_too_many_fields_is_quarantined_with_its_line(write_csv) -> None:
+    path = write_csv([row(id="1"), [*row(id="2"), "extra"], row(id="3")])
+    v = check(io.read_table(path))
+    assert v.valid["id"].tolist() == ["1", "3"]
+    q = v.quarantine.iloc[0]
+    assert (q["line"], q["field"]) == (3, "row")
+    assert "got 9 fields, expected 8" in q["reason"]
+    assert json.loads(q["raw"])[-1] == "extra"
+
+
+def test_xlsx_with_date_and_time_cells(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Číslo záznamu", "Datum", "Čas", "Kategorie", "Adresa", "Výsledek"])
+    ws.append(
+        [17, datetime(2026, 7, 1), datetime(2026, 7, 1, 9, 30).time(), "psi", "Nádražní 1", ""]
+    )
+    ws.append(["18", "2.7.2026", "10:15", "Volné pobíhání psů", "Nádražní 2", "hlídka"])
+    ws.append([None, None, None, None, None, None])
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
+    raw = io.read_table(path)
+    assert raw.kind == "xlsx" and raw.encoding is None
+    v = check(raw)
+    assert v.valid["id"].tolist() == ["17", "18"]
+    assert v.valid["reported_at"].tolist() == [
+        pd.Timestamp(datetime(2026, 7, 1, 9, 30, tzinfo=PRAGUE)),
+        pd.Timestamp(datetime(2026, 7, 2, 10, 15, tzinfo=PRAGUE)),
+    ]
+    assert v.valid["outcome"].isna().tolist() == [True, False]
+    assert v.valid["line"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"", "empty"),
+        (b"   \r\n", "empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel .xls"),
+        (b"PK\x03\x04garbage", "cannot read as an XLSX"),
+        (b"id;Datum\x00;x\n", "NUL bytes"),
+        (b"\x81\x83\x88\x90\x98\xff;\n", "cannot decode"),
+        ("name;value\nš;1\n".encode(), "missing required column"),
+        ("Číslo záznamu;Datum;Kategorie;lat\n".encode(), r"missing required column\(s\) lon"),
+        ("id;Datum;Kategorie;Adresa;Číslo\n".encode(), "both mean 'id'"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "xls",
+        "bad-zip",
+        "nul",
+        "undecodable",
+        "no-columns",
+        "lat-no-lon",
+        "two-ids",
+    ],
+)
+def test_unreadable_files_raise_one_clear_error(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "incidents.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=match) as exc:
+        io.read_table(path)
+    assert str(path) in str(exc.value)
+
+
+def test_missing_file_and_bad_options(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="cannot read the file"):
+        io.read_table(tmp_path / "nope.csv")
+    (tmp_path / "a.csv").write_text("id;Datum;Kategorie;Adresa\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="unknown encoding 'klingon'"):
+        io.read_table(tmp_path / "a.csv", encoding="klingon")
+    with pytest.raises(InputFileError, match="delimiter must be one character"):
+        io.read_table(tmp_path / "a.csv", delimiter=";;")
+
+
+def test_header_only_file_reads_zero_rows(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id;Datum;Kategorie;Adresa\n", encoding="utf-8")
+    v = check(io.read_table(tmp_path / "a.csv"))
+    assert (v.read, len(v.valid), len(v.quarantine)) == (0, 0, 0)
+    assert list(v.valid.columns) == list(io.VALID_COLUMNS)
+    assert list(v.quarantine.columns) == list(QUARANTINE_COLUMNS)
+
+
+# ------------------------------------------------------------------ validation
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "expected"),
+    [
+        ({"id": " "}, "id", "a non-empty record id"),
+        ({"date": "31.2.2026"}, "reported_at", "a date and time like"),
+        ({"date": "24.11.2026", "time": ""}, "reported_at", "a date with a time"),
+        ({"date": "1.1.1999"}, "reported_at", "on or after 1.1.2000"),
+        ({"date": "1.1.2099"}, "reported_at", "not in the future"),
+        ({"category": "UFO"}, "category", "a category code or label"),
+        ({"outcome": "zatčen"}, "outcome", "an outcome code or label"),
+        ({"assistant": "Jan Novák"}, "assistant", "a pseudonymous code"),
+        ({"address": ""}, "address", "an address or coordinates"),
+    ],
+    ids=[
+        "empty-id",
+        "bad-date",
+        "date-only",
+        "too-old",
+        "future",
+        "category",
+        "outcome",
+        "assistant-name",
+        "no-location",
+    ],
+)
+def test_bad_values_are_quarantined_with_field_value_and_expectation(
+    write_csv, changes: dict[str, str], field: str, expected: str
+) -> None:
+    path = write_csv([row(id="ok"), row(**changes)])
+    v = check(io.read_table(path))
+    assert v.valid["id"].tolist() == ["ok"]
+    q = v.quarantine.iloc[0]
+    assert q["field"] == field and q["line"] == 3 and q["file"] == str(path)
+    assert expected in q["expected"]
+    assert q["reason"].startswith(f"{field}: got ")
+    raw = json.loads(q["raw"])
+    assert raw["Číslo záznamu"] == row(**changes)[0]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "field", "expected"),
+    [
+        ("49,8413", "18,2893", None, None),
+        ("49.8413", "", "lon", "a value because lat is given"),
+        ("abc", "18.2", "lat", "a number"),
+        ("18.2893", "49.8413", "lat", "a value in 48.5..51.1"),
+    ],
+    ids=["comma-decimals", "lat-without-lon", "not-a-number", "swapped"],
+)
+def test_coordinates(
+    write_csv, lat: str, lon: str, field: str | None, expected: str | None
+) -> None:
+    header = ("id", "reported_at", "category", "lat", "lon")
+    path = write_csv([["1", "2026-11-24 14:05", "dogs", lat, lon]], header=header)
+    v = check(io.read_table(path))
+    if field is None:
+        assert v.valid[["lat", "lon"]].to_numpy().tolist() == [[49.8413, 18.2893]]
+    else:
+        assert v.quarantine["field"].tolist() == [field]
+        assert expected in v.quarantine["expected"].iloc[0]
+
+
+def test_sjtsk_either_sign_is_accepted_but_not_outside_czechia(write_csv) -> None:
+    header = ("id", "reported_at", "category", "x", "y")
+    rows = [
+        ["1", "2026-11-24 14:05", "dogs", "-469000", "-1102000"],
+        ["2", "2026-11-24 14:05", "dogs", "469000", "1102000"],  # RÚIAN sign convention
+        ["3", "2026-11-24 14:05", "dogs", "-46900", "-1102000"],  # a digit lost
+    ]
+    v = check(io.read_table(write_csv(rows, header=header)))
+    assert v.valid["x"].tolist() == [-469000.0, 469000.0]
+    q = v.quarantine.iloc[0]
+    assert (q["line"], q["field"], q["value"]) == (4, "x", "-46900")
+    assert "magnitude in 430000..1230000" in q["expected"]
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("ALKOHOL", "alcohol"),
+        ("Pozivani alkoholu", "alcohol"),
+        ("littering", "littering"),
+        ("  volné   POBÍHÁNÍ psů ", "dogs"),
+        ("Graffiti", "graffiti"),
+    ],
+)
+def test_category_labels_fold_to_codes(write_csv, label: str, code: str) -> None:
+    config = Config(extra_categories=(Code("graffiti", "graffiti", "graffiti", ("sprejeři",)),))
+    v = check(io.read_table(write_csv([row(category=label)])), config)
+    assert v.valid["category"].tolist() == [code]
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "expected"),
+    [
+        ("24.11.2026", "14:05", datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE)),
+        ("4.7.2026", "9:05:30", datetime(2026, 7, 4, 9, 5, 30, tzinfo=PRAGUE)),
+        ("24. 11. 2026", "14:05", datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE)),
+        ("2026-11-24", "14:05", datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE)),
+        # DST gap: 02:30 does not exist on 29.3.2026, moved forward to 03:00 CEST
+        ("29.3.2026", "2:30", datetime(2026, 3, 29, 1, 0, tzinfo=ZoneInfo("UTC"))),
+        # ambiguous 02:30 on 25.10.2026: the first occurrence, CEST (UTC+2)
+        ("25.10.2026", "2:30", datetime(2026, 10, 25, 0, 30, tzinfo=ZoneInfo("UTC"))),
+    ],
+    ids=["czech", "single-digits-seconds", "spaced", "iso-date", "dst-gap", "dst-ambiguous"],
+)
+def test_separate_date_and_time(write_csv, date: str, time: str, expected: datetime) -> None:
+    v = check(io.read_table(write_csv([row(date=date, time=time)])))
+    assert v.valid["reported_at"].iloc[0] == pd.Timestamp(expected)
+    assert str(v.valid["reported_at"].dt.tz) == "Europe/Prague"
+
+
+def test_single_datetime_column_iso_and_offsets(write_csv) -> None:
+    header = ("id", "Datum a čas", "category", "address")
+    rows = [
+        ["1", "2026-11-24T14:05:00", "dogs", "A 1"],
+        ["2", "2026-11-24T14:05:00+01:00", "dogs", "A 1"],
+        ["3", "2026-11-24T13:05:00Z", "dogs", "A 1"],
+        ["4", "24.11.2026 14:05", "dogs", "A 1"],
+    ]
+    v = check(io.read_table(write_csv(rows, header=header)))
+    expected = pd.Timestamp(datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE))
+    assert (v.valid["reported_at"] == expected).all() and len(v.valid) == 4
+
+
+def test_duplicate_ids_first_wins(write_csv) -> None:
+    path = write_csv([row(id="7"), row(id="7"), row(id="7", note="changed"), row(id="8")])
+    v = check(io.read_table(path))
+    assert v.valid["id"].tolist() == ["7", "8"]
+    assert v.valid["note"].tolist() == ["x", "x"]
+    assert v.duplicates == 1
+    q = v.quarantine.iloc[0]
+    assert (q["line"], q["field"]) == (4, "id")
+    assert "line 2 holds a different record" in q["reason"]
+
+
+def test_record_hash_tracks_content() -> None:
+    base = pd.DataFrame(
+        {
+            "id": ["1", "1", "1"],
+            "category": ["dogs"] * 3,
+            "outcome": [None] * 3,
+            "assistant": ["A1"] * 3,
+            "note": ["a", "a", "b"],
+            "address": ["X 1"] * 3,
+            "reported_at": pd.to_datetime(["2026-01-01 10:00"] * 3).tz_localize("Europe/Prague"),
+            "lat": [np.nan] * 3,
+            "lon": [np.nan] * 3,
+            "x": [np.nan] * 3,
+            "y": [np.nan] * 3,
+        }
+    )
+    h = io.record_hash(base)
+    assert h.iloc[0] == h.iloc[1] != h.iloc[2]
+    assert h.str.fullmatch(r"[0-9a-f]{16}").all()
+    # The same instant in another time zone is the same record.
+    utc = base.assign(reported_at=base["reported_at"].dt.tz_convert("UTC"))
+    assert io.record_hash(utc).tolist() == h.tolist()
+
+
+def test_valid_output_schema(write_csv) -> None:
+    v = check(io.read_table(write_csv([row()])))
+    assert list(v.valid.columns) == list(io.VALID_COLUMNS)
+    assert str(v.valid["reported_at"].dtype) == "datetime64[ns, Europe/Prague]"
+    for c in ("lat", "lon", "x", "y"):
+        assert v.valid[c].dtype == np.float64
+    assert v.valid["line"].dtype == np.int64
+    assert v.params["encoding"] == "utf-8" and v.params["delimiter"] == ";"
+
+
+# ------------------------------------------------------------------ property-based
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=st.binary(max_size=400))
+def test_arbitrary_bytes_only_raise_input_file_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(content)
+    try:
+        raw = io.read_table(path)
+    except InputFileError:
+        return
+    check(raw)
+
+
+cell_text = st.text(
+    alphabet=st.sampled_from(list('ab1;,"\n\r .:-Ťžé')) | st.characters(codec="cp1250"),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(cell_text, min_size=0, max_size=10), max_size=8),
+    delimiter=st.sampled_from([";", ","]),
+    encoding=st.sampled_from(["utf-8", "cp1250"]),
+)
+def test_arbitrary_cells_under_a_valid_header_reconcile(
+    tmp_path: Path, rows: list[list[str]], delimiter: str, encoding: str
+) -> None:
+    header = delimiter.join(["Číslo záznamu", "Datum a čas", "Kategorie", "Adresa", "Poznámka"])
+    body = "\n".join(delimiter.join(r) for r in rows)
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes((header + "\n" + body).encode(encoding, errors="replace"))
+    try:
+        raw = io.read_table(path)
+    except InputFileError:
+        return
+    v = check(raw)
+    assert v.read >= len(v.valid)
+    text = (header + "\n" + body).replace("\r\n", "\n").replace("\r", "\n")
+    assert set(v.quarantine["line"]) <= set(range(2, text.count("\n") + 2))
