@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -156,15 +155,14 @@ def test_auto_bandwidth_recorded(caplog: pytest.LogCaptureFixture) -> None:
     assert "automatic bandwidth" in caplog.text
 
 
-def test_100k_points_fast() -> None:
+def test_100k_points_expected_counts_sum_to_points_inside() -> None:
+    # speed is measured in benchmarks/hotspots.py, never asserted here
     rng = np.random.default_rng(0)
     cells = _cells(size=100, extent=20_000)
     pts = _pts(
         rng.normal(10_000, 2500, 100_000).tolist(), rng.normal(10_000, 2500, 100_000).tolist()
     )
-    t0 = time.perf_counter()
     out = kde.kde(pts, cells, bandwidth_m=500)
-    assert time.perf_counter() - t0 < 5.0
     inside = (
         pts.geometry.x.between(X0, X0 + 20_000) & pts.geometry.y.between(Y0, Y0 + 20_000)
     ).sum()
