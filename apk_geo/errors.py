@@ -86,3 +86,11 @@ class RouteInfeasibleError(ApkGeoError, ValueError):
 
 class ParameterError(ApkGeoError, ValueError):
     """An analysis option has an invalid value (an unknown period code, overlapping periods, …)."""
+
+
+class RenderError(ApkGeoError, RuntimeError):
+    """A report cannot be rendered: headless Chromium is missing, fails to start or times out.
+
+    apk_geo never downloads a browser; install the system's Chromium (``apt-get install
+    chromium``) or pass its path.
+    """

@@ -1,0 +1,503 @@
+"""MDT meeting packs: key figures by hand, privacy tiers, self-contained HTML, CLI, presenter page.
+
+The tiny store (``build_report_store``) holds, for the MDT area "Moravská Ostrava a Přívoz"
+(MOaP), with data from 1 June 2023 to 30 June 2024:
+
+* June 2024: 9 incidents — dogs ×7 (resolved ×3, patrol ×2, referred ×2), alcohol ×2 (patrol);
+  8 of them within 20 m of the city hall (point A), one 860 m north of it;
+* May 2024: 3 (alcohol, at A); June 2023: 2 (alcohol, at A);
+* Poruba: 2 in June 2024; one June 2024 record failed geocoding (no area); one quarantined row.
+
+Some June records carry the canary ``KANAR-Q7X9`` in note, assistant code and address.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from scipy import stats
+from streamlit.testing.v1 import AppTest
+
+from apk_geo import reports
+from apk_geo.cli import main
+from apk_geo.config import Config
+from apk_geo.errors import ParameterError, SchemaError
+from apk_geo.schema import INCIDENT_COLUMNS, QUARANTINE_COLUMNS
+from apk_geo.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+TZ = "Europe/Prague"
+MOAP = "Moravská Ostrava a Přívoz"
+CANARY = "KANAR-Q7X9"
+A = (18.2893, 49.8413)  # city hall, Moravská Ostrava
+NORTH = (18.2893, 49.8490)  # about 860 m north of A (Přívoz), same district
+PORUBA = (18.1700, 49.8300)
+
+
+def _near(point: tuple[float, float], i: int) -> tuple[float, float]:
+    """A point within about 15 m of ``point`` (a small ring, so no two coincide)."""
+    angle = 2 * np.pi * i / 10
+    return point[0] + 0.0002 * np.cos(angle), point[1] + 0.0001 * np.sin(angle)
+
+
+def report_rows() -> list[tuple[str, str, str, tuple[float, float] | None, bool]]:
+    """(local time, category, outcome, lon/lat or None, canary) of the tiny store."""
+    rows: list[tuple[str, str, str, tuple[float, float] | None, bool]] = []
+    dogs_outcomes = ["resolved_on_spot"] * 3 + ["patrol_called"] * 2 + ["referred"] * 2
+    for i, outcome in enumerate(dogs_outcomes):
+        where = NORTH if i == 6 else _near(A, i)
+        rows.append((f"2024-06-{3 + i:02d} 10:00", "dogs", outcome, where, i < 3))
+    rows += [
+        ("2024-06-20 22:00", "alcohol", "patrol_called", _near(A, 7), True),
+        ("2024-06-21 22:30", "alcohol", "patrol_called", _near(A, 8), False),
+    ]
+    rows += [
+        (f"2024-05-{10 + i} 18:00", "alcohol", "resolved_on_spot", _near(A, i), False)
+        for i in range(3)
+    ]
+    rows += [
+        ("2023-06-01 00:30", "alcohol", "no_action", _near(A, 1), False),
+        ("2023-06-15 12:00", "alcohol", "no_action", _near(A, 2), False),
+    ]
+    rows += [
+        ("2024-06-11 09:15", "littering", "referred", PORUBA, False),
+        ("2024-06-30 21:00", "noise", "patrol_called", _near(PORUBA, 3), False),
+    ]
+    rows += [("2024-06-25 10:00", "dogs", "resolved_on_spot", None, True)]  # failed geocode
+    return rows
+
+
+def build_report_store(path: Path, *, synthetic: bool = True) -> Path:
+    """Write the tiny store described in the module docstring to ``path``."""
+    districts = gpd.read_file(ROOT / "data" / "ostrava_mestske_obvody_23_wgs84.geojson")
+    city = gpd.read_file(ROOT / "data" / "ostrava_obec_dissolved_wgs84.geojson")
+    a_5514 = gpd.GeoSeries([shapely.Point(A)], crs=4326).to_crs(5514)
+    svl = gpd.GeoDataFrame(
+        {"name": ["SVL Test"], "source": ["test"], "synthetic": [True]},
+        geometry=a_5514.buffer(400).to_crs(4326).values,
+        crs=4326,
+    )
+    hostels = gpd.GeoDataFrame(
+        {"name": ["Ubytovna Test"], "kind": ["hostel"], "synthetic": [True]},
+        geometry=[shapely.Point(A)],
+        crs=4326,
+    )
+    rows = report_rows()
+    n = len(rows)
+    geoms = gpd.GeoSeries([shapely.Point(r[3]) if r[3] else None for r in rows], crs=4326).to_crs(
+        5514
+    )
+    joined = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=geoms.values, crs=5514),
+        districts.to_crs(5514)[["NAZEV", "KOD", "geometry"]],
+        how="left",
+        predicate="within",
+    )
+    joined = joined[~joined.index.duplicated()]
+    names = [None if pd.isna(v) else str(v) for v in joined["NAZEV"]]
+    area_of = Config().mdt_areas
+    canary = [r[4] for r in rows]
+    inc = gpd.GeoDataFrame(
+        {
+            "source": ["test"] * n,
+            "id": [f"r{i}" for i in range(n)],
+            "reported_at": pd.to_datetime([r[0] for r in rows]).tz_localize(TZ),
+            "category": [r[1] for r in rows],
+            "outcome": [r[2] for r in rows],
+            "assistant": [f"{CANARY}-A" if c else "A-1" for c in canary],
+            "note": [f"poznámka {CANARY} jméno" if c else "bez poznámky" for c in canary],
+            "address": [f"{CANARY} ulice 1" if c else "Prokešovo nám. 8" for c in canary],
+            "lat": [r[3][1] if r[3] else None for r in rows],
+            "lon": [r[3][0] if r[3] else None for r in rows],
+            "x_5514": geoms.x,
+            "y_5514": geoms.y,
+            "match": ["exact" if r[3] else "failed" for r in rows],
+            "score": [100.0 if r[3] else 0.0 for r in rows],
+            "ruian_adm": [None] * n,
+            "district_code": [None if pd.isna(k) else str(k) for k in joined["KOD"]],
+            "district_name": names,
+            "mdt_area": [area_of.get(d) if d else None for d in names],
+            "svl_name": [None] * n,
+            "hostel_name": [None] * n,
+            "hostel_distance_m": [np.nan] * n,
+            "in_hostel_buffer": [False] * n,
+            "record_hash": [f"h{i}" for i in range(n)],
+        },
+        geometry=geoms.values,
+        crs=5514,
+    )
+    quarantine = pd.DataFrame(
+        [
+            {
+                "source": "test",
+                "file": "x.csv",
+                "line": 7,
+                "field": "Datum",
+                "value": "32.13.2024",
+                "expected": "a date",
+                "reason": "neplatné datum",
+                "raw": f"{CANARY} raw",
+            }
+        ],
+        columns=[c for c in QUARANTINE_COLUMNS if c != "imported_at"],
+    )
+    assert list(inc.columns[:-1]) == [c for c in INCIDENT_COLUMNS if c != "imported_at"]
+    open_store(path).apply_import(
+        incidents=inc,
+        quarantine=quarantine,
+        log={"source": "test", "file": "x.csv"},
+        layers={"districts": districts, "city": city, "svl": svl, "hostels": hostels},
+        metadata={"synthetic": "true" if synthetic else "false"},
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_report_store(tmp_path_factory.mktemp("reports") / "tiny.gpkg")
+
+
+@pytest.fixture(scope="module")
+def data(store_path: Path) -> reports.ReportData:
+    return reports.ReportData.from_store(open_store(store_path))
+
+
+@pytest.fixture(scope="module")
+def pack(data: reports.ReportData) -> reports.Pack:
+    return reports.build_pack(data, area=MOAP, month="2024-06")
+
+
+@pytest.fixture(scope="module")
+def internal(data: reports.ReportData) -> reports.Pack:
+    return reports.build_pack(data, area=MOAP, month="2024-06", tier="internal")
+
+
+def test_fixture_places_every_incident_in_the_intended_area(data: reports.ReportData) -> None:
+    inc = data.incidents
+    assert (inc["mdt_area"] == MOAP).sum() == 14
+    assert (inc["district_name"] == "Poruba").sum() == 2
+    assert inc["mdt_area"].isna().sum() == 1
+
+
+def test_key_figures_by_hand(pack: reports.Pack) -> None:
+    f = pack.figures
+    assert (f.n, f.n_previous, f.n_year_before) == (9, 3, 2)
+    assert f.change_previous_pct == pytest.approx(200.0)
+    assert f.change_year_pct == pytest.approx(350.0)
+
+
+def test_presenter_figures_hide_small_counts_and_what_they_give_away(pack: reports.Pack) -> None:
+    fig = reports.tables(pack)["figures"]
+    assert fig.iloc[:, 1].tolist() == ["9", "3", "<3"]
+    assert fig.iloc[:, 2].tolist() == ["", "+200 %", "–"]  # 9 vs 2 would reveal the 2
+
+
+def test_internal_tier_shows_exact_counts(internal: reports.Pack) -> None:
+    fig = reports.tables(internal)["figures"]
+    assert fig.iloc[:, 1].tolist() == ["9", "3", "2"]
+    assert fig.iloc[:, 2].tolist() == ["", "+200 %", "+350 %"]
+    assert internal.points is not None and len(internal.points) == 9
+    assert not {"note", "assistant", "address", "id"} & set(internal.points.columns)
+
+
+def test_category_table_by_hand_with_scipy_reference(pack: reports.Pack) -> None:
+    cat = pack.categories.set_index("category")
+    assert cat.loc["dogs", ["n", "n_previous", "n_year_before", "diff"]].tolist() == [7, 0, 0, 7]
+    assert cat.loc["alcohol", ["n", "n_previous", "n_year_before", "diff"]].tolist() == [
+        2,
+        3,
+        2,
+        -1,
+    ]
+    share_june = 30 / (30 + 31)  # June has 30 days, May 31
+    for code, (n, prev) in {"dogs": (7, 0), "alcohol": (2, 3)}.items():
+        ref = stats.binomtest(n, n + prev, share_june).pvalue
+        assert cat.loc[code, "p_value"] == pytest.approx(ref, rel=1e-12)
+    assert cat.loc["dogs", "p_value"] == pytest.approx(share_june**7)  # by hand
+    assert cat.loc["dogs", "direction"] == "up" and cat.loc["alcohol", "direction"] == "none"
+    assert cat.loc["dogs", "label"] == "volné pobíhání psů"
+    changed = dict(reports.changed_items(pack))
+    assert changed["Kategorie výrazně nahoru"] == ["volné pobíhání psů: 0 → 7"]
+    assert changed["Kategorie výrazně dolů"] == []
+
+
+def test_outcome_table_by_hand(pack: reports.Pack) -> None:
+    out = pack.outcomes.set_index("outcome")
+    assert out["n"].to_dict() == {
+        "resolved_on_spot": 3,
+        "patrol_called": 4,
+        "referred": 2,
+        "no_action": 0,
+    }
+    assert out.loc["patrol_called", "share"] == pytest.approx(4 / 9)
+    shown = reports.tables(pack)["outcomes"]
+    assert shown.iloc[:, 1].tolist() == ["3", "4", "<3", "0"]
+    assert shown.iloc[:, 2].tolist() == ["33 %", "44 %", "–", "0 %"]
+
+
+def test_hotspot_table_counts_match_the_points_in_each_cell(
+    pack: reports.Pack, data: reports.ReportData
+) -> None:
+    hs = pack.hotspots
+    assert len(hs) >= 1 and hs["rank"].tolist() == list(range(1, len(hs) + 1))
+    june = data.incidents[
+        (data.incidents["mdt_area"] == MOAP).to_numpy()
+        & (data.incidents["reported_at"].dt.strftime("%Y-%m") == "2024-06").to_numpy()
+    ]
+    for cell, n in zip(hs.geometry, hs["n"], strict=True):
+        inside = june.geometry.within(cell) | june.geometry.touches(cell)
+        assert int(inside.sum()) == int(n)
+    assert int(hs["n"].sum()) == 8  # the cluster around A; the point 860 m north is not hot
+    assert (hs["hotspot_class"] > 0).all()
+    assert all("SVL Test" in label for label in hs["label"])
+    assert all(label.startswith("Moravská Ostrava a Přívoz") for label in hs["label"])
+    assert set(pack.cells.columns) >= {
+        "cell_id",
+        "n",
+        "n_previous",
+        "diff",
+        "gi_z",
+        "hotspot_class",
+        "emerging_class",
+    }
+    assert int(pack.cells["n"].sum()) == 9 and int(pack.cells["n_previous"].sum()) == 3
+
+
+def test_places_table_by_hand(pack: reports.Pack, data: reports.ReportData) -> None:
+    pl = pack.places.set_index("name")
+    assert pl.loc["SVL Test", ["kind", "n", "n_previous", "diff"]].tolist() == ["svl", 8, 3, 5]
+    assert pl.loc["Ubytovna Test", ["kind", "n", "n_previous"]].tolist() == ["hostel", 8, 3]
+    # the SVL's rate is per hectare of its part inside the area (A is near the district border)
+    districts = data.layers["districts"]
+    moap = districts.loc[districts["NAZEV"] == MOAP].geometry.iloc[0]
+    part_ha = data.layers["svl"].geometry.iloc[0].intersection(moap).area / 10_000
+    assert 30 < part_ha < np.pi * 400**2 / 10_000
+    assert pl.loc["SVL Test", "per_10ha_month"] == pytest.approx(10 * 8 / part_ha, rel=1e-6)
+
+
+def test_data_notes(pack: reports.Pack) -> None:
+    notes = pack.notes
+    assert (notes.month_records_city, notes.month_geocoded_city) == (12, 11)
+    assert notes.quarantined == 1 and notes.synthetic
+    text = dict(reports._notes(pack))
+    assert text["Období"] == "01.06.2024 – 30.06.2024"
+    assert "11 z 12" in text["Geokódování"] and "91.7 %" in text["Geokódování"]
+    assert text[""] == "SYNTETICKÁ DEMO DATA – nejde o skutečné záznamy"
+
+
+def test_month_outside_the_data_is_no_data_not_zero(data: reports.ReportData) -> None:
+    p = reports.build_pack(data, area=MOAP, month="2023-06")
+    assert (p.figures.n, p.figures.n_previous, p.figures.n_year_before) == (2, None, None)
+    assert reports.tables(p)["figures"].iloc[:, 1].tolist() == ["<3", "bez dat", "bez dat"]
+
+
+def test_areas_resolve_by_name_district_and_all(data: reports.ReportData) -> None:
+    names = data.layers["districts"]["NAZEV"]
+    all_areas = reports.resolve_areas("all", config=Config(), districts=names)
+    assert [a.name for a in all_areas] == list(Config().mdt_area_names) and len(all_areas) == 7
+    assert reports.resolve_areas("moravska ostrava a PRIVOZ", config=Config(), districts=names) == [
+        reports.AreaRef(MOAP, "mdt_area")
+    ]
+    assert reports.resolve_areas("Poruba", config=Config(), districts=names)[0].kind == "mdt_area"
+    district = reports.build_pack(data, area="Pustkovec", month="2024-06")
+    assert (district.area_kind, district.figures.n) == ("district", 0)
+    poruba = reports.build_pack(data, area="Poruba", month="2024-06")
+    assert poruba.figures.n == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"area": "Atlantida"}, "unknown area 'Atlantida'.*Sever"),
+        ({"month": "2024-13"}, "not a valid month"),
+        ({"month": "June"}, "YYYY-MM"),
+        ({"tier": "public"}, "tier must be one of"),
+        ({"top": 0}, "top must be >= 1"),
+    ],
+    ids=["area", "month-value", "month-format", "tier", "top"],
+)
+def test_bad_options_are_explained(
+    data: reports.ReportData, kwargs: dict[str, object], match: str
+) -> None:
+    args: dict[str, object] = {"area": MOAP, "month": "2024-06", **kwargs}
+    with pytest.raises(ParameterError, match=match):
+        reports.build_pack(data, **args)  # type: ignore[arg-type]
+
+
+def test_report_data_refuses_incidents_without_needed_columns(data: reports.ReportData) -> None:
+    with pytest.raises(SchemaError, match=r"lack column\(s\) \['outcome'\]"):
+        reports.ReportData(data.incidents.drop(columns="outcome"), data.layers, 0, {})
+
+
+def test_build_pack_does_not_change_its_input(data: reports.ReportData) -> None:
+    before = data.incidents.copy()
+    layers = {k: v.copy() for k, v in data.layers.items()}
+    reports.build_pack(data, area=MOAP, month="2024-06", tier="internal")
+    pd.testing.assert_frame_equal(data.incidents, before)
+    for k, v in layers.items():
+        pd.testing.assert_frame_equal(data.layers[k], v)
+
+
+def test_html_is_self_contained_with_an_interactive_map(pack: reports.Pack) -> None:
+    page = reports.render_html(pack)
+    assert reports.external_urls(page) == []
+    assert "<script src" not in page and "<link" not in page
+    assert "srcdoc=" in page and "L.map(" in page.replace("&#34;", '"').replace("&quot;", '"')
+    assert "MDT porada – Moravská Ostrava a Přívoz" in page
+    assert "SYNTETICKÁ DEMO DATA" in page
+    assert "počty pod 3 jsou uvedeny jako „&lt;3“" in page
+    assert CANARY not in page
+
+
+def test_english_pack(data: reports.ReportData) -> None:
+    page = reports.render_html(reports.build_pack(data, area=MOAP, month="2024-06", lang="en"))
+    assert "MDT meeting – Moravská Ostrava a Přívoz" in page and "Key figures" in page
+    assert "June 2024" in page
+
+
+def test_internal_html_says_so(internal: reports.Pack) -> None:
+    page = reports.render_html(internal)
+    assert page.count("INTERNÍ") >= 3  # stamp, banner, footer
+
+
+def test_external_urls_finds_what_could_load() -> None:
+    page = (
+        '<script src="https://cdn.example.org/x.js"></script><img src="//img.example.org/a">'
+        '<style>@import "https://f.example.org/c.css"; .a{background:url(http://t.example.org/p.png)}'
+        '</style><a href="https://leafletjs.com">Leaflet</a>'
+        '<iframe srcdoc="&lt;script src=&quot;https://e.example.org/y.js&quot;&gt;"></iframe>'
+        'createElementNS("http://www.w3.org/2000/svg", "svg")'
+    )
+    found = reports.external_urls(page)
+    for url in (
+        "https://cdn.example.org/x.js",
+        "//img.example.org/a",
+        "https://f.example.org/c.css",
+        "http://t.example.org/p.png",
+        "https://e.example.org/y.js",
+    ):
+        assert url in found
+    assert not any("w3.org" in u for u in found)
+
+
+def test_cli_writes_html_and_prints_json(
+    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "report",
+            "--store",
+            str(store_path),
+            "--area",
+            "poruba",
+            "--format",
+            "html",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ]
+    )
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["month"] == "2024-06"  # the latest complete month, chosen automatically
+    (row,) = summary["packs"]
+    assert row["area"] == "Poruba" and row["incidents"] == 2
+    html_file = Path(row["files"]["html"])
+    assert html_file.name == "poruba_2024-06.html" and html_file.is_file()
+    assert CANARY not in html_file.read_text(encoding="utf-8")
+
+
+def test_cli_errors_end_with_one_message(
+    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "report",
+            "--store",
+            str(store_path),
+            "--area",
+            "Atlantida",
+            "--month",
+            "2024-06",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "html",
+        ]
+    )
+    assert code == 2
+    assert "unknown area 'Atlantida'" in capsys.readouterr().err
+    code = main(
+        [
+            "report",
+            "--store",
+            str(store_path),
+            "--area",
+            "all",
+            "--month",
+            "2024-06",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "html,docx",
+        ]
+    )
+    assert code == 2
+    assert "--format takes" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+# --- presenter page ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def presenter(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("APK_GEO_STORE", str(store_path))
+    monkeypatch.chdir(ROOT)
+    monkeypatch.syspath_prepend(str(ROOT))
+    monkeypatch.setattr(sys, "argv", ["presenter.py"])
+    yield AppTest.from_file(str(ROOT / "app_pages" / "presenter.py"), default_timeout=60)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_presenter_page_steps_through_the_areas(presenter: AppTest) -> None:
+    at = presenter.run()
+    assert not at.exception
+    assert at.title[0].value == "MDT porady"
+    assert at.header[0].value == MOAP
+    assert _metrics(at) == {
+        "Tento měsíc": "9",
+        "Předchozí měsíc": "3",
+        "Stejný měsíc před rokem": "<3",
+    }
+    assert at.selectbox(key="presenter_month").value == "2024-06"
+    at.button(key="presenter_next").click().run()
+    assert at.header[0].value == "Slezská Ostrava"
+    assert _metrics(at)["Tento měsíc"] == "0"
+    at.button(key="presenter_prev").click().run()
+    at.button(key="presenter_prev").click().run()
+    assert at.header[0].value == "Sever"  # wraps round to the last of the seven
+    for _ in range(2):
+        at.button(key="presenter_prev").click().run()
+    assert at.header[0].value == "Poruba"
+    assert _metrics(at)["Tento měsíc"] == "<3"
+    assert not at.exception
+
+
+def test_presenter_page_shows_no_sensitive_text(presenter: AppTest) -> None:
+    at = presenter.run()
+    texts = [e.value for e in (*at.markdown, *at.caption, *at.header) if isinstance(e.value, str)]
+    frames = [d.value.to_csv() for d in at.dataframe]
+    assert at.dataframe and all(CANARY not in s for s in texts + frames)
+    assert any("SVL Test" in f for f in frames)
