@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 
 from apk_geo import clusters
 from apk_geo.errors import CRSError, InsufficientDataError
@@ -202,3 +204,202 @@ def test_cli_clusters_from_store_with_context_labels(tmp_path: Path) -> None:
     assert result.crs.to_epsg() == 4326
     assert result["label"].tolist() == ["okolí ubytovny Hulvácká 8", "u zastávky Náměstí"]
     assert result["n"].tolist() == [30, 20]
+
+
+# --------------------------------------------------------------------------- large inputs
+
+
+def _blobs_xy(seed: int, *, duplicates: bool = False) -> np.ndarray:
+    """Four separated blobs of 120/80/50/30 incidents, 25 scattered ones (optionally repeats)."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0], [3000.0, 0.0], [0.0, 3000.0], [3000.0, 3000.0]])
+    parts = [
+        rng.normal(c, 40.0, (size, 2)) for c, size in zip(centres, (120, 80, 50, 30), strict=True)
+    ]
+    parts.append(rng.uniform(-1500, 4500, (25, 2)))
+    xy = np.vstack(parts)
+    if duplicates:  # incidents geocoded to the same address point
+        xy = np.vstack([xy, np.repeat(xy[[3, 130, 210]], [20, 6, 12], axis=0)])
+    return xy
+
+
+def _gdf(xy: np.ndarray) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(xy[:, 0] + X0, xy[:, 1] + Y0), crs="EPSG:5514"
+    )
+
+
+def _partition(labels: np.ndarray) -> set[frozenset[int]]:
+    """Clusters as sets of row numbers, so numbering does not matter; noise left out."""
+    return {frozenset(np.flatnonzero(labels == c).tolist()) for c in np.unique(labels[labels >= 0])}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_graph_gives_the_clusters_of_plain_hdbscan(seed: int) -> None:
+    from sklearn.cluster import HDBSCAN
+
+    xy = _blobs_xy(seed)
+    pts = _gdf(xy)
+    fast = clusters.cluster_labels(pts, min_cluster_size=10, mst="candidate_graph")
+    prims = clusters.cluster_labels(pts, min_cluster_size=10, mst="prims")
+    reference = HDBSCAN(min_cluster_size=10, copy=True).fit(xy)
+    ref = np.where(reference.probabilities_ < 0.05, -1, reference.labels_)
+    assert _partition(fast) == _partition(prims) == _partition(ref)
+    assert len(_partition(fast)) == 4
+
+
+def _complete_graph_labels(xy: np.ndarray, *, min_cluster_size: int) -> np.ndarray:
+    """Reference: scikit-learn's HDBSCAN on the complete distance graph, no candidates dropped."""
+    from scipy.sparse import csr_matrix
+    from scipy.spatial import distance_matrix
+    from sklearn.cluster import HDBSCAN
+
+    d = distance_matrix(xy, xy)
+    d[(d == 0) & ~np.eye(len(xy), dtype=bool)] = clusters.ZERO_DISTANCE_M
+    model = HDBSCAN(
+        min_cluster_size=min_cluster_size,
+        min_samples=min_cluster_size - 1,  # no self-loops stored: one neighbour fewer
+        metric="precomputed",
+        copy=False,
+    ).fit(csr_matrix(d))  # the zero diagonal is not stored
+    return np.where(model.probabilities_ < 0.05, -1, model.labels_)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_graph_equals_hdbscan_on_the_complete_graph(seed: int) -> None:
+    xy = _blobs_xy(seed)
+    fast = clusters.cluster_labels(_gdf(xy), min_cluster_size=10, mst="candidate_graph")
+    assert _partition(fast) == _partition(_complete_graph_labels(xy, min_cluster_size=10))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_graph_with_repeated_address_points(seed: int) -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    xy = _blobs_xy(seed, duplicates=True)
+    pts = _gdf(xy)
+    fast = clusters.cluster_labels(pts, min_cluster_size=10, mst="candidate_graph")
+    prims = clusters.cluster_labels(pts, min_cluster_size=10, mst="prims")
+    complete = _complete_graph_labels(xy, min_cluster_size=10)
+    # Repeated coordinates make many mutual-reachability distances equal; scikit-learn's
+    # Prim's path, its sparse path and the candidate graph break those ties in different
+    # orders, so a few fringe points may move. The clusters themselves are the same.
+    for ref in (prims, complete):
+        assert len(_partition(fast)) == len(_partition(ref))
+        assert adjusted_rand_score(fast, ref) > 0.98
+    # incidents at one address point always share a label
+    for start, count in ((len(xy) - 38, 20), (len(xy) - 18, 6), (len(xy) - 12, 12)):
+        assert len(set(fast[start : start + count])) == 1
+
+
+def _mutual_reachability_mst_weight(xy: np.ndarray, min_samples: int) -> float:
+    """Independent reference: MST of the complete mutual-reachability graph."""
+    from scipy.sparse import csgraph, csr_matrix
+    from scipy.spatial import distance_matrix
+
+    d = distance_matrix(xy, xy)
+    d[(d == 0) & ~np.eye(len(xy), dtype=bool)] = clusters.ZERO_DISTANCE_M  # as in the graph
+    core = np.sort(d, axis=1)[:, min_samples - 1]  # the point itself is the 0-th neighbour
+    mr = np.maximum(d, np.maximum(core[:, None], core[None, :]))
+    np.fill_diagonal(mr, 0.0)
+    # sparse input: scipy's dense input would mask the tiny ZERO_DISTANCE_M edges as "no edge"
+    return float(csgraph.minimum_spanning_tree(csr_matrix(mr)).sum())
+
+
+@pytest.mark.parametrize("min_samples", [3, 5, 10])
+@pytest.mark.parametrize(
+    "pattern",
+    ["blobs", "address-points", "uniform", "clumps-with-stragglers", "line"],
+    ids=lambda p: p,
+)
+def test_candidate_graph_holds_the_mutual_reachability_mst(pattern: str, min_samples: int) -> None:
+    from scipy.sparse import csgraph
+
+    rng = np.random.default_rng(5)
+    if pattern in ("blobs", "address-points"):
+        xy = _blobs_xy(3, duplicates=pattern == "address-points")
+    elif pattern == "uniform":
+        xy = rng.uniform(0, 1000, (300, 2))
+    elif pattern == "clumps-with-stragglers":  # dense clumps, lone points between them
+        clumps = np.vstack([rng.normal(c, 3.0, (12, 2)) for c in rng.uniform(0, 2000, (15, 2))])
+        xy = np.vstack([clumps, rng.uniform(0, 2000, (40, 2))])
+    else:  # collinear: no triangulation, the chain of locations connects the graph
+        xy = np.column_stack([np.sort(rng.uniform(0, 5000, 200)), np.zeros(200)])
+    locations, inverse = np.unique(xy, axis=0, return_inverse=True)
+    k = max(clusters._NEIGHBOURS_FACTOR * (min_samples - 1), clusters._NEIGHBOURS_MIN)
+    graph = clusters._candidate_graph(xy, locations, inverse.ravel(), n_neighbours=k)
+    assert (graph != graph.T).nnz == 0
+    rows = np.repeat(np.arange(len(xy)), np.diff(graph.indptr))
+    # scikit-learn takes the (min_samples - 1)-th stored distance of a row as core distance
+    core = np.array(
+        [np.sort(graph.data[a:b])[min_samples - 2] for a, b in itertools.pairwise(graph.indptr)]
+    )
+    true_core = np.sort(np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1)), axis=1)
+    true_core = np.maximum(true_core[:, min_samples - 1], clusters.ZERO_DISTANCE_M)
+    np.testing.assert_allclose(core, true_core, rtol=1e-12)
+    mr = graph.copy()
+    mr.data = np.maximum(graph.data, np.maximum(core[rows], core[graph.indices]))
+    assert csgraph.connected_components(mr, directed=False)[0] == 1
+    np.testing.assert_allclose(
+        csgraph.minimum_spanning_tree(mr).sum(),
+        _mutual_reachability_mst_weight(xy, min_samples),
+        rtol=1e-12,
+    )
+
+
+def test_large_input_uses_the_graph_and_is_deterministic() -> None:
+    rng = np.random.default_rng(8)
+    centres = rng.uniform(0, 20_000, (12, 2))
+    xy = np.vstack(
+        [rng.normal(c, 80.0, (400, 2)) for c in centres] + [rng.uniform(0, 20_000, (600, 2))]
+    )
+    pts = _gdf(xy)
+    assert len(pts) > clusters.PRIMS_MAX_POINTS
+    out = clusters.clusters(pts, min_cluster_size=15)
+    params = out.attrs["params"]
+    assert params["hdbscan_mst"] == "candidate_graph"
+    assert params["candidate_neighbours"] == 28 and params["n_locations"] == len(pts)
+    assert out["n"].sum() + params["n_noise"] == len(pts)
+    assert out["n"].is_monotonic_decreasing
+    again = clusters.clusters(pts, min_cluster_size=15)
+    assert_geodataframe_equal(out, again)
+    fast = clusters.cluster_labels(pts, min_cluster_size=15)
+    prims = clusters.cluster_labels(pts, min_cluster_size=15, mst="prims")
+    assert len(_partition(fast)) == len(_partition(prims)) == 13
+    assert (fast != prims).sum() <= 5  # tie order only (see the complete-graph test)
+    # every member lies inside its cluster's polygon
+    for cid, poly in zip(out["cluster_id"], out.geometry, strict=True):
+        assert shapely.contains_xy(poly, *(xy[fast == cid] + [X0, Y0]).T).all()
+
+
+def test_min_samples_one_falls_back_to_prims() -> None:
+    pts = _two_blobs()
+    out = clusters.clusters(pts, min_cluster_size=5, min_samples=1, mst="candidate_graph")
+    assert out.attrs["params"]["hdbscan_mst"] == "prims"
+    prims = clusters.clusters(pts, min_cluster_size=5, min_samples=1, mst="prims")
+    assert_geodataframe_equal(out, prims)
+
+
+def test_dbscan_on_distinct_locations_is_exact() -> None:
+    from sklearn.cluster import DBSCAN
+
+    xy = _blobs_xy(4, duplicates=True)
+    labels = clusters.cluster_labels(_gdf(xy), method="dbscan", min_cluster_size=10, eps_m=60)
+    ref = DBSCAN(eps=60, min_samples=10).fit_predict(xy)
+    assert _partition(labels) == _partition(ref)
+
+
+def test_summaries_per_cluster_with_ties_and_top_n() -> None:
+    pts = _two_blobs()
+    pts["category"] = ["syringes", "dogs"] * 15 + ["noise"] * 20 + ["other"] * 3
+    out = clusters.clusters(pts, min_cluster_size=5, top_n=1)
+    # 15 dogs vs 15 syringes: the tie goes to the alphabetically first code
+    assert out["top_categories"].tolist() == [
+        "volné pobíhání psů (15)",
+        "rušení nočního klidu (20)",
+    ]
+
+
+def test_unknown_mst_is_refused() -> None:
+    with pytest.raises(ValueError, match="mst must be"):
+        clusters.cluster_labels(_two_blobs(), mst="boruvka")  # type: ignore[arg-type]
