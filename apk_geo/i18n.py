@@ -1,0 +1,262 @@
+"""User-interface strings, Czech first, English available: ``t(key, lang)``.
+
+Every label, message and layer name the dashboard and the maps show comes from :data:`STRINGS`.
+Keys are dotted (``page.map``, ``msg.empty_filter``); a text may hold ``str.format`` fields
+(``{n}``), filled from keyword arguments. Category and outcome labels come from
+:mod:`apk_geo.schema` (``label_of``), not from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, Literal
+
+Lang = Literal["cs", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("cs", "en")
+DEFAULT_LANG: Final[Lang] = "cs"
+
+_S: dict[str, tuple[str, str]] = {
+    # navigation and shared
+    "app.title": ("APK geo – mapa událostí a hotspotů", "APK geo – incident and hotspot map"),
+    "nav.map": ("Mapa", "Map"),
+    "nav.hotspots": ("Hotspoty", "Hotspots"),
+    "nav.trends": ("Trendy", "Trends"),
+    "nav.data": ("Data", "Data"),
+    "nav.routes": ("Trasy", "Routes"),
+    "nav.mdt": ("MDT porady", "MDT meetings"),
+    "sidebar.language": ("Jazyk / Language", "Jazyk / Language"),
+    "sidebar.filters": ("Filtry", "Filters"),
+    "sidebar.store": ("Úložiště", "Store"),
+    "sidebar.data_until": ("Data do {date}", "Data up to {date}"),
+    "banner.synthetic": (
+        "⚠️ Zobrazená data jsou syntetická demo data, ne skutečné záznamy asistentů.",
+        "⚠️ The data shown are synthetic demo data, not real assistant records.",
+    ),
+    # filters
+    "filter.period": ("Období", "Period"),
+    "filter.range": ("Od – do", "From – to"),
+    "filter.categories": ("Kategorie", "Categories"),
+    "filter.outcomes": ("Výsledek", "Outcome"),
+    "filter.districts": ("Městské obvody", "City districts"),
+    "filter.mdt_areas": ("Oblasti MDT", "MDT areas"),
+    "filter.weekdays": ("Dny v týdnu", "Weekdays"),
+    "filter.hours": ("Hodiny", "Hours"),
+    "filter.all": ("vše", "all"),
+    "preset.7d": ("posledních 7 dní", "last 7 days"),
+    "preset.30d": ("posledních 30 dní", "last 30 days"),
+    "preset.90d": ("posledních 90 dní", "last 90 days"),
+    "preset.this_month": ("tento měsíc", "this month"),
+    "preset.last_month": ("minulý měsíc", "last month"),
+    "preset.custom": ("vlastní", "custom"),
+    "weekday.0": ("pondělí", "Monday"),
+    "weekday.1": ("úterý", "Tuesday"),
+    "weekday.2": ("středa", "Wednesday"),
+    "weekday.3": ("čtvrtek", "Thursday"),
+    "weekday.4": ("pátek", "Friday"),
+    "weekday.5": ("sobota", "Saturday"),
+    "weekday.6": ("neděle", "Sunday"),
+    # KPI cards
+    "kpi.incidents": ("Události", "Incidents"),
+    "kpi.change": ("Změna proti předchozímu období", "Change vs previous period"),
+    "kpi.resolved": ("Vyřešeno na místě asistenty", "Resolved on the spot by assistants"),
+    "kpi.patrol": ("Přivolána hlídka", "Patrol called"),
+    "kpi.previous": ("předchozí období: {n}", "previous period: {n}"),
+    "kpi.na": ("–", "–"),
+    # fields
+    "field.category": ("Kategorie", "Category"),
+    "field.date": ("Datum", "Date"),
+    "field.outcome": ("Výsledek", "Outcome"),
+    "field.geocoding": ("Kvalita geokódování", "Geocoding quality"),
+    "field.incidents": ("Události", "Incidents"),
+    "field.risk": ("Riziko", "Risk"),
+    "field.label": ("Místo", "Place"),
+    "field.count": ("Počet", "Count"),
+    "field.rank": ("Pořadí", "Rank"),
+    "field.trend": ("Trend (z)", "Trend (z)"),
+    "field.emerging": ("Vývoj hotspotu", "Emerging class"),
+    "field.class": ("Třída Gi*", "Gi* class"),
+    "field.period": ("Období", "Period"),
+    "field.weekday": ("Den", "Weekday"),
+    "field.hour": ("Hodina", "Hour"),
+    "field.year_before": ("Před rokem", "A year earlier"),
+    "field.diff": ("Rozdíl", "Difference"),
+    # map
+    "map.tiles": ("Podkladová mapa", "Base map"),
+    "map.tiles_none": ("bez podkladu (offline)", "none (offline)"),
+    "map.tiles_osm": ("OpenStreetMap", "OpenStreetMap"),
+    "map.tiles_cuzk_ortho": ("Ortofoto ČÚZK", "ČÚZK orthophoto"),
+    "map.legend": ("Legenda", "Legend"),
+    "map.synthetic_data": ("syntetická demo data", "synthetic demo data"),
+    "map.aggregated": (
+        "Událostí je mnoho ({n}); mapa ukazuje jejich počty ve čtvercích {cell} m.",
+        "There are many incidents ({n}); the map shows counts per {cell} m square.",
+    ),
+    "map.show_hotspots": ("Zobrazit výsledky hotspotů", "Show hotspot results"),
+    "layer.city": ("Hranice města", "City boundary"),
+    "layer.districts": ("Městské obvody", "City districts"),
+    "layer.svl": ("Sociálně vyloučené lokality (SVL)", "Socially excluded localities (SVL)"),
+    "layer.hostels": ("Ubytovny a okolí", "Hostels and buffers"),
+    "layer.incidents": ("Události", "Incidents"),
+    "layer.incident_cells": ("Události (počty ve čtvercích)", "Incidents (counts per square)"),
+    "layer.heat": ("Teplotní mapa", "Heat map"),
+    "layer.gistar": ("Hotspoty Gi*", "Gi* hotspots"),
+    "layer.clusters": ("Shluky", "Clusters"),
+    "layer.risk": ("Předpověď rizika", "Forecast risk"),
+    "legend.few": ("málo událostí", "few incidents"),
+    "legend.many": ("mnoho událostí", "many incidents"),
+    "gistar.class_3": ("hotspot 99 %", "hot spot 99 %"),
+    "gistar.class_2": ("hotspot 95 %", "hot spot 95 %"),
+    "gistar.class_1": ("hotspot 90 %", "hot spot 90 %"),
+    "gistar.class_0": ("nevýznamné", "not significant"),
+    "gistar.class_-1": ("chladné místo 90 %", "cold spot 90 %"),
+    "gistar.class_-2": ("chladné místo 95 %", "cold spot 95 %"),
+    "gistar.class_-3": ("chladné místo 99 %", "cold spot 99 %"),
+    # hotspots page
+    "hot.title": ("Hotspoty", "Hotspots"),
+    "hot.method": ("Metoda", "Method"),
+    "hot.method_gistar": ("Getis-Ord Gi* na mřížce", "Getis-Ord Gi* on a grid"),
+    "hot.method_kde": ("Jádrový odhad hustoty (KDE)", "Kernel density (KDE)"),
+    "hot.method_clusters": ("Shluky (HDBSCAN)", "Clusters (HDBSCAN)"),
+    "hot.method_forecast": ("Předpověď rizika", "Risk forecast"),
+    "hot.cell_size": ("Velikost buňky [m] (0 = automaticky)", "Cell size [m] (0 = automatic)"),
+    "hot.bandwidth": ("Šířka jádra [m] (0 = automaticky)", "Bandwidth [m] (0 = automatic)"),
+    "hot.min_cluster": ("Nejmenší shluk (počet událostí)", "Minimum cluster size (incidents)"),
+    "hot.top": ("Počet hotspotů v tabulce", "Hotspots in the table"),
+    "hot.run": ("Spustit analýzu", "Run analysis"),
+    "hot.none_yet": ("Zvolte metodu a spusťte analýzu.", "Choose a method and run the analysis."),
+    "hot.table": ("Nejvýznamnější hotspoty", "Top hotspots"),
+    "hot.select_hint": (
+        "Kliknutím na řádek přiblížíte hotspot na mapě.",
+        "Click a row to zoom the map to that hotspot.",
+    ),
+    "hot.params": ("Použité parametry", "Parameters used"),
+    "hot.download_geojson": ("Stáhnout GeoJSON", "Download GeoJSON"),
+    "hot.download_gpkg": ("Stáhnout GeoPackage", "Download GeoPackage"),
+    "hot.download_csv": ("Stáhnout CSV", "Download CSV"),
+    "hot.evaluation": (
+        "Úspěšnost metody v posledním celém měsíci ({month})",
+        "How well the method did in the latest complete month ({month})",
+    ),
+    "hot.pai": ("PAI (index přesnosti předpovědi)", "PAI (prediction accuracy index)"),
+    "hot.hit_rate": ("Podíl zachycených událostí", "Hit rate"),
+    "hot.coverage": ("při pokrytí {pct} % plochy", "at {pct} % of the area"),
+    "hot.eval_unavailable": (
+        "Vyhodnocení není k dispozici: {reason}",
+        "Evaluation not available: {reason}",
+    ),
+    "hot.failed": ("Analýza se nezdařila: {reason}", "The analysis failed: {reason}"),
+    "hot.module_missing": (
+        "Modul {name} ještě není k dispozici.",
+        "Module {name} is not available yet.",
+    ),
+    # trends page
+    "trend.title": ("Trendy", "Trends"),
+    "trend.freq": ("Krok", "Interval"),
+    "trend.week": ("týden", "week"),
+    "trend.month": ("měsíc", "month"),
+    "trend.by": ("Rozdělit podle", "Split by"),
+    "trend.by_none": ("celkem", "total"),
+    "trend.area": ("Území", "Area"),
+    "trend.area_city": ("celé město", "whole city"),
+    "trend.area_district": ("městský obvod", "city district"),
+    "trend.area_svl": ("SVL", "SVL"),
+    "trend.area_hostel": ("okolí ubytovny", "hostel buffer"),
+    "trend.area_name": ("Název", "Name"),
+    "trend.series": ("Vývoj počtu událostí", "Incidents over time"),
+    "trend.heatmap": ("Den v týdnu × hodina", "Weekday × hour"),
+    "trend.yoy": (
+        "Stejný měsíc před rokem ({month} × {before})",
+        "Same month a year earlier ({month} vs {before})",
+    ),
+    # data page
+    "data.title": ("Data", "Data"),
+    "data.upload": ("Nahrát export (CSV nebo XLSX)", "Upload an export (CSV or XLSX)"),
+    "data.source": ("Zdroj (název exportu)", "Source (name of the export)"),
+    "data.import": ("Importovat", "Import"),
+    "data.imported": ("Import hotov: {summary}", "Import done: {summary}"),
+    "data.bad_upload": (
+        "Soubor nelze importovat: {reason}",
+        "The file cannot be imported: {reason}",
+    ),
+    "data.quarantine": (
+        "Karanténa (odmítnuté záznamy s důvodem)",
+        "Quarantine (rejected records with the reason)",
+    ),
+    "data.quarantine_download": ("Stáhnout karanténu (CSV)", "Download the quarantine (CSV)"),
+    "data.status": ("Stav úložiště", "Store status"),
+    "data.imports": ("Poslední importy", "Last imports"),
+    "data.layers": ("Vrstvy, jejich původ a licence", "Layers, their origin and licence"),
+    "data.layer": ("Vrstva", "Layer"),
+    "data.rows": ("Záznamů", "Rows"),
+    "data.origin": ("Původ a licence", "Origin and licence"),
+    "data.ingest_missing": (
+        "Import ještě není k dispozici (modul apk_geo.ingest).",
+        "Import is not available yet (module apk_geo.ingest).",
+    ),
+    # messages
+    "msg.empty_filter": (
+        "Filtru neodpovídá žádná událost. Rozšiřte období nebo zrušte některý filtr.",
+        "No incident matches the filter. Widen the period or clear a filter.",
+    ),
+    "msg.no_store": ("Úložiště {path} neexistuje.", "The store {path} does not exist."),
+    "msg.no_store_hint": (
+        "Spusťte dashboard s `-- --store CESTA` nebo nastavte `APK_GEO_STORE`, nebo vytvořte "
+        "syntetické demo úložiště tlačítkem níže.",
+        "Start the dashboard with `-- --store PATH` or set `APK_GEO_STORE`, or build the "
+        "synthetic demo store with the button below.",
+    ),
+    "msg.build_demo": ("Vytvořit demo úložiště", "Build the demo store"),
+    "msg.demo_built": ("Demo úložiště vytvořeno.", "Demo store built."),
+    "msg.demo_missing": (
+        "Tvorba dema ještě není k dispozici (modul apk_geo.demo).",
+        "Building the demo is not available yet (module apk_geo.demo).",
+    ),
+    "msg.store_error": ("Úložiště nelze otevřít: {reason}", "The store cannot be opened: {reason}"),
+    "msg.no_geocoded": (
+        "{n} událostí nemá souřadnice (geokódování selhalo) a na mapě chybí.",
+        "{n} incidents have no coordinates (geocoding failed) and are not on the map.",
+    ),
+}
+
+#: Every UI string: key → (Czech, English).
+STRINGS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(_S)
+
+
+def normalize_lang(lang: object) -> Lang:
+    """Return ``"en"`` for English and ``"cs"`` for anything else (the default)."""
+    return "en" if str(lang).lower().startswith("en") else "cs"
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
+    """Return the UI string ``key`` in ``lang`` (``"cs"`` or ``"en"``), formatted with ``fields``.
+
+    Parameters
+    ----------
+    key
+        Dotted key of :data:`STRINGS`.
+    lang
+        ``"cs"`` (default) or ``"en"``; anything else falls back to Czech.
+    **fields
+        Values for ``{name}`` placeholders.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is unknown (the message suggests similar keys).
+
+    Examples
+    --------
+    >>> t("nav.map"), t("nav.map", "en")
+    ('Mapa', 'Map')
+    >>> t("kpi.previous", "cs", n=12)
+    'předchozí období: 12'
+    """
+    try:
+        cs, en = STRINGS[key]
+    except KeyError:
+        prefix = key.split(".")[0]
+        near = sorted(k for k in STRINGS if k.startswith(prefix + "."))[:8]
+        raise KeyError(f"no UI string {key!r}; keys with that prefix: {near}") from None
+    text = en if normalize_lang(lang) == "en" else cs
+    return text.format(**fields) if fields else text

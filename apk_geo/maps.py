@@ -1,0 +1,714 @@
+"""Offline folium maps of incidents, context layers and hotspot results.
+
+Every map loads its scripts and stylesheets from the locally installed vendor folder
+(:mod:`apk_geo.assets`), needs no tiles by default (district and city outlines are vector layers)
+and carries the data attribution in its attribution line. Every text taken from a record (category,
+outcome, cluster label, place names) is HTML-escaped before it reaches the browser, so a value such
+as ``<script>`` is shown as text. Popups show category, date, outcome and geocoding quality only:
+never notes, assistant codes or addresses.
+
+With many incidents (more than ``max_points``) the map sends counts per square cell instead of the
+points, so the page stays small and fast (about 1 MB for 100,000 incidents).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.plugins import FastMarkerCluster, HeatMap
+from folium.template import Template
+
+from apk_geo import assets
+from apk_geo._validate import require_columns, require_crs, require_positive
+from apk_geo.i18n import t
+from apk_geo.schema import CRS_METRIC, CRS_WEB, label_of
+
+logger = logging.getLogger(__name__)
+
+TileChoice = Literal["none", "osm", "cuzk_ortho"]
+
+#: Attribution of the shipped data (see data/PROVENANCE.md).
+DATA_ATTRIBUTION: Final = (
+    "Městské obvody: © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ 2016 (RCzechia, MIT) · "
+    "Školy, zastávky, sportoviště: Statutární město Ostrava, CC BY 4.0"
+)
+
+#: Origin and licence of every store layer (from data/PROVENANCE.md), shown on the Data page.
+LAYER_PROVENANCE: Final[Mapping[str, str]] = {
+    "districts": "ArcČR 500 v3 (© ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016) via RCzechia (MIT); "
+    "free use with attribution",
+    "city": "union of the 23 districts (ArcČR 500 v3, © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016)",
+    "mdt_areas": "union of districts by the configured MDT mapping (apk_geo.config)",
+    "schools": "Statutární město Ostrava, open data, CC BY 4.0",
+    "stops": "Statutární město Ostrava, open data, CC BY 4.0",
+    "sports": "Statutární město Ostrava, open data, CC BY 4.0",
+    "svl": "synthetic demo polygons (no official SVL boundary exists offline) unless configured",
+    "hostels": "synthetic demo points near public-transport-stop proxies unless configured",
+    "address_points": "RÚIAN address points (ČÚZK), or synthetic demo addresses",
+    "incidents": "APK assistants' exports, or synthetic demo incidents (apk_geo.demo)",
+}
+
+#: Optional tile layers with their attribution; the default map uses none.
+TILES: Final[Mapping[str, tuple[str, str]]] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "cuzk_ortho": (
+        "https://ags.cuzk.gov.cz/arcgis1/rest/services/ORTOFOTO_WM/MapServer/tile/{z}/{y}/{x}",
+        'Ortofoto © <a href="https://cuzk.gov.cz">ČÚZK</a>',
+    ),
+}
+
+#: Colours of the Gi* classes (−3 cold, 99 % … +3 hot, 99 %).
+GISTAR_COLOURS: Final[Mapping[int, str]] = {
+    3: "#b2182b",
+    2: "#ef8a62",
+    1: "#fddbc7",
+    -1: "#d1e5f0",
+    -2: "#67a9cf",
+    -3: "#2166ac",
+}
+#: Colours of aggregated counts and risk, light to dark (five quantile classes).
+SEQUENTIAL: Final = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
+CLUSTER_COLOUR: Final = "#6a3d9a"
+HOSTEL_COLOUR: Final = "#e08214"
+SVL_COLOUR: Final = "#1b7837"
+
+_MAP_JS: Final = ("leaflet", "jquery", "bootstrap", "awesome_markers")
+_MAP_CSS: Final = (
+    "leaflet_css",
+    "bootstrap_css",
+    "awesome_markers_font_css",
+    "awesome_markers_css",
+)
+_CLUSTER_JS: Final = ("markercluster",)
+_CLUSTER_CSS: Final = ("markerclustercss", "markerclusterdefaultcss")
+_HEAT_JS: Final = ("leaflet-heat.js",)
+_PRECISION_DEG: Final = 1e-5  # about 1 m; keeps the GeoJSON payload small
+
+_POINT_CALLBACK: Final = """function (row) {
+    var m = L.circleMarker(new L.LatLng(row[0], row[1]),
+        {radius: 5, color: "#08306b", weight: 1, fillColor: "#2171b5", fillOpacity: 0.8});
+    m.bindPopup(row[2], {maxWidth: 260});
+    return m;
+}"""
+
+
+class _Script(MacroElement):  # type: ignore[misc]
+    """A raw script run after the map is created (imagePath, attribution)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, js: str) -> None:
+        super().__init__()
+        self._name = "Script"
+        self.js = js
+
+
+class _Legend(MacroElement):  # type: ignore[misc]
+    """A fixed HTML legend; needs no branca colour map (and so no d3)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "apk-legend");
+                div.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;" +
+                    "font:12px/1.4 sans-serif;border-radius:4px;box-shadow:0 0 4px #888";
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def esc(value: object) -> str:
+    """Return ``value`` as HTML-escaped text (``None``/NaN as an empty string)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _localise(element: Any, js: Sequence[str], css: Sequence[str], base_url: str) -> None:
+    """Point one folium element's script and stylesheet links at the local vendor folder."""
+    element.default_js = assets.links(js, base_url=base_url)
+    element.default_css = assets.links(css, base_url=base_url)
+
+
+def _to_web(gdf: gpd.GeoDataFrame, *, name: str, simplify_m: float = 0.0) -> gpd.GeoDataFrame:
+    """Return a copy in EPSG:4326 with coordinates rounded to about 1 m."""
+    require_crs(gdf, name=name)
+    out = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
+    if simplify_m > 0:
+        metric = out.to_crs(CRS_METRIC)
+        out = metric.set_geometry(metric.geometry.simplify(simplify_m)).to_crs(CRS_WEB)
+    else:
+        out = out.to_crs(CRS_WEB)
+    return out.set_geometry(shapely.set_precision(out.geometry.values, _PRECISION_DEG))
+
+
+def _geojson(gdf: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict[str, Any]:
+    """Return a FeatureCollection with only the given (already escaped) properties."""
+    frame = gpd.GeoDataFrame(
+        {k: list(v) for k, v in props.items()}, geometry=list(gdf.geometry), crs=gdf.crs
+    )
+    data: dict[str, Any] = json.loads(frame.to_json(drop_id=True))
+    return data
+
+
+def base_map(
+    *,
+    bounds_4326: tuple[float, float, float, float] | None = None,
+    tiles: TileChoice = "none",
+    lang: str = "cs",
+    synthetic: bool = False,
+    asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
+    height_px: int = 600,
+) -> folium.Map:
+    """Return an empty offline map with the data attribution and local assets.
+
+    Parameters
+    ----------
+    bounds_4326
+        ``(minx, miny, maxx, maxy)`` in degrees to fit; ``None`` centres on Ostrava.
+    tiles
+        ``"none"`` (vector outlines only, works offline), ``"osm"`` or ``"cuzk_ortho"``.
+    lang
+        ``"cs"`` or ``"en"`` for the attribution note.
+    synthetic
+        Add "syntetická demo data" to the attribution line.
+    asset_base_url
+        URL under which the vendor folder is served.
+    height_px
+        Height of the map.
+
+    Returns
+    -------
+    folium.Map
+    """
+    if tiles not in ("none", *TILES):
+        raise ValueError(f"tiles must be 'none', 'osm' or 'cuzk_ortho'; got {tiles!r}")
+    m = folium.Map(
+        location=[49.82, 18.26],
+        zoom_start=12,
+        tiles=None,
+        height=height_px,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    # MarkerCluster needs the map's maxZoom, which otherwise only a tile layer would set
+    # (folium passes max_zoom to the tile layer, not to the map).
+    m.options["max_zoom"] = 19
+    m.options["min_zoom"] = 8
+    _localise(m, _MAP_JS, _MAP_CSS, asset_base_url)
+    image_path = f"{asset_base_url.rstrip('/')}/leaflet/images/"
+    m.add_child(_Script(f"L.Icon.Default.imagePath = {json.dumps(image_path)};"))
+    attribution = DATA_ATTRIBUTION
+    if synthetic:
+        attribution += f" · <b>{esc(t('map.synthetic_data', lang))}</b>"
+    m.add_child(
+        _Script(f"{m.get_name()}.attributionControl.addAttribution({json.dumps(attribution)});")
+    )
+    if tiles != "none":
+        url, attr = TILES[tiles]
+        folium.TileLayer(
+            url, attr=attr, name=t(f"map.tiles_{tiles}", lang), max_zoom=19, overlay=False
+        ).add_to(m)
+    if bounds_4326 is not None:
+        minx, miny, maxx, maxy = bounds_4326
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def popup_html(row: Mapping[str, Any], *, lang: str = "cs") -> str:
+    """Return the escaped popup of one incident: category, date, outcome, geocoding quality.
+
+    Notes, assistant codes and addresses are never included.
+    """
+    when = row.get("reported_at")
+    date = pd.Timestamp(when).strftime("%d.%m.%Y %H:%M") if pd.notna(when) else ""
+    match = row.get("match")
+    score = row.get("score")
+    quality = esc(match if pd.notna(match) else "")
+    if score is not None and pd.notna(score):
+        quality += f" ({float(score):.0f})"
+    parts = [
+        (t("field.category", lang), label_of(str(row.get("category")), lang=lang)),
+        (t("field.date", lang), date),
+        (t("field.outcome", lang), label_of(str(row.get("outcome")), kind="outcome", lang=lang)),
+    ]
+    body = "<br>".join(f"<b>{esc(k)}:</b> {esc(v)}" for k, v in parts)
+    return f"{body}<br><b>{esc(t('field.geocoding', lang))}:</b> {quality}"
+
+
+def aggregate_points(points: gpd.GeoDataFrame, *, cell_size_m: float = 250.0) -> gpd.GeoDataFrame:
+    """Count points per square cell of ``cell_size_m`` (aligned to multiples of it in EPSG:5514).
+
+    Parameters
+    ----------
+    points
+        Point layer with a CRS; empty geometries are ignored.
+    cell_size_m
+        Side of a cell in metres.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per non-empty cell: ``n`` (int) and a square Polygon in EPSG:5514, sorted by
+        ``n`` descending.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(-470010, -1100010), Point(-470020, -1100020),
+    ...                                  Point(-469900, -1100010)], crs="EPSG:5514")
+    >>> aggregate_points(pts, cell_size_m=100)["n"].tolist()
+    [2, 1]
+    """
+    require_positive(cell_size_m, name="cell_size_m")
+    require_crs(points, name="points")
+    pts = points[~points.geometry.isna() & ~points.geometry.is_empty].to_crs(CRS_METRIC)
+    if pts.empty:
+        return gpd.GeoDataFrame({"n": pd.Series([], dtype="int64")}, geometry=[], crs=CRS_METRIC)
+    ix = np.floor(pts.geometry.x.to_numpy() / cell_size_m).astype(np.int64)
+    iy = np.floor(pts.geometry.y.to_numpy() / cell_size_m).astype(np.int64)
+    counts = pd.DataFrame({"ix": ix, "iy": iy}).value_counts().rename("n").reset_index()
+    counts = counts.sort_values(["n", "ix", "iy"], ascending=[False, True, True])
+    x0 = counts["ix"].to_numpy() * cell_size_m
+    y0 = counts["iy"].to_numpy() * cell_size_m
+    geoms = shapely.box(x0, y0, x0 + cell_size_m, y0 + cell_size_m)
+    return gpd.GeoDataFrame(
+        {"n": counts["n"].to_numpy().astype("int64")}, geometry=geoms, crs=CRS_METRIC
+    ).reset_index(drop=True)
+
+
+def _quantile_colour(values: pd.Series) -> list[str]:
+    """Return one of :data:`SEQUENTIAL` per value by quintile rank."""
+    if values.empty:
+        return []
+    ranks = values.rank(method="average", pct=True).to_numpy()
+    idx = np.clip(np.ceil(ranks * len(SEQUENTIAL)) - 1, 0, len(SEQUENTIAL) - 1).astype(int)
+    return [SEQUENTIAL[i] for i in idx]
+
+
+def _style(
+    colour_key: str, *, weight: float = 0.5, opacity: float = 0.7, line: str | None = None
+) -> Any:
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        colour = feature["properties"][colour_key]
+        return {
+            "fillColor": colour,
+            "color": line or colour,
+            "weight": weight,
+            "fillOpacity": opacity,
+        }
+
+    return style
+
+
+def _outline(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame | None,
+    *,
+    name: str,
+    label_col: str | None,
+    colour: str,
+    weight: float,
+    show: bool = True,
+    fill: float = 0.0,
+) -> None:
+    if gdf is None or gdf.empty:
+        return
+    web = _to_web(gdf, name=name, simplify_m=5.0)
+    label = (
+        web[label_col].map(esc) if label_col and label_col in web else pd.Series([""] * len(web))
+    )
+    data = _geojson(web, {"label": label})
+    style = {"color": colour, "weight": weight, "fill": fill > 0, "fillOpacity": fill}
+    layer = folium.GeoJson(
+        data,
+        name=name,
+        show=show,
+        style_function=lambda _f: style,
+        tooltip=folium.GeoJsonTooltip(["label"], labels=False) if label_col else None,
+    )
+    layer.add_to(m)
+
+
+def add_context(
+    m: folium.Map,
+    *,
+    districts: gpd.GeoDataFrame | None = None,
+    city: gpd.GeoDataFrame | None = None,
+    svl: gpd.GeoDataFrame | None = None,
+    hostels: gpd.GeoDataFrame | None = None,
+    hostel_buffer_m: float = 250.0,
+    lang: str = "cs",
+) -> folium.Map:
+    """Add the city outline, districts, SVL boundaries and hostels with buffers to ``m``.
+
+    Returns ``m`` (modified in place, as folium maps are built up).
+    """
+    _outline(m, city, name=t("layer.city", lang), label_col=None, colour="#252525", weight=2.5)
+    _outline(
+        m,
+        districts,
+        name=t("layer.districts", lang),
+        label_col="NAZEV",
+        colour="#525252",
+        weight=1.0,
+    )
+    _outline(
+        m,
+        svl,
+        name=t("layer.svl", lang),
+        label_col="name",
+        colour=SVL_COLOUR,
+        weight=2.0,
+        fill=0.15,
+    )
+    if hostels is not None and not hostels.empty:
+        require_positive(hostel_buffer_m, name="hostel_buffer_m")
+        metric = hostels.to_crs(CRS_METRIC)
+        buffers = metric.set_geometry(metric.geometry.buffer(hostel_buffer_m))
+        _outline(
+            m,
+            buffers,
+            name=t("layer.hostels", lang),
+            label_col="name",
+            colour=HOSTEL_COLOUR,
+            weight=1.5,
+            fill=0.2,
+        )
+    return m
+
+
+def add_incidents(
+    m: folium.Map,
+    incidents: gpd.GeoDataFrame,
+    *,
+    lang: str = "cs",
+    max_points: int = 2000,
+    aggregate_cell_m: float = 250.0,
+    heat: bool = True,
+    asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
+) -> str:
+    """Add incidents as clustered markers (or counts per cell when many) and a heat layer.
+
+    Parameters
+    ----------
+    m
+        The map to add to.
+    incidents
+        Incident points with a CRS; rows with empty geometry are skipped.
+    lang
+        Language of popups and layer names.
+    max_points
+        Above this many points, counts per ``aggregate_cell_m`` cell are sent instead.
+    aggregate_cell_m
+        Cell side for the aggregated view and the heat layer of many points, in metres.
+    heat
+        Add a heat layer (off when the map opens).
+    asset_base_url
+        URL of the vendor folder.
+
+    Returns
+    -------
+    str
+        ``"points"``, ``"cells"`` or ``"empty"``: what was drawn.
+    """
+    require_crs(incidents, name="incidents")
+    pts = incidents[~incidents.geometry.isna() & ~incidents.geometry.is_empty]
+    if pts.empty:
+        return "empty"
+    if len(pts) <= max_points:
+        web = pts.to_crs(CRS_WEB)
+        lat = np.round(web.geometry.y.to_numpy(), 5)
+        lon = np.round(web.geometry.x.to_numpy(), 5)
+        records = web.drop(columns=web.geometry.name).to_dict("records")
+        data = [
+            [float(a), float(o), popup_html(r, lang=lang)]
+            for a, o, r in zip(lat, lon, records, strict=True)
+        ]
+        cluster = FastMarkerCluster(data, callback=_POINT_CALLBACK, name=t("layer.incidents", lang))
+        _localise(cluster, _CLUSTER_JS, _CLUSTER_CSS, asset_base_url)
+        cluster.add_to(m)
+        heat_data = [[float(a), float(o)] for a, o in zip(lat, lon, strict=True)]
+        mode = "points"
+    else:
+        cells = aggregate_points(pts, cell_size_m=aggregate_cell_m)
+        logger.info(
+            "map: %d incidents > max_points=%d; sending %d cells of %.0f m",
+            len(pts),
+            max_points,
+            len(cells),
+            aggregate_cell_m,
+        )
+        web = _to_web(cells, name="cells")
+        colour = pd.Series(_quantile_colour(cells["n"].astype(float)))
+        tip = cells["n"].map(lambda n: f"{esc(t('field.incidents', lang))}: {int(n)}")
+        data_fc = _geojson(web, {"colour": colour, "tip": tip})
+        folium.GeoJson(
+            data_fc,
+            name=t("layer.incident_cells", lang),
+            style_function=_style("colour", weight=0.3, opacity=0.75),
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        ).add_to(m)
+        centres = gpd.GeoSeries(cells.geometry.centroid, crs=CRS_METRIC).to_crs(CRS_WEB)
+        heat_data = [
+            [round(float(c.y), 5), round(float(c.x), 5), int(n)]
+            for c, n in zip(centres, cells["n"], strict=True)
+        ]
+        mode = "cells"
+    if heat:
+        layer = HeatMap(heat_data, name=t("layer.heat", lang), show=False, radius=18, blur=15)
+        _localise(layer, _HEAT_JS, (), asset_base_url)
+        layer.add_to(m)
+    return mode
+
+
+def add_hotspots(
+    m: folium.Map,
+    *,
+    cells: gpd.GeoDataFrame | None = None,
+    clusters: gpd.GeoDataFrame | None = None,
+    risk: gpd.GeoDataFrame | None = None,
+    lang: str = "cs",
+    max_risk_cells: int = 400,
+) -> folium.Map:
+    """Add Gi* classes on the grid, cluster polygons with labels and the risk surface.
+
+    Parameters
+    ----------
+    m
+        The map.
+    cells
+        Grid with ``hotspot_class`` (−3..3); cells of class 0 are not drawn.
+    clusters
+        Cluster polygons with ``label`` and ``n``.
+    risk
+        Grid with ``risk``; the ``max_risk_cells`` highest are drawn.
+    lang
+        Language.
+    max_risk_cells
+        Cap on drawn risk cells (keeps the page small).
+    """
+    if cells is not None and not cells.empty:
+        require_columns(cells, ["hotspot_class"], name="cells")
+        sig = cells[cells["hotspot_class"].fillna(0).astype(int) != 0]
+        if not sig.empty:
+            web = _to_web(sig, name="cells")
+            cls = sig["hotspot_class"].astype(int)
+            colour = cls.map(GISTAR_COLOURS)
+            tip = cls.map(lambda c: esc(t(f"gistar.class_{c}", lang)))
+            folium.GeoJson(
+                _geojson(web, {"colour": colour, "tip": tip}),
+                name=t("layer.gistar", lang),
+                style_function=_style("colour"),
+                tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+            ).add_to(m)
+    if clusters is not None and not clusters.empty:
+        require_columns(clusters, ["label"], name="clusters")
+        web = _to_web(clusters, name="clusters")
+        n = clusters["n"] if "n" in clusters else pd.Series([""] * len(clusters))
+        tip = [f"{esc(lab)} ({esc(k)})" for lab, k in zip(clusters["label"], n, strict=True)]
+        folium.GeoJson(
+            _geojson(web, {"tip": pd.Series(tip)}),
+            name=t("layer.clusters", lang),
+            style_function=lambda _f: {"color": CLUSTER_COLOUR, "weight": 2, "fillOpacity": 0.15},
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        ).add_to(m)
+    if risk is not None and not risk.empty:
+        require_columns(risk, ["risk"], name="risk")
+        top = risk.sort_values("risk", ascending=False).head(max_risk_cells)
+        web = _to_web(top, name="risk")
+        colour = pd.Series(_quantile_colour(top["risk"].astype(float)))
+        tip = top["risk"].map(lambda r: f"{esc(t('field.risk', lang))}: {float(r):.3f}")
+        folium.GeoJson(
+            _geojson(web, {"colour": colour, "tip": tip}),
+            name=t("layer.risk", lang),
+            show=False,
+            style_function=_style("colour", opacity=0.6),
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        ).add_to(m)
+    return m
+
+
+def legend_html(
+    *,
+    lang: str = "cs",
+    gistar: bool = False,
+    counts: bool = False,
+    svl: bool = True,
+    hostels: bool = True,
+    clusters: bool = True,
+) -> str:
+    """Return the legend's HTML for the layers present (labels from :mod:`apk_geo.i18n`)."""
+
+    def swatch(colour: str, text: str, *, outline: bool = False) -> str:
+        style = f"border:2px solid {colour}" if outline else f"background:{colour}"
+        return (
+            f'<div><span style="display:inline-block;width:12px;height:12px;{style};'
+            f'margin-right:4px;vertical-align:middle"></span>{esc(text)}</div>'
+        )
+
+    rows = [f"<b>{esc(t('map.legend', lang))}</b>"]
+    for present, colour, key in (
+        (svl, SVL_COLOUR, "layer.svl"),
+        (hostels, HOSTEL_COLOUR, "layer.hostels"),
+        (clusters, CLUSTER_COLOUR, "layer.clusters"),
+    ):
+        if present:
+            rows.append(swatch(colour, t(key, lang), outline=True))
+    if counts:
+        rows.append(swatch(SEQUENTIAL[0], t("legend.few", lang)))
+        rows.append(swatch(SEQUENTIAL[-1], t("legend.many", lang)))
+    if gistar:
+        rows += [swatch(GISTAR_COLOURS[c], t(f"gistar.class_{c}", lang)) for c in (3, 2, 1)]
+        rows += [swatch(GISTAR_COLOURS[c], t(f"gistar.class_{c}", lang)) for c in (-1, -2, -3)]
+    return "".join(rows)
+
+
+def incident_map(
+    incidents: gpd.GeoDataFrame,
+    *,
+    districts: gpd.GeoDataFrame | None = None,
+    city: gpd.GeoDataFrame | None = None,
+    svl: gpd.GeoDataFrame | None = None,
+    hostels: gpd.GeoDataFrame | None = None,
+    hostel_buffer_m: float = 250.0,
+    cells: gpd.GeoDataFrame | None = None,
+    clusters: gpd.GeoDataFrame | None = None,
+    risk: gpd.GeoDataFrame | None = None,
+    focus: gpd.GeoDataFrame | None = None,
+    lang: str = "cs",
+    tiles: TileChoice = "none",
+    synthetic: bool = False,
+    max_points: int = 2000,
+    asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
+    height_px: int = 600,
+) -> folium.Map:
+    """Return the full dashboard map: context, incidents, heat, hotspots, legend, layer switch.
+
+    Parameters
+    ----------
+    incidents
+        Incident points (any CRS; failed geocodes with empty geometry are skipped).
+    districts, city, svl, hostels
+        Context layers (``NAZEV`` labels districts, ``name`` labels SVL and hostels).
+    hostel_buffer_m
+        Radius of hostel buffers.
+    cells, clusters, risk
+        Hotspot results (see :func:`add_hotspots`).
+    focus
+        Geometry to zoom to (a selected hotspot); default: the city, else the incidents.
+    lang, tiles, synthetic, max_points, asset_base_url, height_px
+        See :func:`base_map` and :func:`add_incidents`.
+
+    Returns
+    -------
+    folium.Map
+        Nothing in it loads from the internet unless ``tiles`` asks for tiles.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoDataFrame({"category": ["dogs"], "outcome": ["referred"],
+    ...     "reported_at": [pd.Timestamp("2024-05-01 10:00")], "match": ["exact"],
+    ...     "score": [100.0]}, geometry=[Point(18.29, 49.84)], crs="EPSG:4326")
+    >>> m = incident_map(pts)
+    >>> "cdn" in m.get_root().render()
+    False
+    """
+    frame = next(
+        (
+            g
+            for g in (focus, city, districts, incidents)
+            if g is not None and not g.empty and g.geometry.notna().any()
+        ),
+        None,
+    )
+    bounds = None
+    if frame is not None:
+        require_crs(frame, name="map extent")
+        minx, miny, maxx, maxy = frame.to_crs(CRS_WEB).total_bounds
+        if np.isfinite([minx, miny, maxx, maxy]).all():
+            bounds = (float(minx), float(miny), float(maxx), float(maxy))
+    m = base_map(
+        bounds_4326=bounds,
+        tiles=tiles,
+        lang=lang,
+        synthetic=synthetic,
+        asset_base_url=asset_base_url,
+        height_px=height_px,
+    )
+    add_context(
+        m,
+        districts=districts,
+        city=city,
+        svl=svl,
+        hostels=hostels,
+        hostel_buffer_m=hostel_buffer_m,
+        lang=lang,
+    )
+    mode = add_incidents(
+        m, incidents, lang=lang, max_points=max_points, asset_base_url=asset_base_url
+    )
+    add_hotspots(m, cells=cells, clusters=clusters, risk=risk, lang=lang)
+    has_gistar = cells is not None and "hotspot_class" in cells
+    m.add_child(
+        _Legend(
+            legend_html(
+                lang=lang,
+                gistar=has_gistar,
+                counts=mode == "cells",
+                svl=svl is not None and not svl.empty,
+                hostels=hostels is not None and not hostels.empty,
+                clusters=clusters is not None and not clusters.empty,
+            )
+        )
+    )
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def render_html(m: folium.Map) -> str:
+    """Return the map as a standalone HTML page (links to the local assets)."""
+    html_text: str = m.get_root().render()
+    return html_text
+
+
+def external_urls(page: str) -> list[str]:
+    """Return every ``src``/``href`` in ``page`` that points at another host (should be none).
+
+    Hyperlinks inside the attribution (``<a href>``) are ignored: they load nothing.
+    """
+    found = []
+    for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+        pattern = rf"<{tag}\b[^>]*\b{attr}=[\"']((?:https?:)?//[^\"']+)"
+        found += re.findall(pattern, page, flags=re.IGNORECASE)
+    return found

@@ -1,0 +1,1 @@
+"""Pages of the Streamlit dashboard (routed by ``dashboard.py`` with ``st.navigation``)."""

@@ -1,0 +1,140 @@
+"""Hotspoty: run one method per form submit; top-hotspot table linked to a map; downloads; PAI."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from apk_geo import kpi, maps
+from apk_geo.errors import ApkGeoError
+from apk_geo.i18n import t
+from app_pages import _common as c
+
+lang = c.lang()
+st.title(t("hot.title", lang))
+c.require_store()
+c.synthetic_banner()
+
+data = c.filtered()
+points = data[~data.geometry.isna() & ~data.geometry.is_empty]
+ly = c.layers()
+with st.form("hotspot_form"):
+    method = st.radio(
+        t("hot.method", lang),
+        kpi.METHODS,
+        horizontal=True,
+        format_func=lambda m: t(f"hot.method_{m}", lang),
+    )
+    a, b, d, e = st.columns(4)
+    cell = a.number_input(t("hot.cell_size", lang), 0, 2000, 0, step=50)
+    bandwidth = b.number_input(t("hot.bandwidth", lang), 0, 5000, 0, step=50)
+    min_size = d.number_input(t("hot.min_cluster", lang), 3, 500, 15)
+    top = e.number_input(t("hot.top", lang), 3, 50, 10)
+    submitted = st.form_submit_button(t("hot.run", lang), type="primary")
+
+if submitted:
+    if points.empty:
+        st.info(t("msg.empty_filter", lang))
+        st.stop()
+    try:
+        st.session_state[c.K_HOTSPOT] = c.hotspot_run(
+            *c.cache_key(),
+            json.dumps(kpi.filters_to_query(c.filters()), sort_keys=True),
+            method,
+            float(cell) or None,
+            float(bandwidth) or None,
+            int(min_size),
+            _points=points,
+            _area=ly["city"],
+        )
+    except ModuleNotFoundError as exc:
+        st.warning(t("hot.module_missing", lang, name=exc.name))
+    except (ApkGeoError, ValueError) as exc:
+        st.error(t("hot.failed", lang, reason=str(exc)))
+
+run: kpi.HotspotRun | None = st.session_state.get(c.K_HOTSPOT)
+if run is None:
+    st.info(t("hot.none_yet", lang))
+    st.stop()
+
+table = kpi.hotspot_table(run.result, top=int(top), districts=ly.get("districts"))
+st.subheader(t("hot.table", lang))
+st.caption(t("hot.select_hint", lang))
+shown = table.drop(columns=table.geometry.name).rename(
+    columns={
+        "rank": t("field.rank", lang),
+        "label": t("field.label", lang),
+        "n": t("field.count", lang),
+        "hotspot_class": t("field.class", lang),
+        "trend_z": t("field.trend", lang),
+        "emerging_class": t("field.emerging", lang),
+    }
+)
+sel = st.dataframe(
+    shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="hot_table"
+)
+rows = sel.selection.rows if sel else []
+focus = table.iloc[rows] if rows else None
+m = maps.incident_map(
+    points,
+    districts=ly.get("districts"),
+    city=ly.get("city"),
+    focus=focus,
+    cells=run.cells if run.method == "gistar" else None,
+    clusters=run.clusters,
+    risk=run.cells if run.method == "forecast" else None,
+    lang=lang,
+    synthetic=c.is_synthetic(),
+)
+st_folium(m, key="hot_map", height=480, use_container_width=True, returned_objects=[])
+
+layer = kpi.export_frame(run.result)
+cols = st.columns(3)
+cols[0].download_button(
+    t("hot.download_geojson", lang),
+    layer.to_json(drop_id=True),
+    f"hotspots_{run.method}.geojson",
+    "application/geo+json",
+)
+with tempfile.TemporaryDirectory() as tmp:
+    gpkg = Path(tmp) / "hotspots.gpkg"
+    layer.to_file(gpkg, layer=run.method, driver="GPKG")
+    cols[1].download_button(
+        t("hot.download_gpkg", lang),
+        gpkg.read_bytes(),
+        f"hotspots_{run.method}.gpkg",
+        "application/geopackage+sqlite3",
+    )
+csv = layer.drop(columns=layer.geometry.name).assign(wkt=layer.geometry.to_wkt())
+cols[2].download_button(
+    t("hot.download_csv", lang),
+    csv.to_csv(index=False).encode("utf-8"),
+    f"hotspots_{run.method}.csv",
+    "text/csv",
+)
+with st.expander(t("hot.params", lang)):
+    st.json(run.params)
+
+month = kpi.latest_complete_month(points)
+if month is not None:
+    st.subheader(t("hot.evaluation", lang, month=str(month)))
+    grid_params = run.params.get("grid")
+    cell_m = float(grid_params.get("cell_size_m", 150)) if isinstance(grid_params, dict) else 150.0
+    try:
+        ev = c.evaluation(*c.cache_key(), str(month), cell_m, _points=points, _area=ly["city"])
+    except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
+        st.info(t("hot.eval_unavailable", lang, reason=str(exc)))
+    else:
+        mine = ev[ev["method"] == run.method]
+        for col, (_, row) in zip(st.columns(len(mine)), mine.iterrows(), strict=True):
+            col.metric(
+                f"{t('hot.pai', lang)} – {t('hot.coverage', lang, pct=f'{100 * row.coverage:g}')}",
+                f"{row.pai:.2f}" if pd.notna(row.pai) else t("kpi.na", lang),
+                help=f"{t('hot.hit_rate', lang)}: "
+                + (f"{row.hit_rate:.0%}" if pd.notna(row.hit_rate) else t("kpi.na", lang)),
+            )

@@ -1,0 +1,215 @@
+"""Dashboard benchmark in headless Chromium with 100,000 incidents in the store.
+
+Targets (issue 4): cold start to map drawn ≤ 10 s; filter change to map updated ≤ 2 s; map
+payload ≤ 3 MB. Prints the measured figures (and exits 1 when a target is missed).
+
+Usage::
+
+    .venv/bin/python benchmarks/dashboard.py [--store var/bench_100k.gpkg] [--n 100000]
+
+The store is built once with ``apk_geo.demo.build_demo_store`` (synthetic incidents, ingested and
+geocoded for real) and reused on later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, WebSocket, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TARGETS = {"cold_start_s": 10.0, "filter_change_s": 2.0, "payload_mb": 3.0}
+
+
+def ensure_store(path: Path, n: int) -> None:
+    if path.is_file():
+        return
+    from apk_geo.demo import build_demo_store
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"building a {n:,}-incident demo store at {path} (once)…", file=sys.stderr)
+    build_demo_store(path, n_incidents=n, overwrite=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(store: Path, port: int) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--",
+        "--store",
+        str(store),
+    ]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_health(port: int, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("streamlit did not answer within 60 s")
+
+
+def map_state(page: Page) -> dict[str, Any] | None:
+    """Return ``{"paths": n, "token": …}`` of the drawn map, or ``None`` if none is drawn."""
+    for frame in page.frames:
+        if "streamlit_folium" not in frame.url:
+            continue
+        try:
+            state: dict[str, Any] = frame.evaluate(
+                "() => ({paths: document.querySelectorAll('path.leaflet-interactive').length,"
+                " token: (document.getElementById('map_div') || {}).dataset?.benchToken || null})"
+            )
+        except Exception:  # replaced while we asked
+            continue
+        if state["paths"] > 0:
+            return state
+    return None
+
+
+def mark_map(page: Page, token: str) -> None:
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url:
+            frame.evaluate(
+                f"() => {{ document.getElementById('map_div').dataset.benchToken = "
+                f"{json.dumps(token)}; }}"
+            )
+
+
+def poll(page: Page, ready: Callable[[], bool], *, timeout_s: float, what: str) -> float:
+    """Wait until ``ready()``; return the time it became true (``time.monotonic``)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        if ready():
+            return time.monotonic()
+        page.wait_for_timeout(20)  # lets Playwright process events (new frames)
+    raise RuntimeError(f"{what} not within {timeout_s:.0f} s")
+
+
+def drawn_without(page: Page, token: str) -> bool:
+    """Return whether a map is drawn whose ``map_div`` does not carry ``token``."""
+    state = map_state(page)
+    return state is not None and state["token"] != token
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=ROOT / "var" / "bench_100k.gpkg")
+    parser.add_argument("--n", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    ensure_store(args.store, args.n)
+    from apk_geo.store import open_store
+
+    n_stored = len(open_store(args.store).incidents())
+    port = free_port()
+    frames: list[int] = []
+    t_start = time.monotonic()
+    proc = start(args.store, port)
+    try:
+        wait_health(port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+            def on_ws(ws: WebSocket) -> None:
+                ws.on("framereceived", lambda data: frames.append(len(data)))
+
+            page.on("websocket", on_ws)
+            page.goto(f"http://127.0.0.1:{port}/")
+            cold = (
+                poll(page, lambda: map_state(page) is not None, timeout_s=60, what="first map")
+                - t_start
+            )
+            print(f"cold start {cold:.2f} s", file=sys.stderr)
+            cold_payload = max(frames)
+            mark_map(page, "before")
+            frames.clear()
+            # filter change: last 30 days -> last 90 days
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+                has_text="Období"
+            ).click()
+            t_click = time.monotonic()
+            page.get_by_role("option", name="posledních 90 dní").click()
+            change = (
+                poll(
+                    page,
+                    lambda: drawn_without(page, "before"),
+                    timeout_s=30,
+                    what="map after the filter change",
+                )
+                - t_click
+            )
+            print(f"filter change {change:.2f} s", file=sys.stderr)
+            change_payload = max(frames) if frames else 0
+            kpi = page.get_by_test_id("stMetricValue").first.inner_text()
+            # the largest view: every incident (custom range over the whole store)
+            frames.clear()
+            mark_map(page, "90d")
+            page.goto(f"http://127.0.0.1:{port}/?preset=custom&from=2000-01-01&to=2100-12-31")
+            poll(page, lambda: drawn_without(page, "90d"), timeout_s=60, what="map of all data")
+            all_payload = max(frames)
+            all_kpi = page.get_by_test_id("stMetricValue").first.inner_text()
+            page.screenshot(path=str(ROOT / "test-artifacts" / "benchmark_all.png"))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    payload_mb = max(cold_payload, change_payload, all_payload) / 1e6
+    figures = {
+        "incidents_in_store": n_stored,
+        "cold_start_s": round(cold, 2),
+        "filter_change_s": round(change, 2),
+        "payload_mb": round(payload_mb, 3),
+        "payload_mb_by_view": {
+            "30d": round(cold_payload / 1e6, 3),
+            "90d": round(change_payload / 1e6, 3),
+            "all": round(all_payload / 1e6, 3),
+        },
+        "incidents_shown": {"90d": kpi, "all": all_kpi},
+    }
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    missed = [k for k, limit in TARGETS.items() if float(figures[k]) > limit]  # type: ignore[arg-type]
+    for k in missed:
+        print(f"MISSED {k}: {figures[k]} > {TARGETS[k]}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from apk_geo.i18n import LANGS, STRINGS, normalize_lang, t
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_FILES = [
+    ROOT / "dashboard.py",
+    *sorted((ROOT / "app_pages").glob("*.py")),
+    ROOT / "apk_geo" / "maps.py",
+]
+
+
+def test_czech_first_and_english_available() -> None:
+    assert t("nav.map") == "Mapa"
+    assert t("nav.map", "en") == "Map"
+    assert t("nav.hotspots", "cs") == "Hotspoty"
+    assert t("kpi.patrol", "cs") == "Přivolána hlídka"
+    assert t("map.synthetic_data") == "syntetická demo data"
+
+
+def test_unknown_language_falls_back_to_czech() -> None:
+    assert normalize_lang("en-GB") == "en"
+    assert normalize_lang("de") == "cs"
+    assert t("nav.trends", "de") == "Trendy"
+
+
+def test_placeholders_are_filled() -> None:
+    assert t("kpi.previous", "cs", n=12) == "předchozí období: 12"
+    assert t("msg.no_store", "en", path="x.gpkg") == "The store x.gpkg does not exist."
+
+
+def test_unknown_key_names_neighbours() -> None:
+    with pytest.raises(KeyError, match=r"no UI string 'nav\.nope'.*nav\.map"):
+        t("nav.nope")
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_string_complete_with_same_placeholders(key: str) -> None:
+    cs, en = STRINGS[key]
+    assert cs.strip() and en.strip()
+    fields = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (cs, en)]
+    assert fields[0] == fields[1]
+
+
+def test_czech_texts_carry_diacritics() -> None:
+    # Czech text without any diacritics almost always means a typo'd ASCII transliteration.
+    czech = " ".join(cs for cs, _ in STRINGS.values())
+    assert set("áčďéěíňóřšťúůýž") <= set(czech.lower())
+    for bad in ("Udalosti", "Vysledek", "Obdobi", "Uloziste", "Hodiny v tydnu"):
+        assert bad not in czech
+
+
+def test_every_key_used_in_the_ui_exists() -> None:
+    used: set[str] = set()
+    for path in UI_FILES:
+        used |= set(re.findall(r"\bt\(\s*[\"']([a-z_]+\.[a-z0-9_.]+)[\"']", path.read_text()))
+    assert used, "no t('...') calls found: the scan is broken"
+    missing = sorted(k for k in used if k not in STRINGS)
+    assert missing == []
+
+
+def test_dynamic_keys_exist() -> None:
+    from apk_geo.kpi import AREA_KINDS, METHODS, PRESETS
+
+    for p in PRESETS:
+        t(f"preset.{p}")
+    for m in METHODS:
+        t(f"hot.method_{m}")
+    for a in AREA_KINDS:
+        t(f"trend.area_{a}")
+    for c in range(-3, 4):
+        t(f"gistar.class_{c}")
+    for d in range(7):
+        t(f"weekday.{d}")
+    for v in ("none", "osm", "cuzk_ortho"):
+        t(f"map.tiles_{v}")
+    assert LANGS == ("cs", "en")

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from apk_geo import kpi
+from apk_geo.errors import SchemaError
+
+TZ = "Europe/Prague"
+
+
+def _incidents(rows: list[tuple[str, str, str, str, str]]) -> gpd.GeoDataFrame:
+    """rows: (local time, category, outcome, district, mdt_area)."""
+    times = pd.to_datetime([r[0] for r in rows]).tz_localize(TZ)
+    return gpd.GeoDataFrame(
+        {
+            "reported_at": times,
+            "category": [r[1] for r in rows],
+            "outcome": [r[2] for r in rows],
+            "district_name": [r[3] for r in rows],
+            "mdt_area": [r[4] for r in rows],
+            "svl_name": ["S1" if i % 2 == 0 else None for i in range(len(rows))],
+            "hostel_name": ["H1"] * len(rows),
+            "in_hostel_buffer": [i < 2 for i in range(len(rows))],
+        },
+        geometry=[Point(-470000 + 10 * i, -1100000) for i in range(len(rows))],
+        crs="EPSG:5514",
+    )
+
+
+MOAP, PORUBA = "Moravská Ostrava a Přívoz", "Poruba"
+
+
+@pytest.fixture
+def inc() -> gpd.GeoDataFrame:
+    # June 2024 (the 30 days up to 30 June): 6 incidents; 1–31 May window: 3 more.
+    return _incidents(
+        [
+            ("2024-06-30 23:30", "dogs", "resolved_on_spot", MOAP, "A"),  # Sunday, last day
+            ("2024-06-10 08:00", "dogs", "patrol_called", MOAP, "A"),  # Monday
+            ("2024-06-11 09:15", "alcohol", "resolved_on_spot", PORUBA, "B"),  # Tuesday
+            ("2024-06-12 22:00", "alcohol", "patrol_called", PORUBA, "B"),  # Wednesday
+            ("2024-06-01 00:00", "littering", "referred", MOAP, "A"),  # Saturday, first day
+            ("2024-06-15 12:00", "dogs", "resolved_on_spot", MOAP, "A"),  # Saturday
+            ("2024-05-31 23:59", "dogs", "no_action", MOAP, "A"),  # previous period, last minute
+            ("2024-05-02 00:00", "dogs", "resolved_on_spot", PORUBA, "B"),  # previous, first day
+            ("2024-05-01 23:59", "dogs", "resolved_on_spot", PORUBA, "B"),  # outside both periods
+            ("2023-06-20 10:00", "dogs", "resolved_on_spot", MOAP, "A"),  # a year earlier
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("preset", "start", "end"),
+    [
+        ("7d", date(2024, 6, 24), date(2024, 6, 30)),
+        ("30d", date(2024, 6, 1), date(2024, 6, 30)),
+        ("90d", date(2024, 4, 2), date(2024, 6, 30)),
+        ("this_month", date(2024, 6, 1), date(2024, 6, 30)),
+        ("last_month", date(2024, 5, 1), date(2024, 5, 31)),
+    ],
+    ids=["7d", "30d", "90d", "this_month", "last_month"],
+)
+def test_preset_range(preset: kpi.Preset, start: date, end: date) -> None:
+    assert kpi.preset_range(preset, today=date(2024, 6, 30)) == (start, end)
+
+
+def test_preset_last_month_across_year_and_custom_rejected() -> None:
+    assert kpi.preset_range("last_month", today=date(2024, 1, 5)) == (
+        date(2023, 12, 1),
+        date(2023, 12, 31),
+    )
+    with pytest.raises(ValueError, match="no fixed range"):
+        kpi.preset_range("custom", today=date(2024, 1, 5))
+
+
+def test_previous_period_has_equal_length() -> None:
+    assert kpi.previous_period(date(2024, 6, 1), date(2024, 6, 30)) == (
+        date(2024, 5, 2),
+        date(2024, 5, 31),
+    )
+    assert kpi.previous_period(date(2024, 3, 5), date(2024, 3, 5)) == (
+        date(2024, 3, 4),
+        date(2024, 3, 4),
+    )
+
+
+def test_filter_dates_are_inclusive_local_days(inc: gpd.GeoDataFrame) -> None:
+    f = kpi.Filters(start=date(2024, 6, 1), end=date(2024, 6, 30), preset="custom")
+    out = kpi.filter_incidents(inc, f)
+    assert len(out) == 6  # 1 June 00:00 and 30 June 23:30 included, 31 May 23:59 not
+    assert len(inc) == 10  # input untouched
+
+
+def test_filter_by_category_outcome_district_weekday_hour(inc: gpd.GeoDataFrame) -> None:
+    base = {"start": date(2024, 6, 1), "end": date(2024, 6, 30), "preset": "custom"}
+    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, categories=("dogs",)))) == 3
+    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, outcomes=("patrol_called",)))) == 2
+    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, districts=(PORUBA,)))) == 2
+    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, mdt_areas=("A",)))) == 4
+    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, weekdays=(5, 6)))) == 3
+    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, hours=(8, 12)))) == 3
+
+
+def test_kpis_by_hand(inc: gpd.GeoDataFrame) -> None:
+    f = kpi.Filters(start=date(2024, 6, 1), end=date(2024, 6, 30), preset="30d")
+    k = kpi.compute_kpis(inc, f)
+    # 6 now, 2 in 2–31 May: +200 %; 3 of 6 resolved on the spot, 2 of 6 with a patrol
+    assert (k.n, k.n_previous) == (6, 2)
+    assert k.change_pct == pytest.approx(200.0)
+    assert k.share_resolved == pytest.approx(0.5)
+    assert k.share_patrol == pytest.approx(1 / 3)
+
+
+def test_kpis_empty_and_no_previous(inc: gpd.GeoDataFrame) -> None:
+    k = kpi.compute_kpis(
+        inc, kpi.Filters(start=date(2020, 1, 1), end=date(2020, 1, 31), preset="custom")
+    )
+    assert k == kpi.Kpis(0, 0, None, None, None)
+
+
+def test_filters_validate() -> None:
+    with pytest.raises(ValueError, match="after end"):
+        kpi.Filters(start=date(2024, 2, 1), end=date(2024, 1, 1))
+    with pytest.raises(ValueError, match="hours"):
+        kpi.Filters(hours=(5, 24))
+    with pytest.raises(ValueError, match="preset"):
+        kpi.Filters(preset="year")
+
+
+def test_naive_times_are_refused(inc: gpd.GeoDataFrame) -> None:
+    naive = inc.assign(reported_at=inc["reported_at"].dt.tz_localize(None))
+    with pytest.raises(SchemaError, match="tz-aware"):
+        kpi.filter_incidents(naive, kpi.Filters())
+
+
+def test_trend_table_month_by_category_zero_filled(inc: gpd.GeoDataFrame) -> None:
+    out = kpi.trend_table(
+        inc, freq="month", by="category", start=date(2024, 4, 1), end=date(2024, 6, 30)
+    )
+    assert list(out.columns) == ["period", "category", "n"]
+    assert out["n"].dtype == "int64"
+    # 3 months × 3 categories seen in the data
+    assert len(out) == 9
+    got = out.set_index(["period", "category"])["n"]
+    assert got[(pd.Timestamp("2024-06-01"), "dogs")] == 3
+    assert got[(pd.Timestamp("2024-05-01"), "dogs")] == 3
+    assert got[(pd.Timestamp("2024-04-01"), "alcohol")] == 0
+    assert out["n"].sum() == 9  # the 2023 incident is outside the range
+
+
+def test_trend_table_week_total_matches_pandas(inc: gpd.GeoDataFrame) -> None:
+    out = kpi.trend_table(inc, freq="week")
+    ref = inc["reported_at"].dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time.value_counts()
+    got = out.set_index("period")["n"]
+    assert got.sum() == len(inc)
+    for period, n in ref.items():
+        assert got[period] == n
+    assert (out["period"].dt.day_of_week == 0).all()  # weeks start on Monday
+    assert out["period"].diff().dropna().eq(pd.Timedelta(days=7)).all()
+
+
+def test_weekday_hour_table(inc: gpd.GeoDataFrame) -> None:
+    tab = kpi.weekday_hour_table(inc)
+    assert tab.shape == (7, 24)
+    assert tab.to_numpy().sum() == len(inc)
+    assert tab.loc[6, 23] == 1  # Sunday 30 June 23:30
+    assert tab.loc[0, 8] == 1  # Monday 10 June 08:00
+
+
+def test_year_on_year(inc: gpd.GeoDataFrame) -> None:
+    out = kpi.year_on_year(inc, month=pd.Period("2024-06", freq="M"))
+    row = out.set_index("category").loc["dogs"]
+    assert (row["n"], row["n_year_before"], row["diff"]) == (3, 1, 2)
+    assert out.iloc[0]["category"] == "dogs"
+
+
+def test_latest_complete_month(inc: gpd.GeoDataFrame) -> None:
+    assert kpi.latest_complete_month(inc) == pd.Period("2024-06", freq="M")
+    shorter = inc[inc["reported_at"] < pd.Timestamp("2024-06-20", tz=TZ)]
+    assert kpi.latest_complete_month(shorter) == pd.Period("2024-05", freq="M")
+    assert kpi.latest_complete_month(inc.iloc[:0]) is None
+
+
+def test_select_area(inc: gpd.GeoDataFrame) -> None:
+    assert len(kpi.select_area(inc, kind="city")) == 10
+    assert len(kpi.select_area(inc, kind="district", name=PORUBA)) == 4
+    assert len(kpi.select_area(inc, kind="svl", name="S1")) == 5
+    assert len(kpi.select_area(inc, kind="hostel", name="H1")) == 2  # inside the buffer only
+    with pytest.raises(ValueError, match="name is required"):
+        kpi.select_area(inc, kind="svl")
+
+
+def test_query_round_trip() -> None:
+    f = kpi.Filters(
+        start=date(2024, 3, 1),
+        end=date(2024, 3, 9),
+        preset="custom",
+        categories=("dogs", "alcohol"),
+        districts=(MOAP,),
+        weekdays=(0, 6),
+        hours=(6, 18),
+    )
+    q = kpi.filters_to_query(f)
+    assert q["cat"] == "dogs,alcohol" and q["from"] == "2024-03-01" and q["h"] == "6-18"
+    assert kpi.filters_from_query(q, today=date(2024, 6, 30)) == f
+
+
+def test_query_preset_and_bad_values(caplog: pytest.LogCaptureFixture) -> None:
+    q = {"preset": "7d", "cat": "dogs,unknown", "wd": "1,9,x", "h": "25-3"}
+    f = kpi.filters_from_query(
+        q, today=date(2024, 6, 30), allowed={"categories": ["dogs", "alcohol"]}
+    )
+    assert (f.start, f.end) == (date(2024, 6, 24), date(2024, 6, 30))
+    assert f.categories == ("dogs",)
+    assert f.weekdays == (1,)
+    assert f.hours == (3, 23)
+    assert "unknown" in caplog.text
+    bad = kpi.filters_from_query({"preset": "custom", "from": "x"}, today=date(2024, 6, 30))
+    assert bad.preset == "30d"
+
+
+def test_query_custom_range_is_clipped_to_the_data() -> None:
+    span = (date(2024, 1, 1), date(2024, 6, 30))
+    q = {"preset": "custom", "from": "2000-01-01", "to": "2024-03-31"}
+    f = kpi.filters_from_query(q, today=date(2024, 6, 30), span=span)
+    assert (f.preset, f.start, f.end) == ("custom", date(2024, 1, 1), date(2024, 3, 31))
+    outside = {"preset": "custom", "from": "2030-01-01", "to": "2030-02-01"}
+    f = kpi.filters_from_query(outside, today=date(2024, 6, 30), span=span)
+    assert (f.preset, f.start, f.end) == ("30d", date(2024, 6, 1), date(2024, 6, 30))
+
+
+def test_export_frame_writes_as_geojson_gpkg_and_csv(tmp_path: Path) -> None:
+    clusters = gpd.GeoDataFrame(
+        {
+            "label": ["shluk 1"],
+            "date_from": pd.to_datetime(["2024-05-20 10:00"]).tz_localize(TZ),
+            "top_categories": [["dogs", "alcohol"]],
+        },
+        geometry=[box(-470000, -1100000, -469000, -1099000)],
+        crs="EPSG:5514",
+    )
+    out = kpi.export_frame(clusters)
+    assert out.crs.to_epsg() == 4326
+    assert out["date_from"].iloc[0] == "2024-05-20T10:00:00+02:00"
+    assert json.loads(out["top_categories"].iloc[0]) == ["dogs", "alcohol"]
+    feature = json.loads(out.to_json())["features"][0]
+    assert feature["properties"]["label"] == "shluk 1"
+    out.to_file(tmp_path / "x.gpkg", driver="GPKG")
+    assert len(gpd.read_file(tmp_path / "x.gpkg")) == 1
+    assert isinstance(clusters["date_from"].dtype, pd.DatetimeTZDtype)  # input untouched
+
+
+def test_hotspot_table_orders_and_labels() -> None:
+    cells = gpd.GeoDataFrame(
+        {
+            "cell_id": [0, 1, 2, 3],
+            "n": [5, 9, 1, 7],
+            "hotspot_class": [2, 3, 0, 3],
+            "gi_z": [2.1, 3.5, 0.1, 3.1],
+        },
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(20, 0, 30, 10), box(30, 0, 40, 10)],
+        crs="EPSG:5514",
+    )
+    districts = gpd.GeoDataFrame(
+        {"NAZEV": ["West", "East"]},
+        geometry=[box(0, 0, 20, 10), box(20, 0, 40, 10)],
+        crs="EPSG:5514",
+    )
+    out = kpi.hotspot_table(cells, top=5, districts=districts)
+    assert out["rank"].tolist() == [1, 2, 3]
+    assert out["n"].tolist() == [9, 7, 5]  # class 3 by z, then class 2; class 0 dropped
+    assert out["label"].tolist() == ["West #1", "East #3", "West #0"]
+    assert list(out.columns[:3]) == ["rank", "label", "n"]
+    np.testing.assert_array_equal(cells["n"], [5, 9, 1, 7])  # input untouched
