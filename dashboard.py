@@ -1,9 +1,8 @@
 """The apk-geo dashboard: ``streamlit run dashboard.py -- --store PATH``.
 
 Routes the pages with ``st.navigation`` and draws the shared sidebar (language, filters) once.
-The store comes from ``--store``, else ``$APK_GEO_STORE``, else ``var/demo.gpkg``. Pages that other
-modules add (``app_pages/routes.py``: Trasy, ``app_pages/presenter.py``: MDT porady) appear in the
-navigation as soon as their file exists.
+The store comes from ``--store``, else ``$APK_GEO_STORE``, else ``var/demo.gpkg``. Every page is a
+short script in ``app_pages/`` that calls :mod:`apk_geo`.
 """
 
 from __future__ import annotations
@@ -25,39 +24,18 @@ st.set_page_config(
 c.init_state()
 lang = c.lang()
 
-pages = [
-    st.Page(
-        "app_pages/map.py",
-        title=t("nav.map", lang),
-        icon=":material/map:",
-        url_path="mapa",
-        default=True,
-    ),
-    st.Page(
-        "app_pages/hotspots.py",
-        title=t("nav.hotspots", lang),
-        icon=":material/local_fire_department:",
-        url_path="hotspoty",
-    ),
-    st.Page(
-        "app_pages/trends.py",
-        title=t("nav.trends", lang),
-        icon=":material/trending_up:",
-        url_path="trendy",
-    ),
-]
-for name, key, icon, url in (
+PAGES = (  # file, title key, icon, URL path
+    ("map", "nav.map", ":material/map:", "mapa"),
+    ("hotspots", "nav.hotspots", ":material/local_fire_department:", "hotspoty"),
+    ("trends", "nav.trends", ":material/trending_up:", "trendy"),
     ("routes", "nav.routes", ":material/route:", "trasy"),
     ("presenter", "nav.mdt", ":material/groups:", "mdt"),
-):
-    if c.page_file(name) is not None:
-        pages.append(st.Page(f"app_pages/{name}.py", title=t(key, lang), icon=icon, url_path=url))
-pages.append(
-    st.Page(
-        "app_pages/data.py", title=t("nav.data", lang), icon=":material/database:", url_path="data"
-    )
+    ("data", "nav.data", ":material/database:", "data"),
 )
-
+pages = [
+    st.Page(f"app_pages/{name}.py", title=t(key, lang), icon=icon, url_path=url, default=i == 0)
+    for i, (name, key, icon, url) in enumerate(PAGES)
+]
 page = st.navigation(pages)
 c.draw_sidebar()
 page.run()

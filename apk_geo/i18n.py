@@ -217,6 +217,37 @@ _S: dict[str, tuple[str, str]] = {
         "{n} událostí nemá souřadnice (geokódování selhalo) a na mapě chybí.",
         "{n} incidents have no coordinates (geocoding failed) and are not on the map.",
     ),
+    # patrol routes page
+    "route.title": ("Trasy hlídky", "Patrol routes"),
+    "route.date": ("Datum směny", "Shift date"),
+    "route.start_time": ("Začátek", "Start"),
+    "route.minutes": ("Délka směny (min)", "Shift (min)"),
+    "route.start": ("Start (šířka, délka)", "Start (lat, lon)"),
+    "route.end": ("Cíl (prázdné = start)", "End (empty = start)"),
+    "route.dwell": ("Zastávka (min)", "Stop (min)"),
+    "route.mode": ("Pohyb", "Travel"),
+    "route.foot": ("pěšky", "on foot"),
+    "route.car": ("autem", "by car"),
+    "route.max_stops": ("Max. zastávek (0 = bez limitu)", "Max. stops (0 = no limit)"),
+    "route.revisit": ("Opakovaná návštěva po (min, 0 = ne)", "Revisit after (min, 0 = no)"),
+    "route.top_n": ("Kandidátů", "Candidates"),
+    "route.plan": ("Naplánovat", "Plan"),
+    "route.none_yet": (
+        "Vyplňte formulář a naplánujte trasu.",
+        "Fill in the form and plan a route.",
+    ),
+    "route.bad_point": (
+        "Souřadnice „{text}“ nejsou ve tvaru šířka, délka (např. 49.8353, 18.2920).",
+        "Coordinates “{text}” are not in the form lat, lon (e.g. 49.8353, 18.2920).",
+    ),
+    "route.failed": ("Trasu nelze naplánovat: {reason}", "Cannot plan the route: {reason}"),
+    "route.summary": (
+        "{n} zastávek · {km:.1f} km · {min:.0f} min · pokrytí {cov}",
+        "{n} stops · {km:.1f} km · {min:.0f} min · coverage {cov}",
+    ),
+    "route.gpx": ("Stáhnout GPX", "Download GPX"),
+    "route.json": ("Stáhnout JSON", "Download JSON"),
+    "route.html": ("Tisk (HTML)", "Print (HTML)"),
 }
 
 #: Every UI string: key → (Czech, English).

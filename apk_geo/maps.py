@@ -29,7 +29,7 @@ from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster, HeatMap
 from folium.template import Template
 
-from apk_geo import assets
+from apk_geo import assets, routes
 from apk_geo._validate import require_columns, require_crs, require_positive
 from apk_geo.i18n import t
 from apk_geo.schema import CRS_METRIC, CRS_WEB, label_of
@@ -712,3 +712,55 @@ def external_urls(page: str) -> list[str]:
         pattern = rf"<{tag}\b[^>]*\b{attr}=[\"']((?:https?:)?//[^\"']+)"
         found += re.findall(pattern, page, flags=re.IGNORECASE)
     return found
+
+
+def route_map(
+    route: routes.Route,
+    *,
+    lang: str = "cs",
+    synthetic: bool = False,
+    asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
+) -> folium.Map:
+    """Return an offline map of a patrol route: the path as a line and numbered stops.
+
+    Parameters
+    ----------
+    route
+        A planned route (:func:`apk_geo.routes.plan_route`).
+    lang
+        ``"cs"`` or ``"en"``.
+    synthetic
+        Label the attribution line as synthetic demo data.
+    asset_base_url
+        URL under which the vendor folder is served.
+
+    Returns
+    -------
+    folium.Map
+        Stop tooltips (order, name, arrival) are escaped.
+    """
+    line = route.line.to_crs(CRS_WEB)
+    minx, miny, maxx, maxy = (float(v) for v in line.total_bounds)
+    m = base_map(
+        bounds_4326=(minx, miny, maxx, maxy),
+        lang=lang,
+        synthetic=synthetic,
+        asset_base_url=asset_base_url,
+    )
+    folium.GeoJson(
+        line.geometry.iloc[0].__geo_interface__,
+        name=t("route.title", lang),
+        style_function=lambda _: {"color": "#1f5fa8", "weight": 4},
+    ).add_to(m)
+    for row in route.stops.itertuples():
+        folium.Marker(
+            [row.lat, row.lon],
+            tooltip=esc(f"{row.order}. {row.name} {row.arrive:%H:%M}"),
+            icon=folium.DivIcon(
+                html=(
+                    '<div style="background:#c0392b;color:#fff;border-radius:50%;'
+                    f'width:22px;text-align:center">{int(row.order)}</div>'
+                )
+            ),
+        ).add_to(m)
+    return m

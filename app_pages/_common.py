@@ -349,13 +349,30 @@ def evaluation(
     )
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def shift_candidates(
+    path: str,
+    version: int,
+    shift_start: str,
+    shift_minutes: float,
+    top_n: int,
+    _incidents: gpd.GeoDataFrame,
+    _area: gpd.GeoDataFrame | None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Return the patrol candidates and expected-incident surface of a shift (cached)."""
+    from apk_geo import routes
+
+    ts = pd.Timestamp(shift_start)
+    return routes.candidates_for_shift(
+        _incidents[_incidents["reported_at"] < ts],
+        shift_start=ts,
+        shift_minutes=shift_minutes,
+        area=_area,
+        top_n=top_n,
+    )
+
+
 def cache_key() -> tuple[str, int]:
     """Return ``(store path, version)`` for cached helpers."""
     path = app_args().store
     return str(path), store_version(path)
-
-
-def page_file(name: str) -> Path | None:
-    """Return ``app_pages/<name>.py`` if that page exists (pages added later by others)."""
-    path = Path(__file__).resolve().parent / f"{name}.py"
-    return path if path.is_file() else None

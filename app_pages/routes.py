@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, time
 
-import folium
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -17,67 +15,23 @@ from apk_geo.i18n import t
 from app_pages import _common as c
 
 K_ROUTE = "route_plan"
-#: Labels until they move into apk_geo.i18n.STRINGS as "route.<key>" (then i18n wins).
-_LABELS = {
-    "title": ("Trasy hlídky", "Patrol routes"),
-    "date": ("Datum směny", "Shift date"),
-    "start_time": ("Začátek", "Start"),
-    "minutes": ("Délka směny (min)", "Shift (min)"),
-    "start": ("Start (šířka, délka)", "Start (lat, lon)"),
-    "end": ("Cíl (prázdné = start)", "End (empty = start)"),
-    "dwell": ("Zastávka (min)", "Stop (min)"),
-    "mode": ("Pohyb", "Travel"),
-    "foot": ("pěšky", "on foot"),
-    "car": ("autem", "by car"),
-    "max_stops": ("Max. zastávek", "Max. stops"),
-    "revisit": ("Opakovaná návštěva po (min, 0 = ne)", "Revisit after (min, 0 = no)"),
-    "top_n": ("Kandidátů", "Candidates"),
-    "plan": ("Naplánovat", "Plan"),
-    "none_yet": ("Vyplňte formulář a naplánujte trasu.", "Fill in the form and plan a route."),
-    "failed": ("Trasu nelze naplánovat: {reason}", "Cannot plan the route: {reason}"),
-    "summary": (
-        "{n} zastávek · {km:.1f} km · {min:.0f} min · pokrytí {cov}",
-        "{n} stops · {km:.1f} km · {min:.0f} min · coverage {cov}",
-    ),
-    "gpx": ("Stáhnout GPX", "Download GPX"),
-    "json": ("Stáhnout JSON", "Download JSON"),
-    "html": ("Tisk (HTML)", "Print (HTML)"),
-}
 
 
 def tr(key: str, **fields: object) -> str:
-    try:
-        return t(f"route.{key}", lang, **fields)
-    except KeyError:
-        cs, en = _LABELS[key]
-        return (en if lang == "en" else cs).format(**fields)
+    return t(f"route.{key}", lang, **fields)
 
 
 def parse_latlon(text: str) -> tuple[float, float] | None:
+    """Return (lat, lon) from "49.83, 18.29"; None for an empty field."""
     if not text.strip():
         return None
-    lat, lon = (float(v) for v in text.replace(";", ",").split(","))
-    return lat, lon
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def shift_candidates(
-    path: str,
-    version: int,
-    start: str,
-    minutes: float,
-    top_n: int,
-    _incidents: gpd.GeoDataFrame,
-    _area: gpd.GeoDataFrame | None,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    ts = pd.Timestamp(start)
-    return routes.candidates_for_shift(
-        _incidents[_incidents["reported_at"] < ts],
-        shift_start=ts,
-        shift_minutes=minutes,
-        area=_area,
-        top_n=top_n,
-    )
+    parts = text.replace(";", ",").split(",")
+    if len(parts) != 2:
+        raise ValueError(tr("bad_point", text=text))
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise ValueError(tr("bad_point", text=text)) from None
 
 
 lang = c.lang()
@@ -105,8 +59,8 @@ if submitted:
     try:
         start = parse_latlon(start_text)
         if start is None:
-            raise ValueError(start_text)
-        cands, demand = shift_candidates(
+            raise ValueError(tr("bad_point", text=start_text))
+        cands, demand = c.shift_candidates(
             *c.cache_key(),
             shift.isoformat(),
             float(minutes),
@@ -145,21 +99,7 @@ table = route.stops.drop(columns=["geometry", "lat", "lon"]).assign(
 )
 st.dataframe(table, hide_index=True)
 
-line = route.line.to_crs("EPSG:4326")
-m = maps.base_map(bounds_4326=tuple(line.total_bounds), lang=lang, synthetic=c.is_synthetic())
-folium.GeoJson(
-    line.geometry.iloc[0].__geo_interface__,
-    style_function=lambda _: {"color": "#1f5fa8", "weight": 4},
-).add_to(m)
-for row in route.stops.itertuples():
-    folium.Marker(
-        [row.lat, row.lon],
-        tooltip=maps.esc(f"{row.order}. {row.name} {row.arrive:%H:%M}"),
-        icon=folium.DivIcon(
-            html=f'<div style="background:#c0392b;color:#fff;border-radius:50%;'
-            f'width:22px;text-align:center">{int(row.order)}</div>'
-        ),
-    ).add_to(m)
+m = maps.route_map(route, lang=lang, synthetic=c.is_synthetic())
 st_folium(m, key="route_map", height=480, use_container_width=True, returned_objects=[])
 
 cols = st.columns(3)

@@ -562,3 +562,15 @@ def test_cli_reports_bad_start(tmp_path, capsys) -> None:
     )
     assert code == 2
     assert "--start must be LAT,LON" in capsys.readouterr().err
+
+
+def test_route_map_draws_numbered_escaped_stops_offline(small_route: routes.Route) -> None:
+    from apk_geo import maps
+
+    page = maps.render_html(maps.route_map(small_route, synthetic=True))
+    assert "Hostel &lt;Dům&gt;" in page
+    assert "Hostel <Dům>" not in page
+    assert page.count("L.divIcon(") == 3
+    for order in (1, 2, 3):  # folium writes the icon HTML as a JSON string: < and > as \u003c/e
+        assert f"\\u003e{order}\\u003c/div\\u003e" in page
+    assert maps.external_urls(page) == []
