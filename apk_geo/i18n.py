@@ -93,6 +93,11 @@ _S: dict[str, tuple[str, str]] = {
         "There are many incidents ({n}); the map shows counts per {cell} m square.",
     ),
     "map.show_hotspots": ("Zobrazit výsledky hotspotů", "Show hotspot results"),
+    "map.hotspot_method": ("Hotspoty: {method}", "Hotspots: {method}"),
+    "map.show_risk": (
+        "Riziko na další období (předpověď)",
+        "Risk for the next period (forecast)",
+    ),
     "layer.city": ("Hranice města", "City boundary"),
     "layer.districts": ("Městské obvody", "City districts"),
     "layer.svl": ("Sociálně vyloučené lokality (SVL)", "Socially excluded localities (SVL)"),

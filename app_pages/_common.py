@@ -9,9 +9,10 @@ cached with ``st.cache_data``; large arguments start with ``_`` and stay out of 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final, cast
@@ -22,6 +23,7 @@ import streamlit as st
 
 from apk_geo import kpi
 from apk_geo.config import Config, load_config
+from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import LANGS, normalize_lang, t
 from apk_geo.schema import CATEGORY_CODES, OUTCOME_CODES, label_of
 
@@ -347,6 +349,66 @@ def evaluation(
         cell_size_m=cell_size_m,
         area=_area,
     )
+
+
+def filters_key() -> str:
+    """Return the sidebar filters as a stable string (a cache key)."""
+    return json.dumps(kpi.filters_to_query(filters()), sort_keys=True)
+
+
+def located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the rows of ``frame`` that have a location (geocoding did not fail)."""
+    return frame[~frame.geometry.isna() & ~frame.geometry.is_empty]
+
+
+def default_hotspots() -> kpi.HotspotRun | None:
+    """Return Gi* with default parameters on the filtered incidents (cached), or None.
+
+    The map shows it until the user runs another method on the Hotspots page.
+    """
+    points = located(filtered())
+    if len(points) < 3:
+        return None
+    try:
+        return hotspot_run(
+            *cache_key(),
+            filters_key(),
+            "gistar",
+            None,
+            None,
+            15,
+            _points=points,
+            _area=layers()["city"],
+        )
+    except (ApkGeoError, ValueError):
+        return None
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _forecast(
+    path: str,
+    version: int,
+    filters_key: str,
+    _points: gpd.GeoDataFrame,
+    _area: gpd.GeoDataFrame,
+) -> gpd.GeoDataFrame:
+    return kpi.run_hotspots(_points, method="forecast", area=_area, with_emerging=False).result
+
+
+def forecast_risk() -> gpd.GeoDataFrame | None:
+    """Return the forecast risk surface for the period after the filtered one (cached), or None.
+
+    It is trained on every incident up to the end of the filtered period that passes the other
+    filters (categories, areas, outcome, weekdays, hours): a forecast needs history.
+    """
+    history = kpi.filter_incidents(incidents(), replace(filters(), start=None))
+    points = located(history)
+    if len(points) < 10:
+        return None
+    try:
+        return _forecast(*cache_key(), filters_key(), _points=points, _area=layers()["city"])
+    except (ApkGeoError, ValueError):
+        return None
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

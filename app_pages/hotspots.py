@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -37,14 +36,14 @@ with st.form("hotspot_form"):
     top = e.number_input(t("hot.top", lang), 3, 50, 10)
     submitted = st.form_submit_button(t("hot.run", lang), type="primary")
 
-if submitted:
+if submitted or c.K_HOTSPOT not in st.session_state:  # Gi* with defaults on first visit
     if points.empty:
         st.info(t("msg.empty_filter", lang))
         st.stop()
     try:
         st.session_state[c.K_HOTSPOT] = c.hotspot_run(
             *c.cache_key(),
-            json.dumps(kpi.filters_to_query(c.filters()), sort_keys=True),
+            c.filters_key(),
             method,
             float(cell) or None,
             float(bandwidth) or None,

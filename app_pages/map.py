@@ -45,10 +45,14 @@ tiles = right.selectbox(
     key="map_tiles",
     format_func=lambda v: t(f"map.tiles_{v}", lang),
 )
-run: kpi.HotspotRun | None = st.session_state.get(c.K_HOTSPOT)
+run: kpi.HotspotRun | None = st.session_state.get(c.K_HOTSPOT) or c.default_hotspots()
 show_hot = right.toggle(
     t("map.show_hotspots", lang), value=True, disabled=run is None, key="map_show_hot"
 )
+if run is not None:
+    right.caption(t("map.hotspot_method", lang, method=t(f"hot.method_{run.method}", lang)))
+show_risk = right.toggle(t("map.show_risk", lang), value=False, key="map_show_risk")
+risk = c.forecast_risk() if show_risk else None
 MAX_POINTS = 2000
 geocoded = int(len(data) - no_geom)
 if geocoded > MAX_POINTS:
@@ -66,7 +70,7 @@ m = maps.incident_map(
     hostel_buffer_m=cfg.hostel_buffer_m,
     cells=hot.cells if hot is not None and hot.method == "gistar" else None,
     clusters=hot.clusters if hot is not None else None,
-    risk=hot.cells if hot is not None and hot.method == "forecast" else None,
+    risk=risk if risk is not None else (hot.cells if hot and hot.method == "forecast" else None),
     lang=lang,
     tiles=cast(maps.TileChoice, tiles),
     synthetic=c.is_synthetic(),

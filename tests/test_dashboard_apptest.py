@@ -222,11 +222,23 @@ def test_data_page(app: AppTest) -> None:
     assert any(b.label == "Stáhnout karanténu (CSV)" for b in app.get("download_button"))
 
 
-def test_hotspots_page_without_a_run(app: AppTest) -> None:
+def test_hotspots_page_opens_with_default_gistar(app: AppTest) -> None:
     app.run()
+    app.sidebar.selectbox(key="f_preset").set_value("90d").run()
     app.switch_page("app_pages/hotspots.py").run()
     assert not app.exception
-    assert any("spusťte analýzu" in i.value for i in app.info)
+    assert not any("spusťte analýzu" in i.value for i in app.info)
+    assert "Třída Gi*" in app.dataframe[0].value.columns  # Gi* ran without a click
+    assert [b.label for b in app.get("download_button")][:1] == ["Stáhnout GeoJSON"]
+
+
+def test_map_page_shows_default_hotspots_and_optional_risk(app: AppTest) -> None:
+    app.run()
+    app.sidebar.selectbox(key="f_preset").set_value("90d").run()
+    assert not app.exception
+    assert any("Hotspoty: Getis-Ord" in c.value for c in app.caption)
+    app.toggle(key="map_show_risk").set_value(True).run()
+    assert not app.exception
 
 
 def run_method(app: AppTest, method: str) -> AppTest:
