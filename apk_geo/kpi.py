@@ -16,14 +16,16 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from apk_geo._validate import require_columns
+from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.errors import SchemaError
+from apk_geo.labels import place_labels
 from apk_geo.schema import TIMEZONE
 
 logger = logging.getLogger(__name__)
@@ -354,7 +356,12 @@ def latest_complete_month(incidents: pd.DataFrame) -> pd.Period | None:
 
 
 def hotspot_table(
-    result: gpd.GeoDataFrame, *, top: int = 10, districts: gpd.GeoDataFrame | None = None
+    result: gpd.GeoDataFrame,
+    *,
+    top: int = 10,
+    districts: gpd.GeoDataFrame | None = None,
+    context: Any | None = None,
+    lang: str = "cs",
 ) -> gpd.GeoDataFrame:
     """Return the top hotspots of a result: label, counts, trend and emerging class.
 
@@ -367,6 +374,11 @@ def hotspot_table(
         Number of rows.
     districts
         District polygons (``NAZEV``) used to label grid cells that have no ``label``.
+    context
+        Context layers (``svl``, ``hostels``, ``stops``) for readable cell labels
+        (:func:`apk_geo.labels.place_labels`).
+    lang
+        Language of the labels and of the emerging-hot-spot class.
 
     Returns
     -------
@@ -386,7 +398,15 @@ def hotspot_table(
         frame = frame[frame["hotspot_class"] > 0]
     frame = frame.head(top)
     if "label" not in frame:
-        frame["label"] = _cell_labels(frame, districts)
+        ids = frame["cell_id"].tolist() if "cell_id" in frame else None
+        frame["label"] = place_labels(
+            frame, context=context, districts=districts, ids=ids, lang=lang
+        )
+    if "emerging_class" in frame:
+        names = {c.code: c.label(lang) for c in EMERGING_CATEGORIES}
+        frame["emerging_class"] = [
+            names.get(str(v), str(v)) if isinstance(v, str) else v for v in frame["emerging_class"]
+        ]
     extra = [
         c
         for c in (
@@ -404,27 +424,6 @@ def hotspot_table(
     out = frame[["label", "n", *extra, frame.geometry.name]].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=result.crs)
-
-
-def _cell_labels(cells: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None) -> list[str]:
-    ids = (
-        cells["cell_id"].astype(str)
-        if "cell_id" in cells
-        else pd.Series([str(i) for i in range(len(cells))], index=cells.index)
-    )
-    if districts is None or districts.empty or cells.empty:
-        return [f"#{i}" for i in ids]
-    centres = gpd.GeoDataFrame(geometry=cells.geometry.representative_point(), crs=cells.crs)
-    joined = gpd.sjoin(
-        centres,
-        districts[["NAZEV", districts.geometry.name]].to_crs(cells.crs),
-        how="left",
-        predicate="within",
-    )
-    names = joined.groupby(level=0)["NAZEV"].first().reindex(cells.index)
-    return [
-        f"{nm} #{i}" if isinstance(nm, str) else f"#{i}" for nm, i in zip(names, ids, strict=True)
-    ]
 
 
 def export_frame(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

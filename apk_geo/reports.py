@@ -61,7 +61,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 from typing import Any, Final, Literal, get_args
 
 import folium
@@ -77,6 +77,7 @@ from apk_geo.config import Config
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.errors import InsufficientDataError, ParameterError, RenderError, SchemaError
 from apk_geo.i18n import Lang, normalize_lang, t
+from apk_geo.labels import place_labels
 from apk_geo.privacy import TIERS, Tier, format_count
 from apk_geo.schema import CRS_METRIC, OUTCOMES, TIMEZONE, fold, label_of
 
@@ -737,35 +738,16 @@ def _hotspot_grid(
 
 def _place_labels(cells: gpd.GeoDataFrame, data: ReportData, lang: str) -> list[str]:
     """Return a readable label per cell: district and the SVL, hostel or stop nearby."""
-    if cells.empty:
-        return []
-    centres = cells.geometry.representative_point()
     layers = data.layers
-    out = []
-    districts = layers["districts"]
-    svl, hostels, stops = layers.get("svl"), layers.get("hostels"), layers.get("stops")
-    en = normalize_lang(lang) == "en"
-    for cid, c in zip(cells["cell_id"], centres, strict=True):
-        hit = districts.loc[districts.geometry.contains(c).to_numpy(dtype=bool), "NAZEV"]
-        district = str(hit.iloc[0]) if len(hit) else ""
-        place = ""
-        if svl is not None and not svl.empty and "name" in svl:
-            inside = svl.loc[svl.geometry.contains(c).to_numpy(dtype=bool), "name"]
-            if len(inside):
-                place = f"SVL {inside.iloc[0]}"
-        if not place and hostels is not None and not hostels.empty and "name" in hostels:
-            d = hostels.geometry.distance(c)
-            if d.min() <= data.config.hostel_buffer_m:
-                name = hostels.loc[d.idxmin(), "name"]
-                place = f"{'near' if en else 'okolí'} {name}"
-        if not place and stops is not None and not stops.empty and "zast_jm" in stops:
-            d = stops.geometry.distance(c)
-            if d.min() <= STOP_LABEL_RADIUS_M:
-                place = f"{'stop' if en else 'u zastávky'} {stops.loc[d.idxmin(), 'zast_jm']}"
-        if not place:
-            place = f"{'square' if en else 'čtverec'} {int(cid)}"
-        out.append(f"{district} – {place}" if district else place)
-    return out
+    return place_labels(
+        cells,
+        context=SimpleNamespace(**layers),
+        districts=layers.get("districts"),
+        ids=[int(c) for c in cells["cell_id"]],
+        lang=lang,
+        hostel_radius_m=data.config.hostel_buffer_m,
+        stop_radius_m=STOP_LABEL_RADIUS_M,
+    )
 
 
 @dataclass(frozen=True)

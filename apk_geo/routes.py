@@ -1291,6 +1291,8 @@ def candidates_for_shift(
     cell_size_m: float = 150.0,
     recent_weeks: float = 8.0,
     top_n: int = 50,
+    context: Any | None = None,
+    districts: gpd.GeoDataFrame | None = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Grid the study area and return the shift's candidates and expected incidents per cell.
 
@@ -1304,6 +1306,8 @@ def candidates_for_shift(
         Study area (e.g. the city); default the incidents' convex hull plus one cell.
     cell_size_m
         Grid cell size.
+    context, districts
+        As in :func:`top_candidates`: readable candidate names.
 
     Returns
     -------
@@ -1325,11 +1329,19 @@ def candidates_for_shift(
         shift_minutes=shift_minutes,
         recent_weeks=recent_weeks,
     )
-    return top_candidates(expected, top_n=top_n, incidents=located), expected
+    candidates = top_candidates(
+        expected, top_n=top_n, incidents=located, context=context, districts=districts
+    )
+    return candidates, expected
 
 
 def top_candidates(
-    expected: gpd.GeoDataFrame, *, top_n: int = 50, incidents: gpd.GeoDataFrame | None = None
+    expected: gpd.GeoDataFrame,
+    *,
+    top_n: int = 50,
+    incidents: gpd.GeoDataFrame | None = None,
+    context: Any | None = None,
+    districts: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the ``top_n`` cells of :func:`shift_expected`'s result as candidate points.
 
@@ -1340,7 +1352,11 @@ def top_candidates(
     top_n
         Number of candidates (cells with no expected incident are never candidates).
     incidents
-        When given with a ``district_name`` column, names the candidates by district.
+        When given with a ``district_name`` column (and no ``context``/``districts``), names
+        the candidates by district.
+    context, districts
+        Context layers (``svl``, ``hostels``, ``stops``) and district polygons: when either is
+        given, candidates get readable names (:func:`apk_geo.labels.place_labels`).
 
     Returns
     -------
@@ -1359,7 +1375,13 @@ def top_candidates(
         .head(int(top_n))
     )
     names: dict[Any, str] = {}
-    if incidents is not None and "district_name" in incidents.columns and len(ranked):
+    if (context is not None or districts is not None) and len(ranked):
+        from apk_geo.labels import place_labels
+
+        cell_ids = [int(c) for c in ranked["cell_id"]]
+        labels = place_labels(ranked, context=context, districts=districts, ids=cell_ids)
+        names = dict(zip(cell_ids, labels, strict=True))
+    elif incidents is not None and "district_name" in incidents.columns and len(ranked):
         from apk_geo import grid
 
         geo = incidents[~(incidents.geometry.isna() | incidents.geometry.is_empty)]

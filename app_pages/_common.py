@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Final, cast
 
 import geopandas as gpd
@@ -124,6 +125,11 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
     """Return the store's context layers present (``districts``, ``city``, …)."""
     path = app_args().store
     return _layers(str(path), store_version(path))
+
+
+def context() -> SimpleNamespace:
+    """Return the store's context layers (``svl``, ``hostels``, ``stops`` …) as attributes."""
+    return SimpleNamespace(**layers())
 
 
 def is_synthetic() -> bool:
@@ -431,6 +437,8 @@ def shift_candidates(
         shift_minutes=shift_minutes,
         area=_area,
         top_n=top_n,
+        context=context(),
+        districts=layers().get("districts"),
     )
 
 

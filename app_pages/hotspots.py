@@ -61,7 +61,9 @@ if run is None:
     st.info(t("hot.none_yet", lang))
     st.stop()
 
-table = kpi.hotspot_table(run.result, top=int(top), districts=ly.get("districts"))
+table = kpi.hotspot_table(
+    run.result, top=int(top), districts=ly.get("districts"), context=c.context(), lang=lang
+)
 st.subheader(t("hot.table", lang))
 st.caption(t("hot.select_hint", lang))
 shown = table.drop(columns=table.geometry.name).rename(

@@ -277,6 +277,6 @@ def test_hotspot_table_orders_and_labels() -> None:
     out = kpi.hotspot_table(cells, top=5, districts=districts)
     assert out["rank"].tolist() == [1, 2, 3]
     assert out["n"].tolist() == [9, 7, 5]  # class 3 by z, then class 2; class 0 dropped
-    assert out["label"].tolist() == ["West #1", "East #3", "West #0"]
+    assert out["label"].tolist() == ["West – čtverec 1", "East – čtverec 3", "West – čtverec 0"]
     assert list(out.columns[:3]) == ["rank", "label", "n"]
     np.testing.assert_array_equal(cells["n"], [5, 9, 1, 7])  # input untouched

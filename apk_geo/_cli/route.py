@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -181,7 +182,11 @@ def _store_candidates(args: argparse.Namespace, t0: pd.Timestamp) -> tuple[Any, 
 
     store = open_store(args.store)
     incidents = store.incidents(end=t0, geocoded_only=True)
-    area = store.layer("city") if "city" in store.layer_names() else None
+    names = set(store.layer_names())
+    area = store.layer("city") if "city" in names else None
+    context = SimpleNamespace(
+        **{k: store.layer(k) for k in ("svl", "hostels", "stops") if k in names}
+    )
     return routes.candidates_for_shift(
         incidents,
         shift_start=t0,
@@ -190,4 +195,6 @@ def _store_candidates(args: argparse.Namespace, t0: pd.Timestamp) -> tuple[Any, 
         cell_size_m=args.cell_size_m,
         recent_weeks=args.recent_weeks,
         top_n=args.top_n,
+        context=context,
+        districts=store.layer("districts") if "districts" in names else None,
     )
