@@ -227,7 +227,7 @@ _S: dict[str, tuple[str, str]] = {
     "route.date": ("Datum směny", "Shift date"),
     "route.start_time": ("Začátek", "Start"),
     "route.minutes": ("Délka směny (min)", "Shift (min)"),
-    "route.start": ("Start (šířka, délka)", "Start (lat, lon)"),
+    "route.start": ("Start (adresa, nebo šířka, délka)", "Start (address, or lat, lon)"),
     "route.end": ("Cíl (prázdné = start)", "End (empty = start)"),
     "route.dwell": ("Zastávka (min)", "Stop (min)"),
     "route.mode": ("Pohyb", "Travel"),
@@ -242,8 +242,8 @@ _S: dict[str, tuple[str, str]] = {
         "Fill in the form and plan a route.",
     ),
     "route.bad_point": (
-        "Souřadnice „{text}“ nejsou ve tvaru šířka, délka (např. 49.8353, 18.2920).",
-        "Coordinates “{text}” are not in the form lat, lon (e.g. 49.8353, 18.2920).",
+        "Zadejte start jako adresu nebo jako šířka, délka (např. 49.8353, 18.2920).",
+        "Give the start as an address or as lat, lon (e.g. 49.8353, 18.2920).",
     ),
     "route.failed": ("Trasu nelze naplánovat: {reason}", "Cannot plan the route: {reason}"),
     "route.summary": (

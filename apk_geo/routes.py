@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -58,7 +59,13 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from apk_geo import _validate
-from apk_geo.errors import InputFileError, InsufficientDataError, RouteInfeasibleError, SchemaError
+from apk_geo.errors import (
+    GeocodingError,
+    InputFileError,
+    InsufficientDataError,
+    RouteInfeasibleError,
+    SchemaError,
+)
 from apk_geo.schema import CRS_METRIC, CRS_WEB, TIMEZONE
 
 __all__ = [
@@ -206,6 +213,54 @@ class StreetNetwork:
 # --------------------------------------------------------------------------------------------
 # Input
 # --------------------------------------------------------------------------------------------
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def resolve_point(text: str, *, gazetteer: pd.DataFrame | None = None) -> tuple[float, float]:
+    """Return ``(lat, lon)`` of a start or end point given as coordinates or as an address.
+
+    Parameters
+    ----------
+    text
+        ``"49.8353, 18.2920"`` (WGS84 latitude, longitude) or a Czech address such as
+        ``"30. dubna 635/35"`` (geocoded against ``gazetteer``).
+    gazetteer
+        Address points (:func:`apk_geo.geocode.load_ruian_csv` or a store's ``address_points``).
+
+    Returns
+    -------
+    tuple of float
+        Latitude and longitude in degrees.
+
+    Raises
+    ------
+    GeocodingError
+        If ``text`` is no coordinate pair and cannot be geocoded (the reason is given).
+
+    Examples
+    --------
+    >>> resolve_point("49.8353; 18.2920")
+    (49.8353, 18.292)
+    """
+    m = _LATLON.match(text)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise GeocodingError(f"{text!r} is not a latitude, longitude pair in degrees")
+        return lat, lon
+    if gazetteer is None or len(gazetteer) == 0:
+        raise GeocodingError(
+            f"{text!r} is not LAT,LON (e.g. 49.8353,18.2920); an address needs a gazetteer "
+            "(a store with address points, or --gazetteer RUIAN.csv)"
+        )
+    from apk_geo.geocode import geocode
+
+    row = geocode(pd.DataFrame({"address": [text]}), gazetteer).iloc[0]
+    if row["match"] == "failed" or pd.isna(row["lat"]):
+        raise GeocodingError(f"address {text!r} not found: {row.get('geocode_reason', '')}")
+    return float(row["lat"]), float(row["lon"])
+
+
 def read_candidates(path: str | Path) -> gpd.GeoDataFrame:
     """Read patrol candidates from a file (GeoJSON, GeoPackage, …).
 

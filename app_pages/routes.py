@@ -21,17 +21,11 @@ def tr(key: str, **fields: object) -> str:
     return t(f"route.{key}", lang, **fields)
 
 
-def parse_latlon(text: str) -> tuple[float, float] | None:
-    """Return (lat, lon) from "49.83, 18.29"; None for an empty field."""
+def point(text: str) -> tuple[float, float] | None:
+    """Return (lat, lon) of coordinates or an address; None for an empty field."""
     if not text.strip():
         return None
-    parts = text.replace(";", ",").split(",")
-    if len(parts) != 2:
-        raise ValueError(tr("bad_point", text=text))
-    try:
-        return float(parts[0]), float(parts[1])
-    except ValueError:
-        raise ValueError(tr("bad_point", text=text)) from None
+    return routes.resolve_point(text, gazetteer=c.layers().get("address_points"))
 
 
 lang = c.lang()
@@ -57,7 +51,7 @@ with st.form("route_form"):
 if submitted:
     shift = pd.Timestamp.combine(day, begin).tz_localize("Europe/Prague")
     try:
-        start = parse_latlon(start_text)
+        start = point(start_text)
         if start is None:
             raise ValueError(tr("bad_point", text=start_text))
         cands, demand = c.shift_candidates(
@@ -71,7 +65,7 @@ if submitted:
         st.session_state[K_ROUTE] = routes.plan_route(
             cands,
             start=start,
-            end=parse_latlon(end_text),
+            end=point(end_text),
             shift_start=shift,
             shift_minutes=float(minutes),
             dwell_minutes=float(dwell),

@@ -561,7 +561,8 @@ def test_cli_reports_bad_start(tmp_path, capsys) -> None:
         ]
     )
     assert code == 2
-    assert "--start must be LAT,LON" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--start: 'north' is not LAT,LON" in err and "needs a gazetteer" in err
 
 
 def test_route_map_draws_numbered_escaped_stops_offline(small_route: routes.Route) -> None:
@@ -574,3 +575,35 @@ def test_route_map_draws_numbered_escaped_stops_offline(small_route: routes.Rout
     for order in (1, 2, 3):  # folium writes the icon HTML as a JSON string: < and > as \u003c/e
         assert f"\\u003e{order}\\u003c/div\\u003e" in page
     assert maps.external_urls(page) == []
+
+
+def test_resolve_point_reads_coordinates_and_addresses(tmp_path) -> None:
+    from apk_geo.errors import GeocodingError
+    from apk_geo.geocode import load_ruian_csv
+
+    assert routes.resolve_point(" 49.8353 , 18.2920 ") == (49.8353, 18.292)
+    with pytest.raises(GeocodingError, match="needs a gazetteer"):
+        routes.resolve_point("30. dubna 635/35")
+    with pytest.raises(GeocodingError, match="not a latitude, longitude"):
+        routes.resolve_point("149.8, 18.2")
+    # the Magistrát, from its published position (49.8413 N, 18.2893 E) in RÚIAN's sign rule
+    from pyproj import Transformer
+
+    e, n = Transformer.from_crs("EPSG:4326", "EPSG:5514", always_xy=True).transform(
+        18.2893, 49.8413
+    )
+    header = (
+        "Kód ADM;Kód obce;Název obce;Kód MOMC;Název MOMC;Kód MOP;Název MOP;Kód části obce;"
+        "Název části obce;Kód ulice;Název ulice;Typ SO;Číslo domovní;Číslo orientační;"
+        "Znak čísla orientačního;PSČ;Souřadnice Y;Souřadnice X;Platí Od"
+    )
+    row = (
+        f"3182860;554821;Ostrava;545911;Moravská Ostrava a Přívoz;;;413721;Moravská Ostrava;"
+        f"1;30. dubna;č.p.;635;35;;70200;{-e:.2f};{-n:.2f};2013-12-01T00:00:00"
+    )
+    f = tmp_path / "adr.csv"
+    f.write_bytes(f"{header}\n{row}\n".encode("cp1250"))
+    lat, lon = routes.resolve_point("30. dubna 635/35", gazetteer=load_ruian_csv(f))
+    assert lat == pytest.approx(49.8413, abs=1e-4) and lon == pytest.approx(18.2893, abs=1e-4)
+    with pytest.raises(GeocodingError, match="not found"):
+        routes.resolve_point("Neexistující 5", gazetteer=load_ruian_csv(f))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from apk_geo import routes
 from apk_geo._cli._common import add_json_flag, emit
-from apk_geo.errors import ApkGeoError, ConfigError
+from apk_geo.errors import ApkGeoError, ConfigError, GeocodingError
 
 
 def register(sub: Any) -> None:
@@ -36,8 +36,13 @@ def register(sub: Any) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--candidates", help="point file with a 'priority' column")
     source.add_argument("--store", help="incident store (.gpkg): build candidates for the shift")
-    p.add_argument("--start", required=True, help="start point as LAT,LON (e.g. the APK base)")
-    p.add_argument("--end", help="end point as LAT,LON (default: the start)")
+    p.add_argument(
+        "--start",
+        required=True,
+        help="start point: LAT,LON or an address (needs --store or --gazetteer), e.g. the APK base",
+    )
+    p.add_argument("--end", help="end point: LAT,LON or an address (default: the start)")
+    p.add_argument("--gazetteer", help="RÚIAN address points CSV for addresses in --start/--end")
     p.add_argument("--shift-minutes", type=float, required=True, help="length of the shift")
     p.add_argument("--shift-start", help="shift start, e.g. 2026-11-24T08:00 (local time)")
     p.add_argument("--date", help="shift date YYYY-MM-DD (with --start-time)")
@@ -82,14 +87,28 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _latlon(text: str | None, *, flag: str) -> tuple[float, float] | None:
+def _gazetteer(args: argparse.Namespace) -> pd.DataFrame | None:
+    """Return the address points for --start/--end addresses (--gazetteer, else the store's)."""
+    if args.gazetteer:
+        from apk_geo.geocode import load_ruian_csv
+
+        return load_ruian_csv(args.gazetteer)
+    if args.store:
+        from apk_geo.store import open_store
+
+        store = open_store(args.store)
+        if "address_points" in store.layer_names():
+            return pd.DataFrame(store.layer("address_points"))
+    return None
+
+
+def _point(text: str | None, *, flag: str, args: argparse.Namespace) -> tuple[float, float] | None:
     if text is None:
         return None
     try:
-        lat_s, lon_s = text.replace(";", ",").split(",")
-        return float(lat_s), float(lon_s)
-    except ValueError as exc:
-        raise ConfigError(f"{flag} must be LAT,LON such as 49.8353,18.2920; got {text!r}") from exc
+        return routes.resolve_point(text, gazetteer=_gazetteer(args))
+    except GeocodingError as exc:
+        raise ConfigError(f"{flag}: {exc}") from exc
 
 
 def _shift_start(args: argparse.Namespace) -> pd.Timestamp:
@@ -111,10 +130,10 @@ def _shift_start(args: argparse.Namespace) -> pd.Timestamp:
 
 def run(args: argparse.Namespace) -> int:
     """Plan the route, write the requested files and print a summary."""
-    start = _latlon(args.start, flag="--start")
-    end = _latlon(args.end, flag="--end")
+    start = _point(args.start, flag="--start", args=args)
+    end = _point(args.end, flag="--end", args=args)
     if start is None:  # pragma: no cover - argparse requires --start
-        raise ConfigError("--start LAT,LON is required")
+        raise ConfigError("--start is required")
     t0 = _shift_start(args)
     demand = None
     if args.candidates:
