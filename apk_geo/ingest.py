@@ -41,29 +41,6 @@ DEFAULT_SOURCE: Final = "apk"
 #: Stages reported to ``on_progress``, in order.
 STAGES: Final = ("read", "validate", "context", "geocode", "enrich", "store")
 
-#: Columns of the gazetteer frame (:func:`apk_geo.geocode.load_ruian_csv`).
-GAZETTEER_COLUMNS: Final = (
-    "adm",
-    "obec_code",
-    "obec",
-    "momc_code",
-    "momc",
-    "mop",
-    "part_code",
-    "part",
-    "street_code",
-    "street",
-    "so_type",
-    "house_no",
-    "orient_no",
-    "orient_letter",
-    "psc",
-    "x_5514",
-    "y_5514",
-    "lat",
-    "lon",
-    "valid_from",
-)
 
 _CONTEXT_NEEDED: Final = ("districts", "city", "svl", "hostels", "schools", "stops", "sports")
 

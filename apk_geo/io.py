@@ -40,6 +40,7 @@ from apk_geo.config import Config
 from apk_geo.errors import InputFileError, RecordError
 from apk_geo.schema import (
     HEADER_ALIASES,
+    INPUT_COLUMNS,
     OUTCOMES,
     QUARANTINE_COLUMNS,
     TIMEZONE,
@@ -51,22 +52,7 @@ from apk_geo.schema import (
 logger = logging.getLogger(__name__)
 
 #: Columns of :attr:`Validated.valid`, in this order.
-VALID_COLUMNS: Final = (
-    "source",
-    "id",
-    "reported_at",
-    "category",
-    "outcome",
-    "assistant",
-    "note",
-    "address",
-    "lat",
-    "lon",
-    "x",
-    "y",
-    "record_hash",
-    "line",
-)
+VALID_COLUMNS: Final = ("source", *INPUT_COLUMNS, "record_hash", "line")
 
 #: Delimiters tried when none is given, most likely first.
 DELIMITERS: Final = (";", ",", "\t")

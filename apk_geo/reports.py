@@ -72,6 +72,7 @@ import pandas as pd
 import shapely
 
 from apk_geo import assets, maps
+from apk_geo.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from apk_geo.change import poisson_rate_test
 from apk_geo.config import Config
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
@@ -129,17 +130,6 @@ STOP_LABEL_RADIUS_M: Final = 400.0
 #: Emerging classes listed as "new" and as "intensifying" hot spots.
 NEW_CLASSES: Final = ("new_hot", "consecutive_hot")
 INTENSIFYING_CLASSES: Final = ("intensifying_hot",)
-#: Headless Chromium of the system (never downloaded) and its flags.
-CHROMIUM_PATH: Final = "/usr/bin/chromium"
-CHROMIUM_ARGS: Final = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
 #: Size of the slide PNG of the map (CSS pixels).
 PNG_SIZE_PX: Final = (1600, 900)
 #: Size of the map image placed in the PDF (CSS pixels, rendered at 2× for print).

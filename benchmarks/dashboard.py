@@ -26,17 +26,9 @@ from typing import Any
 
 from playwright.sync_api import Page, WebSocket, sync_playwright
 
+from apk_geo.browser import launch
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 TARGETS = {"cold_start_s": 10.0, "filter_change_s": 2.0, "payload_mb": 3.0}
 
 
@@ -145,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_health(port)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
             def on_ws(ws: WebSocket) -> None:

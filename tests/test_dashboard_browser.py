@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from apk_geo.browser import launch
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_dashboard_apptest import build_test_store
 
@@ -22,16 +24,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
 
 
@@ -42,24 +34,19 @@ def free_port() -> int:
 
 
 def start_app(store: Path, *, port: int) -> subprocess.Popen[bytes]:
-    """Start ``streamlit run dashboard.py -- --store STORE`` on 127.0.0.1 and wait for it."""
+    """Start ``apk-geo dashboard --store STORE`` on 127.0.0.1 and wait for it."""
+    # the user's own command (scripts/run.sh runs the same), not a hand-made streamlit call
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--",
+        "apk_geo.cli",
+        "dashboard",
         "--store",
         str(store),
+        "--port",
+        str(port),
+        "--address",
+        "127.0.0.1",
     ]
     env = {**os.environ, "APK_GEO_STORE": "/nonexistent-so-the-flag-must-win.gpkg"}
     proc = subprocess.Popen(
@@ -128,7 +115,7 @@ def test_map_draws_offline_and_filter_changes_kpis(app_url: str) -> None:
     requests: list[str] = []
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.on("request", lambda r: requests.append(r.url))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
