@@ -607,3 +607,22 @@ def test_resolve_point_reads_coordinates_and_addresses(tmp_path) -> None:
     assert lat == pytest.approx(49.8413, abs=1e-4) and lon == pytest.approx(18.2893, abs=1e-4)
     with pytest.raises(GeocodingError, match="not found"):
         routes.resolve_point("Neexistující 5", gazetteer=load_ruian_csv(f))
+
+
+@pytest.mark.browser
+def test_cli_prints_the_route_sheet_to_pdf(tmp_path) -> None:
+    import subprocess
+
+    cand = make_candidates([(300, 0), (300, 300)], [3.0, 2.0], name=["Škola", "Hřiště"])
+    cpath = tmp_path / "cand.geojson"
+    cand.to_crs(4326).to_file(cpath, driver="GeoJSON")
+    lat, lon = latlon(*ORIGIN)
+    pdf = tmp_path / "r.pdf"
+    args = ["route", "--candidates", str(cpath), "--start", f"{lat},{lon}"]
+    args += ["--shift-minutes", "90", "--shift-start", "2026-11-24T08:00"]
+    assert main([*args, "--out", str(tmp_path / "r.json"), "--pdf", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Trasa hlídky" in text and "Škola" in text and "Hřiště" in text

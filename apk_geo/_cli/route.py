@@ -82,6 +82,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", required=True, help="route JSON file")
     p.add_argument("--gpx", help="also write GPX 1.1")
     p.add_argument("--html", help="also write a printable HTML route sheet")
+    p.add_argument("--pdf", help="also write the route sheet as an A4 PDF (headless Chromium)")
     p.add_argument("--geojson", help="also write the stops and the path as GeoJSON")
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -173,6 +174,13 @@ def run(args: argparse.Namespace) -> int:
     if args.html:
         Path(args.html).write_text(routes.to_html(route), encoding="utf-8")
         written["html"] = args.html
+    if args.pdf:
+        from apk_geo.browser import Renderer
+
+        with Renderer() as renderer:
+            pdf = renderer.pdf(routes.to_html(route), footer_html="<span></span>")
+        Path(args.pdf).write_bytes(pdf)
+        written["pdf"] = args.pdf
     if args.geojson:
         Path(args.geojson).write_text(json.dumps(routes.route_to_geojson(route)), encoding="utf-8")
         written["geojson"] = args.geojson
