@@ -13,7 +13,11 @@ with kernels normalised to integrate to 1 over the plane (per m²):
 
 Outputs per cell: ``density_km2`` (incidents per km²) and ``expected_n`` (density × cell area,
 incidents expected in the cell; their sum ≈ the number of points whose kernel lies inside the
-grid). Pairs of points and cells closer than the kernel's reach are found with a k-d tree
+grid). The dual KDE (:func:`dual_kde`) divides the incident density by the density of another,
+weighted point layer (e.g. residents) estimated with the same kernel and bandwidth, and reports the
+ratio only where that denominator density is not negligible (at least 5 % of its mean), so that
+the fringe of a kernel over an empty area does not show an absurd rate. Pairs of points and
+cells closer than the kernel's reach are found with a k-d tree
 (:class:`scipy.spatial.cKDTree`), in chunks, so memory stays bounded.
 
 Automatic bandwidth (:func:`auto_bandwidth_m`) — the spatial version of Silverman's rule of thumb
@@ -49,7 +53,14 @@ from scipy.spatial import cKDTree
 from apk_geo import _validate
 from apk_geo.errors import InsufficientDataError, SchemaError
 
-__all__ = ["GAUSSIAN_CUTOFF", "Kernel", "auto_bandwidth_m", "dual_kde", "kde"]
+__all__ = [
+    "GAUSSIAN_CUTOFF",
+    "MIN_DENOMINATOR_SHARE",
+    "Kernel",
+    "auto_bandwidth_m",
+    "dual_kde",
+    "kde",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +68,10 @@ Kernel = Literal["quartic", "gaussian"]
 
 #: The Gaussian kernel is truncated at this many bandwidths.
 GAUSSIAN_CUTOFF: Final = 4.0
+
+#: Dual KDE: the ratio is reported only where the denominator density reaches this share of its
+#: mean over the cells where it is positive.
+MIN_DENOMINATOR_SHARE: Final = 0.05
 
 #: Pairs of (point, cell) evaluated per chunk, bounding memory (~16 bytes each).
 _PAIRS_PER_CHUNK: Final = 4_000_000
@@ -209,11 +224,20 @@ def dual_kde(
     weight_col: str | None = None,
     bandwidth_m: float | None = None,
     kernel: Kernel = "quartic",
+    min_denominator_share: float = MIN_DENOMINATOR_SHARE,
 ) -> gpd.GeoDataFrame:
     """Estimate the ratio of the incident density to the density of another layer.
 
     Both densities use the same kernel and bandwidth, so the ratio is an incident rate
     smoothed over space (e.g. incidents per resident with ``weight_col="population"``).
+
+    A ratio over an almost empty denominator is noise: at the edge of a kernel, a cell with a
+    thousandth of a resident per km² and a few robberies nearby would show thousands of
+    robberies per resident and dominate the map. The ratio is therefore reported only where the
+    denominator density reaches ``min_denominator_share`` of its mean over the cells where it
+    is positive (default 5 %); elsewhere it is NaN, like a cell with no denominator at all.
+    The threshold (per km²) and the number of cells it masks are recorded in
+    ``attrs["params"]``.
 
     Parameters
     ----------
@@ -229,14 +253,19 @@ def dual_kde(
         Shared bandwidth; ``None`` uses :func:`auto_bandwidth_m` of the incident points.
     kernel
         ``"quartic"`` or ``"gaussian"``.
+    min_denominator_share
+        Share (in [0, 1)) of the mean positive denominator density below which the ratio is
+        not reported; ``0`` reports it wherever the denominator density is positive.
 
     Returns
     -------
     geopandas.GeoDataFrame
         A copy of ``cells`` with ``density_km2`` and ``expected_n`` (incidents),
-        ``denominator_density_km2`` (weight per km²) and ``ratio`` (incidents per unit of
-        weight; NaN where the denominator density is 0). ``attrs["params"]`` as in
-        :func:`kde` plus ``method`` ("dual_kde") and ``weight_col``.
+        ``denominator_density_km2`` (weight per km²) and ``ratio`` (float64, incidents per unit
+        of weight; NaN where the denominator density is 0 or below the threshold).
+        ``attrs["params"]`` as in :func:`kde` plus ``method`` ("dual_kde"), ``weight_col``,
+        ``n_denominators``, ``min_denominator_share``, ``min_denominator_km2`` (the threshold
+        used) and ``n_cells_masked`` (cells with a positive denominator density below it).
 
     Raises
     ------
@@ -244,16 +273,40 @@ def dual_kde(
         If the CRSs differ.
     SchemaError
         If ``weight_col`` is missing or negative.
+    ValueError
+        If ``min_denominator_share`` is outside [0, 1).
+
+    Examples
+    --------
+    Incidents per resident, population points (census blocks) as the denominator::
+
+        rate = dual_kde(robberies, blocks, cells, weight_col="population")
+        rate.nlargest(10, "ratio")[["cell_id", "ratio", "denominator_density_km2"]]
     """
     _validate.require_same_crs(denominators, cells, names=("denominators", "cells"))
+    share = float(min_denominator_share)
+    if not 0.0 <= share < 1.0:
+        raise ValueError(f"min_denominator_share must be in [0, 1), got {min_denominator_share!r}")
     num = kde(points, cells, bandwidth_m=bandwidth_m, kernel=kernel)
     h = float(num.attrs["params"]["bandwidth_m"])
     den = kde(denominators, cells, bandwidth_m=h, kernel=kernel, weights=weight_col)
     out = num
     out["denominator_density_km2"] = den["density_km2"].to_numpy()
     d = out["denominator_density_km2"].to_numpy()
+    positive = d > 0
+    threshold = share * float(d[positive].mean()) if positive.any() else 0.0
+    shown = positive & (d >= threshold)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = np.where(d > 0, out["density_km2"].to_numpy() / d, np.nan)
+        out["ratio"] = np.where(shown, out["density_km2"].to_numpy() / d, np.nan)
+    n_masked = int((positive & ~shown).sum())
+    if n_masked:
+        logger.info(
+            "dual KDE: ratio not reported in %d cell(s) with a denominator density below "
+            "%.6g per km² (%.0f %% of its mean)",
+            n_masked,
+            threshold,
+            share * 100,
+        )
     params = dict(num.attrs["params"])
     params.update(
         {
@@ -261,6 +314,9 @@ def dual_kde(
             "weight_col": weight_col,
             "n_denominators": len(denominators),
             "bandwidth_auto": bandwidth_m is None,
+            "min_denominator_share": share,
+            "min_denominator_km2": threshold,
+            "n_cells_masked": n_masked,
         }
     )
     out.attrs["params"] = params

@@ -135,8 +135,16 @@ def test_output_schema_and_ranges() -> None:
     )
     assert cells.loc[cells["cell_id"].isin([27, 28, 35, 36]), "n"].tolist() == [10] * 4
     out = gistar.gistar(cells)
-    for col in ("cell_id", "n", "gi_z", "p_value", "p_adjusted", "hotspot_class", "geometry"):
-        assert col in out.columns
+    assert list(out.columns) == [
+        "cell_id",
+        "geometry",
+        "n",
+        "gi_z",
+        "p_value",
+        "p_adjusted",
+        "hotspot_class",
+        "n_neighbours",
+    ]
     assert out["gi_z"].dtype == np.float64
     assert out["p_value"].dtype == np.float64 and out["p_adjusted"].dtype == np.float64
     assert out["hotspot_class"].dtype == np.int64 and out["n_neighbours"].dtype == np.int64
@@ -228,3 +236,73 @@ def test_cli_rejects_unknown_output_suffix(tmp_path: Path) -> None:
         ]
     )
     assert code == 2
+
+
+#: Columns each ``hotspots --method`` writes besides the grid's ``cell_id``/``n``.
+_CLI_COLUMNS = {
+    "gistar": ("gi_z", "p_value", "p_adjusted", "hotspot_class"),
+    "kde": ("density_km2", "expected_n"),
+    "forecast": ("risk", "expected_n"),
+    "change": ("n_a", "n_b", "diff", "p_value", "p_adjusted", "significant", "direction"),
+    "emerging": ("emerging_class", "trend_z", "trend_p"),
+}
+
+
+@pytest.mark.parametrize("shape", ["square", "hex"])
+@pytest.mark.parametrize("method", sorted(_CLI_COLUMNS))
+def test_cli_every_grid_method_on_square_and_hex_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], method: str, shape: str
+) -> None:
+    import json
+
+    from apk_geo import cli
+
+    out = tmp_path / f"{method}.gpkg"
+    code = cli.main(
+        [
+            "hotspots",
+            "--input",
+            str(DATA / "real_crime" / "memphis_robberies_sfhotspot.gpkg"),
+            "--method",
+            method,
+            "--grid",
+            shape,
+            "--cell-size-m",
+            "1000",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    result = gpd.read_file(out)
+    assert result.crs.to_epsg() == 32616
+    for col in ("cell_id", *_CLI_COLUMNS[method]):
+        assert col in result.columns, col
+    # whole hexagons (6 corners + closing point) or squares of the requested size
+    corners = 7 if shape == "hex" else 5
+    assert (shapely.get_num_coordinates(result.geometry.to_numpy()) == corners).all()
+    area = 1000.0**2 * (math.sqrt(3) / 2 if shape == "hex" else 1.0)
+    assert np.allclose(result.geometry.area, area, rtol=1e-9)
+    assert summary["rows"] == len(result) == summary["params"]["grid"]["n_cells"]
+    params = json.loads(out.with_name(out.name + ".params.json").read_text(encoding="utf-8"))
+    assert params["grid"]["shape"] == shape and params["grid"]["cell_size_m"] == 1000.0
+    assert params["result"]["method"] in (method, "emerging_hot_spot_analysis")
+    if method == "gistar":
+        assert summary["hot_99"] + summary["hot_95"] + summary["hot_90"] == int(
+            (result["hotspot_class"] > 0).sum()
+        )
+        assert result["n"].sum() == 2245
+    if method == "change":
+        assert summary["significant_up"] == int((result["direction"] == "up").sum())
+        assert summary["significant_down"] == int((result["direction"] == "down").sum())
+        assert result["n_a"].sum() + result["n_b"].sum() == 2245
+    if method == "emerging":
+        classes = result["emerging_class"].value_counts()
+        shown = {k: int(v) for k, v in classes.items() if k != "no_pattern"}
+        expected = ", ".join(f"{k} {v}" for k, v in sorted(shown.items())) or "none"
+        assert summary["patterns"] == expected
+    if method == "forecast":
+        assert summary["bandwidth_m"] == params["result"]["bandwidth_m"]
+        assert result["risk"].between(0, 1).all()

@@ -124,7 +124,14 @@ def test_dual_kde_ratio() -> None:
     cells = _cells(size=100, extent=1000)
     incidents = _pts([500, 520], [500, 480])
     population = _pts([500, 510, 900], [500, 490, 900], population=[100.0, 100.0, 50.0])
-    out = kde.dual_kde(incidents, population, cells, weight_col="population", bandwidth_m=300)
+    out = kde.dual_kde(
+        incidents,
+        population,
+        cells,
+        weight_col="population",
+        bandwidth_m=300,
+        min_denominator_share=0.0,
+    )
     num = kde.kde(incidents, cells, bandwidth_m=300)["density_km2"]
     den = kde.kde(population, cells, bandwidth_m=300, weights="population")["density_km2"]
     mask = den > 0
@@ -134,6 +141,58 @@ def test_dual_kde_ratio() -> None:
     # near the incidents: about 2 incidents per 200 people
     centre = out.loc[out.geometry.contains(shapely.Point(X0 + 505, Y0 + 505)), "ratio"].iloc[0]
     assert 0.005 < centre < 0.02
+
+
+def test_dual_kde_schema_and_ratio_by_hand() -> None:
+    # one incident and 100 residents at the same place, same kernel: 1 incident per 100
+    # residents wherever the ratio is shown
+    cells = _cells(size=100, extent=1000)
+    incident = _pts([550], [550])
+    people = _pts([550], [550], population=[100.0])
+    out = kde.dual_kde(incident, people, cells, weight_col="population", bandwidth_m=300)
+    assert list(out.columns) == [
+        "cell_id",
+        "geometry",
+        "density_km2",
+        "expected_n",
+        "denominator_density_km2",
+        "ratio",
+    ]
+    assert out["ratio"].dtype == np.float64
+    shown = out["ratio"].notna()
+    assert shown.sum() > 0
+    assert np.allclose(out.loc[shown, "ratio"], 0.01, rtol=1e-12)
+    # the denominator density by hand: 100 · 3/(π h²) · (1 − d²/h²)² per m², d < h
+    c = cells.geometry.centroid
+    d2 = ((c.x - (X0 + 550)) ** 2 + (c.y - (Y0 + 550)) ** 2).to_numpy() / 300**2
+    den_km2 = np.where(d2 < 1, 100 * 3 / (math.pi * 300**2) * (1 - d2) ** 2, 0.0) * 1e6
+    assert np.allclose(out["denominator_density_km2"], den_km2, rtol=1e-9, atol=1e-12)
+    # the ratio is hidden where the denominator is below 5 % of its mean positive density
+    threshold = 0.05 * den_km2[den_km2 > 0].mean()
+    expected_shown = den_km2 >= threshold
+    assert shown.to_numpy().tolist() == expected_shown.tolist()
+    assert ((den_km2 > 0) & ~expected_shown).sum() > 0  # the rule really masks fringe cells
+    p = out.attrs["params"]
+    assert p["min_denominator_share"] == 0.05
+    assert p["min_denominator_km2"] == pytest.approx(threshold, rel=1e-9)
+    assert p["n_cells_masked"] == int(((den_km2 > 0) & ~expected_shown).sum())
+    assert p["weight_col"] == "population" and p["bandwidth_m"] == 300
+
+
+def test_dual_kde_hides_ratios_over_an_empty_denominator() -> None:
+    # incidents in the middle, residents far off: only the kernel's fringe overlaps, and
+    # without the threshold the fringe shows an absurd rate
+    cells = _cells(size=50, extent=2000)
+    incidents = _pts([1000] * 20, [1000] * 20)
+    people = _pts([1000, 1560], [300, 1000], population=[500.0, 500.0])
+    raw = kde.dual_kde(
+        incidents, people, cells, weight_col="population", bandwidth_m=600, min_denominator_share=0
+    )
+    out = kde.dual_kde(incidents, people, cells, weight_col="population", bandwidth_m=600)
+    assert raw["ratio"].max() > 1.0  # more than one incident per resident: an artefact
+    assert out["ratio"].max() < raw["ratio"].max() / 10
+    with pytest.raises(ValueError, match="min_denominator_share"):
+        kde.dual_kde(incidents, people, cells, bandwidth_m=600, min_denominator_share=1.0)
 
 
 def test_kde_errors() -> None:

@@ -349,6 +349,28 @@ def _highlights(method: str, result: gpd.GeoDataFrame) -> dict[str, Any]:
             "bandwidth_m": result.attrs.get("params", {}).get("bandwidth_m"),
             "max_density_km2": round(float(result["density_km2"].max()), 3),
         }
+    if method == "forecast" and "risk" in result:
+        params = result.attrs.get("params", {})
+        return {
+            "cells": len(result),
+            "bandwidth_m": params.get("bandwidth_m"),
+            "blend": params.get("blend"),
+            "half_life_days": params.get("half_life_days"),
+        }
+    if method == "change" and "direction" in result:
+        direction = result["direction"].astype("string")
+        return {
+            "cells": len(result),
+            "significant_up": int((direction == "up").sum()),
+            "significant_down": int((direction == "down").sum()),
+        }
+    if method == "emerging" and "emerging_class" in result:
+        counts = result["emerging_class"].astype("string").value_counts()
+        found = {str(k): int(v) for k, v in counts.items() if k != "no_pattern"}
+        return {
+            "cells": len(result),
+            "patterns": ", ".join(f"{k} {v}" for k, v in sorted(found.items())) or "none",
+        }
     if method == "clusters" and "label" in result:
         return {
             "clusters": len(result),
