@@ -1284,7 +1284,9 @@ def dirty_export(
     Rows are new incidents (ids ``D-…``) of which :data:`DIRTY_PROBLEMS` are broken: impossible
     or unreadable dates and times, unknown categories, no location at all, repeated ids,
     coordinates outside the city (Prague, Brno, Vienna …), latitude and longitude swapped, and
-    addresses that do not exist.
+    addresses that do not exist. On import the first five kinds are quarantined, swapped
+    coordinates are fixed by geocoding (``match == "coordinates"``) and unknown addresses are
+    stored as not geocoded (``match == "failed"``).
 
     Returns
     -------

@@ -935,24 +935,40 @@ def _pass_through(
         if given.any():
             idx = np.flatnonzero(given)
             la, lo = lat[idx], lon[idx]
-            plausible = (np.abs(la) <= 90) & (np.abs(lo) <= 180)
-            ex1, ny1 = _to_5514().transform(
-                np.where(plausible, lo, 0.0), np.where(plausible, la, 0.0)
+            pair = f"{lat_col}/{lon_col}"
+            # (latitude, longitude, note): as given, swapped, then with the signs dropped.
+            ll_candidates = (
+                (la, lo, ""),
+                (lo, la, "swapped"),
+                (np.abs(la), np.abs(lo), "signs"),
+                (np.abs(lo), np.abs(la), "swapped and signs"),
             )
-            swap_ok = (np.abs(lo) <= 90) & (np.abs(la) <= 180)
-            ex2, ny2 = _to_5514().transform(np.where(swap_ok, la, 0.0), np.where(swap_ok, lo, 0.0))
-            in1 = plausible & _inside(np.asarray(ex1), np.asarray(ny1), extent)
-            in2 = ~in1 & swap_ok & _inside(np.asarray(ex2), np.asarray(ny2), extent)
-            x[idx] = np.where(in1, ex1, np.where(in2, ex2, np.nan))
-            y[idx] = np.where(in1, ny1, np.where(in2, ny2, np.nan))
-            ok[idx] = in1 | in2
-            reason[idx[in2]] = [
-                f"{lat_col}/{lon_col} swapped (given {lat_col}={a:g}, {lon_col}={b:g}); fixed"
-                for a, b in zip(la[in2], lo[in2], strict=True)
-            ]
-            bad = ~(in1 | in2)
+            done = np.zeros(len(idx), dtype=bool)
+            for cla, clo, note in ll_candidates:
+                plausible = ~done & (np.abs(cla) <= 90) & (np.abs(clo) <= 180)
+                if not plausible.any():
+                    continue
+                ex, ny = _to_5514().transform(
+                    np.where(plausible, clo, 0.0), np.where(plausible, cla, 0.0)
+                )
+                hit = plausible & _inside(np.asarray(ex), np.asarray(ny), extent)
+                x[idx[hit]], y[idx[hit]] = np.asarray(ex)[hit], np.asarray(ny)[hit]
+                if note:
+                    fixed = {
+                        "swapped": f"{pair} swapped",
+                        "signs": f"{pair} signs flipped",
+                        "swapped and signs": f"{pair} swapped with flipped signs",
+                    }[note]
+                    reason[idx[hit]] = [
+                        f"{fixed} (given {lat_col}={a:g}, {lon_col}={b:g}); fixed"
+                        for a, b in zip(la[hit], lo[hit], strict=True)
+                    ]
+                done |= hit
+            ok[idx[done]] = True
+            bad = ~done
             reason[idx[bad]] = [
-                f"{lat_col}/{lon_col} ({a:g}, {b:g}) lie outside the city extent and were rejected"
+                f"{pair} ({a:g}, {b:g}), in every axis order and sign, lie outside the city "
+                f"extent and were rejected"
                 for a, b in zip(la[bad], lo[bad], strict=True)
             ]
     if x_col in df.columns and y_col in df.columns:
@@ -988,11 +1004,93 @@ def _pass_through(
             prior = reason[rej]
             reason[rej] = [
                 (f"{p}; " if p else "")
-                + f"{x_col}/{y_col} ({u:g}, {v:g}) lie outside the city extent in every axis "
-                f"order and sign and were rejected"
+                + f"{x_col}/{y_col} ({u:g}, {v:g}), in every axis order and sign, lie outside "
+                f"the city extent and were rejected"
                 for p, u, v in zip(prior, xv[rej], yv[rej], strict=True)
             ]
     return _Coords(x=x, y=y, ok=ok, reason=reason)
+
+
+def _city_extent(
+    city_extent_5514: tuple[float, float, float, float] | None,
+) -> tuple[float, float, float, float]:
+    """Return the extent to check coordinates against (the default one when ``None``)."""
+    if city_extent_5514 is None:
+        return default_city_extent_5514()
+    extent = tuple(float(v) for v in city_extent_5514)
+    if len(extent) != 4 or not (extent[0] < extent[2] and extent[1] < extent[3]):
+        raise ValueError(
+            f"city_extent_5514 must be (min_x, min_y, max_x, max_y) with min < max, got "
+            f"{city_extent_5514!r}"
+        )
+    return (extent[0], extent[1], extent[2], extent[3])
+
+
+def resolve_coordinates(
+    df: pd.DataFrame,
+    *,
+    city_extent_5514: tuple[float, float, float, float] | None = None,
+    lat_col: str = "lat",
+    lon_col: str = "lon",
+    x_col: str = "x",
+    y_col: str = "y",
+) -> pd.DataFrame:
+    """Place the coordinates given in ``df`` inside the city extent, as :func:`geocode` does.
+
+    WGS84 ``lat``/``lon`` are tried first, then S-JTSK ``x``/``y``; swapped axes and wrong signs
+    (including the Czech positive S-JTSK convention) are fixed when that puts the point inside
+    the extent, otherwise the pair is rejected. :func:`apk_geo.io.validate` uses this to
+    quarantine rows whose only location is such a rejected pair, so that validation and
+    geocoding agree on every row.
+
+    Parameters
+    ----------
+    df
+        Table with (some of) the coordinate columns; not modified. Missing columns count as
+        not given.
+    city_extent_5514
+        ``(min_x, min_y, max_x, max_y)`` in EPSG:5514; ``None``: :func:`default_city_extent_5514`.
+    lat_col, lon_col, x_col, y_col
+        Input coordinate columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``df``: ``x_5514``, ``y_5514`` (float, NaN unless placed), ``placed``
+        (bool) and ``reason`` (str: what was fixed or why the coordinates were rejected, ``""``
+        when nothing needed saying or no coordinates were given).
+
+    Raises
+    ------
+    ValueError
+        If ``city_extent_5514`` is malformed.
+
+    Examples
+    --------
+    >>> out = resolve_coordinates(pd.DataFrame({"lat": [18.2893, 50.0875],
+    ...                                         "lon": [49.8413, 14.4213]}))
+    >>> out["placed"].tolist()
+    [True, False]
+    >>> out["reason"].iloc[0]
+    'lat/lon swapped (given lat=18.2893, lon=49.8413); fixed'
+    """
+    coords = _pass_through(
+        df,
+        lat_col=lat_col,
+        lon_col=lon_col,
+        x_col=x_col,
+        y_col=y_col,
+        extent=_city_extent(city_extent_5514),
+    )
+    return pd.DataFrame(
+        {
+            "x_5514": np.where(coords.ok, coords.x, np.nan),
+            "y_5514": np.where(coords.ok, coords.y, np.nan),
+            "placed": coords.ok,
+            "reason": pd.array(pa.array(coords.reason, pa.string()), dtype="str"),
+        },
+        index=df.index,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1478,7 +1576,7 @@ def _scatter(res: _Results, sub: _Results, positions: np.ndarray) -> None:
 
 def geocode(
     df: pd.DataFrame,
-    index: GazetteerIndex | pd.DataFrame,
+    index: GazetteerIndex | pd.DataFrame | None,
     *,
     address_col: str = "address",
     min_score: float = 85.0,
@@ -1497,7 +1595,9 @@ def geocode(
         Input table; not modified. Needs ``address_col`` or coordinate columns (or both).
     index
         A :class:`GazetteerIndex` (build it once with :func:`build_index` when geocoding
-        several tables) or a gazetteer frame from :func:`load_ruian_csv`.
+        several tables), a gazetteer frame from :func:`load_ruian_csv`, or ``None`` when there
+        is no gazetteer: then only coordinates place a row and every other row fails with the
+        reason ``no gazetteer to look the address up``.
     address_col
         Column with the address text.
     min_score
@@ -1561,17 +1661,7 @@ def geocode(
             f"on_missing_number must be 'street' or 'failed', got {on_missing_number!r}"
         )
     extent_auto = city_extent_5514 is None
-    extent = (
-        default_city_extent_5514()
-        if city_extent_5514 is None
-        else tuple(float(v) for v in city_extent_5514)
-    )
-    if len(extent) != 4 or not (extent[0] < extent[2] and extent[1] < extent[3]):
-        raise ValueError(
-            f"city_extent_5514 must be (min_x, min_y, max_x, max_y) with min < max, got "
-            f"{city_extent_5514!r}"
-        )
-    extent4 = (extent[0], extent[1], extent[2], extent[3])
+    extent4 = _city_extent(city_extent_5514)
     if isinstance(index, pd.DataFrame):
         index = build_index(index)
 
@@ -1594,7 +1684,18 @@ def geocode(
     reason[:] = coords.reason
 
     todo = ~coords.ok
-    if has_address and todo.any():
+    if has_address and index is None and todo.any():
+        # No gazetteer: an address cannot be looked up, only coordinates place a row.
+        text = df[address_col]
+        has_text = (text.notna() & text.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
+        prior = reason[todo]
+        why = np.where(
+            has_text[todo],
+            "no gazetteer to look the address up",
+            np.where(prior == "", "no address and no coordinates", "no address"),
+        )
+        reason[todo] = [f"{p}; {w}" if p else w for p, w in zip(prior, why, strict=True)]
+    elif has_address and index is not None and todo.any():
         texts = df[address_col] if todo.all() else df[address_col].loc[todo]
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         parsed = _parse_series(uniques)
@@ -1671,7 +1772,7 @@ def geocode(
         "city_extent_5514": list(extent4),
         "city_extent_auto": extent_auto,
         "on_missing_number": on_missing_number,
-        "gazetteer_points": len(index.points),
+        "gazetteer_points": 0 if index is None else len(index.points),
         "counts": {k: counts.get(k, 0) for k in MATCH_KINDS},
     }
     out.attrs["params"] = params

@@ -6,7 +6,10 @@ its ``address_points`` layer, so later imports need not name it), the store's ow
 ``address_points`` layer, or none (then only rows with coordinates get a location, address rows
 are stored with ``match == "failed"`` and counted as ``not_geocoded``). The context layers come
 from the store when it has them, otherwise from the files named by the configuration; in that case
-they are written into the store in the same atomic step as the import.
+they are written into the store in the same atomic step as the import. The city extent of the
+context is what validation and geocoding check coordinates against: swapped axes and flipped
+signs are fixed (``geocode_reason`` says so); a record whose only location is a point outside the
+city is quarantined; one that also has an address is geocoded by its address.
 
 A file that cannot be read at all raises :class:`~apk_geo.errors.InputFileError` before anything
 is written; bad rows go to the store's quarantine. Counts always reconcile:
@@ -39,7 +42,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_SOURCE: Final = "apk"
 
 #: Stages reported to ``on_progress``, in order.
-STAGES: Final = ("read", "validate", "context", "geocode", "enrich", "store")
+STAGES: Final = ("read", "context", "validate", "geocode", "enrich", "store")
 
 
 _CONTEXT_NEEDED: Final = ("districts", "city", "svl", "hostels", "schools", "stops", "sports")
@@ -108,14 +111,16 @@ def ingest_file(
 
     step("read")
     raw = read_table(path, delimiter=delimiter, encoding=encoding)
-    step("validate")
-    checked = validate(raw, source=src, config=config)
-
     step("context")
     context, new_layers, metadata = _context(store, config)
     gazetteer_frame, gazetteer_layer = _gazetteer(store, gazetteer)
     if gazetteer_layer is not None:
         new_layers["address_points"] = gazetteer_layer
+
+    step("validate")
+    # The same city extent as geocoding: a row placed only by coordinates outside the city is
+    # quarantined here, swapped axes and flipped signs pass and are fixed by geocoding.
+    checked = validate(raw, source=src, config=config, city_extent_5514=context.city_extent_5514())
 
     step("geocode")
     located = _locate(checked.valid, gazetteer_frame, context=context)
@@ -180,27 +185,13 @@ def _locate(
     valid: pd.DataFrame, gazetteer: pd.DataFrame | None, *, context: _enrich.Context
 ) -> gpd.GeoDataFrame:
     """Geocode the valid records and return them as points in EPSG:5514 (None if failed)."""
-    extent = context.city_extent_5514()
-    if gazetteer is not None:
-        geocoded = _geocode.geocode(
-            valid,
-            _geocode.build_index(gazetteer),
-            address_col="address",
-            city_extent_5514=extent,
-        )
-    else:
-        # No gazetteer: only coordinates can place a record. geocode() needs an index even when
-        # it has no address column to look up, so it gets a one-point stand-in it never uses.
-        stand_in = _stand_in_gazetteer(extent)
-        geocoded = _geocode.geocode(
-            valid.drop(columns=["address"]),
-            stand_in,
-            address_col="address",
-            city_extent_5514=extent,
-        )
-        geocoded["address"] = valid["address"]
-        no_place = geocoded["match"].eq("failed").to_numpy(dtype=bool)
-        geocoded.loc[no_place, "geocode_reason"] = "no gazetteer to look the address up"
+    # Without a gazetteer only coordinates place a record; address rows fail with a reason.
+    geocoded = _geocode.geocode(
+        valid,
+        None if gazetteer is None else _geocode.build_index(gazetteer),
+        address_col="address",
+        city_extent_5514=context.city_extent_5514(),
+    )
     x = pd.to_numeric(geocoded["x_5514"], errors="coerce").to_numpy(dtype="float64")
     y = pd.to_numeric(geocoded["y_5514"], errors="coerce").to_numpy(dtype="float64")
     ok = np.isfinite(x) & np.isfinite(y) & geocoded["match"].ne("failed").to_numpy(dtype=bool)
@@ -208,23 +199,3 @@ def _locate(
     geoms[ok] = shapely.points(x[ok], y[ok])
     frame = pd.DataFrame(geocoded).reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS_METRIC))
-
-
-def _stand_in_gazetteer(extent: tuple[float, float, float, float]) -> pd.DataFrame:
-    """Return a one-point gazetteer frame (never matched: the input has no address column)."""
-    cx, cy = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
-    values: dict[str, object] = {
-        "adm": 0,
-        "obec_code": 0,
-        "obec": "-",
-        "part_code": 0,
-        "part": "-",
-        "street": "-",
-        "so_type": "č.p.",
-        "house_no": 1,
-        "orient_no": pd.NA,
-        "orient_letter": None,
-        "x_5514": cx,
-        "y_5514": cy,
-    }
-    return pd.DataFrame({c: [v] for c, v in values.items()})

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 
 from apk_geo.config import Config
 from apk_geo.errors import InputFileError, RecordError
+from apk_geo.geocode import default_city_extent_5514, resolve_coordinates
 from apk_geo.schema import (
     HEADER_ALIASES,
     INPUT_COLUMNS,
@@ -57,9 +58,9 @@ VALID_COLUMNS: Final = ("source", *INPUT_COLUMNS, "record_hash", "line")
 #: Delimiters tried when none is given, most likely first.
 DELIMITERS: Final = (";", ",", "\t")
 
-#: Plausible coordinate ranges for Czechia (WGS84 degrees; S-JTSK / EPSG:5514 metres).
-LAT_RANGE: Final = (48.5, 51.1)
-LON_RANGE: Final = (12.0, 18.9)
+#: Magnitude of either WGS84 coordinate inside Czechia (latitude 48.5–51.1, longitude 12.0–18.9),
+#: so that swapped axes and flipped signs reach :func:`apk_geo.geocode.resolve_coordinates`.
+LATLON_ABS_RANGE: Final = (12.0, 51.1)
 #: Magnitude of either S-JTSK coordinate inside Czechia; the sign convention (EPSG:5514 negative
 #: or RÚIAN positive) and the axis order are resolved by :func:`apk_geo.geocode.geocode`.
 SJTSK_ABS_RANGE: Final = (430_000.0, 1_230_000.0)
@@ -471,7 +472,13 @@ class _Check:
     expected: pd.Series | str
 
 
-def validate(raw: RawTable, *, source: str, config: Config) -> Validated:
+def validate(
+    raw: RawTable,
+    *,
+    source: str,
+    config: Config,
+    city_extent_5514: tuple[float, float, float, float] | None = None,
+) -> Validated:
     """Validate every row of ``raw``; return canonical valid records and quarantined rows.
 
     Parameters
@@ -482,6 +489,11 @@ def validate(raw: RawTable, *, source: str, config: Config) -> Validated:
         Name of the system the export comes from; ``id`` is unique within a source.
     config
         Supplies ``extra_categories``.
+    city_extent_5514
+        ``(min_x, min_y, max_x, max_y)`` in EPSG:5514 that coordinates must fall in (after
+        fixing swapped axes and signs, see :func:`apk_geo.geocode.resolve_coordinates`);
+        ``None``: Ostrava's (:func:`apk_geo.geocode.default_city_extent_5514`). Pass the same
+        extent to :func:`apk_geo.geocode.geocode`.
 
     Returns
     -------
@@ -502,7 +514,10 @@ def validate(raw: RawTable, *, source: str, config: Config) -> Validated:
     and time in a Czech or ISO format, not before 2000 and not in the future; ``category`` and
     ``outcome`` known codes or labels (case- and diacritics-insensitive; ``outcome`` may be empty);
     ``assistant`` a pseudonymous code (letters, digits, ``-``, ``_``, ``.``); coordinates numeric,
-    in pairs and inside Czechia; and at least one location (address or coordinates).
+    in pairs and of a magnitude found in Czechia; and at least one location: an address, or
+    coordinates that lie inside the city extent once swapped axes and signs are fixed. A row
+    whose coordinates lie outside the city but which has an address is kept: geocoding then uses
+    the address and says why in ``geocode_reason``.
 
     Examples
     --------
@@ -559,31 +574,45 @@ def validate(raw: RawTable, *, source: str, config: Config) -> Validated:
 
     coords: dict[str, pd.Series] = {}
     pair_ok: dict[str, np.ndarray] = {}
-    for (a, b), ranges, what in (
-        (("lat", "lon"), (LAT_RANGE, LON_RANGE), "WGS84 degrees"),
-        (("x", "y"), (SJTSK_ABS_RANGE, SJTSK_ABS_RANGE), "S-JTSK metres, either sign"),
+    coord_bad = np.zeros(n, dtype=bool)
+    for (a, b), rng, what in (
+        (("lat", "lon"), LATLON_ABS_RANGE, "WGS84 degrees, either axis order"),
+        (("x", "y"), SJTSK_ABS_RANGE, "S-JTSK metres, either sign"),
     ):
-        for name, rng in zip((a, b), ranges, strict=True):
+        for name in (a, b):
             coords[name], bad_num = _parse_number(canon[name])
             checks.append(_Check(name, bad_num, canon[name], f"a number ({what})"))
-            value = coords[name].abs() if a == "x" else coords[name]
+            value = coords[name].abs()
             out = (value.notna() & ~value.between(*rng)).to_numpy(dtype=bool, copy=True)
             checks.append(
                 _Check(
                     name,
                     out & ~bad_num,
                     canon[name],
-                    f"a value{' of magnitude' if a == 'x' else ''} in "
-                    f"{_num(rng[0])}..{_num(rng[1])} ({what}, inside Czechia)",
+                    f"a value of magnitude in {_num(rng[0])}..{_num(rng[1])} ({what}, "
+                    f"inside Czechia)",
                 )
             )
+            coord_bad |= bad_num | out
         has_a = canon[a].ne("").to_numpy(dtype=bool, copy=True)
         has_b = canon[b].ne("").to_numpy(dtype=bool, copy=True)
         checks.append(_Check(b, has_a & ~has_b, canon[b], f"a value because {a} is given"))
         checks.append(_Check(a, has_b & ~has_a, canon[a], f"a value because {b} is given"))
+        coord_bad |= has_a ^ has_b
         pair_ok[a] = (coords[a].notna() & coords[b].notna()).to_numpy(dtype=bool, copy=True)
 
     address = canon["address"]
+    checks.extend(
+        _outside_city(
+            coords,
+            pair_ok,
+            todo=(pair_ok["lat"] | pair_ok["x"])
+            & ~coord_bad
+            & address.eq("").to_numpy(dtype=bool, copy=True),
+            canon=canon,
+            extent=city_extent_5514,
+        )
+    )
     no_location = address.eq("").to_numpy(dtype=bool, copy=True) & ~pair_ok["lat"] & ~pair_ok["x"]
     coord_given = np.zeros(n, dtype=bool)
     for name in ("lat", "lon", "x", "y"):
@@ -677,6 +706,42 @@ def validate(raw: RawTable, *, source: str, config: Config) -> Validated:
     if read != len(valid_out) + n_same + len(quarantine):  # pragma: no cover - invariant
         raise RuntimeError("internal error: validation counts do not reconcile")
     return result
+
+
+def _outside_city(
+    coords: Mapping[str, pd.Series],
+    pair_ok: Mapping[str, np.ndarray],
+    *,
+    todo: np.ndarray,
+    canon: Mapping[str, pd.Series],
+    extent: tuple[float, float, float, float] | None,
+) -> list[_Check]:
+    """Check that rows located only by coordinates lie inside the city extent.
+
+    The same rule as geocoding (:func:`apk_geo.geocode.resolve_coordinates`): swapped axes and
+    flipped signs are fixed when that puts the point inside the extent. A row with an address is
+    not checked here; geocoding falls back to its address.
+    """
+    n = len(todo)
+    bbox = default_city_extent_5514() if extent is None else extent
+    pos = np.flatnonzero(todo)
+    outside = {a: np.zeros(n, dtype=bool) for a in ("lat", "x")}
+    expected = np.full(n, "", dtype=object)
+    if len(pos):
+        frame = pd.DataFrame({c: coords[c].to_numpy()[pos] for c in ("lat", "lon", "x", "y")})
+        placed = resolve_coordinates(frame, city_extent_5514=bbox)
+        rejected = ~placed["placed"].to_numpy(dtype=bool)
+        where = (
+            f"a point inside the city extent (EPSG:5514 x {bbox[0]:.0f}..{bbox[2]:.0f}, "
+            f"y {bbox[1]:.0f}..{bbox[3]:.0f}) in some axis order and sign, or an address"
+        )
+        for a in ("lat", "x"):
+            outside[a][pos] = rejected & pair_ok[a][pos]
+        expected[pos[rejected]] = [
+            f"{where}; {why}" for why in placed["reason"].to_numpy(dtype=object)[rejected]
+        ]
+    text = pd.Series(expected, dtype="str")
+    return [_Check(a, outside[a], canon[a], text) for a in ("lat", "x")]
 
 
 def record_hash(frame: pd.DataFrame) -> pd.Series:

@@ -131,15 +131,21 @@ def main(argv: list[str] | None = None) -> int:
     n = args.n
     total0 = time.perf_counter()
     raw = timed(res, "read", n, lambda: read_table(src))
-    checked = timed(res, "validate", n, lambda: validate(raw, source="bench", config=config))
+    context = timed(res, "context", n, lambda: enrich.load_context(config))
+    extent = context.city_extent_5514()
+    checked = timed(
+        res,
+        "validate",
+        n,
+        lambda: validate(raw, source="bench", config=config, city_extent_5514=extent),
+    )
     valid = checked.valid
     index = timed(res, "gazetteer index", len(gaz), lambda: geocode.build_index(gaz))
-    context = timed(res, "context", n, lambda: enrich.load_context(config))
     located = timed(
         res,
         "geocode",
         len(valid),
-        lambda: geocode.geocode(valid, index, city_extent_5514=context.city_extent_5514()),
+        lambda: geocode.geocode(valid, index, city_extent_5514=extent),
     )
     x = located["x_5514"].to_numpy(dtype="float64")
     y = located["y_5514"].to_numpy(dtype="float64")

@@ -341,8 +341,18 @@ def test_cli_demo_builds_a_labelled_store(demo_store: tuple[Path, dict[str, Any]
         )
         if name != "apk_export_dirty.csv":
             assert counts["quarantined"] == 0, name
-    # bad dates, times, categories, repeated ids, no location, coordinates outside Czechia
-    assert summary["imports"]["apk_export_dirty.csv"]["quarantined"] >= 40
+    # bad dates, times, categories, repeated ids, no location, coordinates outside the city
+    dirty = summary["imports"]["apk_export_dirty.csv"]
+    assert dirty["quarantined"] >= 40
+    outside = store.quarantine().query("field == 'lat'")
+    assert len(outside) == demo.DIRTY_PROBLEMS["out_of_city"]
+    assert outside["expected"].str.startswith("a point inside the city extent").all()
+    # swapped latitude/longitude are fixed (the dirty export has no other raw coordinates)
+    from_dirty = inc[inc["id"].str.startswith("D-")]
+    assert (from_dirty["match"] == "coordinates").sum() == demo.DIRTY_PROBLEMS[
+        "swapped_coordinates"
+    ]
+    assert from_dirty.loc[from_dirty["match"] == "coordinates", "district_name"].notna().all()
     assert len(store.quarantine()) == summary["imports"]["apk_export_dirty.csv"]["quarantined"]
     assert (path.parent / "demo_exports" / "apk_export_dirty.csv").exists()
 

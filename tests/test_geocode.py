@@ -35,6 +35,7 @@ from apk_geo.geocode import (
     geocode,
     load_ruian_csv,
     parse_address,
+    resolve_coordinates,
 )
 
 HEADER = (
@@ -453,6 +454,9 @@ MAG_E, MAG_N = -470066.63, -1100967.06
         pytest.param(
             {"lat": MAGISTRAT[1], "lon": MAGISTRAT[0]}, "lat/lon swapped", id="wgs84-swapped"
         ),
+        pytest.param(
+            {"lat": -MAGISTRAT[0], "lon": -MAGISTRAT[1]}, "lat/lon signs flipped", id="wgs84-signs"
+        ),
         pytest.param({"x": MAG_E, "y": MAG_N}, "", id="sjtsk-epsg5514"),
         pytest.param({"x": -MAG_E, "y": -MAG_N}, "signs flipped", id="sjtsk-positive"),
         pytest.param({"x": MAG_N, "y": MAG_E}, "x and y swapped", id="sjtsk-swapped"),
@@ -480,6 +484,47 @@ def test_coordinates_outside_extent_fall_back_to_address(index) -> None:  # type
     )
     assert "rejected" in out["geocode_reason"].iloc[1]
     assert out["ruian_adm"].iloc[0] == 9000006
+
+
+def test_without_gazetteer_only_coordinates_place_rows() -> None:
+    df = pd.DataFrame(
+        {
+            "address": ["Bedřišská 5", None, "Bedřišská 5", "  "],
+            "lat": [np.nan, MAGISTRAT[0], 50.08, np.nan],
+            "lon": [np.nan, MAGISTRAT[1], 14.42, np.nan],
+        }
+    )
+    out = geocode(df, None)
+    assert out["match"].tolist() == ["failed", "coordinates", "failed", "failed"]
+    assert out["geocode_reason"].tolist() == [
+        "no gazetteer to look the address up",
+        "",
+        "lat/lon (50.08, 14.42), in every axis order and sign, lie outside the city extent "
+        "and were rejected; no gazetteer to look the address up",
+        "no address and no coordinates",
+    ]
+    assert out["x_5514"].isna().tolist() == [True, False, True, True]
+    assert out.attrs["params"]["gazetteer_points"] == 0
+
+
+def test_resolve_coordinates_agrees_with_geocode(index) -> None:  # type: ignore[no-untyped-def]
+    df = pd.DataFrame(
+        {
+            "lat": [MAGISTRAT[1], 50.08, np.nan, np.nan],
+            "lon": [MAGISTRAT[0], 14.42, np.nan, np.nan],
+            "x": [np.nan, np.nan, -MAG_N, 598000.0],
+            "y": [np.nan, np.nan, -MAG_E, 1160000.0],
+        },
+        index=[10, 11, 12, 13],
+    )
+    res = resolve_coordinates(df)
+    out = geocode(df, index)
+    assert res.index.tolist() == [10, 11, 12, 13]
+    assert res["placed"].tolist() == [True, False, True, False]
+    assert res["placed"].tolist() == out["match"].eq("coordinates").tolist()
+    assert res["reason"].tolist() == out["geocode_reason"].tolist()
+    np.testing.assert_allclose(res["x_5514"], out["x_5514"])
+    assert math.hypot(res["x_5514"].iloc[2] - MAG_E, res["y_5514"].iloc[2] - MAG_N) < 0.01
 
 
 def test_city_extent_parameter(index) -> None:  # type: ignore[no-untyped-def]

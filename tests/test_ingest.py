@@ -214,6 +214,35 @@ def test_without_gazetteer_only_coordinates_are_placed(tmp_path: Path, demo_conf
     assert got.loc["1", "address"] == "30. dubna 635/35, Ostrava"
 
 
+def test_coordinates_are_fixed_or_rejected_against_the_city(
+    tmp_path: Path, gazetteer: Path, demo_config: Config
+) -> None:
+    rows = [
+        r("swapped", lat="18,2893", lon="49,8413"),  # the Magistrát with lat and lon swapped
+        r("prague", lat="50.0875", lon="14.4213"),  # inside Czechia, outside Ostrava
+        r("prague+address", "Nádražní 1000/10", lat="50.0875", lon="14.4213"),
+        r("vienna", lat="48.2082", lon="16.3738"),
+    ]
+    store = open_store(tmp_path / "apk.gpkg")
+    counts = ingest_file(
+        export(tmp_path / "e.csv", rows), store=store, gazetteer=gazetteer, config=demo_config
+    )
+    assert (counts.read, counts.accepted, counts.quarantined, counts.not_geocoded) == (4, 2, 2, 0)
+    got = store.incidents().set_index("id")
+    swapped = got.loc["swapped"]
+    assert swapped["match"] == "coordinates"
+    assert abs(swapped["lat"] - 49.8413) < 1e-6 and abs(swapped["lon"] - 18.2893) < 1e-6
+    assert swapped["district_name"] == "Moravská Ostrava a Přívoz"
+    by_address = got.loc["prague+address"]
+    assert (by_address["match"], by_address["ruian_adm"]) == ("exact", 9000001)
+    q = store.quarantine().set_index("line")
+    assert q["field"].to_dict() == {3: "lat", 5: "lat"}
+    # Prague and Vienna alike: outside the city in every axis order and sign, no address
+    assert "(50.0875, 14.4213), in every axis order and sign" in q.loc[3, "reason"]
+    assert "(48.2082, 16.3738), in every axis order and sign" in q.loc[5, "reason"]
+    assert q["expected"].str.startswith("a point inside the city extent").all()
+
+
 def test_unreadable_file_changes_nothing(tmp_path: Path, demo_config: Config) -> None:
     store = open_store(tmp_path / "apk.gpkg")
     bad = tmp_path / "photo.csv"

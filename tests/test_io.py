@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apk_geo import io
+from apk_geo import geocode, io
 from apk_geo.config import Config
 from apk_geo.errors import InputFileError
 from apk_geo.schema import QUARANTINE_COLUMNS, Code
@@ -218,11 +218,22 @@ def test_bad_values_are_quarantined_with_field_value_and_expectation(
     ("lat", "lon", "field", "expected"),
     [
         ("49,8413", "18,2893", None, None),
+        ("18.2893", "49.8413", None, None),  # swapped: kept as given, geocoding fixes it
+        ("-49.8413", "-18.2893", None, None),  # flipped signs: likewise
         ("49.8413", "", "lon", "a value because lat is given"),
         ("abc", "18.2", "lat", "a number"),
-        ("18.2893", "49.8413", "lat", "a value in 48.5..51.1"),
+        ("498.413", "18.2893", "lat", "a value of magnitude in 12..51.1"),
+        ("50.0875", "14.4213", "lat", "a point inside the city extent"),  # Prague
     ],
-    ids=["comma-decimals", "lat-without-lon", "not-a-number", "swapped"],
+    ids=[
+        "comma-decimals",
+        "swapped",
+        "signs",
+        "lat-without-lon",
+        "not-a-number",
+        "outside-czechia",
+        "outside-the-city",
+    ],
 )
 def test_coordinates(
     write_csv, lat: str, lon: str, field: str | None, expected: str | None
@@ -231,10 +242,63 @@ def test_coordinates(
     path = write_csv([["1", "2026-11-24 14:05", "dogs", lat, lon]], header=header)
     v = check(io.read_table(path))
     if field is None:
-        assert v.valid[["lat", "lon"]].to_numpy().tolist() == [[49.8413, 18.2893]]
+        given = [float(lat.replace(",", ".")), float(lon.replace(",", "."))]
+        assert v.valid[["lat", "lon"]].to_numpy().tolist() == [given]
+        assert v.quarantine.empty
     else:
+        assert v.valid.empty
         assert v.quarantine["field"].tolist() == [field]
         assert expected in v.quarantine["expected"].iloc[0]
+
+
+def test_coordinates_outside_the_city_agree_with_geocoding(write_csv) -> None:
+    """Quarantined exactly when geocoding would reject the point and there is no address."""
+    header = ("id", "reported_at", "category", "address", "lat", "lon", "x", "y")
+    t = "2026-11-24 14:05"
+    rows = [
+        ["prague", t, "dogs", "", "50.0875", "14.4213", "", ""],
+        ["prague-with-address", t, "dogs", "Bedřišská 5", "50.0875", "14.4213", "", ""],
+        ["brno-sjtsk", t, "dogs", "", "", "", "598000", "1160000"],  # RÚIAN signs, Brno
+        ["prague-but-xy-in-ostrava", t, "dogs", "", "50.0875", "14.4213", "-470066", "-1100967"],
+        ["ostrava-swapped", t, "dogs", "", "18.2893", "49.8413", "", ""],
+    ]
+    v = check(io.read_table(write_csv(rows, header=header)))
+    assert v.valid["id"].tolist() == [
+        "prague-with-address",
+        "prague-but-xy-in-ostrava",
+        "ostrava-swapped",
+    ]
+    q = v.quarantine.set_index("line")
+    assert q["field"].to_dict() == {2: "lat", 4: "x"}
+    assert q.loc[2, "value"] == "50.0875" and q.loc[4, "value"] == "598000"
+    assert q.loc[2, "reason"].startswith("lat: got '50.0875', expected a point inside the city")
+    assert (
+        "lat/lon (50.0875, 14.4213), in every axis order and sign, lie outside"
+        in q.loc[2, "reason"]
+    )
+    # geocoding rejects exactly the quarantined rows' coordinates and accepts the rest
+    placed = geocode.resolve_coordinates(
+        pd.DataFrame(
+            {
+                "lat": [50.0875, 50.0875, np.nan, 50.0875, 18.2893],
+                "lon": [14.4213, 14.4213, np.nan, 14.4213, 49.8413],
+                "x": [np.nan, np.nan, 598000, -470066, np.nan],
+                "y": [np.nan, np.nan, 1160000, -1100967, np.nan],
+            }
+        )
+    )["placed"].tolist()
+    assert placed == [False, False, False, True, True]
+
+
+def test_city_extent_is_a_parameter(write_csv) -> None:
+    header = ("id", "reported_at", "category", "lat", "lon")
+    path = write_csv([["1", "2026-11-24 14:05", "dogs", "49.8413", "18.2893"]], header=header)
+    raw = io.read_table(path)
+    assert len(io.validate(raw, source="apk", config=Config()).valid) == 1
+    elsewhere = (-600_000.0, -1_170_000.0, -590_000.0, -1_150_000.0)  # around Brno
+    v = io.validate(raw, source="apk", config=Config(), city_extent_5514=elsewhere)
+    assert v.valid.empty and v.quarantine["field"].tolist() == ["lat"]
+    assert "x -600000..-590000, y -1170000..-1150000" in v.quarantine["expected"].iloc[0]
 
 
 def test_sjtsk_either_sign_is_accepted_but_not_outside_czechia(write_csv) -> None:
