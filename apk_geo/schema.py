@@ -144,6 +144,7 @@ INCIDENT_COLUMNS: Final = (
     "match",
     "score",
     "ruian_adm",
+    "geocode_reason",
     "district_code",
     "district_name",
     "mdt_area",

@@ -560,7 +560,9 @@ class GeoPackageStore:
                 quarantined=len(quar),
                 not_geocoded=int(failed.sum()),
             )
-            if is_changed.any():
+            outdated = INCIDENTS in present and _missing_fields(tmp, INCIDENTS, INCIDENT_COLUMNS)
+            if is_changed.any() or (outdated and len(written)):
+                # a changed record, or a store written before a column was added: rewrite
                 full = _normalise_incidents(self._read_path(tmp, INCIDENTS))
                 changed_keys = new.loc[is_changed, ["source", "id"]]
                 stale = (
@@ -689,6 +691,12 @@ def _to_local(s: pd.Series) -> pd.Series:
 def _empty_incidents() -> gpd.GeoDataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in INCIDENT_COLUMNS})
     return _normalise_incidents(frame)
+
+
+def _missing_fields(path: Path, layer: str, columns: Sequence[str]) -> bool:
+    """Return whether ``layer`` of the GeoPackage at ``path`` lacks any of ``columns``."""
+    fields = set(pyogrio.read_info(path, layer=layer)["fields"])
+    return any(c not in fields for c in columns)
 
 
 def _normalise_incidents(frame: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -49,6 +49,7 @@ def incidents(
         "match": np.where(is_failed, "failed", "exact"),
         "score": np.full(n, 100.0),
         "ruian_adm": pd.array([3182860] * n, dtype="Int64"),
+        "geocode_reason": np.where(is_failed, "street not found", ""),
         "district_code": ["546119"] * n,
         "district_name": ["Poruba" if int(i) < 3 else "Vítkovice" for i in ids],
         "mdt_area": ["Poruba" if int(i) < 3 else "Vítkovice" for i in ids],
@@ -318,3 +319,27 @@ open_store({str(path)!r}).apply_import(incidents=big, quarantine=quarantine(0), 
     counts = store.apply_import(incidents=incidents(["2", "3"]), quarantine=quarantine(0), log={})
     assert (counts.accepted, counts.duplicates) == (1, 1)
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_a_store_from_before_a_new_column_is_migrated_on_the_next_import(
+    store: st.IncidentStore,
+) -> None:
+    import pyogrio
+
+    first = incidents(["1", "2"], failed=("2",))
+    store.apply_import(incidents=first, quarantine=quarantine(0), log={"source": "apk"})
+    # rewrite the incidents layer as an older apk-geo wrote it: without geocode_reason
+    old = pyogrio.read_dataframe(store.path, layer="incidents").drop(columns="geocode_reason")
+    pyogrio.write_dataframe(old, store.path, layer="incidents", driver="GPKG")
+    assert "geocode_reason" not in pyogrio.read_info(store.path, layer="incidents")["fields"]
+
+    counts = store.apply_import(
+        incidents=incidents(["3"]).assign(geocode_reason=["exact match"]),
+        quarantine=quarantine(0),
+        log={"source": "apk"},
+    )
+    assert counts.accepted == 1
+    assert "geocode_reason" in pyogrio.read_info(store.path, layer="incidents")["fields"]
+    got = store.incidents().set_index("id")
+    assert sorted(got.index) == ["1", "2", "3"]
+    assert got.loc["3", "geocode_reason"] == "exact match"
