@@ -180,6 +180,7 @@ SENSITIVE_COLUMNS: Final = (
     "x_5514",
     "y_5514",
     "ruian_adm",
+    "geocode_reason",  # may quote the typed address
 )
 
 _SPACE = re.compile(r"\s+")
