@@ -70,17 +70,24 @@ _S: dict[str, tuple[str, str]] = {
     "field.geocoding": ("Kvalita geokódování", "Geocoding quality"),
     "field.incidents": ("Události", "Incidents"),
     "field.risk": ("Riziko", "Risk"),
-    "field.label": ("Místo", "Place"),
     "field.count": ("Počet", "Count"),
-    "field.rank": ("Pořadí", "Rank"),
-    "field.trend": ("Trend (z)", "Trend (z)"),
-    "field.emerging": ("Vývoj hotspotu", "Emerging class"),
-    "field.class": ("Třída Gi*", "Gi* class"),
     "field.period": ("Období", "Period"),
     "field.weekday": ("Den", "Weekday"),
     "field.hour": ("Hodina", "Hour"),
     "field.year_before": ("Před rokem", "A year earlier"),
     "field.diff": ("Rozdíl", "Difference"),
+    # columns of the top-hotspot table (kpi.hotspot_table)
+    "column.rank": ("Pořadí", "Rank"),
+    "column.label": ("Místo", "Place"),
+    "column.n": ("Počet", "Count"),
+    "column.hotspot_class": ("Třída Gi*", "Gi* class"),
+    "column.gi_z": ("Gi* (z)", "Gi* (z)"),
+    "column.risk": ("Riziko", "Risk"),
+    "column.density_km2": ("Hustota [na km²]", "Density [per km²]"),
+    "column.trend_z": ("Trend (z)", "Trend (z)"),
+    "column.emerging_class": ("Vývoj hotspotu", "Emerging class"),
+    "column.date_from": ("Od", "From"),
+    "column.date_to": ("Do", "To"),
     # map
     "map.tiles": ("Podkladová mapa", "Base map"),
     "map.tiles_none": ("bez podkladu (offline)", "none (offline)"),
@@ -143,6 +150,13 @@ _S: dict[str, tuple[str, str]] = {
         "Úspěšnost metody v posledním celém měsíci ({month})",
         "How well the method did in the latest complete month ({month})",
     ),
+    "hot.evaluation_title": ("Úspěšnost metody", "How well the method did"),
+    "hot.evaluation_hint": (
+        "Metoda se naučila na všech dřívějších událostech, které splňují ostatní filtry, a "
+        "hodnotí se na událostech měsíce {month}.",
+        "The method learnt from every earlier incident that passes the other filters and is "
+        "scored on the incidents of {month}.",
+    ),
     "hot.pai": ("PAI (index přesnosti předpovědi)", "PAI (prediction accuracy index)"),
     "hot.hit_rate": ("Podíl zachycených událostí", "Hit rate"),
     "hot.coverage": ("při pokrytí {pct} % plochy", "at {pct} % of the area"),
@@ -169,6 +183,12 @@ _S: dict[str, tuple[str, str]] = {
     "trend.area_hostel": ("okolí ubytovny", "hostel buffer"),
     "trend.area_name": ("Název", "Name"),
     "trend.series": ("Vývoj počtu událostí", "Incidents over time"),
+    "trend.too_short": (
+        "Zvolené období zabírá jen jeden krok; pro vývoj v čase zvolte delší období "
+        "(např. posledních 90 dní nebo vlastní) nebo krok týden.",
+        "The selected period spans a single interval; for a trend choose a longer period "
+        "(e.g. the last 90 days or a custom range) or the weekly interval.",
+    ),
     "trend.heatmap": ("Den v týdnu × hodina", "Weekday × hour"),
     "trend.yoy": (
         "Stejný měsíc před rokem ({month} × {before})",
@@ -179,7 +199,19 @@ _S: dict[str, tuple[str, str]] = {
     "data.upload": ("Nahrát export (CSV nebo XLSX)", "Upload an export (CSV or XLSX)"),
     "data.source": ("Zdroj (název exportu)", "Source (name of the export)"),
     "data.import": ("Importovat", "Import"),
-    "data.imported": ("Import hotov: {summary}", "Import done: {summary}"),
+    "data.imported": ("Soubor {name} je importován.", "The file {name} has been imported."),
+    "data.no_file": (
+        "Nejdřív vyberte soubor s exportem (CSV nebo XLSX).",
+        "Choose an export file (CSV or XLSX) first.",
+    ),
+    "data.imported_quarantine": (
+        "{n} záznamů z tohoto souboru je v karanténě; důvody jsou v tabulce níže.",
+        "{n} records of this file are in the quarantine; the reasons are in the table below.",
+    ),
+    "data.quarantine_download_this": (
+        "Stáhnout karanténu tohoto souboru (CSV)",
+        "Download this file's quarantine (CSV)",
+    ),
     "data.bad_upload": (
         "Soubor nelze importovat: {reason}",
         "The file cannot be imported: {reason}",
@@ -195,10 +227,40 @@ _S: dict[str, tuple[str, str]] = {
     "data.layer": ("Vrstva", "Layer"),
     "data.rows": ("Záznamů", "Rows"),
     "data.origin": ("Původ a licence", "Origin and licence"),
-    "data.ingest_missing": (
-        "Import ještě není k dispozici (modul apk_geo.ingest).",
-        "Import is not available yet (module apk_geo.ingest).",
+    "data.synthetic": ("Syntetická", "Synthetic"),
+    "data.item": ("Položka", "Item"),
+    "data.value": ("Hodnota", "Value"),
+    "status.store": ("Soubor úložiště", "Store file"),
+    "status.incidents": ("Události celkem", "Incidents"),
+    "status.geocoded": ("s polohou", "with a location"),
+    "status.not_geocoded": (
+        "bez polohy (geokódování selhalo)",
+        "without a location (not geocoded)",
     ),
+    "status.quarantined": ("v karanténě", "in the quarantine"),
+    "status.sources": ("Zdroje", "Sources"),
+    "status.date_from": ("První událost", "First incident"),
+    "status.date_to": ("Poslední událost", "Last incident"),
+    "status.imports": ("Počet importů", "Imports"),
+    "status.synthetic": ("Syntetická demo data", "Synthetic demo data"),
+    # columns of the import counts, the import log and the quarantine
+    "column.read": ("Načteno", "Read"),
+    "column.accepted": ("Přijato", "Accepted"),
+    "column.updated": ("Aktualizováno", "Updated"),
+    "column.duplicates": ("Duplicity", "Duplicates"),
+    "column.quarantined": ("Do karantény", "Quarantined"),
+    "column.not_geocoded": ("Bez polohy", "Not geocoded"),
+    "column.import_id": ("Import", "Import"),
+    "column.source": ("Zdroj", "Source"),
+    "column.file": ("Soubor", "File"),
+    "column.imported_at": ("Importováno", "Imported at"),
+    "column.details": ("Podrobnosti", "Details"),
+    "column.line": ("Řádek", "Line"),
+    "column.field": ("Pole", "Field"),
+    "column.value": ("Hodnota", "Value"),
+    "column.expected": ("Očekáváno", "Expected"),
+    "column.reason": ("Důvod", "Reason"),
+    "column.raw": ("Původní řádek", "Raw row"),
     # messages
     "msg.empty_filter": (
         "Filtru neodpovídá žádná událost. Rozšiřte období nebo zrušte některý filtr.",
@@ -253,6 +315,37 @@ _S: dict[str, tuple[str, str]] = {
     "route.gpx": ("Stáhnout GPX", "Download GPX"),
     "route.json": ("Stáhnout JSON", "Download JSON"),
     "route.html": ("Tisk (HTML)", "Print (HTML)"),
+    "route.must": (
+        "Povinná místa (jedno na řádek: název | šířka, délka nebo adresa | od-do)",
+        "Must-visit places (one a line: name | lat, lon or address | from-to)",
+    ),
+    "route.must_example": (
+        "ZŠ Ostrčilova | 49.8405, 18.2856 | 07:35-07:50",
+        "ZŠ Ostrčilova | 49.8405, 18.2856 | 07:35-07:50",
+    ),
+    "route.must_help": (
+        "Trasa tato místa vždy zahrne; zastávka začne v zadaném čase (např. u školy před "
+        "začátkem vyučování). Čas je nepovinný.",
+        "The route always includes these places; the stop starts within the given times (e.g. "
+        "at a school before lessons). The times are optional.",
+    ),
+    "route.col_order": ("č.", "No."),
+    "route.col_name": ("Místo", "Place"),
+    "route.col_visit": ("Návštěva", "Visit"),
+    "route.col_must": ("Povinné", "Must"),
+    "route.col_arrive": ("Příchod", "Arrive"),
+    "route.col_wait": ("Čekání (min)", "Wait (min)"),
+    "route.col_depart": ("Odchod", "Depart"),
+    "route.col_priority": ("Priorita", "Priority"),
+    "route.col_leg": ("Úsek (m)", "Leg (m)"),
+    "route.revisit_mark": ("2. návštěva", "revisit"),
+    "route.collected": (
+        "Získaná priorita {got:.2f} z {of:.2f} (očekávané události směny v kandidátech); "
+        "pokrytí = podíl očekávaných událostí směny do {r:.0f} m od zastávky.",
+        "Priority collected {got:.2f} of {of:.2f} (the shift's expected incidents at the "
+        "candidates); coverage = share of the shift's expected incidents within {r:.0f} m of "
+        "a stop.",
+    ),
 }
 
 #: Every UI string: key → (Czech, English).

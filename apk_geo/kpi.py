@@ -348,11 +348,75 @@ def latest_complete_month(incidents: pd.DataFrame) -> pd.Period | None:
     A month counts as complete when the data go on to its last day.
     """
     span = data_span(incidents)
+    return None if span is None else complete_month_until(span[1])
+
+
+def complete_month_until(day: date) -> pd.Period:
+    """Return the last calendar month that ends on or before ``day``.
+
+    Examples
+    --------
+    >>> complete_month_until(date(2024, 6, 30)), complete_month_until(date(2024, 6, 29))
+    (Period('2024-06', 'M'), Period('2024-05', 'M'))
+    """
+    stamp = pd.Timestamp(day)
+    month = stamp.to_period("M")
+    return month if stamp.day == stamp.days_in_month else month - 1
+
+
+def reference_month(incidents: pd.DataFrame, filters: Filters) -> pd.Period | None:
+    """Return the latest complete month of the selected period (``None`` without data).
+
+    The period ends on the filter's last day, or on the store's last day with data when that is
+    earlier (the data decide what is complete, not the calendar). The evaluation figures of the
+    Hotspots page and the year-on-year table of the Trends page are about this month.
+
+    Examples
+    --------
+    With data up to 30 June 2024: the last 30 days end on 30 June, so June 2024 is complete;
+    a custom range that ends on 15 June refers to May 2024.
+    """
+    span = data_span(incidents)
     if span is None:
         return None
-    last = pd.Timestamp(span[1])
-    month = last.to_period("M")
-    return month if last.day == last.days_in_month else month - 1
+    last = span[1] if filters.end is None else min(filters.end, span[1])
+    return complete_month_until(last)
+
+
+def filter_history(
+    incidents: gpd.GeoDataFrame, filters: Filters, *, until: date | None = None
+) -> gpd.GeoDataFrame:
+    """Return every incident up to the end of the filtered period that passes the other filters.
+
+    The start of the date filter is dropped (a forecast, an evaluation or a trend test needs the
+    history before the period looked at); categories, outcomes, areas, weekdays and hours still
+    apply. ``until`` replaces the filter's last day.
+    """
+    end = filters.end if until is None else until
+    return filter_incidents(incidents, replace(filters, start=None, end=end, preset="custom"))
+
+
+def evaluation_data(
+    incidents: gpd.GeoDataFrame, filters: Filters
+) -> tuple[gpd.GeoDataFrame, pd.Period] | None:
+    """Return the located history and the month on which to evaluate a hotspot method.
+
+    The test month is :func:`reference_month`; the training data are every earlier incident
+    that passes the non-date filters (:func:`filter_history`), so a short date filter (the
+    default last 30 days) does not leave the methods without training data.
+
+    Returns
+    -------
+    tuple or None
+        ``(points, month)``: geocoded incidents up to the month's last day, and the month;
+        ``None`` when there are no incidents.
+    """
+    month = reference_month(incidents, filters)
+    if month is None:
+        return None
+    points = filter_history(incidents, filters, until=month.end_time.date())
+    located = points[~points.geometry.isna() & ~points.geometry.is_empty]
+    return located, month
 
 
 def hotspot_table(
@@ -424,6 +488,49 @@ def hotspot_table(
     out = frame[["label", "n", *extra, frame.geometry.name]].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=result.crs)
+
+
+#: Keys of ``IncidentStore.summary()`` shown as the store status, in order.
+STATUS_KEYS: Final = (
+    "store",
+    "incidents",
+    "geocoded",
+    "not_geocoded",
+    "quarantined",
+    "sources",
+    "date_from",
+    "date_to",
+    "imports",
+    "synthetic",
+)
+
+
+def status_table(summary: Mapping[str, object]) -> pd.DataFrame:
+    """Return the store summary as readable text rows (``key``, ``value``).
+
+    Dates show as ``DD.MM.YYYY HH:MM`` (the store's local time), lists as comma-separated text,
+    anything else as ``str``; keys not in :data:`STATUS_KEYS` (the last imports, the raw
+    metadata) are left out: the Data page shows the import log as a table of its own.
+
+    Examples
+    --------
+    >>> summary = {"incidents": 3, "sources": ["a", "b"], "date_to": "2024-06-30T21:00+02:00"}
+    >>> status_table(summary).to_numpy().tolist()
+    [['incidents', '3'], ['sources', 'a, b'], ['date_to', '30.06.2024 21:00']]
+    """
+    rows = []
+    for key in STATUS_KEYS:
+        if key not in summary:
+            continue
+        value = summary[key]
+        if key in ("date_from", "date_to") and value:
+            text = pd.Timestamp(str(value)).strftime("%d.%m.%Y %H:%M")
+        elif isinstance(value, list | tuple):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = "" if value is None else str(value)
+        rows.append((key, text))
+    return pd.DataFrame(rows, columns=["key", "value"])
 
 
 def export_frame(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -605,6 +712,7 @@ def run_hotspots(
     bandwidth_m: float | None = None,
     min_cluster_size: int = 15,
     with_emerging: bool = True,
+    history: gpd.GeoDataFrame | None = None,
     seed: int = 0,
 ) -> HotspotRun:
     """Run one hotspot method on geocoded incidents, as the Hotspots page does.
@@ -626,6 +734,10 @@ def run_hotspots(
     with_emerging
         Add ``emerging_class`` and ``trend_z`` to grid results (skipped with a log line when the
         data are too short).
+    history
+        Incidents for the emerging analysis (default: ``points``). The dashboard passes the
+        history up to the end of the filtered period (:func:`filter_history`): a trend over a
+        few weeks of points means little (ArcGIS recommends at least 10 time periods).
     seed
         Seed for methods with a random step.
 
@@ -664,7 +776,9 @@ def run_hotspots(
         from apk_geo import emerging as emerging_mod
 
         try:
-            em = emerging_mod.emerging(pts, cells)
+            src = pts if history is None else history
+            src = src[~src.geometry.isna() & ~src.geometry.is_empty].to_crs(pts.crs)
+            em = emerging_mod.emerging(src, cells)
         except InsufficientDataError as exc:
             logger.info("hotspots: emerging analysis skipped: %s", exc)
         else:

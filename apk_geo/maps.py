@@ -31,7 +31,7 @@ from folium.template import Template
 
 from apk_geo import assets, routes
 from apk_geo._validate import require_columns, require_crs, require_positive
-from apk_geo.i18n import t
+from apk_geo.i18n import normalize_lang, t
 from apk_geo.schema import CRS_METRIC, CRS_WEB, label_of
 
 logger = logging.getLogger(__name__)
@@ -44,20 +44,60 @@ DATA_ATTRIBUTION: Final = (
     "Školy, zastávky, sportoviště: Statutární město Ostrava, CC BY 4.0"
 )
 
-#: Origin and licence of every store layer (from data/PROVENANCE.md), shown on the Data page.
-LAYER_PROVENANCE: Final[Mapping[str, str]] = {
-    "districts": "ArcČR 500 v3 (© ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016) via RCzechia (MIT); "
-    "free use with attribution",
-    "city": "union of the 23 districts (ArcČR 500 v3, © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016)",
-    "mdt_areas": "union of districts by the configured MDT mapping (apk_geo.config)",
-    "schools": "Statutární město Ostrava, open data, CC BY 4.0",
-    "stops": "Statutární město Ostrava, open data, CC BY 4.0",
-    "sports": "Statutární město Ostrava, open data, CC BY 4.0",
-    "svl": "synthetic demo polygons (no official SVL boundary exists offline) unless configured",
-    "hostels": "synthetic demo points near public-transport-stop proxies unless configured",
-    "address_points": "RÚIAN address points (ČÚZK), or synthetic demo addresses",
-    "incidents": "APK assistants' exports, or synthetic demo incidents (apk_geo.demo)",
+#: Origin and licence of every store layer (from data/PROVENANCE.md), Czech and English,
+#: shown on the Data page (:func:`layer_provenance`).
+LAYER_PROVENANCE: Final[Mapping[str, tuple[str, str]]] = {
+    "districts": (
+        "ArcČR 500 v3 (© ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016) přes RCzechia (MIT); "
+        "volné užití s uvedením zdroje",
+        "ArcČR 500 v3 (© ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016) via RCzechia (MIT); "
+        "free use with attribution",
+    ),
+    "city": (
+        "sjednocení 23 městských obvodů (ArcČR 500 v3, © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016)",
+        "union of the 23 districts (ArcČR 500 v3, © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016)",
+    ),
+    "mdt_areas": (
+        "sjednocení obvodů podle nastaveného přiřazení k MDT (apk_geo.config)",
+        "union of districts by the configured MDT mapping (apk_geo.config)",
+    ),
+    "schools": (
+        "Statutární město Ostrava, otevřená data, CC BY 4.0",
+        "Statutární město Ostrava, open data, CC BY 4.0",
+    ),
+    "stops": (
+        "Statutární město Ostrava, otevřená data, CC BY 4.0",
+        "Statutární město Ostrava, open data, CC BY 4.0",
+    ),
+    "sports": (
+        "Statutární město Ostrava, otevřená data, CC BY 4.0",
+        "Statutární město Ostrava, open data, CC BY 4.0",
+    ),
+    "svl": (
+        "syntetické demo polygony (oficiální hranice SVL offline neexistuje), není-li nastaveno "
+        "jinak",
+        "synthetic demo polygons (no official SVL boundary exists offline) unless configured",
+    ),
+    "hostels": (
+        "syntetické demo body u zastávek MHD, není-li nastaveno jinak",
+        "synthetic demo points near public-transport-stop proxies unless configured",
+    ),
+    "address_points": (
+        "adresní místa RÚIAN (ČÚZK), nebo syntetické demo adresy",
+        "RÚIAN address points (ČÚZK), or synthetic demo addresses",
+    ),
+    "incidents": (
+        "exporty asistentů prevence kriminality, nebo syntetické demo události (apk_geo.demo)",
+        "APK assistants' exports, or synthetic demo incidents (apk_geo.demo)",
+    ),
 }
+
+
+def layer_provenance(name: str, lang: str = "cs") -> str:
+    """Return the origin and licence of store layer ``name`` (empty when unknown)."""
+    cs, en = LAYER_PROVENANCE.get(name, ("", ""))
+    return en if normalize_lang(lang) == "en" else cs
+
 
 #: Optional tile layers with their attribution; the default map uses none.
 TILES: Final[Mapping[str, tuple[str, str]]] = {

@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -323,8 +323,9 @@ def hotspot_run(
     min_cluster_size: int,
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
+    _history: gpd.GeoDataFrame | None = None,
 ) -> kpi.HotspotRun:
-    """Run (and cache by its inputs) one hotspot analysis."""
+    """Run (and cache by its inputs) one hotspot analysis; ``_history`` feeds the trend."""
     return kpi.run_hotspots(
         _points,
         method=cast(kpi.Method, method),
@@ -332,19 +333,47 @@ def hotspot_run(
         cell_size_m=cell_size_m,
         bandwidth_m=bandwidth_m,
         min_cluster_size=min_cluster_size,
+        history=_history,
+    )
+
+
+def history() -> gpd.GeoDataFrame:
+    """Return the incidents up to the end of the filtered period passing the other filters."""
+    return located(kpi.filter_history(incidents(), filters()))
+
+
+def run_hotspots(
+    method: str,
+    *,
+    cell_size_m: float | None = None,
+    bandwidth_m: float | None = None,
+    min_cluster_size: int = 15,
+) -> kpi.HotspotRun:
+    """Run one method on the filtered incidents, the trend on their history (cached)."""
+    return hotspot_run(
+        *cache_key(),
+        filters_key(),
+        method,
+        cell_size_m,
+        bandwidth_m,
+        min_cluster_size,
+        _points=located(filtered()),
+        _area=layers()["city"],
+        _history=history(),
     )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def evaluation(
+def _evaluation(
     path: str,
     version: int,
+    filters_key: str,
+    method: str,
     month: str,
     cell_size_m: float,
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
 ) -> pd.DataFrame:
-    """Evaluate the methods with the test period = ``month`` (cached by store version)."""
     from apk_geo.evaluate import evaluate
 
     period = pd.Period(month, freq="M")
@@ -354,7 +383,30 @@ def evaluation(
         test_end=(period + 1).start_time,
         cell_size_m=cell_size_m,
         area=_area,
+        methods=(method,),
     )
+
+
+def evaluation(method: str, *, cell_size_m: float) -> tuple[pd.Period, pd.DataFrame] | None:
+    """Evaluate ``method`` on the latest complete month of the filtered period (cached).
+
+    It is trained on every earlier incident passing the other filters (:func:`kpi.evaluation_data`),
+    not only on the date-filtered ones. Returns ``(month, table)`` or ``None`` without data.
+    """
+    found = kpi.evaluation_data(incidents(), filters())
+    if found is None:
+        return None
+    points, month = found
+    table = _evaluation(
+        *cache_key(),
+        filters_key(),
+        method,
+        str(month),
+        cell_size_m,
+        _points=points,
+        _area=layers()["city"],
+    )
+    return month, table
 
 
 def filters_key() -> str:
@@ -372,20 +424,10 @@ def default_hotspots() -> kpi.HotspotRun | None:
 
     The map shows it until the user runs another method on the Hotspots page.
     """
-    points = located(filtered())
-    if len(points) < 3:
+    if len(located(filtered())) < 3:
         return None
     try:
-        return hotspot_run(
-            *cache_key(),
-            filters_key(),
-            "gistar",
-            None,
-            None,
-            15,
-            _points=points,
-            _area=layers()["city"],
-        )
+        return run_hotspots("gistar")
     except (ApkGeoError, ValueError):
         return None
 
@@ -407,8 +449,7 @@ def forecast_risk() -> gpd.GeoDataFrame | None:
     It is trained on every incident up to the end of the filtered period that passes the other
     filters (categories, areas, outcome, weekdays, hours): a forecast needs history.
     """
-    history = kpi.filter_incidents(incidents(), replace(filters(), start=None))
-    points = located(history)
+    points = history()
     if len(points) < 10:
         return None
     try:

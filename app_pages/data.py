@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from apk_geo import kpi
 from apk_geo.errors import ApkGeoError
-from apk_geo.i18n import t
-from apk_geo.maps import LAYER_PROVENANCE
+from apk_geo.i18n import STRINGS, t
+from apk_geo.maps import layer_provenance
 from app_pages import _common as c
 
 lang = c.lang()
@@ -20,61 +21,78 @@ c.require_store()
 c.synthetic_banner()
 store = c.store()
 
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its column names translated where the UI knows them."""
+    names = {col: t(f"column.{col}", lang) for col in frame.columns if f"column.{col}" in STRINGS}
+    return frame.rename(columns=names)
+
+
+def quarantine_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
 st.subheader(t("data.upload", lang))
 with st.form("upload_form", clear_on_submit=True):
     upload = st.file_uploader(t("data.upload", lang), type=["csv", "xlsx", "txt"])
     source = st.text_input(t("data.source", lang))
     go = st.form_submit_button(t("data.import", lang), type="primary")
-if go and upload is not None:
-    try:
-        from apk_geo.ingest import ingest_file
-    except ModuleNotFoundError:
-        st.warning(t("data.ingest_missing", lang))
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            try:
-                counts = ingest_file(
-                    path, store=store, source=source.strip() or None, config=c.app_config()
-                )
-            except (ApkGeoError, ValueError, OSError) as exc:
-                st.error(t("data.bad_upload", lang, reason=str(exc)))
-            else:
-                summary = ", ".join(f"{k}: {v}" for k, v in counts.as_dict().items())
-                st.success(t("data.imported", lang, summary=summary))
+if go and upload is None:
+    st.warning(t("data.no_file", lang))
+elif go and upload is not None:
+    from apk_geo.ingest import ingest_file
 
-quarantine = store.quarantine()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            counts = ingest_file(
+                path, store=store, source=source.strip() or None, config=c.app_config()
+            )
+        except (ApkGeoError, ValueError, OSError) as exc:
+            st.error(t("data.bad_upload", lang, reason=str(exc)))
+        else:
+            st.success(t("data.imported", lang, name=upload.name))
+            st.dataframe(labelled(pd.DataFrame([counts.as_dict()])), hide_index=True)
+            mine = c.store().quarantine()
+            mine = mine[mine["file"].astype(str).isin({str(path), str(path.resolve())})]
+            if counts.quarantined:
+                st.warning(t("data.imported_quarantine", lang, n=counts.quarantined))
+            if not mine.empty:
+                st.dataframe(labelled(mine), hide_index=True)
+                st.download_button(
+                    t("data.quarantine_download_this", lang),
+                    quarantine_csv(mine),
+                    f"quarantine_{Path(upload.name).stem}.csv",
+                    "text/csv",
+                )
+
+quarantine = c.store().quarantine()
 st.subheader(t("data.quarantine", lang))
-st.dataframe(quarantine, hide_index=True)
+st.dataframe(labelled(quarantine), hide_index=True)
 st.download_button(
-    t("data.quarantine_download", lang),
-    quarantine.to_csv(index=False).encode("utf-8"),
-    "quarantine.csv",
-    "text/csv",
+    t("data.quarantine_download", lang), quarantine_csv(quarantine), "quarantine.csv", "text/csv"
 )
 
 st.subheader(t("data.status", lang))
-summary = store.summary()
+status = kpi.status_table(c.store().summary())
+status["key"] = [t(f"status.{k}", lang) for k in status["key"]]
 st.dataframe(
-    pd.DataFrame({"": list(summary), " ": [str(v) for v in summary.values()]}), hide_index=True
+    status.rename(columns={"key": t("data.item", lang), "value": t("data.value", lang)}),
+    hide_index=True,
 )
 st.subheader(t("data.imports", lang))
-st.dataframe(store.import_log().tail(20), hide_index=True)
+st.dataframe(labelled(c.store().import_log().tail(20)), hide_index=True)
 
 st.subheader(t("data.layers", lang))
-names = ["incidents", *store.layer_names()]
-rows = [
-    (
-        n,
-        len(c.incidents()) if n == "incidents" else len(store.layer(n)),
-        LAYER_PROVENANCE.get(n, ""),
-    )
-    for n in names
-]
+rows = []
+for n in ["incidents", *store.layer_names()]:
+    frame = c.incidents() if n == "incidents" else store.layer(n)
+    flag = frame["synthetic"].fillna(False).astype(bool).any() if "synthetic" in frame else None
+    synthetic = c.is_synthetic() if n in ("incidents", "address_points") else flag
+    rows.append((n, len(frame), synthetic, layer_provenance(n, lang)))
+columns = ["data.layer", "data.rows", "data.synthetic", "data.origin"]
 st.dataframe(
-    pd.DataFrame(
-        rows, columns=[t("data.layer", lang), t("data.rows", lang), t("data.origin", lang)]
-    ),
+    pd.DataFrame(rows, columns=[t(k, lang) for k in columns]),
     hide_index=True,
 )

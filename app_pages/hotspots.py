@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -41,15 +41,11 @@ if submitted or c.K_HOTSPOT not in st.session_state:  # Gi* with defaults on fir
         st.info(t("msg.empty_filter", lang))
         st.stop()
     try:
-        st.session_state[c.K_HOTSPOT] = c.hotspot_run(
-            *c.cache_key(),
-            c.filters_key(),
+        st.session_state[c.K_HOTSPOT] = c.run_hotspots(
             method,
-            float(cell) or None,
-            float(bandwidth) or None,
-            int(min_size),
-            _points=points,
-            _area=ly["city"],
+            cell_size_m=float(cell) or None,
+            bandwidth_m=float(bandwidth) or None,
+            min_cluster_size=int(min_size),
         )
     except ModuleNotFoundError as exc:
         st.warning(t("hot.module_missing", lang, name=exc.name))
@@ -66,16 +62,8 @@ table = kpi.hotspot_table(
 )
 st.subheader(t("hot.table", lang))
 st.caption(t("hot.select_hint", lang))
-shown = table.drop(columns=table.geometry.name).rename(
-    columns={
-        "rank": t("field.rank", lang),
-        "label": t("field.label", lang),
-        "n": t("field.count", lang),
-        "hotspot_class": t("field.class", lang),
-        "trend_z": t("field.trend", lang),
-        "emerging_class": t("field.emerging", lang),
-    }
-)
+shown = table.drop(columns=table.geometry.name)
+shown = shown.rename(columns={col: t(f"column.{col}", lang) for col in shown.columns})
 sel = st.dataframe(
     shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="hot_table"
 )
@@ -121,21 +109,24 @@ cols[2].download_button(
 with st.expander(t("hot.params", lang)):
     st.json(run.params)
 
-month = kpi.latest_complete_month(points)
-if month is not None:
-    st.subheader(t("hot.evaluation", lang, month=str(month)))
-    grid_params = run.params.get("grid")
-    cell_m = float(grid_params.get("cell_size_m", 150)) if isinstance(grid_params, dict) else 150.0
-    try:
-        ev = c.evaluation(*c.cache_key(), str(month), cell_m, _points=points, _area=ly["city"])
-    except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
-        st.info(t("hot.eval_unavailable", lang, reason=str(exc)))
-    else:
-        mine = ev[ev["method"] == run.method]
-        for col, (_, row) in zip(st.columns(len(mine)), mine.iterrows(), strict=True):
+grid_params = run.params.get("grid")
+cell_m = float(grid_params.get("cell_size_m", 150)) if isinstance(grid_params, dict) else 150.0
+try:
+    evaluated = c.evaluation(run.method, cell_size_m=cell_m)
+except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
+    st.subheader(t("hot.evaluation_title", lang))
+    st.info(t("hot.eval_unavailable", lang, reason=str(exc)))
+else:
+    if evaluated is not None:
+        month, ev = evaluated
+        st.subheader(t("hot.evaluation", lang, month=str(month)))
+        st.caption(t("hot.evaluation_hint", lang, month=str(month)))
+        values = ev[["coverage", "pai", "hit_rate"]].to_numpy(dtype=float)
+        for col, (coverage, pai, hit_rate) in zip(st.columns(len(ev)), values, strict=True):
             col.metric(
-                f"{t('hot.pai', lang)} – {t('hot.coverage', lang, pct=f'{100 * row.coverage:g}')}",
-                f"{row.pai:.2f}" if pd.notna(row.pai) else t("kpi.na", lang),
-                help=f"{t('hot.hit_rate', lang)}: "
-                + (f"{row.hit_rate:.0%}" if pd.notna(row.hit_rate) else t("kpi.na", lang)),
+                f"PAI – {t('hot.coverage', lang, pct=f'{100 * coverage:g}')}",
+                t("kpi.na", lang) if math.isnan(pai) else f"{pai:.2f}",
+                help=t("hot.pai", lang),
             )
+            hit = t("kpi.na", lang) if math.isnan(hit_rate) else f"{hit_rate:.0%}"
+            col.caption(f"{t('hot.hit_rate', lang)}: {hit}")

@@ -59,14 +59,20 @@ if by != "none":
     kind_of = "category" if by == "category" else "outcome"
     series[by] = series[by].map(lambda v: label_of(v, kind=kind_of, lang=lang))
 st.subheader(t("trend.series", lang))
+if series["period"].nunique() < 2:
+    st.info(t("trend.too_short", lang))
+day_fmt = "%d.%m.%Y" if freq == "week" else "%m/%Y"  # numeric: Vega's month names are English
 enc = {
-    "x": alt.X("period:T", title=t("field.period", lang)),
+    "x": alt.X("period:T", title=t("field.period", lang), axis=alt.Axis(format=day_fmt)),
     "y": alt.Y("n:Q", title=t("field.incidents", lang)),
-    "tooltip": [alt.Tooltip("period:T", format="%d.%m.%Y"), "n:Q"],
+    "tooltip": [
+        alt.Tooltip("period:T", format=day_fmt, title=t("field.period", lang)),
+        alt.Tooltip("n:Q", title=t("field.incidents", lang)),
+    ],
 }
 if by != "none":
     enc["color"] = alt.Color(f"{by}:N", title=t(f"field.{by}", lang))
-    enc["tooltip"] = [*enc["tooltip"], f"{by}:N"]
+    enc["tooltip"] = [*enc["tooltip"], alt.Tooltip(f"{by}:N", title=t(f"field.{by}", lang))]
 st.altair_chart(
     alt.Chart(series).mark_line(point=True).encode(**enc).interactive(), use_container_width=True
 )
@@ -86,14 +92,18 @@ st.altair_chart(
         x=alt.X("hour:O", title=t("field.hour", lang)),
         y=alt.Y("weekday:N", sort=order, title=t("field.weekday", lang)),
         color=alt.Color("n:Q", title=t("field.count", lang), scale=alt.Scale(scheme="reds")),
-        tooltip=["weekday:N", "hour:O", "n:Q"],
+        tooltip=[
+            alt.Tooltip("weekday:N", title=t("field.weekday", lang)),
+            alt.Tooltip("hour:O", title=t("field.hour", lang)),
+            alt.Tooltip("n:Q", title=t("field.count", lang)),
+        ],
     ),
     use_container_width=True,
 )
 
 undated = kpi.filter_incidents(c.incidents(), replace(f, start=None, end=None, preset="custom"))
 undated = kpi.select_area(undated, kind=area_kind, name=name)
-month = kpi.latest_complete_month(area) or pd.Period(f.end or date.today(), freq="M")
+month = kpi.reference_month(c.incidents(), f) or pd.Period(f.end or date.today(), freq="M")
 yoy = kpi.year_on_year(undated, month=month)
 yoy["category"] = yoy["category"].map(lambda v: label_of(v, lang=lang))
 st.subheader(t("trend.yoy", lang, month=str(month), before=str(month - 12)))

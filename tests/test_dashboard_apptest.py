@@ -81,7 +81,10 @@ def build_test_store(
         geometry=pts.values,
         crs="EPSG:5514",
     )
-    assert list(inc.columns[:-1]) == [c for c in INCIDENT_COLUMNS if c != "imported_at"]
+    columns = [c for c in INCIDENT_COLUMNS if c != "imported_at"]
+    assert set(inc.columns[:-1]) <= set(columns), "the fixture sets a column the store lacks"
+    # columns the schema has and this fixture does not set (e.g. geocode_reason) stay empty
+    inc = inc.reindex(columns=[*columns, "geometry"])
     quarantine = pd.DataFrame(
         [
             {
@@ -215,7 +218,8 @@ def test_data_page(app: AppTest) -> None:
     assert not app.exception
     frames = [d.value for d in app.dataframe]
     quarantine = frames[0]
-    assert quarantine["reason"].tolist() == ["neplatné datum"]
+    assert quarantine["Důvod"].tolist() == ["neplatné datum"]
+    assert quarantine["Pole"].tolist() == ["Datum"]
     layers = frames[-1]
     assert set(layers["Vrstva"]) >= {"incidents", "districts", "city", "svl", "hostels"}
     assert "ArcČR" in " ".join(layers["Původ a licence"])
@@ -281,3 +285,36 @@ def test_navigation_lists_every_page_present(app: AppTest) -> None:
         app.switch_page(f"app_pages/{name}.py").run()
         assert not app.exception, (name, app.exception)
         assert app.title, name
+
+
+def test_hotspots_evaluation_trains_on_the_history_with_the_default_filter(
+    app: AppTest,
+) -> None:
+    # default "last 30 days" = 1–30 June: the evaluation month is June 2024 and the method
+    # learns from May 2024 and June 2023 (the date filter alone would leave nothing to learn from)
+    app.run()
+    app.switch_page("app_pages/hotspots.py").run()
+    assert not app.exception
+    assert not any("není k dispozici" in i.value for i in app.info)
+    assert any("(2024-06)" in h.value for h in app.subheader)
+    pai = [m for m in app.metric if m.label.startswith("PAI")]
+    assert [m.label.rsplit("při pokrytí ", 1)[1] for m in pai] == [
+        "1 % plochy",
+        "5 % plochy",
+        "10 % plochy",
+    ]
+    assert any(c.value.startswith("Podíl zachycených událostí:") for c in app.caption)
+    # the table's columns are all translated
+    assert "gi_z" not in app.dataframe[0].value.columns
+    assert "Gi* (z)" in app.dataframe[0].value.columns
+
+
+def test_data_page_import_messages(app: AppTest, tmp_path: Path) -> None:
+    app.run()
+    app.switch_page("app_pages/data.py").run()
+    app.button[0].click().run()  # Import without a file
+    assert not app.exception
+    assert any("Nejdřív vyberte soubor" in w.value for w in app.warning)
+    status = app.dataframe[1].value
+    assert dict(zip(status["Položka"], status["Hodnota"], strict=True))["Události celkem"] == "9"
+    assert "Zdroj" in app.dataframe[2].value.columns  # the import log, translated

@@ -81,3 +81,23 @@ def test_dynamic_keys_exist() -> None:
     for v in ("none", "osm", "cuzk_ortho"):
         t(f"map.tiles_{v}")
     assert LANGS == ("cs", "en")
+
+
+def test_table_columns_and_status_keys_are_translated() -> None:
+    from apk_geo.kpi import STATUS_KEYS
+    from apk_geo.schema import QUARANTINE_COLUMNS
+    from apk_geo.store import ImportCounts
+
+    hotspot_columns = (
+        "rank label n hotspot_class gi_z risk density_km2 trend_z emerging_class date_from date_to"
+    )
+    import_log = "import_id source file imported_at details"
+    for col in (
+        *hotspot_columns.split(),  # every column kpi.hotspot_table can return
+        *QUARANTINE_COLUMNS,
+        *ImportCounts(0, 0, 0, 0, 0, 0).as_dict(),
+        *import_log.split(),
+    ):
+        assert t(f"column.{col}") != col
+    for key in STATUS_KEYS:
+        t(f"status.{key}")

@@ -280,3 +280,94 @@ def test_hotspot_table_orders_and_labels() -> None:
     assert out["label"].tolist() == ["West – čtverec 1", "East – čtverec 3", "West – čtverec 0"]
     assert list(out.columns[:3]) == ["rank", "label", "n"]
     np.testing.assert_array_equal(cells["n"], [5, 9, 1, 7])  # input untouched
+
+
+def test_complete_month_until() -> None:
+    assert kpi.complete_month_until(date(2024, 6, 30)) == pd.Period("2024-06", freq="M")
+    assert kpi.complete_month_until(date(2024, 6, 29)) == pd.Period("2024-05", freq="M")
+    assert kpi.complete_month_until(date(2024, 2, 29)) == pd.Period("2024-02", freq="M")
+    assert kpi.complete_month_until(date(2024, 1, 1)) == pd.Period("2023-12", freq="M")
+
+
+def test_reference_month_follows_the_filter_end_capped_by_the_data(inc: gpd.GeoDataFrame) -> None:
+    last30 = kpi.Filters(*kpi.preset_range("30d", today=date(2024, 6, 30)))
+    assert kpi.reference_month(inc, last30) == pd.Period("2024-06", freq="M")
+    mid_june = kpi.Filters(date(2024, 6, 1), date(2024, 6, 15), preset="custom")
+    assert kpi.reference_month(inc, mid_june) == pd.Period("2024-05", freq="M")
+    # a range past the data ends with the data: June is complete (data up to 30 June)
+    past = kpi.Filters(date(2024, 6, 1), date(2024, 7, 20), preset="custom")
+    assert kpi.reference_month(inc, past) == pd.Period("2024-06", freq="M")
+    assert kpi.reference_month(inc.iloc[:0], last30) is None
+
+
+def test_filter_history_drops_only_the_start(inc: gpd.GeoDataFrame) -> None:
+    last30 = kpi.Filters(*kpi.preset_range("30d", today=date(2024, 6, 30)), districts=(PORUBA,))
+    assert len(kpi.filter_incidents(inc, last30)) == 2  # 11 and 12 June
+    # Poruba at any time up to 30 June: 1 and 2 May too
+    assert sorted(kpi.filter_history(inc, last30)["reported_at"].dt.day.tolist()) == [1, 2, 11, 12]
+    until = kpi.filter_history(inc, last30, until=date(2024, 5, 31))
+    assert sorted(until["reported_at"].dt.day.tolist()) == [1, 2]
+
+
+def test_evaluation_data_trains_on_the_history(inc: gpd.GeoDataFrame) -> None:
+    last30 = kpi.Filters(*kpi.preset_range("30d", today=date(2024, 6, 30)))
+    found = kpi.evaluation_data(inc, last30)
+    assert found is not None
+    points, month = found
+    assert month == pd.Period("2024-06", freq="M")
+    # all 10 incidents: 6 in the test month, 4 before it for training (the 30-day filter
+    # alone would leave none)
+    assert len(points) == 10
+    before = points["reported_at"] < pd.Timestamp("2024-06-01", tz=TZ)
+    assert int(before.sum()) == 4
+    mid_june = kpi.Filters(date(2024, 6, 1), date(2024, 6, 15), preset="custom")
+    points, month = kpi.evaluation_data(inc, mid_june) or (None, None)
+    assert month == pd.Period("2024-05", freq="M")
+    assert points is not None and len(points) == 4  # up to 31 May only: 31, 2 and 1 May, 2023
+    assert kpi.evaluation_data(inc.iloc[:0], last30) is None
+
+
+def test_run_hotspots_trend_comes_from_the_history() -> None:
+    # 12 months, 6 incidents a month in one corner cell; the "filtered" points are the last month
+    rng = np.random.default_rng(0)
+    times = [
+        pd.Timestamp(2023, m, d, 12, tz=TZ) for m in range(1, 13) for d in (3, 8, 12, 17, 21, 26)
+    ]
+    xy = rng.uniform(0, 90, size=(len(times), 2))
+    pts = gpd.GeoDataFrame(
+        {"reported_at": times},
+        geometry=[Point(-470000 + x, -1100000 + y) for x, y in xy],
+        crs="EPSG:5514",
+    )
+    area = gpd.GeoDataFrame(geometry=[box(-470000, -1100000, -469500, -1099500)], crs="EPSG:5514")
+    last = pts[pts["reported_at"] >= pd.Timestamp("2023-12-01", tz=TZ)]
+    run = kpi.run_hotspots(last, method="gistar", area=area, cell_size_m=100, history=pts)
+    em = run.params["emerging"]
+    assert isinstance(em, dict)
+    assert em["n_points"] == 72 and em["period"] == "M"  # the whole year, monthly
+    short = kpi.run_hotspots(last, method="gistar", area=area, cell_size_m=100)
+    em_short = short.params["emerging"]
+    assert isinstance(em_short, dict) and em_short["n_points"] == 6
+    # the counts and Gi* are those of the filtered month either way
+    assert run.cells is not None and int(run.cells["n"].sum()) == 6
+
+
+def test_status_table() -> None:
+    summary = {
+        "store": "var/demo.gpkg",
+        "incidents": 12,
+        "sources": ["apk", "mp"],
+        "date_from": "2024-01-01T05:04:00+01:00",
+        "date_to": "2024-06-30T23:39:00+02:00",
+        "last_imports": [{"file": "x.csv"}],
+        "synthetic": True,
+    }
+    out = kpi.status_table(summary)
+    assert out.to_numpy().tolist() == [
+        ["store", "var/demo.gpkg"],
+        ["incidents", "12"],
+        ["sources", "apk, mp"],
+        ["date_from", "01.01.2024 05:04"],
+        ["date_to", "30.06.2024 23:39"],
+        ["synthetic", "True"],
+    ]

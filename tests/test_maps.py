@@ -291,3 +291,15 @@ def test_missing_crs_is_refused() -> None:
     pts = _points(2).set_crs(None, allow_override=True)
     with pytest.raises(CRSError, match="no CRS"):
         maps.incident_map(pts)
+
+
+def test_layer_provenance_in_both_languages() -> None:
+    from apk_geo.maps import LAYER_PROVENANCE, layer_provenance
+
+    for name in ("districts", "city", "svl", "hostels", "incidents", "address_points"):
+        assert name in LAYER_PROVENANCE
+    assert "ArcČR" in layer_provenance("districts", "cs")
+    assert "přes RCzechia" in layer_provenance("districts", "cs")
+    assert "via RCzechia" in layer_provenance("districts", "en")
+    assert layer_provenance("svl", "en").startswith("synthetic")
+    assert layer_provenance("nope") == ""
