@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import logging
 import math
 import re
@@ -70,6 +71,8 @@ import jinja2
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 
 from apk_geo import assets, maps
 from apk_geo.browser import Renderer
@@ -1192,6 +1195,98 @@ def _notes(pack: Pack) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------- map
 
 
+#: Diameter of a rank label on the map, in CSS pixels.
+_RANK_PX: Final = 24
+_RANK_ICON: Final = '<span class="apk-rank-leader"></span><div class="apk-rank-dot">{rank}</div>'
+#: Styles of the map page: rank labels, the internal-tier stamp, the full-screen map.
+_MAP_CSS: Final = f"""<style>
+.apk-rank {{ background: none; border: none; }}
+.apk-rank-dot {{ position: absolute; left: 0; top: 0; width: {_RANK_PX}px; height: {_RANK_PX}px;
+  box-sizing: border-box; border: 2px solid #b2182b; border-radius: 50%; background: #fff;
+  color: #b2182b; font: bold 13px/{_RANK_PX - 4}px 'DejaVu Sans', sans-serif;
+  text-align: center; }}
+.apk-rank-leader {{ position: absolute; left: {_RANK_PX // 2}px; top: {_RANK_PX // 2 - 1}px;
+  height: 2px; width: 0; background: #b2182b; transform-origin: 0 50%; }}
+.apk-internal {{ position: absolute; left: 50%; top: 10px; transform: translateX(-50%);
+  z-index: 1000; background: #b2182b; color: #fff; font: bold 14px 'DejaVu Sans', sans-serif;
+  padding: 4px 12px; border-radius: 3px; max-width: 60%; text-align: center; }}
+.apk-fullscreen a {{ cursor: pointer; }}
+:root:fullscreen .folium-map {{ height: 100vh !important; }}
+</style>"""
+#: Moves overlapping rank labels apart in screen pixels, best rank first, with a leader line
+#: to the cell; re-run after every zoom.
+_DECLUTTER_JS: Final = """(function () {{
+  var map = {map}, markers = [{markers}], gap = {gap};
+  function place() {{
+    var placed = [];
+    markers.forEach(function (mk) {{
+      var el = mk.getElement();
+      if (!el) {{ return; }}
+      var p = map.latLngToLayerPoint(mk.getLatLng()), best = [0, 0];
+      search: for (var r = 0; r <= 12 * gap; r += gap * 0.6) {{
+        var steps = r === 0 ? 1 : Math.max(8, Math.round(2 * Math.PI * r / gap));
+        for (var k = 0; k < steps; k++) {{
+          var a = -Math.PI / 2 + 2 * Math.PI * k / steps;
+          var dx = Math.round(r * Math.cos(a)), dy = Math.round(r * Math.sin(a));
+          var free = placed.every(function (q) {{
+            return Math.hypot(p.x + dx - q[0], p.y + dy - q[1]) >= gap;
+          }});
+          if (free) {{ best = [dx, dy]; break search; }}
+        }}
+      }}
+      placed.push([p.x + best[0], p.y + best[1]]);
+      el.querySelector('.apk-rank-dot').style.transform =
+        'translate(' + best[0] + 'px,' + best[1] + 'px)';
+      var line = el.querySelector('.apk-rank-leader');
+      line.style.width = Math.hypot(best[0], best[1]) + 'px';
+      line.style.transform = 'rotate(' + Math.atan2(best[1], best[0]) + 'rad)';
+    }});
+  }}
+  map.whenReady(place);
+  map.on('zoomend viewreset', place);
+}})();"""
+#: A full-screen button (the map page with its legend), the area fitted again on change.
+_FULLSCREEN_JS: Final = """(function () {{
+  var map = {map}, bounds = {bounds};
+  var _FULLSCREEN_ICON = '<svg width="16" height="16" viewBox="0 0 16 16" ' +
+    'style="vertical-align:middle" fill="none" stroke="#333" stroke-width="2">' +
+    '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
+  var Full = L.Control.extend({{
+    options: {{ position: 'topleft' }},
+    onAdd: function () {{
+      var bar = L.DomUtil.create('div', 'leaflet-bar apk-fullscreen');
+      var a = L.DomUtil.create('a', '', bar);
+      a.href = '#'; a.title = {title}; a.setAttribute('role', 'button');
+      a.setAttribute('aria-label', {title}); a.innerHTML = _FULLSCREEN_ICON;
+      L.DomEvent.disableClickPropagation(bar);
+      L.DomEvent.on(a, 'click', function (e) {{
+        L.DomEvent.preventDefault(e);
+        if (document.fullscreenElement) {{ document.exitFullscreen(); }}
+        else if (document.documentElement.requestFullscreen) {{
+          document.documentElement.requestFullscreen();
+        }}
+      }});
+      return bar;
+    }}
+  }});
+  new Full().addTo(map);
+  document.addEventListener('fullscreenchange', function () {{
+    map.invalidateSize(); map.fitBounds(bounds);
+  }});
+}})();"""
+
+
+class _MapScript(MacroElement):  # type: ignore[misc]
+    """A script run in order with the map's other children (after those added before it)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, js: str) -> None:
+        super().__init__()
+        self._name = "MapScript"
+        self.js = js
+
+
 def _legend(pack: Pack) -> str:
     rows = [f"<b>{maps.esc(t('map.legend', pack.lang))}</b>"]
 
@@ -1243,8 +1338,18 @@ def build_map(
         height_px=height_px,
     )
     m.options["zoom_snap"] = 0.25  # fit the area closely, not to the next whole zoom level
+    # Again with padding: the area's edge stays clear of the attribution line at the bottom.
+    m.fit_bounds(
+        [[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(10, 34)
+    )
     if static:
-        m.options["zoom_control"] = False
+        # No animation: a screenshot never catches a zoom half done or labels not yet placed.
+        m.options.update(
+            zoom_control=False,
+            zoom_animation=False,
+            fade_animation=False,
+            marker_zoom_animation=False,
+        )
     m.default_js = assets.links(("leaflet",), base_url=asset_base_url)
     m.default_css = assets.links(("leaflet_css",), base_url=asset_base_url)
     # Runs before the map is created: a plain-text prefix instead of Leaflet's link and flag.
@@ -1274,22 +1379,45 @@ def build_map(
         maps.add_incidents(
             m, pack.points, lang=pack.lang, heat=False, asset_base_url=asset_base_url
         )
+    markers: list[str] = []
     if not pack.hotspots.empty:
         centres = gpd.GeoSeries(pack.hotspots.geometry.centroid, crs=pack.hotspots.crs)
         for rank, c in zip(pack.hotspots["rank"], centres.to_crs("EPSG:4326"), strict=True):
-            folium.Marker(
+            marker = folium.Marker(
                 [round(c.y, 5), round(c.x, 5)],
                 icon=folium.DivIcon(
-                    html=(
-                        f'<div style="background:#fff;border:2px solid #b2182b;'
-                        f"border-radius:50%;width:24px;height:24px;line-height:20px;"
-                        f"text-align:center;font:bold 13px DejaVu Sans,sans-serif;"
-                        f'color:#b2182b">{int(rank)}</div>'
-                    ),
-                    icon_size=(24, 24),
-                    icon_anchor=(12, 12),
+                    html=_RANK_ICON.format(rank=int(rank)),
+                    icon_size=(_RANK_PX, _RANK_PX),
+                    icon_anchor=(_RANK_PX // 2, _RANK_PX // 2),
+                    class_name="apk-rank",
                 ),
-            ).add_to(m)
+            )
+            marker.add_to(m)
+            markers.append(marker.get_name())
+    # Added last, so it runs after the markers exist: rank labels of neighbouring cells are
+    # moved apart (with a leader line to their cell) so that every number stays readable.
+    m.add_child(
+        _MapScript(
+            _DECLUTTER_JS.format(map=m.get_name(), markers=", ".join(markers), gap=_RANK_PX + 2)
+        )
+    )
+    if not static:
+        m.add_child(
+            _MapScript(
+                _FULLSCREEN_JS.format(
+                    map=m.get_name(),
+                    title=json.dumps(_t("ui.fullscreen", pack.lang)),
+                    bounds=json.dumps([[miny, minx], [maxy, maxx]]),
+                )
+            )
+        )
+    m.get_root().header.add_child(folium.Element(_MAP_CSS))
+    if pack.tier == "internal":
+        m.get_root().html.add_child(
+            folium.Element(
+                f'<div class="apk-internal">{html.escape(_t("tier.internal", pack.lang))}</div>'
+            )
+        )
     m.get_root().html.add_child(
         folium.Element(
             '<div style="position:absolute;right:10px;top:10px;z-index:1000;'

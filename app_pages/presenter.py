@@ -1,10 +1,14 @@
 """MDT porady: presenter mode — one area at a time, large type, this month against the last.
 
 Built on the same functions as the meeting packs (``reports.build_pack`` → ``Pack``; the map is
-``reports.map_html``, the downloads ``render_html``/``render_pdf``), presenter tier only.
+``reports.map_html``, the downloads ``render_html``/``render_pdf``), presenter tier only. The
+full-screen switch leaves the area's name and the map alone on a page as wide as the window;
+the map's own button (under the zoom buttons) puts it on the whole screen.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import streamlit as st
 
@@ -17,21 +21,32 @@ K_AREA = "presenter_area_index"
 K_MONTH = "presenter_month"
 K_FULL = "presenter_fullscreen"
 K_PDF = "presenter_pdf"
+#: Large type for a meeting room; metric values and labels are set after the general rule.
+LARGE_TYPE_CSS = """<style>
+.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.25rem;}
+.stMainBlockContainer h2 {font-size: 2.4rem;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 3.2rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.3rem;}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p {font-size: 1.4rem;}
+</style>"""
+#: Full-screen map: no sidebar or app header, the page as wide as the window.
+FULL_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"] {display: none;}
+.stMainBlockContainer {max-width: 100%; padding: 0.5rem 1.5rem 1rem;}
+</style>"""
+#: Map height in pixels, normally and in full-screen mode.
+MAP_HEIGHT_PX = 560
+FULL_MAP_HEIGHT_PX = 860
 
 c.init_state()
 lang = c.lang()
-st.title(t("nav.mdt", lang))
+full = bool(st.session_state.get(K_FULL, False))
+if not full:
+    st.title(t("nav.mdt", lang))
 c.require_store()
 c.synthetic_banner()
-st.markdown(
-    """<style>
-[data-testid="stMetricValue"] {font-size: 3.2rem;}
-[data-testid="stMetricLabel"] p {font-size: 1.3rem;}
-.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.25rem;}
-.stMainBlockContainer h2 {font-size: 2.4rem;}
-</style>""",
-    unsafe_allow_html=True,
-)
+st.markdown(LARGE_TYPE_CSS + (FULL_CSS if full else ""), unsafe_allow_html=True)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -59,7 +74,7 @@ if not months:
 st.session_state.setdefault(K_AREA, 0)
 idx = st.session_state[K_AREA] % len(areas)
 
-left, mid, right = st.columns([1, 3, 1], vertical_alignment="center")
+left, mid, right = st.columns([2, 3, 2], vertical_alignment="bottom")
 left.button(
     reports.text("ui.prev", lang),
     key="presenter_prev",
@@ -87,12 +102,16 @@ st.caption(
     f"{reports.month_label(pack.month, lang)} · "
     f"{reports.text('ui.position', lang, i=idx + 1, n=len(areas))}"
 )
-figures = reports.tables(pack)["figures"].to_numpy().tolist()
-for col, (label, value, change) in zip(st.columns(3), figures, strict=True):
-    col.metric(label, value, delta=change or None, delta_color="off")
+if not full:
+    figures = reports.tables(pack)["figures"].to_numpy().tolist()
+    for col, (label, value, change) in zip(st.columns(3), figures, strict=True):
+        # The pack writes a minus as "−" (U+2212); Streamlit reads the direction from "-".
+        delta = change.replace("−", "-") if change and change != "–" else None
+        arrow: Literal["auto", "off"] = "off" if delta is None or delta.startswith("±") else "auto"
+        col.metric(label, value, delta=delta, delta_color="off", delta_arrow=arrow)
 
-full = st.toggle(reports.text("ui.fullscreen", lang), key=K_FULL)
-height = 820 if full else 560
+st.toggle(reports.text("ui.fullscreen", lang), key=K_FULL)
+height = FULL_MAP_HEIGHT_PX if full else MAP_HEIGHT_PX
 st.iframe(reports.map_html(pack, height_px=height), height=height + 10)
 st.caption(reports.text("map_note", lang, cell=f"{pack.params['cell_size_m']:.0f}"))
 

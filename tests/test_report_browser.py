@@ -6,12 +6,15 @@ One Chromium (``reports.Renderer``) serves the whole module. The tiny store and 
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
@@ -133,6 +136,80 @@ def test_html_opens_offline_with_the_map_drawn(
     assert title == "MDT porada – Moravská Ostrava a Přívoz"
     assert renderer.blocked[before:] == []
     assert requested and all(u.startswith(("file:", "data:", "about:")) for u in requested)
+
+
+def test_map_full_screen_button_works(written: dict[str, Path], renderer: reports.Renderer) -> None:
+    page = renderer.new_page(width=1280, height=900)
+    try:
+        page.goto(written["html"].as_uri(), wait_until="load")
+        frame = page.frame_locator("iframe.map")
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=20_000)
+        inner = next(f for f in page.frames if f is not page.main_frame)
+        assert inner.evaluate("() => document.fullscreenElement") is None
+        frame.locator(".apk-fullscreen a").click()
+        inner.wait_for_function("() => document.fullscreenElement !== null", timeout=5_000)
+    finally:
+        page.context.close()
+
+
+def _centres(page: object, selector: str) -> list[tuple[float, float]]:
+    js = """els => els.map(e => { const r = e.getBoundingClientRect();
+        return [r.x + r.width / 2, r.y + r.height / 2]; })"""
+    return [tuple(c) for c in page.eval_on_selector_all(selector, js)]  # type: ignore[attr-defined]
+
+
+def test_rank_labels_of_neighbouring_cells_do_not_overlap(
+    data: reports.ReportData, renderer: reports.Renderer
+) -> None:
+    pack = reports.build_pack(data, area=MOAP, month="2024-06")
+    cells = pack.cells
+    first = cells.loc[cells["cell_id"] == int(pack.hotspots["cell_id"].iloc[0])].geometry
+    block = cells.loc[cells.geometry.centroid.distance(first.centroid.iloc[0]) < 360]
+    assert len(block) == 9  # the hot cell and its eight neighbours, all ranked
+    crowded = dataclasses.replace(
+        pack,
+        hotspots=gpd.GeoDataFrame(
+            {"rank": np.arange(1, 10), "cell_id": block["cell_id"].to_numpy()},
+            geometry=block.geometry.to_numpy(),
+            crs=cells.crs,
+        ),
+    )
+    page = renderer.new_page(width=400, height=300)
+    try:
+        page.set_content(reports.map_html(crowded, height_px=300, static=True), wait_until="load")
+        page.wait_for_selector(".apk-rank-dot", timeout=20_000)
+        anchors = _centres(page, ".apk-rank")
+        dots = _centres(page, ".apk-rank-dot")
+        leaders = page.eval_on_selector_all(
+            ".apk-rank-leader", "els => els.map(e => parseFloat(e.style.width || '0'))"
+        )
+    finally:
+        page.context.close()
+    assert len(anchors) == len(dots) == 9
+
+    def closest(points: list[tuple[float, float]]) -> float:
+        return min(math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :])
+
+    assert closest(anchors) < 20  # the cells' centres are too close for 24 px labels
+    assert closest(dots) >= 24  # yet no two labels overlap
+    for anchor, dot, leader in zip(anchors, dots, leaders, strict=True):
+        assert math.dist(anchor, dot) == pytest.approx(leader, abs=1.5)  # line back to the cell
+
+
+def test_internal_png_carries_the_internal_stamp(
+    data: reports.ReportData, renderer: reports.Renderer
+) -> None:
+    internal = reports.build_pack(data, area=MOAP, month="2024-06", tier="internal")
+    png = reports.render_png(internal, renderer=renderer)
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    top = pixels[:45, 500:1100]  # the stamp sits at the top centre, solid #b2182b
+    stamp = (np.abs(top - np.array([0xB2, 0x18, 0x2B])).sum(axis=2) < 12).sum()
+    assert stamp > 2000
+    presenter = reports.render_png(
+        reports.build_pack(data, area=MOAP, month="2024-06"), renderer=renderer
+    )
+    top_p = np.asarray(Image.open(io.BytesIO(presenter)).convert("RGB"), dtype=int)[:45, 500:1100]
+    assert (np.abs(top_p - np.array([0xB2, 0x18, 0x2B])).sum(axis=2) < 12).sum() == 0
 
 
 def test_privacy_canary_leaves_no_trace(written: dict[str, Path]) -> None:

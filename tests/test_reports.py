@@ -149,6 +149,9 @@ def build_report_store(path: Path, *, synthetic: bool = True) -> Path:
         ],
         columns=[c for c in QUARANTINE_COLUMNS if c != "imported_at"],
     )
+    if "geocode_reason" in INCIDENT_COLUMNS:  # the geocoder's reason for a failed match
+        inc["geocode_reason"] = ["" if r[3] else "address not found" for r in rows]
+    inc = inc[[c for c in INCIDENT_COLUMNS if c != "imported_at"] + [inc.geometry.name]]
     assert list(inc.columns[:-1]) == [c for c in INCIDENT_COLUMNS if c != "imported_at"]
     open_store(path).apply_import(
         incidents=inc,
@@ -357,6 +360,24 @@ def test_html_is_self_contained_with_an_interactive_map(pack: reports.Pack) -> N
     assert CANARY not in page
 
 
+def test_internal_map_says_so_and_presenter_map_does_not(
+    pack: reports.Pack, internal: reports.Pack
+) -> None:
+    # The slide PNG is the map alone, so the map itself must carry the internal label.
+    stamp = reports.text("tier.internal", "cs")
+    assert 'class="apk-internal"' in reports.map_html(internal, static=True)
+    assert stamp in reports.map_html(internal, static=True)
+    assert "INTERNÍ" not in reports.map_html(pack, static=True)
+    assert 'apk-internal">' not in reports.map_html(pack)
+
+
+def test_interactive_map_has_a_full_screen_button_static_map_not(pack: reports.Pack) -> None:
+    assert "requestFullscreen" in reports.map_html(pack)
+    assert "requestFullscreen" not in reports.map_html(pack, static=True)
+    page = reports.render_html(pack)
+    assert 'allow="fullscreen *" allowfullscreen srcdoc=' in page  # the pack's iframe lets it
+
+
 def test_english_pack(data: reports.ReportData) -> None:
     page = reports.render_html(reports.build_pack(data, area=MOAP, month="2024-06", lang="en"))
     assert "MDT meeting – Moravská Ostrava a Přívoz" in page and "Key figures" in page
@@ -493,6 +514,26 @@ def test_presenter_page_steps_through_the_areas(presenter: AppTest) -> None:
     assert at.header[0].value == "Poruba"
     assert _metrics(at)["Tento měsíc"] == "<3"
     assert not at.exception
+
+
+def test_presenter_metrics_show_the_change_with_its_direction(presenter: AppTest) -> None:
+    at = presenter.run()
+    deltas = {m.label: m.delta for m in at.metric}
+    # 9 against 3: +200 %; the year before (2) is suppressed, so no change is shown for it
+    assert deltas == {"Tento měsíc": "", "Předchozí měsíc": "+200 %", "Stejný měsíc před rokem": ""}
+
+
+def test_presenter_full_screen_leaves_the_map_alone(presenter: AppTest) -> None:
+    at = presenter.run()
+    assert len(at.metric) == 3 and at.title
+    at.toggle(key="presenter_fullscreen").set_value(True).run()
+    assert not at.exception
+    assert at.header[0].value == MOAP
+    assert not at.metric and not at.dataframe and not at.title
+    at.button(key="presenter_next").click().run()
+    assert at.header[0].value == "Slezská Ostrava" and not at.metric
+    at.toggle(key="presenter_fullscreen").set_value(False).run()
+    assert len(at.metric) == 3 and at.dataframe
 
 
 def test_presenter_page_shows_no_sensitive_text(presenter: AppTest) -> None:
