@@ -15,7 +15,9 @@ should be revisited within about two hours. This module
    penalty is its priority), the dwell time is the service time of a time dimension whose horizon
    is the shift, and a count dimension caps the number of stops. A candidate may be visited a
    second time through a duplicate node that may start no sooner than ``revisit_interval_minutes``
-   after the first visit started; the second visit is worth ``revisit_value`` × its priority.
+   after the first visit started (and only together with it); the second visit is worth
+   ``revisit_value`` × its priority. With revisits the model without them is solved first and
+   its route starts the search of the larger model, so revisits never collect less.
 3. exports the route as JSON (:func:`route_to_json`), GeoJSON (:func:`route_to_geojson`), GPX 1.1
    (:func:`to_gpx`) and a printable self-contained HTML sheet (:func:`to_html`).
 
@@ -74,10 +76,13 @@ __all__ = [
     "Route",
     "StreetNetwork",
     "Waypoint",
+    "add_places",
     "candidates_for_shift",
     "load_network",
+    "parse_places",
     "plan_route",
     "read_candidates",
+    "resolve_point",
     "route_to_geojson",
     "route_to_json",
     "shift_candidates",
@@ -121,6 +126,8 @@ STOP_COLUMNS: Final = (
 #: Rough bounding box of Czechia in EPSG:4326 (lon_min, lat_min, lon_max, lat_max).
 _CZECHIA_BBOX: Final = (12.0, 48.5, 18.9, 51.1)
 _GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
+_WINDOW_COLS: Final = ("window_start", "window_end")
+_WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})?\s*[-–]\s*(\d{1,2}:\d{2})?\s*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,6 +268,110 @@ def resolve_point(text: str, *, gazetteer: pd.DataFrame | None = None) -> tuple[
     return float(row["lat"]), float(row["lon"])
 
 
+def parse_places(
+    specs: Sequence[str], *, gazetteer: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """Return must-visit places (a hostel, a school at the start of lessons) from short texts.
+
+    Parameters
+    ----------
+    specs
+        One place per item: ``"NAME | PLACE | FROM-TO"``, where ``PLACE`` is ``LAT,LON`` or an
+        address (see :func:`resolve_point`) and the optional window ``FROM-TO`` (``"07:30-07:50"``,
+        either end may be left out) is when the stop must start; e.g.
+        ``"ZŠ Ostrčilova | 49.8405, 18.2856 | 07:35-07:50"``. Empty items are skipped.
+    gazetteer
+        Address points for places given as addresses.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points with ``id`` (``"must-1"``, …), ``name``, ``priority`` (0: a must-visit
+        is kept for its own sake, not for the priority it collects), ``must_visit`` (True),
+        ``window_start`` and ``window_end`` (``"HH:MM"`` or missing); add them to the
+        candidates with :func:`add_places`.
+
+    Raises
+    ------
+    GeocodingError
+        If an item is malformed or its place cannot be located (the item is quoted).
+
+    Examples
+    --------
+    >>> parse_places(["Škola | 49.8405, 18.2856 | 07:35-07:50"])[["name", "window_start"]]
+        name window_start
+    0  Škola        07:35
+    """
+    rows: list[dict[str, Any]] = []
+    for spec in specs:
+        if not spec.strip():
+            continue
+        parts = [p.strip() for p in spec.split("|")]
+        if len(parts) not in (2, 3) or not parts[1]:
+            raise GeocodingError(
+                f"must-visit place {spec!r}: expected 'NAME | LAT,LON or address | HH:MM-HH:MM' "
+                "(the time window is optional)"
+            )
+        window: tuple[str | None, str | None] = (None, None)
+        if len(parts) == 3 and parts[2]:
+            m = _WINDOW.match(parts[2])
+            if m is None or not (m.group(1) or m.group(2)):
+                raise GeocodingError(
+                    f"must-visit place {spec!r}: the time window {parts[2]!r} is not "
+                    "HH:MM-HH:MM (e.g. 07:30-07:50)"
+                )
+            window = (m.group(1), m.group(2))
+        try:
+            lat, lon = resolve_point(parts[1], gazetteer=gazetteer)
+        except GeocodingError as exc:
+            raise GeocodingError(f"must-visit place {spec!r}: {exc}") from exc
+        rows.append(
+            {
+                "id": f"must-{len(rows) + 1}",
+                "name": parts[0] or parts[1],
+                "priority": 0.0,
+                "must_visit": True,
+                "window_start": window[0],
+                "window_end": window[1],
+                "lon": lon,
+                "lat": lat,
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["id", "name", "priority", "must_visit", *_WINDOW_COLS, "lon", "lat"]
+    )
+    out = gpd.GeoDataFrame(
+        frame.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+        crs=CRS_WEB,
+    )
+    for col in ("id", "name", *_WINDOW_COLS):
+        out[col] = out[col].astype("string")
+    return out.astype({"priority": "float64", "must_visit": "bool"})
+
+
+def add_places(candidates: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the candidates with must-visit ``places`` (:func:`parse_places`) appended.
+
+    The result is in the candidates' CRS; columns missing on either side are left empty
+    (``must_visit`` False for the candidates). Neither input is modified.
+    """
+    _check_candidates(candidates)
+    if len(places) == 0:
+        return candidates
+    _check_candidates(places)
+    base = candidates.copy()
+    if "must_visit" not in base.columns:
+        base["must_visit"] = False
+    extra = places.to_crs(base.crs)
+    out = pd.concat([base, extra], ignore_index=True)
+    out["must_visit"] = out["must_visit"].fillna(False).astype(bool)
+    result = gpd.GeoDataFrame(out, geometry=base.geometry.name, crs=base.crs)
+    result.attrs = dict(candidates.attrs)
+    _check_candidates(result)
+    return result
+
+
 def read_candidates(path: str | Path) -> gpd.GeoDataFrame:
     """Read patrol candidates from a file (GeoJSON, GeoPackage, …).
 
@@ -354,8 +465,15 @@ def _as_shift_start(value: pd.Timestamp | datetime | str) -> pd.Timestamp:
     return ts.tz_convert(TIMEZONE)
 
 
-def _window_seconds(value: object, *, shift_start: pd.Timestamp, row: object, col: str) -> float:
-    """Return a window bound in seconds after the shift start (``NaN`` for an empty value)."""
+def _window_seconds(
+    value: object, *, shift_start: pd.Timestamp, horizon_s: float, row: object, col: str
+) -> float:
+    """Return a window bound in seconds after the shift start (``NaN`` for an empty value).
+
+    ``"HH:MM"`` is a time on the shift's day, or on the next day when the shift runs past
+    midnight and only the next day's time falls inside it (a night shift from 22:00 and a
+    visit at 01:30).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return math.nan
     text = str(value).strip()
@@ -364,7 +482,12 @@ def _window_seconds(value: object, *, shift_start: pd.Timestamp, row: object, co
     try:
         if len(text) <= 5 and ":" in text:
             hh, mm = text.split(":")
+            if not (0 <= int(hh) <= 24 and 0 <= int(mm) < 60):
+                raise ValueError(text)
             ts = shift_start.normalize() + pd.Timedelta(hours=int(hh), minutes=int(mm))
+            next_day = ts + pd.Timedelta(days=1)
+            if ts < shift_start and next_day <= shift_start + pd.Timedelta(seconds=horizon_s):
+                ts = next_day
         else:
             ts = _as_shift_start(text)
     except (TypeError, ValueError) as exc:
@@ -654,7 +777,9 @@ def plan_route(
     coverage_radius_m
         Radius around a stop within which expected incidents count as covered.
     time_limit_s
-        Wall-clock budget of the local search.
+        Wall-clock budget of the local search. With revisits it is shared: the search without
+        second visits runs first (half the budget), then the search with them starts from its
+        route, so allowing revisits never collects less than forbidding them.
     solution_limit
         Number of local-search solutions after which the search stops. The search is
         deterministic when this limit, not ``time_limit_s``, ends it; the default ends a
@@ -732,15 +857,23 @@ def plan_route(
     )
     horizon_s = math.floor(shift_minutes * 60)
     windows = []
-    for i, row in cand.iterrows():
-        lo = _window_seconds(row.get("window_start"), shift_start=t0, row=i, col="window_start")
-        hi = _window_seconds(row.get("window_end"), shift_start=t0, row=i, col="window_end")
-        windows.append(
-            (
-                0.0 if math.isnan(lo) else max(lo, 0.0),
-                float(horizon_s) if math.isnan(hi) else min(hi, float(horizon_s)),
-            )
+    for i, (_, row) in enumerate(cand.iterrows()):
+        lo, hi = (
+            _window_seconds(row.get(col), shift_start=t0, horizon_s=horizon_s, row=i, col=col)
+            for col in _WINDOW_COLS
         )
+        lo_c = 0.0 if math.isnan(lo) else max(lo, 0.0)
+        hi_c = float(horizon_s) if math.isnan(hi) else min(hi, float(horizon_s))
+        if must[i] and lo_c > hi_c:
+            shift_end = t0 + pd.Timedelta(seconds=horizon_s)
+            shown = ["…" if pd.isna(row.get(c)) else str(row.get(c)) for c in _WINDOW_COLS]
+            raise RouteInfeasibleError(
+                f"must-visit place {names[i]!r} ({ids[i]}) has the time window "
+                f"{shown[0]}–{shown[1]}, which does not "
+                f"overlap the shift {t0:%d.%m.%Y %H:%M}–{shift_end:%H:%M}; "
+                f"correct the window or the shift"
+            )
+        windows.append((lo_c, hi_c))
 
     sx, sy = _latlon_to_xy(start, crs, name="start")
     ex, ey = _latlon_to_xy(end, crs, name="end")
@@ -787,8 +920,9 @@ def plan_route(
                 revisit_interval_minutes,
             )
 
-    order, status = _solve(
+    order, status = _solve_with_revisits(
         visits,
+        n_first=len(cand),
         travel_loc=travel_loc,
         dwell_s=dwell_s,
         horizon_s=horizon_s,
@@ -798,10 +932,12 @@ def plan_route(
         solution_limit=solution_limit,
     )
     chosen = [visits[k] for k in order]
-    missing_must = [str(ids[v.cand]) for v in visits if v.must and v not in chosen]
+    missing = [v.cand for v in visits if v.must and v not in chosen]
+    missing_must = [str(ids[i]) for i in missing]
     if missing_must:
         raise RouteInfeasibleError(
-            f"must-visit place(s) {missing_must} cannot be fitted into the shift "
+            f"must-visit place(s) {missing_must} ({', '.join(str(names[i]) for i in missing)}) "
+            f"cannot be fitted into the shift "
             f"({shift_minutes:g} min, dwell {dwell_minutes:g} min, {speed_kmh:g} km/h) with "
             f"their time windows; lengthen the shift, widen the windows or drop must_visit"
         )
@@ -866,8 +1002,14 @@ def _solve(
     revisit_s: int | None,
     time_limit_s: float,
     solution_limit: int,
+    initial: Sequence[int] | None = None,
 ) -> tuple[list[int], str]:
-    """Solve the prize-collecting routing model; return visit indices in route order."""
+    """Solve the prize-collecting routing model; return visit indices in route order.
+
+    ``initial`` (visit indices in route order) is a feasible route the local search starts
+    from instead of a first-solution heuristic; the search only ever returns a solution at
+    least as good as its start.
+    """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     n_visits = len(visits)
@@ -897,18 +1039,17 @@ def _solve(
     for k, v in enumerate(visits):
         index = manager.NodeToIndex(k + 2)
         lo, hi = math.ceil(v.window[0]), math.floor(v.window[1])
-        if lo > hi:
-            if v.must:
-                continue  # an empty window: reported as a must-visit that cannot be fitted
+        if lo > hi:  # an empty window (plan_route refuses must-visits with one)
             routing.AddDisjunction([index], 0)
             routing.ActiveVar(index).SetValue(0)
             continue
         time_dim.CumulVar(index).SetRange(lo, hi)
         routing.AddDisjunction([index], must_penalty if v.must else penalties[k])
         if v.visit == 2 and revisit_s is not None:
-            # when both visits are made, the second starts >= revisit_s after the first;
-            # a second-visit node made alone is relabelled as the first visit afterwards
-            time_dim.AddNodePrecedence(manager.NodeToIndex(first_of[v.cand] + 2), index, revisit_s)
+            # a second visit only together with the first, and starting >= revisit_s after it
+            first = manager.NodeToIndex(first_of[v.cand] + 2)
+            routing.solver().Add(routing.ActiveVar(index) <= routing.ActiveVar(first))
+            time_dim.AddNodePrecedence(first, index, revisit_s)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     meta = routing_enums_pb2.LocalSearchMetaheuristic
@@ -920,7 +1061,12 @@ def _solve(
     params.time_limit.FromMilliseconds(int(time_limit_s * 1000))
     params.solution_limit = int(solution_limit)
     began = time.perf_counter()
-    solution = routing.SolveWithParameters(params)
+    if initial is not None:
+        route = [manager.NodeToIndex(int(k) + 2) for k in initial]
+        start = routing.ReadAssignmentFromRoutes([route], True)
+        solution = routing.SolveFromAssignmentWithParameters(start, params) if start else None
+    else:
+        solution = routing.SolveWithParameters(params)
     elapsed = time.perf_counter() - began
     stopped_by = "time limit" if elapsed >= 0.95 * time_limit_s else "solution limit"
     status = f"{_STATUS.get(int(routing.status()), str(routing.status()))}; {stopped_by}"
@@ -936,6 +1082,59 @@ def _solve(
             order.append(node - 2)
         index = solution.Value(routing.NextVar(index))
     return order, status
+
+
+def _solve_with_revisits(
+    visits: Sequence[_Visit],
+    *,
+    n_first: int,
+    travel_loc: np.ndarray,
+    dwell_s: int,
+    horizon_s: int,
+    max_stops: int | None,
+    revisit_s: int | None,
+    time_limit_s: float,
+    solution_limit: int,
+) -> tuple[list[int], str]:
+    """Solve; with second-visit nodes, first without them, then improve on that route.
+
+    The model with revisits contains the model without them (every second visit is optional),
+    but a local search over the larger model can settle in a worse local optimum than the same
+    search over the smaller one. So the search without revisits runs first (on half of the time
+    budget) and the search with revisits starts from its route: allowing revisits then never
+    collects less priority than forbidding them with the same search parameters.
+    """
+
+    def run(
+        subset: Sequence[_Visit], limit_s: float, initial: Sequence[int] | None = None
+    ) -> tuple[list[int], str]:
+        return _solve(
+            subset,
+            travel_loc=travel_loc,
+            dwell_s=dwell_s,
+            horizon_s=horizon_s,
+            max_stops=max_stops,
+            revisit_s=revisit_s,
+            time_limit_s=limit_s,
+            solution_limit=solution_limit,
+            initial=initial,
+        )
+
+    if len(visits) == n_first:
+        return run(visits, time_limit_s)
+    began = time.perf_counter()
+    base, base_status = run(visits[:n_first], time_limit_s / 2)
+    left = max(time_limit_s - (time.perf_counter() - began), 0.05 * time_limit_s)
+    if not base and any(v.must for v in visits):  # no start: search the larger model afresh
+        return run(visits, left)
+    order, status = run(visits, left, base)
+
+    def collected(chosen: Sequence[int]) -> float:
+        return sum(v.priority for v in _relabel([visits[k] for k in chosen]))
+
+    if collected(order) < collected(base):  # rounding of the objective only; keep the better
+        return base, f"{base_status} (without revisits)"
+    return order, f"{base_status}, then with revisits: {status}"
 
 
 def _relabel(chosen: Sequence[_Visit]) -> list[_Visit]:

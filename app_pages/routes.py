@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date, time
 
 import pandas as pd
@@ -28,6 +29,19 @@ def point(text: str) -> tuple[float, float] | None:
     return routes.resolve_point(text, gazetteer=c.layers().get("address_points"))
 
 
+def view(route: routes.Route) -> tuple[tuple[float, float], int]:
+    """Return the centre and zoom that fit the route into the 480-px map (Web Mercator)."""
+    minx, miny, maxx, maxy = (float(v) for v in route.line.to_crs("EPSG:4326").total_bounds)
+
+    def merc(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    span_x = max(maxx - minx, 1e-4)
+    span_y = max(merc(maxy) - merc(miny), 1e-4)
+    zoom = math.floor(min(math.log2(700 * 360 / 256 / span_x), math.log2(440 * 360 / 256 / span_y)))
+    return ((miny + maxy) / 2, (minx + maxx) / 2), max(8, min(zoom, 18))
+
+
 lang = c.lang()
 st.title(tr("title"))
 c.require_store()
@@ -46,6 +60,7 @@ with st.form("route_form"):
     a, b = st.columns(2)
     revisit = a.number_input(tr("revisit"), 0, 480, 0, step=30)
     top_n = b.number_input(tr("top_n"), 5, 100, 50)
+    must_text = st.text_area(tr("must"), "", placeholder=tr("must_example"), help=tr("must_help"))
     submitted = st.form_submit_button(tr("plan"), type="primary")
 
 if submitted:
@@ -62,6 +77,10 @@ if submitted:
             _incidents=c.incidents(),
             _area=c.layers().get("city"),
         )
+        places = routes.parse_places(
+            must_text.splitlines(), gazetteer=c.layers().get("address_points")
+        )
+        cands = routes.add_places(cands, places)
         st.session_state[K_ROUTE] = routes.plan_route(
             cands,
             start=start,
@@ -87,14 +106,41 @@ cov = "–" if tot["coverage_share"] is None else f"{100 * tot['coverage_share']
 st.subheader(
     tr("summary", n=tot["n_stops"], km=tot["distance_m"] / 1000, min=tot["duration_min"], cov=cov)
 )
-table = route.stops.drop(columns=["geometry", "lat", "lon"]).assign(
-    arrive=route.stops["arrive"].dt.strftime("%H:%M"),
-    depart=route.stops["depart"].dt.strftime("%H:%M"),
+table = pd.DataFrame(
+    {
+        tr("col_order"): route.stops["order"],
+        tr("col_name"): route.stops["name"],
+        tr("col_visit"): route.stops["visit"].map({1: "", 2: tr("revisit_mark")}),
+        tr("col_must"): route.stops["must_visit"].map({True: "✓", False: ""}),
+        tr("col_arrive"): route.stops["arrive"].dt.strftime("%H:%M"),
+        tr("col_wait"): route.stops["wait_min"].round(0),
+        tr("col_depart"): route.stops["depart"].dt.strftime("%H:%M"),
+        tr("col_priority"): route.stops["priority"].round(3),
+        tr("col_leg"): route.stops["leg_distance_m"].round(0),
+    }
 )
-st.dataframe(table, hide_index=True)
+st.dataframe(table, hide_index=True, use_container_width=True)
+st.caption(
+    tr(
+        "collected",
+        got=float(tot["priority_collected"]),
+        of=float(tot["priority_available"]),
+        r=float(tot["coverage_radius_m"]),
+    )
+)
 
 m = maps.route_map(route, lang=lang, synthetic=c.is_synthetic())
-st_folium(m, key="route_map", height=480, use_container_width=True, returned_objects=[])
+maps.add_context(m, districts=c.layers().get("districts"), city=c.layers().get("city"), lang=lang)
+centre, zoom = view(route)
+st_folium(
+    m,
+    key="route_map",
+    height=480,
+    use_container_width=True,
+    center=centre,
+    zoom=zoom,
+    returned_objects=[],
+)
 
 cols = st.columns(3)
 cols[0].download_button(tr("gpx"), routes.to_gpx(route), "trasa.gpx", "application/gpx+xml")

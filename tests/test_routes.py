@@ -17,7 +17,7 @@ from shapely.geometry import LineString, Point, box
 
 from apk_geo import routes
 from apk_geo.cli import main
-from apk_geo.errors import RouteInfeasibleError, SchemaError
+from apk_geo.errors import GeocodingError, RouteInfeasibleError, SchemaError
 
 ORIGIN = (-470_000.0, -1_100_000.0)  # central Ostrava, EPSG:5514
 TO_WEB = Transformer.from_crs("EPSG:5514", "EPSG:4326", always_xy=True)
@@ -626,3 +626,91 @@ def test_cli_prints_the_route_sheet_to_pdf(tmp_path) -> None:
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Trasa hlídky" in text and "Škola" in text and "Hřiště" in text
+
+
+# ------------------------------------------------------------------ revisits and must-visits
+def test_allowing_revisits_never_collects_less() -> None:
+    # the benchmark instance on which revisits used to score lower than no revisits
+    rng = np.random.default_rng(42)
+    xy = [tuple(v) for v in rng.uniform(-3000, 3000, (50, 2))]
+    cand = make_candidates(xy, rng.gamma(2.0, 1.0, 50).tolist())
+    # a generous time budget: the solution limit ends both searches, as in the defaults
+    kw = {"start": latlon(*ORIGIN), "shift_start": SHIFT, "shift_minutes": 480}
+    without = routes.plan_route(cand, time_limit_s=60, **kw)
+    revisits = routes.plan_route(cand, time_limit_s=60, revisit_interval_minutes=120, **kw)
+    assert "time limit" not in revisits.params["solver_status"]
+    got, base = revisits.totals["priority_collected"], without.totals["priority_collected"]
+    assert got >= base - 1e-9
+    assert revisits.end.time <= SHIFT + pd.Timedelta(minutes=480)
+
+
+def test_must_visit_window_outside_the_shift_is_refused() -> None:
+    # a school at the start of lessons (07:35-07:50) and a shift from 08:00: it used to be
+    # visited at 08:0x as if the window did not exist
+    cand = make_candidates(
+        [(200, 0), (400, 0)],
+        [5.0, 0.1],
+        must_visit=[False, True],
+        window_start=[None, "07:35"],
+        window_end=[None, "07:50"],
+    )
+    with pytest.raises(RouteInfeasibleError, match=r"07:35–07:50, which does not overlap"):
+        routes.plan_route(cand, start=latlon(*ORIGIN), shift_start=SHIFT, shift_minutes=100)
+    early = routes.plan_route(
+        cand, start=latlon(*ORIGIN), shift_start="2026-11-24T07:30", shift_minutes=100
+    )
+    school = early.stops[early.stops["id"] == "p1"].iloc[0]
+    begin = school["arrive"] + pd.Timedelta(minutes=school["wait_min"])
+    assert pd.Timestamp("2026-11-24T07:35", tz="Europe/Prague") <= begin
+    assert begin <= pd.Timestamp("2026-11-24T07:50", tz="Europe/Prague")
+
+
+def test_night_shift_window_after_midnight() -> None:
+    cand = make_candidates(
+        [(300, 0)], [1.0], must_visit=[True], window_start=["01:30"], window_end=["01:45"]
+    )
+    route = routes.plan_route(
+        cand, start=latlon(*ORIGIN), shift_start="2026-11-24T22:00", shift_minutes=480
+    )
+    begin = route.stops["arrive"].iloc[0] + pd.Timedelta(minutes=route.stops["wait_min"].iloc[0])
+    assert begin == pd.Timestamp("2026-11-25T01:30", tz="Europe/Prague")
+
+
+def test_parse_places_and_add_them_to_candidates() -> None:
+    lat, lon = latlon(ORIGIN[0] + 300, ORIGIN[1])
+    places = routes.parse_places(
+        [f"Škola | {lat:.6f}, {lon:.6f} | 08:20-08:30", "", f"Ubytovna | {lat:.6f},{lon:.6f}"]
+    )
+    assert places["id"].tolist() == ["must-1", "must-2"]
+    assert places["name"].tolist() == ["Škola", "Ubytovna"]
+    assert places["window_start"].tolist()[0] == "08:20" and pd.isna(places["window_end"][1])
+    assert places["must_visit"].all() and (places["priority"] == 0).all()
+    cand = make_candidates([(0, 500)], [2.0])
+    both = routes.add_places(cand, places.iloc[:1])
+    assert both.crs == cand.crs and len(both) == 2 and len(cand) == 1
+    assert both["must_visit"].tolist() == [False, True]
+    # six decimals of a degree are about 0.1 m
+    assert both.geometry.iloc[1].distance(Point(ORIGIN[0] + 300, ORIGIN[1])) < 0.2
+    for bad, message in (("Škola", "expected 'NAME"), ("Š | 49.8,18.2 | 8 am", "not HH:MM")):
+        with pytest.raises(GeocodingError, match=message):
+            routes.parse_places([bad])
+
+
+def test_cli_must_visit_with_a_window(tmp_path) -> None:
+    cpath = tmp_path / "cand.geojson"
+    make_candidates([(300, 0), (300, 300)], [3.0, 2.0]).to_crs(4326).to_file(
+        cpath, driver="GeoJSON"
+    )
+    slat, slon = latlon(*ORIGIN)
+    plat, plon = latlon(ORIGIN[0] - 400, ORIGIN[1])
+    out = tmp_path / "r.json"
+    args = ["route", "--candidates", str(cpath), "--start", f"{slat},{slon}"]
+    args += ["--shift-minutes", "120", "--shift-start", "2026-11-24T08:00", "--out", str(out)]
+    args += ["--must-visit", f"ZŠ | {plat:.6f},{plon:.6f} | 09:00-09:10"]
+    assert main(args) == 0
+    stops = json.loads(out.read_text(encoding="utf-8"))["stops"]
+    school = next(s for s in stops if s["name"] == "ZŠ")
+    begin = pd.Timestamp(school["arrive"]) + pd.Timedelta(minutes=school["wait_min"])
+    assert pd.Timestamp("2026-11-24T09:00", tz="Europe/Prague") <= begin
+    assert begin <= pd.Timestamp("2026-11-24T09:10", tz="Europe/Prague")
+    assert school["must_visit"] is True

@@ -4,6 +4,8 @@ Candidates come from a point file (``--candidates``: GeoJSON/GeoPackage with ``p
 optional ``id``, ``name``, ``must_visit``, ``window_start``, ``window_end``) or are built from a
 store (``--store``, ``--date``, ``--start-time``): the cells with the most expected incidents in
 the shift's weekday and hours, recent weeks weighted more (``--recent-weeks`` is the half-life).
+``--must-visit 'ZŠ Ostrčilova | 49.8405,18.2856 | 07:35-07:50'`` (repeatable) adds a place the
+route must include, with an optional window in which the stop must start.
 
 The route (ordered stops with arrival and departure, totals) is written to ``--out`` as JSON;
 ``--gpx`` writes GPX 1.1 for a phone, ``--html`` a printable route sheet, ``--geojson`` the
@@ -66,6 +68,14 @@ def register(sub: Any) -> None:
         "--revisit-minutes",
         type=float,
         help="allow a second visit at least this long after the first",
+    )
+    p.add_argument(
+        "--must-visit",
+        action="append",
+        default=[],
+        metavar="'NAME | LAT,LON or ADDRESS | HH:MM-HH:MM'",
+        help="a place the route must include, with an optional window for the stop's start "
+        "(e.g. a school at the start of lessons); repeat for more places",
     )
     p.add_argument("--network", help="street network: GraphML or GeoPackage of edges")
     p.add_argument("--time-limit-s", type=float, default=2.0, help="solver time (default 2)")
@@ -141,6 +151,12 @@ def run(args: argparse.Namespace) -> int:
         candidates = routes.read_candidates(args.candidates)
     else:
         candidates, demand = _store_candidates(args, t0)
+    if args.must_visit:
+        try:
+            places = routes.parse_places(args.must_visit, gazetteer=_gazetteer(args))
+        except GeocodingError as exc:
+            raise ConfigError(f"--must-visit: {exc}") from exc
+        candidates = routes.add_places(candidates, places)
     try:
         route = routes.plan_route(
             candidates,
