@@ -1589,6 +1589,13 @@ def candidates_for_shift(
     return candidates, expected
 
 
+def _candidate_name(label: str | None, cell_id: int) -> str:
+    """Return ``"<label> · <cell id>"`` (the id tells neighbouring cells apart), never twice."""
+    if label is None:
+        return f"cell {cell_id}"
+    return label if label.endswith(f" {cell_id}") else f"{label} · {cell_id}"
+
+
 def top_candidates(
     expected: gpd.GeoDataFrame,
     *,
@@ -1648,10 +1655,7 @@ def top_candidates(
     out = gpd.GeoDataFrame(
         {
             "id": [f"cell-{c}" for c in ranked["cell_id"]],
-            "name": [
-                f"{names[int(c)]} · {c}" if int(c) in names else f"cell {c}"
-                for c in ranked["cell_id"]
-            ],
+            "name": [_candidate_name(names.get(int(c)), int(c)) for c in ranked["cell_id"]],
             "priority": ranked["expected_shift"].to_numpy(dtype=float),
             "cell_id": ranked["cell_id"].to_numpy(),
             "weekly_rate": ranked["weekly_rate"].to_numpy(dtype=float),

@@ -714,3 +714,11 @@ def test_cli_must_visit_with_a_window(tmp_path) -> None:
     assert pd.Timestamp("2026-11-24T09:00", tz="Europe/Prague") <= begin
     assert begin <= pd.Timestamp("2026-11-24T09:10", tz="Europe/Prague")
     assert school["must_visit"] is True
+
+
+def test_candidate_names_carry_the_cell_id_once() -> None:
+    assert (
+        routes._candidate_name("Vítkovice – SVL Sirotčí", 3844) == "Vítkovice – SVL Sirotčí · 3844"
+    )
+    assert routes._candidate_name("Lhotka – čtverec 5929", 5929) == "Lhotka – čtverec 5929"
+    assert routes._candidate_name(None, 7) == "cell 7"
