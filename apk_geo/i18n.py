@@ -286,6 +286,8 @@ _S: dict[str, tuple[str, str]] = {
     ),
     # patrol routes page
     "route.title": ("Trasy hlídky", "Patrol routes"),
+    "route.start_marker": ("Start", "Start"),
+    "route.end_marker": ("Cíl", "End"),
     "route.date": ("Datum směny", "Shift date"),
     "route.start_time": ("Začátek", "Start"),
     "route.minutes": ("Délka směny (min)", "Shift (min)"),

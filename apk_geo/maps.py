@@ -792,15 +792,25 @@ def route_map(
         name=t("route.title", lang),
         style_function=lambda _: {"color": "#1f5fa8", "weight": 4},
     ).add_to(m)
+    for point, key in ((route.start, "route.start_marker"), (route.end, "route.end_marker")):
+        folium.Marker(
+            [point.lat, point.lon],
+            tooltip=esc(f"{t(key, lang)} {point.time:%H:%M}"),
+            icon=folium.DivIcon(html=_badge(t(key, lang)[0], background="#222", round_=False)),
+        ).add_to(m)
     for row in route.stops.itertuples():
         folium.Marker(
             [row.lat, row.lon],
             tooltip=esc(f"{row.order}. {row.name} {row.arrive:%H:%M}"),
-            icon=folium.DivIcon(
-                html=(
-                    '<div style="background:#c0392b;color:#fff;border-radius:50%;'
-                    f'width:22px;text-align:center">{int(row.order)}</div>'
-                )
-            ),
+            icon=folium.DivIcon(html=_badge(str(int(row.order)), background="#c0392b")),
         ).add_to(m)
     return m
+
+
+def _badge(text: str, *, background: str, round_: bool = True) -> str:
+    """Return the HTML of a small numbered marker (``text`` is escaped)."""
+    radius = "50%" if round_ else "3px"
+    return (
+        f'<div style="background:{background};color:#fff;border-radius:{radius};'
+        f'width:22px;text-align:center">{esc(text)}</div>'
+    )

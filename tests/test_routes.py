@@ -571,7 +571,8 @@ def test_route_map_draws_numbered_escaped_stops_offline(small_route: routes.Rout
     page = maps.render_html(maps.route_map(small_route, synthetic=True))
     assert "Hostel &lt;Dům&gt;" in page
     assert "Hostel <Dům>" not in page
-    assert page.count("L.divIcon(") == 3
+    assert page.count("L.divIcon(") == 3 + 2  # stops, start and end
+    assert "Start 08:00" in page and "Cíl " in page
     for order in (1, 2, 3):  # folium writes the icon HTML as a JSON string: < and > as \u003c/e
         assert f"\\u003e{order}\\u003c/div\\u003e" in page
     assert maps.external_urls(page) == []
