@@ -58,6 +58,7 @@ def ingest_file(
     delimiter: str | None = None,
     encoding: str | None = None,
     on_progress: Callable[[str], None] | None = None,
+    file_label: str | None = None,
 ) -> ImportCounts:
     """Import an incident export (CSV or XLSX) into ``store``, atomically.
 
@@ -79,6 +80,9 @@ def ingest_file(
         Override CSV detection (see :func:`apk_geo.io.read_table`).
     on_progress
         Called with each stage name of :data:`STAGES` as it starts.
+    file_label
+        The file name recorded in the import log and the quarantine (default: the file's
+        absolute path); e.g. the original name of an upload saved to a temporary folder.
 
     Returns
     -------
@@ -122,6 +126,10 @@ def ingest_file(
     # quarantined here, swapped axes and flipped signs pass and are fixed by geocoding.
     checked = validate(raw, source=src, config=config, city_extent_5514=context.city_extent_5514())
 
+    quarantine = checked.quarantine
+    if file_label is not None:
+        quarantine = quarantine.assign(file=file_label)
+
     step("geocode")
     located = _locate(checked.valid, gazetteer_frame, context=context)
     step("enrich")
@@ -131,7 +139,7 @@ def ingest_file(
     step("store")
     log: dict[str, object] = {
         "source": src,
-        "file": str(Path(path).resolve()),
+        "file": file_label if file_label is not None else str(Path(path).resolve()),
         "duplicates_in_file": checked.duplicates,
         "gazetteer": str(gazetteer)
         if gazetteer is not None
@@ -140,7 +148,7 @@ def ingest_file(
     }
     counts = store.apply_import(
         incidents=incidents,
-        quarantine=checked.quarantine,
+        quarantine=quarantine,
         log=log,
         layers=new_layers,
         metadata=metadata,

@@ -47,7 +47,11 @@ elif go and upload is not None:
         path.write_bytes(upload.getvalue())
         try:
             counts = ingest_file(
-                path, store=store, source=source.strip() or None, config=c.app_config()
+                path,
+                store=store,
+                source=source.strip() or None,
+                config=c.app_config(),
+                file_label=upload.name,
             )
         except (ApkGeoError, ValueError, OSError) as exc:
             st.error(t("data.bad_upload", lang, reason=str(exc)))
@@ -55,7 +59,7 @@ elif go and upload is not None:
             st.success(t("data.imported", lang, name=upload.name))
             st.dataframe(labelled(pd.DataFrame([counts.as_dict()])), hide_index=True)
             mine = c.store().quarantine()
-            mine = mine[mine["file"].astype(str).isin({str(path), str(path.resolve())})]
+            mine = mine[mine["file"].astype(str) == upload.name]
             if counts.quarantined:
                 st.warning(t("data.imported_quarantine", lang, n=counts.quarantined))
             if not mine.empty:

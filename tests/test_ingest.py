@@ -394,3 +394,19 @@ def test_cli_ingest_survives_kill_9(
     after = state()
     assert len(after) == len(before) + n and set(before) <= set(after)
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_file_label_names_an_upload_in_the_log_and_the_quarantine(
+    tmp_path: Path, gazetteer: Path, demo_config: Config
+) -> None:
+    store = open_store(tmp_path / "apk.gpkg")
+    saved = export(tmp_path / "tmpdir-upload-1234.csv", ROWS)
+    ingest_file(
+        saved,
+        store=store,
+        gazetteer=gazetteer,
+        config=demo_config,
+        file_label="export_listopad.csv",
+    )
+    assert store.quarantine()["file"].tolist() == ["export_listopad.csv"]
+    assert store.import_log()["file"].tolist() == ["export_listopad.csv"]
