@@ -119,7 +119,7 @@ table = pd.DataFrame(
         tr("col_leg"): route.stops["leg_distance_m"].round(0),
     }
 )
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 st.caption(
     tr(
         "collected",

@@ -74,7 +74,7 @@ if by != "none":
     enc["color"] = alt.Color(f"{by}:N", title=t(f"field.{by}", lang))
     enc["tooltip"] = [*enc["tooltip"], alt.Tooltip(f"{by}:N", title=t(f"field.{by}", lang))]
 st.altair_chart(
-    alt.Chart(series).mark_line(point=True).encode(**enc).interactive(), use_container_width=True
+    alt.Chart(series).mark_line(point=True).encode(**enc).interactive(), width="stretch"
 )
 
 st.subheader(t("trend.heatmap", lang))
@@ -98,7 +98,7 @@ st.altair_chart(
             alt.Tooltip("n:Q", title=t("field.count", lang)),
         ],
     ),
-    use_container_width=True,
+    width="stretch",
 )
 
 undated = kpi.filter_incidents(c.incidents(), replace(f, start=None, end=None, preset="custom"))
