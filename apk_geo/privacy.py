@@ -3,12 +3,38 @@
 Presenter outputs (MDT packs, the presenter page) show aggregates only: no notes, no assistant
 codes, no addresses, no record ids and no individual incident points; counts below
 :attr:`apk_geo.config.Config.min_public_count` (default 3) are shown as ``"<3"``.
+
+Suppression must survive subtraction
+------------------------------------
+A ``"<3"`` next to a shown total is no suppression: if an outcome table shows a total of 19 and
+rows of 11, 3, 4 and ``"<3"``, the hidden row is 19 − 18 = 1. The pack therefore pools small
+counts (:func:`rows_to_pool`, :func:`pool_rows`):
+
+* **Complete tables** — rows that add up to a shown total (categories and outcomes against the
+  key figures; SVL and hostel places, whose rate ratio against the rest of the area gives the
+  rest's count away): every row with a suppressed count in *any* count column goes into one row
+  "ostatní (malé počty)" / "other (small counts)". If that would pool a single row, the next
+  smallest row (least sum of its counts, the later row on a tie) joins it, so a pooled count
+  always spans at least two source rows: with a public list of categories or outcomes a pool
+  of one would be named by elimination. The pooled row's counts are sums, themselves shown as
+  ``"<3"`` when small; a change, share or rate is shown only when every count it is derived
+  from is shown. A table of a single row is left as it is (its counts are the totals, and the
+  totals are suppressed the same way).
+* **Partial tables** — rows that are some of the parts of a shown total but not all (the top
+  hot cells: the area's other cells hold the rest, and their counts are not shown): the
+  difference ``total − shown`` is split between the suppressed rows and the unlisted parts,
+  so a suppressed value is not determined, unless the difference is no larger than the number
+  of suppressed rows (then each of them must be 1 and the unlisted parts empty).
+  :func:`residual_pins` detects that case, and then the same pooling applies.
+
+The rule is checked by :func:`derivable_rows`, the attacker's view: it lists the rows whose
+suppressed value a subtraction (or the bound ``1 ≤ value < min_count``) would determine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -17,6 +43,14 @@ from apk_geo.schema import SENSITIVE_COLUMNS
 
 Tier = Literal["presenter", "internal"]
 TIERS: tuple[Tier, ...] = ("presenter", "internal")
+
+#: Label of the pooled row, by language.
+POOLED_LABEL: Final[Mapping[str, str]] = {
+    "cs": "ostatní (malé počty)",
+    "en": "other (small counts)",
+}
+#: Least number of source rows in a pooled row.
+MIN_POOLED_ROWS: Final = 2
 
 
 def format_count(n: float | int, *, min_count: int = 3, tier: Tier = "presenter") -> str:
@@ -59,3 +93,171 @@ def suppress_small_cells(values: np.ndarray | pd.Series, *, min_count: int = 3) 
     arr = np.asarray(values, dtype=float).copy()
     arr[(arr > 0) & (arr < min_count)] = np.nan
     return arr
+
+
+def is_suppressed(n: float | int | None, *, min_count: int = 3) -> bool:
+    """Return whether the count ``n`` is shown suppressed (``0 < n < min_count``) to presenters.
+
+    Missing values (``None``, NaN, ``pd.NA``) are not suppressed: they are shown as unknown.
+
+    Examples
+    --------
+    >>> is_suppressed(2), is_suppressed(0), is_suppressed(3), is_suppressed(None)
+    (True, False, False, False)
+    """
+    if n is None or pd.isna(n):  # type: ignore[call-overload]
+        return False
+    value = round(float(n))
+    return 0 < value < min_count
+
+
+def _check_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    cols = list(columns)
+    if not cols:
+        raise ValueError("columns must name at least one count column; got none")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise KeyError(
+            f"count columns {missing} are not in the table (it has {list(df.columns)}); "
+            "pass the names of its count columns"
+        )
+    return cols
+
+
+def rows_to_pool(df: pd.DataFrame, columns: Sequence[str], *, min_count: int = 3) -> list[Hashable]:
+    """Return the index labels of the rows of a complete table to pool into one row.
+
+    A complete table's rows add up to totals shown elsewhere, so a suppressed count would be
+    recovered by subtraction. Every row with a suppressed count (:func:`is_suppressed`) in any
+    of ``columns`` is pooled; if that is a single row, the next smallest row joins it (least
+    sum of its counts, missing counted as 0; on a tie the later row), so a pool always spans
+    at least :data:`MIN_POOLED_ROWS` rows. A table of one row is never pooled.
+
+    Parameters
+    ----------
+    df
+        The table, one row per category, outcome or place (not modified).
+    columns
+        Its count columns (integers; missing values allowed).
+    min_count
+        Counts in ``(0, min_count)`` are suppressed.
+
+    Returns
+    -------
+    list
+        Index labels of the pooled rows, in table order; empty when nothing is suppressed.
+
+    Raises
+    ------
+    KeyError
+        If a column is not in ``df``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [11, 3, 4, 1]})
+    >>> rows_to_pool(t, ["n"])
+    [1, 3]
+    """
+    cols = _check_columns(df, columns)
+    if len(df) < MIN_POOLED_ROWS:
+        return []
+    small = np.array(
+        [any(is_suppressed(v, min_count=min_count) for v in row) for row in df[cols].to_numpy()],
+        dtype=bool,
+    )
+    pooled = list(df.index[small])
+    if len(pooled) == 1:
+        rest = df.loc[~small, cols].astype("Float64").fillna(0).sum(axis=1)
+        sizes = rest.to_numpy(dtype=float)
+        # the smallest; on a tie the later row (tables list large counts first)
+        pick = len(sizes) - 1 - int(np.argmin(sizes[::-1]))
+        pooled.append(rest.index[pick])
+    order = {label: i for i, label in enumerate(df.index)}
+    return sorted(pooled, key=order.__getitem__)
+
+
+def pool_rows(
+    df: pd.DataFrame, rows: Sequence[Hashable], columns: Sequence[str]
+) -> dict[str, int | None]:
+    """Return the sums of the count ``columns`` over the index labels ``rows`` of ``df``.
+
+    A sum over a missing value is missing (``None``): an unknown part makes the pool unknown.
+
+    Examples
+    --------
+    >>> pool_rows(pd.DataFrame({"n": [11, 3, 4, 1]}), [1, 3], ["n"])
+    {'n': 4}
+    """
+    cols = _check_columns(df, columns)
+    part = df.loc[list(rows), cols]
+    out: dict[str, int | None] = {}
+    for c in cols:
+        values = part[c]
+        out[c] = None if values.isna().any() else int(values.astype("int64").sum())
+    return out
+
+
+def residual_pins(
+    shown: Iterable[float | int | None], total: float | int | None, *, min_count: int = 3
+) -> bool:
+    """Return whether a partial table lets a reader determine its suppressed counts.
+
+    The rows of a partial table are some of the disjoint parts of ``total``; the parts not
+    listed hold ``total − sum(rows) ≥ 0``. With ``m`` suppressed rows (each ``1 … min_count−1``)
+    and the exact rows summing to ``S``, a suppressed value can be at most
+    ``total − S − (m − 1)``; it is determined (as 1) when that is 1, i.e. when
+    ``total − S ≤ m``. A suppressed ``total`` is taken at its largest possible value,
+    ``min_count − 1``; an unknown ``total`` pins nothing.
+
+    Examples
+    --------
+    >>> residual_pins([5, 4, 1], 10)  # 10 − 9 = 1 = number of "<3" rows: it is 1
+    True
+    >>> residual_pins([5, 4, 1], 12)
+    False
+    """
+    if total is None or pd.isna(total):  # type: ignore[call-overload]
+        return False
+    values = [v for v in shown if v is not None and not pd.isna(v)]  # type: ignore[call-overload]
+    m = sum(is_suppressed(v, min_count=min_count) for v in values)
+    if m == 0:
+        return False
+    exact = sum(round(float(v)) for v in values if not is_suppressed(v, min_count=min_count))
+    t = min_count - 1 if is_suppressed(total, min_count=min_count) else round(float(total))
+    return t - exact <= m
+
+
+def derivable_rows(
+    shown: Sequence[str], total: str | None, *, min_count: int = 3, complete: bool = True
+) -> list[int]:
+    """Return the positions of shown suppressed cells whose value a reader can determine.
+
+    The reader's view of one column of a displayed table: ``shown`` holds the displayed texts
+    (``"<3"``, ``"7"``, ``"–"``), ``total`` the displayed total of the column (or ``None``).
+    A suppressed cell is determined when its value range ``[1, min_count − 1]`` shrinks to one
+    value given ``sum(column) = total`` (``complete``) or ``sum(column) ≤ total`` (a partial
+    table). Cells shown as ``"–"`` are unknown and make the column's sum unknown.
+
+    Used by the tests as the attacker; a pooled row is one cell like any other.
+
+    Examples
+    --------
+    >>> derivable_rows(["11", "3", "4", "<3"], "19")
+    [3]
+    >>> derivable_rows(["11", "3", "4", "<3", "<3"], "21")  # 1 + 2 or 2 + 1
+    []
+    """
+    hidden = f"<{min_count}"
+    if total is None or total == "–" or any(s == "–" for s in shown):
+        return []
+    lo_total, hi_total = (1, min_count - 1) if total == hidden else (int(total), int(total))
+    idx = [i for i, s in enumerate(shown) if s == hidden]
+    exact = sum(int(s) for s in shown if s != hidden)
+    out = []
+    for i in idx:
+        others = len(idx) - 1
+        hi = min(min_count - 1, hi_total - exact - others)
+        lo = max(1, lo_total - exact - others * (min_count - 1)) if complete else 1
+        if lo >= hi:
+            out.append(i)
+    return out

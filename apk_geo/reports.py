@@ -31,6 +31,12 @@ Notes, assistant codes, addresses and record ids never enter a pack (:data:`PACK
 the whole of what is read from an incident), incidents are never drawn as points (grid cells
 instead), counts below ``config.min_public_count`` (3) are shown as ``"<3"``, and a change,
 percentage or rate computed from a suppressed count is not shown (it would give the count away).
+A ``"<3"`` that the key figures would undo by subtraction is pooled (:mod:`apk_geo.privacy`):
+the categories, outcomes and SVL/hostel tables add up to the key figures (the places through
+their rate ratio against the rest of the area), so their rows with a suppressed count go into one
+row "ostatní (malé počty)" spanning at least two rows; the top hot cells are only some of the
+area's cells, so they are pooled only when the difference would still pin a small count. The
+data notes say so.
 ``"internal"`` shows exact counts and the incident points on the map, and says "INTERNÍ" /
 "INTERNAL" on every page (a stamp in the HTML, the footer of every PDF page).
 
@@ -59,7 +65,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -82,7 +88,15 @@ from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 from apk_geo.i18n import Lang, normalize_lang, t
 from apk_geo.labels import place_labels
-from apk_geo.privacy import TIERS, Tier, format_count
+from apk_geo.privacy import (
+    POOLED_LABEL,
+    TIERS,
+    Tier,
+    format_count,
+    pool_rows,
+    residual_pins,
+    rows_to_pool,
+)
 from apk_geo.schema import CRS_METRIC, OUTCOMES, TIMEZONE, fold, label_of
 
 __all__ = [
@@ -181,6 +195,7 @@ _S: Final[Mapping[str, tuple[str, str]]] = {
     "categories": ("Kategorie", "Categories"),
     "outcomes": ("Výsledek", "Outcome"),
     "share": ("Podíl", "Share"),
+    "pooled": (POOLED_LABEL["cs"], POOLED_LABEL["en"]),
     "map": ("Mapa hotspotů", "Hotspot map"),
     "map_note": (
         "Getis-Ord Gi* z počtů událostí měsíce ve čtvercích {cell} m; čísla odkazují na tabulku.",
@@ -216,6 +231,15 @@ _S: Final[Mapping[str, tuple[str, str]]] = {
         "a location have no area and are not in this pack.",
     ),
     "quarantine": ("Karanténa", "Quarantine"),
+    "privacy": ("Malé počty", "Small counts"),
+    "privacy_text": (
+        "Řádky tabulky s počtem pod {k}, který by šel dopočítat z celkového součtu, jsou "
+        "sloučeny do řádku „{pooled_cs}“ (vždy aspoň dva řádky), takže žádný malý počet nelze "
+        "odečtením zjistit.",
+        "Table rows with a count below {k} that the total would give away are merged into one "
+        "row “{pooled_en}” (always at least two rows), so no small count can be worked out by "
+        "subtraction.",
+    ),
     "quarantine_text": (
         "{n} záznamů úložiště odmítnuto při importu (území neznámé)",
         "{n} records of the store rejected at import (area unknown)",
@@ -1024,11 +1048,49 @@ def _opt(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def _float(value: Any) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
+
+
 def _emerging_label(code: object, lang: str) -> str:
     if code is None or pd.isna(code):  # type: ignore[call-overload]
         return "–"
     c = _EMERGING_LABELS.get(str(code))
     return c.label(lang) if c else str(code)
+
+
+#: Count columns of the tables that are pooled (see :mod:`apk_geo.privacy`).
+_CATEGORY_COUNTS: Final = ("n", "n_previous", "n_year_before")
+_HOTSPOT_COUNTS: Final = ("n", "n_previous")
+_PLACE_COUNTS: Final = ("n", "n_previous")
+
+
+def _pool(pack: Pack, table: pd.DataFrame, columns: Sequence[str]) -> list[Hashable]:
+    """Rows of a complete table pooled in the presenter tier (none in the internal tier)."""
+    if pack.tier != "presenter" or table.empty:
+        return []
+    return rows_to_pool(table, columns, min_count=pack.min_count)
+
+
+def _hotspot_pool(pack: Pack) -> list[Hashable]:
+    """Rows of the hot-cell table pooled in the presenter tier.
+
+    The table is partial: the area's other cells hold ``total − shown``, so a suppressed
+    count is hidden unless that difference pins it (:func:`apk_geo.privacy.residual_pins`);
+    only then are the small rows pooled.
+    """
+    hs = pack.hotspots
+    if pack.tier != "presenter" or hs.empty:
+        return []
+    totals = {"n": pack.figures.n, "n_previous": pack.figures.n_previous}
+    pinned = any(
+        residual_pins(hs[c].to_list(), totals[c], min_count=pack.min_count) for c in _HOTSPOT_COUNTS
+    )
+    return rows_to_pool(hs, _HOTSPOT_COUNTS, min_count=pack.min_count) if pinned else []
 
 
 def tables(pack: Pack) -> dict[str, pd.DataFrame]:
@@ -1056,68 +1118,121 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
             ],
         }
     )
+    pooled = _t("pooled", lg)
     cat = pack.categories
+    cat_pool = _pool(pack, cat, _CATEGORY_COUNTS)
+    cat_rows = [
+        (str(r.label), _int(r.n), _opt(r.n_previous), _opt(r.n_year_before))
+        for r in cat.drop(index=cat_pool).itertuples()
+    ]
+    if cat_pool:
+        sums = pool_rows(cat, cat_pool, _CATEGORY_COUNTS)
+        cat_rows.append((pooled, int(sums["n"] or 0), sums["n_previous"], sums["n_year_before"]))
     categories = pd.DataFrame(
         {
-            _t("categories", lg): cat["label"].astype(str).to_list(),
-            _t("this_month", lg): [pack.count(v) for v in cat["n"]],
-            _t("prev_month", lg): [pack.count(_opt(v)) for v in cat["n_previous"]],
-            _t("year_before", lg): [pack.count(_opt(v)) for v in cat["n_year_before"]],
-            _t("change", lg): [
-                _change(pack, int(a), _opt(b), pct=False)
-                for a, b in zip(cat["n"], cat["n_previous"], strict=True)
-            ],
+            _t("categories", lg): [r[0] for r in cat_rows],
+            _t("this_month", lg): [pack.count(r[1]) for r in cat_rows],
+            _t("prev_month", lg): [pack.count(r[2]) for r in cat_rows],
+            _t("year_before", lg): [pack.count(r[3]) for r in cat_rows],
+            _t("change", lg): [_change(pack, r[1], r[2], pct=False) for r in cat_rows],
         }
     )
     out = pack.outcomes
+    out_pool = _pool(pack, out, ("n",))
+    out_rows = [
+        (str(r.label), _int(r.n), _float(r.share)) for r in out.drop(index=out_pool).itertuples()
+    ]
+    if out_pool:
+        n_pooled = int(pool_rows(out, out_pool, ("n",))["n"] or 0)
+        out_rows.append((pooled, n_pooled, _float(out.loc[out_pool, "share"].sum())))
     outcomes = pd.DataFrame(
         {
-            _t("outcomes", lg): out["label"].astype(str).to_list(),
-            t("field.count", lg): [pack.count(v) for v in out["n"]],
+            _t("outcomes", lg): [r[0] for r in out_rows],
+            t("field.count", lg): [pack.count(r[1]) for r in out_rows],
             _t("share", lg): [
-                f"{100 * s:.0f} %" if pack.shown(int(v)) and pd.notna(s) else "–"
-                for v, s in zip(out["n"], out["share"], strict=True)
+                f"{100 * s:.0f} %" if pack.shown(v) and math.isfinite(s) else "–"
+                for _, v, s in out_rows
             ],
         }
     )
     hs = pack.hotspots
+    hs_pool = _hotspot_pool(pack)
+    hs_rows = [
+        (
+            str(r.rank),
+            str(r.label),
+            _int(r.n),
+            _int(r.n_previous),
+            t(f"gistar.class_{_int(r.hotspot_class)}", lg),
+            _emerging_label(r.emerging_class, lg),
+        )
+        for r in hs.drop(index=hs_pool).itertuples()
+    ]
+    if hs_pool:
+        sums = pool_rows(hs, hs_pool, _HOTSPOT_COUNTS)
+        ranks = ", ".join(str(int(r)) for r in hs.loc[hs_pool, "rank"])
+        hs_rows.append((ranks, pooled, int(sums["n"] or 0), int(sums["n_previous"] or 0), "–", "–"))
     hotspots = pd.DataFrame(
         {
-            "#": [str(r) for r in hs["rank"]],
-            _t("place", lg): hs["label"].astype(str).to_list(),
-            _t("this_month", lg): [pack.count(int(v)) for v in hs["n"]],
-            _t("prev_month", lg): [pack.count(int(v)) for v in hs["n_previous"]],
-            _t("change", lg): [
-                _change(pack, int(a), int(b), pct=False)
-                for a, b in zip(hs["n"], hs["n_previous"], strict=True)
-            ],
-            _t("class", lg): [t(f"gistar.class_{int(c)}", lg) for c in hs["hotspot_class"]],
-            _t("emerging", lg, n=EMERGING_MONTHS): [
-                _emerging_label(c, lg) for c in hs["emerging_class"]
-            ],
-        }
+            "#": [r[0] for r in hs_rows],
+            _t("place", lg): [r[1] for r in hs_rows],
+            _t("this_month", lg): [pack.count(r[2]) for r in hs_rows],
+            _t("prev_month", lg): [pack.count(r[3]) for r in hs_rows],
+            _t("change", lg): [_change(pack, r[2], r[3], pct=False) for r in hs_rows],
+            _t("class", lg): [r[4] for r in hs_rows],
+            _t("emerging", lg, n=EMERGING_MONTHS): [r[5] for r in hs_rows],
+        },
+        columns=[
+            "#",
+            _t("place", lg),
+            _t("this_month", lg),
+            _t("prev_month", lg),
+            _t("change", lg),
+            _t("class", lg),
+            _t("emerging", lg, n=EMERGING_MONTHS),
+        ],
     )
     pl = pack.places
+    pl_pool = _pool(pack, pl, _PLACE_COUNTS)
     kind = {"svl": _t("svl", lg), "hostel": _t("hostel", lg, m=f"{pack.hostel_buffer_m:.0f}")}
+    pl_rows: list[tuple[str, str, int, int | None, float, float]] = [
+        (
+            str(r.name),
+            kind.get(str(r.kind), str(r.kind)),
+            _int(r.n),
+            _opt(r.n_previous),
+            _float(r.per_10ha_month),
+            _float(r.rate_ratio),
+        )
+        for r in pl.drop(index=pl_pool).itertuples()
+    ]
+    if pl_pool:
+        sums = pool_rows(pl, pl_pool, _PLACE_COUNTS)
+        # a pool has no single area: its rate and ratio are not shown
+        pl_rows.append((pooled, "–", int(sums["n"] or 0), sums["n_previous"], math.nan, math.nan))
     places = pd.DataFrame(
         {
-            _t("place", lg): pl["name"].astype(str).to_list(),
-            _t("kind", lg): [kind.get(str(k), str(k)) for k in pl["kind"]],
-            _t("this_month", lg): [pack.count(int(v)) for v in pl["n"]],
-            _t("prev_month", lg): [pack.count(_opt(v)) for v in pl["n_previous"]],
-            _t("change", lg): [
-                _change(pack, int(a), _opt(b), pct=False)
-                for a, b in zip(pl["n"], pl["n_previous"], strict=True)
-            ],
+            _t("place", lg): [r[0] for r in pl_rows],
+            _t("kind", lg): [r[1] for r in pl_rows],
+            _t("this_month", lg): [pack.count(r[2]) for r in pl_rows],
+            _t("prev_month", lg): [pack.count(r[3]) for r in pl_rows],
+            _t("change", lg): [_change(pack, r[2], r[3], pct=False) for r in pl_rows],
             _t("rate", lg): [
-                f"{r:.2f}" if pack.shown(int(v)) and pd.notna(r) else "–"
-                for v, r in zip(pl["n"], pl["per_10ha_month"], strict=True)
+                f"{r[4]:.2f}" if pack.shown(r[2]) and math.isfinite(r[4]) else "–" for r in pl_rows
             ],
             _t("ratio", lg): [
-                f"{r:.2f}" if pack.shown(int(v)) and pd.notna(r) and math.isfinite(r) else "–"
-                for v, r in zip(pl["n"], pl["rate_ratio"], strict=True)
+                f"{r[5]:.2f}" if pack.shown(r[2]) and math.isfinite(r[5]) else "–" for r in pl_rows
             ],
-        }
+        },
+        columns=[
+            _t("place", lg),
+            _t("kind", lg),
+            _t("this_month", lg),
+            _t("prev_month", lg),
+            _t("change", lg),
+            _t("rate", lg),
+            _t("ratio", lg),
+        ],
     )
     return {
         "figures": figures,
@@ -1132,12 +1247,18 @@ def changed_items(pack: Pack) -> list[tuple[str, list[str]]]:
     """Return the "what changed" headings with their items (display text in the pack's tier)."""
     lg = pack.lang
     cat = pack.categories
+    pooled = set(_pool(pack, cat, _CATEGORY_COUNTS))
 
     def cats(direction: str) -> list[str]:
         rows = cat.loc[cat["direction"] == direction]
+        # a pooled category's own counts would undo the pooling: its label only
         return [
-            f"{label}: {pack.count(_opt(prev))} → {pack.count(int(n))}"
-            for label, prev, n in zip(rows["label"], rows["n_previous"], rows["n"], strict=True)
+            str(label)
+            if idx in pooled
+            else f"{label}: {pack.count(_opt(prev))} → {pack.count(int(n))}"
+            for idx, label, prev, n in zip(
+                rows.index, rows["label"], rows["n_previous"], rows["n"], strict=True
+            )
         ]
 
     return [
@@ -1169,6 +1290,22 @@ def _notes(pack: Pack) -> list[tuple[str, str]]:
             _t("geocoding_text", lg, ok=nt.month_geocoded_city, n=nt.month_records_city, pct=pct),
         ),
         (_t("quarantine", lg), _t("quarantine_text", lg, n=nt.quarantined)),
+        *(
+            [
+                (
+                    _t("privacy", lg),
+                    _t(
+                        "privacy_text",
+                        lg,
+                        k=pack.min_count,
+                        pooled_cs=POOLED_LABEL["cs"],
+                        pooled_en=POOLED_LABEL["en"],
+                    ),
+                )
+            ]
+            if pack.tier == "presenter"
+            else []
+        ),
         (
             _t("methods", lg),
             _t(

@@ -13,6 +13,7 @@ Some June records carry the canary ``KANAR-Q7X9`` in note, assistant code and ad
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ import shapely
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
-from apk_geo import reports
+from apk_geo import privacy, reports
 from apk_geo.cli import main
 from apk_geo.config import Config
 from apk_geo.errors import ParameterError, SchemaError
@@ -228,7 +229,9 @@ def test_category_table_by_hand_with_scipy_reference(pack: reports.Pack) -> None
     assert cat.loc["dogs", "direction"] == "up" and cat.loc["alcohol", "direction"] == "none"
     assert cat.loc["dogs", "label"] == "volné pobíhání psů"
     changed = dict(reports.changed_items(pack))
-    assert changed["Kategorie výrazně nahoru"] == ["volné pobíhání psů: 0 → 7"]
+    # presenter tier: dogs is pooled with alcohol (2 "<3" this month), so "0 → 7" would give
+    # alcohol's 9 − 7 = 2 away; only the label is listed
+    assert changed["Kategorie výrazně nahoru"] == ["volné pobíhání psů"]
     assert changed["Kategorie výrazně dolů"] == []
 
 
@@ -242,8 +245,11 @@ def test_outcome_table_by_hand(pack: reports.Pack) -> None:
     }
     assert out.loc["patrol_called", "share"] == pytest.approx(4 / 9)
     shown = reports.tables(pack)["outcomes"]
-    assert shown.iloc[:, 1].tolist() == ["3", "4", "<3", "0"]
-    assert shown.iloc[:, 2].tolist() == ["33 %", "44 %", "–", "0 %"]
+    # "referred" (2) is suppressed; alone it would be 9 − 3 − 4 − 0 = 2, so it is pooled with
+    # the next smallest row ("no_action", 0): the pool's 2 is split between two outcomes
+    assert shown.iloc[:, 0].tolist()[-1] == "ostatní (malé počty)"
+    assert shown.iloc[:, 1].tolist() == ["3", "4", "<3"]
+    assert shown.iloc[:, 2].tolist() == ["33 %", "44 %", "–"]
 
 
 def test_hotspot_table_counts_match_the_points_in_each_cell(
@@ -542,3 +548,225 @@ def test_presenter_page_shows_no_sensitive_text(presenter: AppTest) -> None:
     frames = [d.value.to_csv() for d in at.dataframe]
     assert at.dataframe and all(CANARY not in s for s in texts + frames)
     assert any("SVL Test" in f for f in frames)
+
+
+# ------------------------------------------- small counts cannot be worked out by subtraction
+
+POOLED_CS = "ostatní (malé počty)"
+
+
+def _hand_pack(
+    pack: reports.Pack, *, tier: str = "presenter", hot: list[int] | None = None
+) -> reports.Pack:
+    """The fixture pack with hand-built tables (totals: 19 this month, 10 before, 7 a year ago).
+
+    Outcomes are the issue's example: 11, 3, 4 and 1 of 19 — before pooling the "<3" row is
+    19 − 18 = 1. The places cover every incident (nothing elsewhere), so they add up too.
+    """
+    categories = pd.DataFrame(
+        {
+            "category": ["dogs", "alcohol", "noise", "littering"],
+            "label": ["psi", "alkohol", "hluk", "odpad"],
+            "n": [10, 5, 2, 2],
+            "n_previous": pd.array([6, 1, 0, 3], dtype="Int64"),
+            "n_year_before": pd.array([4, 3, 0, 0], dtype="Int64"),
+            "diff": pd.array([4, 4, 2, -1], dtype="Int64"),
+            "p_value": [0.5, 0.2, 0.3, 0.9],
+            "direction": ["none", "up", "none", "none"],
+        }
+    )
+    outcomes = pd.DataFrame(
+        {
+            "outcome": ["resolved_on_spot", "patrol_called", "referred", "no_action"],
+            "label": ["na místě", "hlídka", "předáno", "bez opatření"],
+            "n": [11, 3, 4, 1],
+        }
+    )
+    outcomes["share"] = outcomes["n"] / 19
+    places = pd.DataFrame(
+        {
+            "kind": ["svl", "hostel", "svl"],
+            "name": ["SVL A", "Ubytovna B", "SVL C"],
+            "n": [12, 1, 6],
+            "n_previous": pd.array([4, 2, 4], dtype="Int64"),
+            "diff": pd.array([8, -1, 2], dtype="Int64"),
+            "per_10ha_month": [2.0, 0.5, 1.0],
+            "rate_ratio": [4.0, 1.0, 2.0],
+        }
+    )
+    hot = hot or [10, 8, 1]
+    k = len(hot)
+    hotspots = gpd.GeoDataFrame(
+        {
+            "rank": np.arange(1, k + 1, dtype="int64"),
+            "cell_id": np.arange(100, 100 + k, dtype="int64"),
+            "label": [f"buňka {i}" for i in range(1, k + 1)],
+            "n": np.array(hot, dtype="int64"),
+            "n_previous": np.array([5] * k, dtype="int64"),
+            "diff": np.array(hot, dtype="int64") - 5,
+            "hotspot_class": np.array([3] * k, dtype="int64"),
+            "emerging_class": pd.array([pd.NA] * k, dtype="string"),
+        },
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(k)],
+        crs=5514,
+    )
+    return dataclasses.replace(
+        pack,
+        tier=tier,  # type: ignore[arg-type]
+        figures=reports.KeyFigures(19, 10, 7, 90.0, 171.4),
+        categories=categories,
+        outcomes=outcomes,
+        places=places,
+        hotspots=hotspots,
+    )
+
+
+def _attacker(pack: reports.Pack) -> dict[tuple[str, int], list[int]]:
+    """For every table and count column: rows whose suppressed value a subtraction recovers.
+
+    Complete tables (categories, outcomes, places) must add up to the key figure; the hot-cell
+    table is partial (the other cells hold the rest).
+    """
+    tabs = reports.tables(pack)
+    f = pack.figures
+    fig = [pack.count(f.n), pack.count(f.n_previous), pack.count(f.n_year_before)]
+    checks = {
+        ("categories", 1): fig[0],
+        ("categories", 2): fig[1],
+        ("categories", 3): fig[2],
+        ("outcomes", 1): fig[0],
+        ("places", 2): fig[0],
+        ("places", 3): fig[1],
+        ("hotspots", 2): fig[0],
+        ("hotspots", 3): fig[1],
+    }
+    return {
+        (name, col): privacy.derivable_rows(
+            tabs[name].iloc[:, col].tolist(), total, complete=name != "hotspots"
+        )
+        for (name, col), total in checks.items()
+    }
+
+
+def _label_column(tab: pd.DataFrame, name: str) -> int:
+    return 1 if name == "hotspots" else 0
+
+
+def test_before_pooling_the_issue_example_gives_the_small_count_away(
+    pack: reports.Pack,
+) -> None:
+    hand = _hand_pack(pack)
+    # what the pack showed before: every row, each count through format_count
+    before = [hand.count(v) for v in hand.outcomes["n"]]
+    assert before == ["11", "3", "4", "<3"]
+    assert privacy.derivable_rows(before, "19") == [3]  # 19 − 11 − 3 − 4 = 1
+    cat_prev = [hand.count(int(v)) for v in hand.categories["n_previous"]]
+    assert privacy.derivable_rows(cat_prev, "10") == [1]  # alcohol's previous 1
+    places_now = [hand.count(v) for v in hand.places["n"]]
+    assert privacy.derivable_rows(places_now, "19") == [1]  # the hostel's 1
+    hot_now = [hand.count(v) for v in hand.hotspots["n"]]
+    assert privacy.derivable_rows(hot_now, "19", complete=False) == [2]  # 19 − 18: 1, none else
+
+
+@pytest.mark.parametrize("hot", [[10, 8, 1], [10, 5, 1], [9, 4, 2, 1]], ids=str)
+def test_presenter_tables_give_no_small_count_away(pack: reports.Pack, hot: list[int]) -> None:
+    hand = _hand_pack(pack, hot=hot)
+    tabs = reports.tables(hand)
+    for (name, _col), rows in _attacker(hand).items():
+        tab = tabs[name]
+        labels = tab.iloc[:, _label_column(tab, name)].tolist()
+        # only the pooled row can be worked out, and it spans at least two source rows
+        assert all(labels[i] == POOLED_CS for i in rows), (name, rows, labels)
+    for name in ("categories", "outcomes", "places", "hotspots"):
+        tab = tabs[name]
+        labels = tab.iloc[:, _label_column(tab, name)].tolist()
+        source = {"hotspots": hand.hotspots, "places": hand.places}.get(name)
+        n_source = len(source) if source is not None else len(getattr(hand, name))
+        if POOLED_CS in labels:
+            assert labels.index(POOLED_CS) == len(labels) - 1
+            assert n_source - (len(labels) - 1) >= 2  # the pool spans >= 2 source rows
+
+
+def test_pooled_tables_by_hand(pack: reports.Pack) -> None:
+    tabs = reports.tables(_hand_pack(pack))
+    cat = tabs["categories"]
+    # alcohol (previous 1), noise (2 now), littering (2 now) pooled: 9, 4 and 3
+    assert cat.iloc[:, 0].tolist() == ["psi", POOLED_CS]
+    assert cat.iloc[:, 1:].values.tolist() == [["10", "6", "4", "+4"], ["9", "4", "3", "+5"]]
+    out = tabs["outcomes"]
+    # "bez opatření" (1) with the smallest other row, "hlídka" (3): 4, share 21 %
+    assert out.values.tolist() == [
+        ["na místě", "11", "58 %"],
+        ["předáno", "4", "21 %"],
+        [POOLED_CS, "4", "21 %"],
+    ]
+    pl = tabs["places"]
+    # the hostel (1 now) with SVL C (6 + 4, smaller than SVL A): 7 now, 6 before; a pool has
+    # no single area, so no rate and no ratio
+    assert pl.values.tolist() == [
+        ["SVL A", "SVL", "12", "4", "+8", "2.00", "4.00"],
+        [POOLED_CS, "–", "7", "6", "+1", "–", "–"],
+    ]
+    hs = tabs["hotspots"]
+    # 19 − 10 − 8 = 1 pins the "<3" cell (the other cells must be empty): it is pooled with
+    # the next smallest hot cell, and the row names both ranks of the map
+    assert hs.iloc[:, :5].values.tolist() == [
+        ["1", "buňka 1", "10", "5", "+5"],
+        ["2, 3", POOLED_CS, "9", "10", "−1"],
+    ]
+
+
+def test_a_small_pool_is_suppressed_with_what_it_gives_away(pack: reports.Pack) -> None:
+    hand = _hand_pack(pack)
+    outcomes = pd.DataFrame(
+        {"outcome": list("abcd"), "label": list("ABCD"), "n": [10, 8, 1, 0]}
+    ).assign(share=lambda d: d["n"] / 19)
+    out = reports.tables(dataclasses.replace(hand, outcomes=outcomes))["outcomes"]
+    assert out.values.tolist() == [["A", "10", "53 %"], ["B", "8", "42 %"], [POOLED_CS, "<3", "–"]]
+
+
+def test_hot_cells_are_not_pooled_when_the_rest_of_the_area_hides_them(
+    pack: reports.Pack,
+) -> None:
+    # 19 − 10 − 5 = 4: the "<3" cell may be 1 or 2, the other cells hold the rest
+    hs = reports.tables(_hand_pack(pack, hot=[10, 5, 1]))["hotspots"]
+    assert hs.iloc[:, 0].tolist() == ["1", "2", "3"]
+    assert hs.iloc[:, 2].tolist() == ["10", "5", "<3"]
+    assert hs.iloc[:, 4].tolist()[2] == "–"  # the change would give the 1 away
+
+
+def test_internal_tier_tables_keep_every_row_exact(pack: reports.Pack) -> None:
+    hand = _hand_pack(pack, tier="internal")
+    tabs = reports.tables(hand)
+    assert tabs["outcomes"].iloc[:, 1].tolist() == ["11", "3", "4", "1"]
+    assert tabs["categories"].iloc[:, 2].tolist() == ["6", "1", "0", "3"]
+    assert tabs["places"].iloc[:, 2].tolist() == ["12", "1", "6"]
+    assert tabs["hotspots"].iloc[:, 2].tolist() == ["10", "8", "1"]
+    for tab in tabs.values():
+        assert POOLED_CS not in tab.to_numpy().ravel().tolist()
+    assert dict(reports.changed_items(hand))["Kategorie výrazně nahoru"] == ["alkohol: 1 → 5"]
+    assert "Malé počty" not in dict(reports._notes(hand))
+
+
+def test_a_pooled_category_is_named_without_its_counts(pack: reports.Pack) -> None:
+    changed = dict(reports.changed_items(_hand_pack(pack)))
+    assert changed["Kategorie výrazně nahoru"] == ["alkohol"]  # "1 → 5" would undo the pool
+
+
+def test_data_notes_explain_the_pooling(pack: reports.Pack, data: reports.ReportData) -> None:
+    cs = dict(reports._notes(pack))["Malé počty"]
+    assert "„ostatní (malé počty)“" in cs and "pod 3" in cs
+    en_pack = reports.build_pack(data, area=MOAP, month="2024-06", lang="en")
+    en = dict(reports._notes(en_pack))["Small counts"]
+    assert "“other (small counts)”" in en and "below 3" in en
+    assert "ostatní (malé počty)" in reports.render_html(pack)
+
+
+def test_the_fixture_pack_gives_nothing_away(pack: reports.Pack) -> None:
+    # dogs (7, 0, 0) and alcohol (2, 3, 2): alcohol is small, so both are pooled
+    tabs = reports.tables(pack)
+    assert tabs["categories"].values.tolist() == [[POOLED_CS, "9", "3", "<3", "+6"]]
+    for (name, _col), rows in _attacker(pack).items():
+        tab = tabs[name]
+        labels = tab.iloc[:, _label_column(tab, name)].tolist()
+        assert all(labels[i] == POOLED_CS for i in rows), (name, rows, labels)
