@@ -150,8 +150,7 @@ def build_report_store(path: Path, *, synthetic: bool = True) -> Path:
         ],
         columns=[c for c in QUARANTINE_COLUMNS if c != "imported_at"],
     )
-    if "geocode_reason" in INCIDENT_COLUMNS:  # the geocoder's reason for a failed match
-        inc["geocode_reason"] = ["" if r[3] else "address not found" for r in rows]
+    inc["geocode_reason"] = ["" if r[3] else "address not found" for r in rows]
     inc = inc[[c for c in INCIDENT_COLUMNS if c != "imported_at"] + [inc.geometry.name]]
     assert list(inc.columns[:-1]) == [c for c in INCIDENT_COLUMNS if c != "imported_at"]
     open_store(path).apply_import(
