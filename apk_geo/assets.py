@@ -54,19 +54,19 @@ class Asset:
         Path inside ``frontend/node_modules/``.
     target
         Path inside the vendor folder (and under the served URL).
-    cdn_url
-        The CDN address folium, branca or streamlit-folium would load it from.
+    cdn_path
+        The end of the address folium, branca or streamlit-folium would load it from (package,
+        version and file, without the host): it identifies the file those libraries link to, so
+        :func:`local_url_for` can replace their link. apk_geo itself never loads anything from
+        there.
     """
 
     name: str
     kind: Literal["js", "css"]
     source: str
     target: str
-    cdn_url: str
+    cdn_path: str
 
-
-_JSD = "https://cdn.jsdelivr.net/npm"
-_CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
 
 #: Every file that is linked from a page, in load order within its kind.
 ASSETS: Final[tuple[Asset, ...]] = (
@@ -75,90 +75,87 @@ ASSETS: Final[tuple[Asset, ...]] = (
         "js",
         "leaflet/dist/leaflet.js",
         "leaflet/leaflet.js",
-        f"{_JSD}/leaflet@1.9.3/dist/leaflet.js",
+        "leaflet@1.9.3/dist/leaflet.js",
     ),
     Asset(
         "jquery",
         "js",
         "jquery/dist/jquery.min.js",
         "jquery/jquery.min.js",
-        "https://code.jquery.com/jquery-3.7.1.min.js",
+        "/jquery-3.7.1.min.js",
     ),
     Asset(
         "bootstrap",
         "js",
         "bootstrap/dist/js/bootstrap.bundle.min.js",
         "bootstrap/bootstrap.bundle.min.js",
-        f"{_JSD}/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
+        "bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
     ),
     Asset(
         "awesome_markers",
         "js",
         "leaflet.awesome-markers/dist/leaflet.awesome-markers.js",
         "awesome-markers/leaflet.awesome-markers.js",
-        f"{_CDNJS}/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",
+        "Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",
     ),
     Asset(
         "leaflet_css",
         "css",
         "leaflet/dist/leaflet.css",
         "leaflet/leaflet.css",
-        f"{_JSD}/leaflet@1.9.3/dist/leaflet.css",
+        "leaflet@1.9.3/dist/leaflet.css",
     ),
     Asset(
         "bootstrap_css",
         "css",
         "bootstrap/dist/css/bootstrap.min.css",
         "bootstrap/bootstrap.min.css",
-        f"{_JSD}/bootstrap@5.2.2/dist/css/bootstrap.min.css",
+        "bootstrap@5.2.2/dist/css/bootstrap.min.css",
     ),
     Asset(
         "awesome_markers_font_css",
         "css",
         "@fortawesome/fontawesome-free/css/all.min.css",
         "fontawesome/css/all.min.css",
-        f"{_JSD}/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
+        "@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
     ),
     Asset(
         "awesome_markers_css",
         "css",
         "leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
         "awesome-markers/leaflet.awesome-markers.css",
-        f"{_CDNJS}/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css",
+        "Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css",
     ),
     Asset(
         "markercluster",
         "js",
         "leaflet.markercluster/dist/leaflet.markercluster.js",
         "markercluster/leaflet.markercluster.js",
-        f"{_CDNJS}/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
+        "leaflet.markercluster/1.1.0/leaflet.markercluster.js",
     ),
     Asset(
         "markerclustercss",
         "css",
         "leaflet.markercluster/dist/MarkerCluster.css",
         "markercluster/MarkerCluster.css",
-        f"{_CDNJS}/leaflet.markercluster/1.1.0/MarkerCluster.css",
+        "leaflet.markercluster/1.1.0/MarkerCluster.css",
     ),
     Asset(
         "markerclusterdefaultcss",
         "css",
         "leaflet.markercluster/dist/MarkerCluster.Default.css",
         "markercluster/MarkerCluster.Default.css",
-        f"{_CDNJS}/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
+        "leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
     ),
     Asset(
         "leaflet-heat.js",
         "js",
         "leaflet.heat/dist/leaflet-heat.js",
         "heat/leaflet-heat.js",
-        "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/"
-        "leaflet_heat.min.js",
+        "python-visualization/folium@main/folium/templates/leaflet_heat.min.js",
     ),
-    Asset("d3", "js", "d3-v3/d3.min.js", "d3/d3.v3.min.js", f"{_CDNJS}/d3/3.5.5/d3.min.js"),
-    Asset(
-        "d3_v4", "js", "d3-v4/build/d3.min.js", "d3/d3.v4.min.js", "https://d3js.org/d3.v4.min.js"
-    ),
+    Asset("d3", "js", "d3-v3/d3.min.js", "d3/d3.v3.min.js", "d3/3.5.5/d3.min.js"),
+    Asset("d3_v4", "js", "d3-v4/build/d3.min.js", "d3/d3.v4.min.js", "/d3.v4.min.js"),
 )
 
 #: Folders copied whole (images and fonts that the stylesheets reference relatively).
@@ -227,9 +224,14 @@ def links(names: Iterable[str], *, base_url: str = STREAMLIT_VENDOR_URL) -> list
 
 
 def local_url_for(cdn_url: str, *, base_url: str = STREAMLIT_VENDOR_URL) -> str | None:
-    """Return the local URL that replaces ``cdn_url``, or ``None`` if it is not a known asset."""
+    """Return the local URL that replaces a library's CDN link, or ``None`` if it is unknown.
+
+    A link matches an asset when it ends with the asset's :attr:`Asset.cdn_path` (package,
+    version and file), so a library upgrade that changes a pinned version finds no match.
+    """
     for a in ASSETS:
-        if a.cdn_url == cdn_url:
+        path = a.cdn_path.lstrip("/")
+        if cdn_url == path or cdn_url.endswith("/" + path):
             return f"{base_url.rstrip('/')}/{a.target}"
     return None
 

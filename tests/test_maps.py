@@ -70,6 +70,11 @@ def test_every_cdn_url_of_folium_has_a_local_copy() -> None:
     assert len(unused) == 2
     missing = [u for u in _folium_cdn_urls() - unused if assets.local_url_for(u) is None]
     assert missing == []  # a folium upgrade that changes a pinned version fails here
+    other_version = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
+    assert assets.local_url_for(other_version) is None
+    assert assets.local_url_for("https://example.org/npm/leaflet@1.9.3/dist/leaflet.js") == (
+        f"{assets.STREAMLIT_VENDOR_URL.rstrip('/')}/leaflet/leaflet.js"
+    )
 
 
 def test_vendor_files_installed_from_npm() -> None:
