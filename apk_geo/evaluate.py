@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import geopandas as gpd
@@ -66,6 +66,7 @@ from apk_geo import _validate, grid
 from apk_geo import forecast as forecast_mod
 from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
 from apk_geo.forecast import selection_weights
+from apk_geo.methods import cell_scores, method_names, run_method
 
 __all__ = [
     "DEFAULT_COVERAGES",
@@ -83,8 +84,9 @@ logger = logging.getLogger(__name__)
 #: Default shares of the study area at which methods are compared.
 DEFAULT_COVERAGES: Final = (0.01, 0.05, 0.10)
 
-#: The methods :func:`evaluate` compares, in output order.
-METHODS: Final = ("forecast", "gistar", "kde", "clusters", "naive")
+#: The methods :func:`evaluate` compares, in output order: every predictive method of the registry
+#: (:data:`apk_geo.methods.METHODS`) and the naive baseline (last period's counts).
+METHODS: Final = (*method_names(predictive=True), "naive")
 
 #: Columns of the frame returned by :func:`capture_metrics` and :func:`evaluate`.
 METRIC_COLUMNS: Final = ("coverage", "area_share", "hits", "hit_rate", "pai", "pei", "rri")
@@ -299,18 +301,22 @@ def evaluate(
     train_counts = grid.count_points(cells, train)["n"].to_numpy(dtype=float)
     test_counts = grid.count_points(cells, test)["n"].to_numpy(dtype=float)
 
-    runners: dict[str, Callable[[], tuple[NDArray[np.float64], dict[str, Any]]]] = {
-        "forecast": lambda: _score_forecast(train, cells, split, seed, time_col),
-        "gistar": lambda: _score_gistar(cells, train_counts),
-        "kde": lambda: _score_kde(train, cells),
-        "clusters": lambda: _score_clusters(train, cells, seed),
-        "naive": lambda: (train_counts.copy(), {"score": "training count"}),
+    options: dict[str, dict[str, Any]] = {
+        "forecast": {"at": split, "seed": seed, "time_col": time_col},
+        "clusters": {"min_cluster_size": 10},
     }
+
+    def score_of(name: str) -> tuple[NDArray[np.float64], dict[str, Any]]:
+        if name == "naive":
+            return train_counts.copy(), {"score": "training count"}
+        result = run_method(train, method=name, cells=cells, **options.get(name, {}))
+        return cell_scores(result, cells, method=name), _method_params(result, name)
+
     frames: list[pd.DataFrame] = []
     method_params: dict[str, Any] = {}
     for name in methods:
         try:
-            score, params = runners[name]()
+            score, params = score_of(name)
         except InsufficientDataError as exc:
             logger.warning("evaluate: %s skipped: %s", name, exc)
             score, params = np.full(len(cells), np.nan), {"skipped": str(exc)}
@@ -402,55 +408,14 @@ def winners(table: pd.DataFrame, *, metric: str = "pai") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["coverage", "method", metric])
 
 
-def _score_forecast(
-    train: gpd.GeoDataFrame,
-    cells: gpd.GeoDataFrame,
-    split: pd.Timestamp,
-    seed: int,
-    time_col: str,
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    res = forecast_mod.forecast(train, cells, at=split, seed=seed, time_col=time_col)
-    params = {k: v for k, v in res.attrs["params"].items() if k != "validation_scores"}
-    return res["risk"].to_numpy(dtype=float), params
-
-
-def _score_gistar(
-    cells: gpd.GeoDataFrame, train_counts: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    from apk_geo.gistar import gistar
-
-    counted = cells.assign(n=train_counts)
-    res = gistar(counted, value_col="n")
-    return res["gi_z"].to_numpy(dtype=float), _json_params(res)
-
-
-def _score_kde(
-    train: gpd.GeoDataFrame, cells: gpd.GeoDataFrame
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    from apk_geo.kde import kde
-
-    res = kde(train, cells)
-    return res["density_km2"].to_numpy(dtype=float), _json_params(res)
-
-
-def _score_clusters(
-    train: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, seed: int
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    from apk_geo.clusters import clusters
-
-    polys = clusters(train)
-    score = np.full(len(cells), np.nan)
-    params = _json_params(polys)
-    params["n_clusters"] = len(polys)
-    if len(polys) == 0:
-        return score, params
-    poly_area_km2 = polys.geometry.area.to_numpy(dtype=float) / 1e6
-    density = polys["n"].to_numpy(dtype=float) / np.where(poly_area_km2 > 0, poly_area_km2, np.nan)
-    cell_idx, poly_idx = polys.sindex.query(cells.geometry, predicate="intersects")
-    if len(cell_idx):
-        best = pd.DataFrame({"c": cell_idx, "d": density[poly_idx]}).groupby("c")["d"].max()
-        score[best.index.to_numpy()] = best.to_numpy()
-    return score, params
+def _method_params(result: gpd.GeoDataFrame, name: str) -> dict[str, Any]:
+    """Return a method's parameters as :func:`evaluate` reports them."""
+    params = {k: v for k, v in _json_params(result).items() if k != "grid"}
+    if name == "forecast":
+        params.pop("validation_scores", None)
+    if name == "clusters":
+        params["n_clusters"] = len(result)
+    return params
 
 
 def _json_params(gdf: pd.DataFrame) -> dict[str, Any]:

@@ -33,11 +33,11 @@ from pyproj import CRS
 
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import ApkGeoError, ConfigError, InsufficientDataError, SchemaError
+from apk_geo.methods import METHODS, run_method
 from apk_geo.schema import CRS_METRIC, CRS_WEB
 
 logger = logging.getLogger(__name__)
 
-METHODS: Final = ("gistar", "kde", "forecast", "clusters", "change", "emerging")
 OUTPUT_SUFFIXES: Final = (".geojson", ".gpkg", ".csv")
 
 
@@ -50,7 +50,9 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_source_arguments(p)
-    p.add_argument("--method", choices=METHODS, default="gistar", help="method (default gistar)")
+    p.add_argument(
+        "--method", choices=list(METHODS), default="gistar", help="method (default gistar)"
+    )
     p.add_argument("--grid", choices=("square", "hex"), default="square", help="cell shape")
     p.add_argument(
         "--cell-size-m", type=float, help="cell size in metres (default: bounding box / 50)"
@@ -268,69 +270,28 @@ def _analyse(
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
-    if args.method == "clusters":
-        from apk_geo.clusters import clusters
-
-        return clusters(points, min_cluster_size=args.min_cluster_size, context=context), {}
-
-    from apk_geo import grid
-
-    if area is not None:
-        area = area.to_crs(points.crs)
-    size = args.cell_size_m
-    if size is None:
-        size = grid.auto_cell_size_m(area if area is not None else points)
-    study = grid.study_area(points, cell_size_m=size, area=area)
-    cells = grid.make_grid(study, cell_size_m=size, shape=args.grid, max_cells=args.max_cells)
-    grid_params = dict(cells.attrs["params"])
-    grid_params["cell_size_auto"] = args.cell_size_m is None
-    grid_params.update(study.attrs.get("params", {}))
-    counted = grid.count_points(cells, points)
-
-    if args.method == "gistar":
-        from apk_geo.gistar import gistar
-
-        return gistar(counted, adjust=args.adjust), grid_params
-    if args.method == "kde":
-        from apk_geo.kde import kde
-
-        return kde(points, counted, bandwidth_m=args.bandwidth_m, kernel=args.kernel), grid_params
-    if args.method == "forecast":
-        from apk_geo.forecast import forecast
-
-        return forecast(points, counted, seed=0), grid_params
-    if args.method == "emerging":
-        from apk_geo.emerging import emerging
-
-        return emerging(points, cells, adjust=args.adjust, start=start, end=end), grid_params
-    from apk_geo.change import change
-
-    period_a, period_b = _halves(points, start=start, end=end)
-    result = change(points, cells, period_a=period_a, period_b=period_b, adjust=args.adjust)
-    return result, grid_params
-
-
-def _halves(
-    points: gpd.GeoDataFrame, *, start: pd.Timestamp | None, end: pd.Timestamp | None
-) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
-    """Split the date range (or the data's span in whole days) into two equal halves."""
-    if "reported_at" not in points.columns:
-        raise SchemaError("--method change needs dates (reported_at); pass --date-col")
-    stamps = pd.to_datetime(points["reported_at"]).dropna()
-    if len(stamps) == 0:
-        raise InsufficientDataError("--method change needs incidents with a date")
-    tz = getattr(stamps.dt, "tz", None)
-    if tz is not None:
-        stamps = stamps.dt.tz_convert(tz).dt.tz_localize(None)
-    lo = start if start is not None else stamps.min().normalize()
-    hi = end if end is not None else stamps.max().normalize() + pd.Timedelta(days=1)
-    mid = (
-        (lo + (hi - lo) / 2).normalize()
-        if (hi - lo) >= pd.Timedelta(days=2)
-        else lo + (hi - lo) / 2
+    """Run ``--method`` through the method registry; return the result and its grid parameters."""
+    options: dict[str, Any] = {
+        "gistar": {"adjust": args.adjust},
+        "kde": {"bandwidth_m": args.bandwidth_m, "kernel": args.kernel},
+        "forecast": {"seed": 0},
+        "clusters": {"min_cluster_size": args.min_cluster_size, "context": context},
+        "change": {"adjust": args.adjust, "start": start, "end": end},
+        "emerging": {"adjust": args.adjust, "start": start, "end": end},
+    }[args.method]
+    result = run_method(
+        points,
+        method=args.method,
+        area=area,
+        cell_size_m=args.cell_size_m,
+        shape=args.grid,
+        max_cells=args.max_cells,
+        **options,
     )
-    logger.info("change: period A %s – %s, period B %s – %s", lo, mid, mid, hi)
-    return (lo, mid), (mid, hi)
+    params = result.attrs.get("params", {})
+    grid_params = dict(params.get("grid", {}))
+    result.attrs["params"] = {k: v for k, v in params.items() if k != "grid"}
+    return result, grid_params
 
 
 def _highlights(method: str, result: gpd.GeoDataFrame) -> dict[str, Any]:
