@@ -31,7 +31,9 @@ from folium.template import Template
 
 from apk_geo import assets, routes
 from apk_geo._validate import require_columns, require_crs, require_positive
+from apk_geo.errors import ParameterError
 from apk_geo.i18n import normalize_lang, t
+from apk_geo.methods import METHODS
 from apk_geo.schema import CRS_METRIC, CRS_WEB, label_of
 
 logger = logging.getLogger(__name__)
@@ -537,10 +539,13 @@ def add_hotspots(
     cells: gpd.GeoDataFrame | None = None,
     clusters: gpd.GeoDataFrame | None = None,
     risk: gpd.GeoDataFrame | None = None,
+    surface: gpd.GeoDataFrame | None = None,
+    surface_col: str = "density_km2",
+    surface_name: str | None = None,
     lang: str = "cs",
     max_risk_cells: int = 400,
 ) -> folium.Map:
-    """Add Gi* classes on the grid, cluster polygons with labels and the risk surface.
+    """Add Gi* classes on the grid, cluster polygons, a method's surface and the risk surface.
 
     Parameters
     ----------
@@ -551,11 +556,16 @@ def add_hotspots(
     clusters
         Cluster polygons with ``label`` and ``n``.
     risk
-        Grid with ``risk``; the ``max_risk_cells`` highest are drawn.
+        Grid with ``risk``; the ``max_risk_cells`` highest are drawn (an optional layer, off at
+        first).
+    surface, surface_col, surface_name
+        Grid of a method drawn as a surface (``METHODS[...].layer == "surface"``: KDE density,
+        forecast risk) with its value column and layer name; the ``max_risk_cells`` highest
+        cells are drawn, shown at first.
     lang
         Language.
     max_risk_cells
-        Cap on drawn risk cells (keeps the page small).
+        Cap on drawn surface cells (keeps the page small).
     """
     if cells is not None and not cells.empty:
         require_columns(cells, ["hotspot_class"], name="cells")
@@ -582,20 +592,70 @@ def add_hotspots(
             style_function=lambda _f: {"color": CLUSTER_COLOUR, "weight": 2, "fillOpacity": 0.15},
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
         ).add_to(m)
+    if surface is not None and not surface.empty:
+        _add_surface(
+            m,
+            surface,
+            column=surface_col,
+            name=surface_name or surface_col,
+            show=True,
+            lang=lang,
+            max_cells=max_risk_cells,
+        )
     if risk is not None and not risk.empty:
-        require_columns(risk, ["risk"], name="risk")
-        top = risk.sort_values("risk", ascending=False).head(max_risk_cells)
-        web = _to_web(top, name="risk")
-        colour = pd.Series(_quantile_colour(top["risk"].astype(float)))
-        tip = top["risk"].map(lambda r: f"{esc(t('field.risk', lang))}: {float(r):.3f}")
-        folium.GeoJson(
-            _geojson(web, {"colour": colour, "tip": tip}),
+        _add_surface(
+            m,
+            risk,
+            column="risk",
             name=t("layer.risk", lang),
             show=False,
-            style_function=_style("colour", opacity=0.6),
-            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
-        ).add_to(m)
+            lang=lang,
+            max_cells=max_risk_cells,
+        )
     return m
+
+
+def _add_surface(
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    *,
+    column: str,
+    name: str,
+    show: bool,
+    lang: str,
+    max_cells: int,
+) -> None:
+    """Draw the ``max_cells`` highest cells of ``column`` in five quantile classes."""
+    require_columns(cells, [column], name=name)
+    top = cells.sort_values(column, ascending=False).head(max_cells)
+    web = _to_web(top, name=name)
+    colour = pd.Series(_quantile_colour(top[column].astype(float)))
+    label = esc(t("field.risk", lang)) if column == "risk" else esc(name)
+    tip = top[column].map(lambda r: f"{label}: {float(r):.3f}")
+    folium.GeoJson(
+        _geojson(web, {"colour": colour, "tip": tip}),
+        name=name,
+        show=show,
+        style_function=_style("colour", opacity=0.6),
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+    ).add_to(m)
+
+
+def method_layers(result: gpd.GeoDataFrame, *, method: str, lang: str = "cs") -> dict[str, Any]:
+    """Return the :func:`incident_map` arguments that draw a method's result, as the registry says.
+
+    ``"classes"`` (Gi*) draw as coloured cells, ``"surface"`` (KDE, forecast) as a five-class
+    surface of the method's value column, ``"polygons"`` (clusters) as outlined shapes.
+    """
+    spec = METHODS[method]
+    if spec.layer == "polygons":
+        return {"clusters": result}
+    if spec.layer == "surface":
+        name = t("layer.risk" if spec.value_col == "risk" else f"hot.method_{method}", lang)
+        return {"surface": result, "surface_col": spec.value_col, "surface_name": name}
+    if spec.value_col == "hotspot_class":
+        return {"cells": result}
+    raise ParameterError(f"the map has no layer for {method!r} ({spec.value_col})")
 
 
 def legend_html(
@@ -644,6 +704,9 @@ def incident_map(
     cells: gpd.GeoDataFrame | None = None,
     clusters: gpd.GeoDataFrame | None = None,
     risk: gpd.GeoDataFrame | None = None,
+    surface: gpd.GeoDataFrame | None = None,
+    surface_col: str = "density_km2",
+    surface_name: str | None = None,
     focus: gpd.GeoDataFrame | None = None,
     lang: str = "cs",
     tiles: TileChoice = "none",
@@ -662,7 +725,7 @@ def incident_map(
         Context layers (``NAZEV`` labels districts, ``name`` labels SVL and hostels).
     hostel_buffer_m
         Radius of hostel buffers.
-    cells, clusters, risk
+    cells, clusters, risk, surface, surface_col, surface_name
         Hotspot results (see :func:`add_hotspots`).
     focus
         Geometry to zoom to (a selected hotspot); default: the city, else the incidents.
@@ -718,14 +781,23 @@ def incident_map(
     mode = add_incidents(
         m, incidents, lang=lang, max_points=max_points, asset_base_url=asset_base_url
     )
-    add_hotspots(m, cells=cells, clusters=clusters, risk=risk, lang=lang)
+    add_hotspots(
+        m,
+        cells=cells,
+        clusters=clusters,
+        risk=risk,
+        surface=surface,
+        surface_col=surface_col,
+        surface_name=surface_name,
+        lang=lang,
+    )
     has_gistar = cells is not None and "hotspot_class" in cells
     m.add_child(
         _Legend(
             legend_html(
                 lang=lang,
                 gistar=has_gistar,
-                counts=mode == "cells",
+                counts=mode == "cells" or (surface is not None and not surface.empty),
                 svl=svl is not None and not svl.empty,
                 hostels=hostels is not None and not hostels.empty,
                 clusters=clusters is not None and not clusters.empty,

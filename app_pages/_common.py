@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from apk_geo import kpi
+from apk_geo import indicators, selection
 from apk_geo.config import Config, load_config
+from apk_geo.coords import located
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import LANGS, normalize_lang, t
 from apk_geo.schema import CATEGORY_CODES, OUTCOME_CODES, label_of
@@ -178,7 +179,7 @@ def synthetic_banner() -> None:
 
 def anchor_day() -> date:
     """Return the day the date presets end on: the last day with data (else today)."""
-    span = kpi.data_span(incidents()) if app_args().store.is_file() else None
+    span = selection.data_span(incidents()) if app_args().store.is_file() else None
     return span[1] if span else date.today()
 
 
@@ -203,11 +204,11 @@ def init_state() -> None:
         return
     st.session_state[K_LANG] = normalize_lang(st.query_params.get("lang", "cs"))
     if app_args().store.is_file():
-        f = kpi.filters_from_query(
+        f = selection.filters_from_query(
             dict(st.query_params),
             today=anchor_day(),
             allowed=_choices(),
-            span=kpi.data_span(incidents()),
+            span=selection.data_span(incidents()),
         )
         st.session_state[K_PRESET] = f.preset
         st.session_state[K_RANGE] = (f.start, f.end)
@@ -220,7 +221,7 @@ def init_state() -> None:
     st.session_state[K_INIT] = True
 
 
-def filters() -> kpi.Filters:
+def filters() -> selection.Filters:
     """Return the filters selected in the sidebar."""
     preset = st.session_state.get(K_PRESET, "30d")
     if preset == "custom":
@@ -228,8 +229,8 @@ def filters() -> kpi.Filters:
         start, end = (*tuple(rng), None, None)[:2]
         end = end or start
     else:
-        start, end = kpi.preset_range(preset, today=anchor_day())
-    return kpi.Filters(
+        start, end = selection.preset_range(preset, today=anchor_day())
+    return selection.Filters(
         start=start,
         end=end,
         preset=preset,
@@ -261,14 +262,14 @@ def draw_sidebar() -> None:
     sb.caption(t("sidebar.data_until", lg, date=anchor_day().strftime("%d.%m.%Y")))
     sb.selectbox(
         t("filter.period", lg),
-        kpi.PRESETS,
+        selection.PRESETS,
         key=K_PRESET,
         format_func=lambda p: t(f"preset.{p}", lg),
     )
     if st.session_state[K_PRESET] == "custom":
         if not st.session_state.get(K_RANGE):
-            st.session_state[K_RANGE] = kpi.preset_range("30d", today=anchor_day())
-        span = kpi.data_span(incidents())
+            st.session_state[K_RANGE] = selection.preset_range("30d", today=anchor_day())
+        span = selection.data_span(incidents())
         sb.date_input(
             t("filter.range", lg),
             key=K_RANGE,
@@ -304,12 +305,12 @@ def draw_sidebar() -> None:
         placeholder=t("filter.all", lg),
     )
     sb.slider(t("filter.hours", lg), 0, 23, key=K_HOURS)
-    st.query_params.from_dict({"lang": lg, **kpi.filters_to_query(filters())})
+    st.query_params.from_dict({"lang": lg, **selection.filters_to_query(filters())})
 
 
 def filtered() -> gpd.GeoDataFrame:
     """Return the incidents passing the sidebar filters."""
-    return kpi.filter_incidents(incidents(), filters())
+    return selection.filter_incidents(incidents(), filters())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -324,11 +325,11 @@ def hotspot_run(
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
     _history: gpd.GeoDataFrame | None = None,
-) -> kpi.HotspotRun:
+) -> indicators.HotspotRun:
     """Run (and cache by its inputs) one hotspot analysis; ``_history`` feeds the trend."""
-    return kpi.run_hotspots(
+    return indicators.run_hotspots(
         _points,
-        method=cast(kpi.Method, method),
+        method=method,
         area=_area,
         cell_size_m=cell_size_m,
         bandwidth_m=bandwidth_m,
@@ -339,7 +340,7 @@ def hotspot_run(
 
 def history() -> gpd.GeoDataFrame:
     """Return the incidents up to the end of the filtered period passing the other filters."""
-    return located(kpi.filter_history(incidents(), filters()))
+    return located(selection.filter_history(incidents(), filters()))
 
 
 def run_hotspots(
@@ -348,7 +349,7 @@ def run_hotspots(
     cell_size_m: float | None = None,
     bandwidth_m: float | None = None,
     min_cluster_size: int = 15,
-) -> kpi.HotspotRun:
+) -> indicators.HotspotRun:
     """Run one method on the filtered incidents, the trend on their history (cached)."""
     return hotspot_run(
         *cache_key(),
@@ -390,10 +391,11 @@ def _evaluation(
 def evaluation(method: str, *, cell_size_m: float) -> tuple[pd.Period, pd.DataFrame] | None:
     """Evaluate ``method`` on the latest complete month of the filtered period (cached).
 
-    It is trained on every earlier incident passing the other filters (:func:`kpi.evaluation_data`),
-    not only on the date-filtered ones. Returns ``(month, table)`` or ``None`` without data.
+    It is trained on every earlier incident passing the other filters
+    (:func:`indicators.evaluation_data`), not only on the date-filtered ones. Returns
+    ``(month, table)`` or ``None`` without data.
     """
-    found = kpi.evaluation_data(incidents(), filters())
+    found = indicators.evaluation_data(incidents(), filters())
     if found is None:
         return None
     points, month = found
@@ -411,15 +413,10 @@ def evaluation(method: str, *, cell_size_m: float) -> tuple[pd.Period, pd.DataFr
 
 def filters_key() -> str:
     """Return the sidebar filters as a stable string (a cache key)."""
-    return json.dumps(kpi.filters_to_query(filters()), sort_keys=True)
+    return json.dumps(selection.filters_to_query(filters()), sort_keys=True)
 
 
-def located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return the rows of ``frame`` that have a location (geocoding did not fail)."""
-    return frame[~frame.geometry.isna() & ~frame.geometry.is_empty]
-
-
-def default_hotspots() -> kpi.HotspotRun | None:
+def default_hotspots() -> indicators.HotspotRun | None:
     """Return Gi* with default parameters on the filtered incidents (cached), or None.
 
     The map shows it until the user runs another method on the Hotspots page.
@@ -440,7 +437,9 @@ def _forecast(
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
-    return kpi.run_hotspots(_points, method="forecast", area=_area, with_emerging=False).result
+    return indicators.run_hotspots(
+        _points, method="forecast", area=_area, with_emerging=False
+    ).result
 
 
 def forecast_risk() -> gpd.GeoDataFrame | None:

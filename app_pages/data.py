@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from apk_geo import kpi
+from apk_geo import indicators
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import STRINGS, t
 from apk_geo.maps import layer_provenance
@@ -79,7 +79,7 @@ st.download_button(
 )
 
 st.subheader(t("data.status", lang))
-status = kpi.status_table(c.store().summary())
+status = indicators.status_table(c.store().summary())
 status["key"] = [t(f"status.{k}", lang) for k in status["key"]]
 st.dataframe(
     status.rename(columns={"key": t("data.item", lang), "value": t("data.value", lang)}),

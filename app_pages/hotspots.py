@@ -9,7 +9,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from apk_geo import kpi, maps
+from apk_geo import indicators, maps
+from apk_geo.coords import located
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
@@ -20,12 +21,12 @@ c.require_store()
 c.synthetic_banner()
 
 data = c.filtered()
-points = data[~data.geometry.isna() & ~data.geometry.is_empty]
+points = located(data)
 ly = c.layers()
 with st.form("hotspot_form"):
     method = st.radio(
         t("hot.method", lang),
-        kpi.METHODS,
+        indicators.METHODS,
         horizontal=True,
         format_func=lambda m: t(f"hot.method_{m}", lang),
     )
@@ -52,12 +53,12 @@ if submitted or c.K_HOTSPOT not in st.session_state:  # Gi* with defaults on fir
     except (ApkGeoError, ValueError) as exc:
         st.error(t("hot.failed", lang, reason=str(exc)))
 
-run: kpi.HotspotRun | None = st.session_state.get(c.K_HOTSPOT)
+run: indicators.HotspotRun | None = st.session_state.get(c.K_HOTSPOT)
 if run is None:
     st.info(t("hot.none_yet", lang))
     st.stop()
 
-table = kpi.hotspot_table(
+table = indicators.hotspot_table(
     run.result, top=int(top), districts=ly.get("districts"), context=c.context(), lang=lang
 )
 st.subheader(t("hot.table", lang))
@@ -74,15 +75,13 @@ m = maps.incident_map(
     districts=ly.get("districts"),
     city=ly.get("city"),
     focus=focus,
-    cells=run.cells if run.method == "gistar" else None,
-    clusters=run.clusters,
-    risk=run.cells if run.method == "forecast" else None,
+    **maps.method_layers(run.result, method=run.method, lang=lang),
     lang=lang,
     synthetic=c.is_synthetic(),
 )
 st_folium(m, key="hot_map", height=480, use_container_width=True, returned_objects=[])
 
-layer = kpi.export_frame(run.result)
+layer = indicators.export_frame(run.result)
 cols = st.columns(3)
 cols[0].download_button(
     t("hot.download_geojson", lang),

@@ -7,7 +7,7 @@ from typing import cast
 import streamlit as st
 from streamlit_folium import st_folium
 
-from apk_geo import kpi, maps
+from apk_geo import indicators, maps
 from apk_geo.i18n import t
 from app_pages import _common as c
 
@@ -17,7 +17,7 @@ c.require_store()
 c.synthetic_banner()
 
 f = c.filters()
-k = kpi.compute_kpis(c.incidents(), f)
+k = indicators.compute_kpis(c.incidents(), f)
 
 
 def pct(x: float | None) -> str:
@@ -45,7 +45,7 @@ tiles = right.selectbox(
     key="map_tiles",
     format_func=lambda v: t(f"map.tiles_{v}", lang),
 )
-run: kpi.HotspotRun | None = st.session_state.get(c.K_HOTSPOT) or c.default_hotspots()
+run: indicators.HotspotRun | None = st.session_state.get(c.K_HOTSPOT) or c.default_hotspots()
 show_hot = right.toggle(
     t("map.show_hotspots", lang), value=True, disabled=run is None, key="map_show_hot"
 )
@@ -68,9 +68,8 @@ m = maps.incident_map(
     svl=ly.get("svl"),
     hostels=ly.get("hostels"),
     hostel_buffer_m=cfg.hostel_buffer_m,
-    cells=hot.cells if hot is not None and hot.method == "gistar" else None,
-    clusters=hot.clusters if hot is not None else None,
-    risk=risk if risk is not None else (hot.cells if hot and hot.method == "forecast" else None),
+    risk=risk,
+    **(maps.method_layers(hot.result, method=hot.method, lang=lang) if hot is not None else {}),
     lang=lang,
     tiles=cast(maps.TileChoice, tiles),
     synthetic=c.is_synthetic(),

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from apk_geo import kpi
+from apk_geo import indicators, selection
 from apk_geo.i18n import t
 from apk_geo.schema import label_of
 from app_pages import _common as c
@@ -38,15 +38,17 @@ by = b.selectbox(
 )
 kind = d.selectbox(
     t("trend.area", lang),
-    kpi.AREA_KINDS,
+    selection.AREA_KINDS,
     key="trend_area",
     format_func=lambda v: t(f"trend.area_{v}", lang),
 )
 column = {"district": "district_name", "svl": "svl_name", "hostel": "hostel_name"}.get(kind)
 names = sorted(data[column].dropna().astype(str).unique()) if column else []
 name = e.selectbox(t("trend.area_name", lang), names, key="trend_name") if column else None
-area_kind = cast(kpi.AreaKind, kind)
-area = kpi.select_area(data, kind=area_kind, name=name) if (kind == "city" or name) else data[:0]
+area_kind = cast(selection.AreaKind, kind)
+area = (
+    selection.select_area(data, kind=area_kind, name=name) if (kind == "city" or name) else data[:0]
+)
 
 if area.empty:
     st.info(t("msg.empty_filter", lang))
@@ -54,7 +56,9 @@ if area.empty:
 
 f = c.filters()
 split = None if by == "none" else cast(Literal["category", "outcome"], by)
-series = kpi.trend_table(area, freq=cast(kpi.Freq, freq), by=split, start=f.start, end=f.end)
+series = indicators.trend_table(
+    area, freq=cast(indicators.Freq, freq), by=split, start=f.start, end=f.end
+)
 if by != "none":
     kind_of = "category" if by == "category" else "outcome"
     series[by] = series[by].map(lambda v: label_of(v, kind=kind_of, lang=lang))
@@ -79,7 +83,7 @@ st.altair_chart(
 
 st.subheader(t("trend.heatmap", lang))
 grid = (
-    kpi.weekday_hour_table(area)
+    indicators.weekday_hour_table(area)
     .reset_index()
     .melt(id_vars="weekday", var_name="hour", value_name="n")
 )
@@ -101,10 +105,12 @@ st.altair_chart(
     width="stretch",
 )
 
-undated = kpi.filter_incidents(c.incidents(), replace(f, start=None, end=None, preset="custom"))
-undated = kpi.select_area(undated, kind=area_kind, name=name)
-month = kpi.reference_month(c.incidents(), f) or pd.Period(f.end or date.today(), freq="M")
-yoy = kpi.year_on_year(undated, month=month)
+undated = selection.filter_incidents(
+    c.incidents(), replace(f, start=None, end=None, preset="custom")
+)
+undated = selection.select_area(undated, kind=area_kind, name=name)
+month = selection.reference_month(c.incidents(), f) or pd.Period(f.end or date.today(), freq="M")
+yoy = indicators.year_on_year(undated, month=month)
 yoy["category"] = yoy["category"].map(lambda v: label_of(v, lang=lang))
 st.subheader(t("trend.yoy", lang, month=str(month), before=str(month - 12)))
 st.dataframe(

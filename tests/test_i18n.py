@@ -66,7 +66,8 @@ def test_every_key_used_in_the_ui_exists() -> None:
 
 
 def test_dynamic_keys_exist() -> None:
-    from apk_geo.kpi import AREA_KINDS, METHODS, PRESETS
+    from apk_geo.indicators import METHODS
+    from apk_geo.selection import AREA_KINDS, PRESETS
 
     for p in PRESETS:
         t(f"preset.{p}")
@@ -84,7 +85,7 @@ def test_dynamic_keys_exist() -> None:
 
 
 def test_table_columns_and_status_keys_are_translated() -> None:
-    from apk_geo.kpi import STATUS_KEYS
+    from apk_geo.indicators import STATUS_KEYS
     from apk_geo.schema import QUARANTINE_COLUMNS
     from apk_geo.store import ImportCounts
 

@@ -1,3 +1,5 @@
+"""Dashboard logic: the selection (apk_geo.selection) and what the pages show (apk_geo.indicators)."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +12,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from apk_geo import kpi
+from apk_geo import indicators, selection
 from apk_geo.errors import SchemaError
 
 TZ = "Europe/Prague"
@@ -68,50 +70,50 @@ def inc() -> gpd.GeoDataFrame:
     ],
     ids=["7d", "30d", "90d", "this_month", "last_month"],
 )
-def test_preset_range(preset: kpi.Preset, start: date, end: date) -> None:
-    assert kpi.preset_range(preset, today=date(2024, 6, 30)) == (start, end)
+def test_preset_range(preset: selection.Preset, start: date, end: date) -> None:
+    assert selection.preset_range(preset, today=date(2024, 6, 30)) == (start, end)
 
 
 def test_preset_last_month_across_year_and_custom_rejected() -> None:
-    assert kpi.preset_range("last_month", today=date(2024, 1, 5)) == (
+    assert selection.preset_range("last_month", today=date(2024, 1, 5)) == (
         date(2023, 12, 1),
         date(2023, 12, 31),
     )
     with pytest.raises(ValueError, match="no fixed range"):
-        kpi.preset_range("custom", today=date(2024, 1, 5))
+        selection.preset_range("custom", today=date(2024, 1, 5))
 
 
 def test_previous_period_has_equal_length() -> None:
-    assert kpi.previous_period(date(2024, 6, 1), date(2024, 6, 30)) == (
+    assert selection.previous_period(date(2024, 6, 1), date(2024, 6, 30)) == (
         date(2024, 5, 2),
         date(2024, 5, 31),
     )
-    assert kpi.previous_period(date(2024, 3, 5), date(2024, 3, 5)) == (
+    assert selection.previous_period(date(2024, 3, 5), date(2024, 3, 5)) == (
         date(2024, 3, 4),
         date(2024, 3, 4),
     )
 
 
 def test_filter_dates_are_inclusive_local_days(inc: gpd.GeoDataFrame) -> None:
-    f = kpi.Filters(start=date(2024, 6, 1), end=date(2024, 6, 30), preset="custom")
-    out = kpi.filter_incidents(inc, f)
+    f = selection.Filters(start=date(2024, 6, 1), end=date(2024, 6, 30), preset="custom")
+    out = selection.filter_incidents(inc, f)
     assert len(out) == 6  # 1 June 00:00 and 30 June 23:30 included, 31 May 23:59 not
     assert len(inc) == 10  # input untouched
 
 
 def test_filter_by_category_outcome_district_weekday_hour(inc: gpd.GeoDataFrame) -> None:
     base = {"start": date(2024, 6, 1), "end": date(2024, 6, 30), "preset": "custom"}
-    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, categories=("dogs",)))) == 3
-    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, outcomes=("patrol_called",)))) == 2
-    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, districts=(PORUBA,)))) == 2
-    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, mdt_areas=("A",)))) == 4
-    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, weekdays=(5, 6)))) == 3
-    assert len(kpi.filter_incidents(inc, kpi.Filters(**base, hours=(8, 12)))) == 3
+    assert len(selection.filter_incidents(inc, selection.Filters(**base, categories=("dogs",)))) == 3
+    assert len(selection.filter_incidents(inc, selection.Filters(**base, outcomes=("patrol_called",)))) == 2
+    assert len(selection.filter_incidents(inc, selection.Filters(**base, districts=(PORUBA,)))) == 2
+    assert len(selection.filter_incidents(inc, selection.Filters(**base, mdt_areas=("A",)))) == 4
+    assert len(selection.filter_incidents(inc, selection.Filters(**base, weekdays=(5, 6)))) == 3
+    assert len(selection.filter_incidents(inc, selection.Filters(**base, hours=(8, 12)))) == 3
 
 
 def test_kpis_by_hand(inc: gpd.GeoDataFrame) -> None:
-    f = kpi.Filters(start=date(2024, 6, 1), end=date(2024, 6, 30), preset="30d")
-    k = kpi.compute_kpis(inc, f)
+    f = selection.Filters(start=date(2024, 6, 1), end=date(2024, 6, 30), preset="30d")
+    k = indicators.compute_kpis(inc, f)
     # 6 now, 2 in 2–31 May: +200 %; 3 of 6 resolved on the spot, 2 of 6 with a patrol
     assert (k.n, k.n_previous) == (6, 2)
     assert k.change_pct == pytest.approx(200.0)
@@ -120,29 +122,29 @@ def test_kpis_by_hand(inc: gpd.GeoDataFrame) -> None:
 
 
 def test_kpis_empty_and_no_previous(inc: gpd.GeoDataFrame) -> None:
-    k = kpi.compute_kpis(
-        inc, kpi.Filters(start=date(2020, 1, 1), end=date(2020, 1, 31), preset="custom")
+    k = indicators.compute_kpis(
+        inc, selection.Filters(start=date(2020, 1, 1), end=date(2020, 1, 31), preset="custom")
     )
-    assert k == kpi.Kpis(0, 0, None, None, None)
+    assert k == indicators.Kpis(0, 0, None, None, None)
 
 
 def test_filters_validate() -> None:
     with pytest.raises(ValueError, match="after end"):
-        kpi.Filters(start=date(2024, 2, 1), end=date(2024, 1, 1))
+        selection.Filters(start=date(2024, 2, 1), end=date(2024, 1, 1))
     with pytest.raises(ValueError, match="hours"):
-        kpi.Filters(hours=(5, 24))
+        selection.Filters(hours=(5, 24))
     with pytest.raises(ValueError, match="preset"):
-        kpi.Filters(preset="year")
+        selection.Filters(preset="year")
 
 
 def test_naive_times_are_refused(inc: gpd.GeoDataFrame) -> None:
     naive = inc.assign(reported_at=inc["reported_at"].dt.tz_localize(None))
     with pytest.raises(SchemaError, match="tz-aware"):
-        kpi.filter_incidents(naive, kpi.Filters())
+        selection.filter_incidents(naive, selection.Filters())
 
 
 def test_trend_table_month_by_category_zero_filled(inc: gpd.GeoDataFrame) -> None:
-    out = kpi.trend_table(
+    out = indicators.trend_table(
         inc, freq="month", by="category", start=date(2024, 4, 1), end=date(2024, 6, 30)
     )
     assert list(out.columns) == ["period", "category", "n"]
@@ -157,7 +159,7 @@ def test_trend_table_month_by_category_zero_filled(inc: gpd.GeoDataFrame) -> Non
 
 
 def test_trend_table_week_total_matches_pandas(inc: gpd.GeoDataFrame) -> None:
-    out = kpi.trend_table(inc, freq="week")
+    out = indicators.trend_table(inc, freq="week")
     ref = inc["reported_at"].dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time.value_counts()
     got = out.set_index("period")["n"]
     assert got.sum() == len(inc)
@@ -168,7 +170,7 @@ def test_trend_table_week_total_matches_pandas(inc: gpd.GeoDataFrame) -> None:
 
 
 def test_weekday_hour_table(inc: gpd.GeoDataFrame) -> None:
-    tab = kpi.weekday_hour_table(inc)
+    tab = indicators.weekday_hour_table(inc)
     assert tab.shape == (7, 24)
     assert tab.to_numpy().sum() == len(inc)
     assert tab.loc[6, 23] == 1  # Sunday 30 June 23:30
@@ -176,30 +178,30 @@ def test_weekday_hour_table(inc: gpd.GeoDataFrame) -> None:
 
 
 def test_year_on_year(inc: gpd.GeoDataFrame) -> None:
-    out = kpi.year_on_year(inc, month=pd.Period("2024-06", freq="M"))
+    out = indicators.year_on_year(inc, month=pd.Period("2024-06", freq="M"))
     row = out.set_index("category").loc["dogs"]
     assert (row["n"], row["n_year_before"], row["diff"]) == (3, 1, 2)
     assert out.iloc[0]["category"] == "dogs"
 
 
 def test_latest_complete_month(inc: gpd.GeoDataFrame) -> None:
-    assert kpi.latest_complete_month(inc) == pd.Period("2024-06", freq="M")
+    assert selection.latest_complete_month(inc) == pd.Period("2024-06", freq="M")
     shorter = inc[inc["reported_at"] < pd.Timestamp("2024-06-20", tz=TZ)]
-    assert kpi.latest_complete_month(shorter) == pd.Period("2024-05", freq="M")
-    assert kpi.latest_complete_month(inc.iloc[:0]) is None
+    assert selection.latest_complete_month(shorter) == pd.Period("2024-05", freq="M")
+    assert selection.latest_complete_month(inc.iloc[:0]) is None
 
 
 def test_select_area(inc: gpd.GeoDataFrame) -> None:
-    assert len(kpi.select_area(inc, kind="city")) == 10
-    assert len(kpi.select_area(inc, kind="district", name=PORUBA)) == 4
-    assert len(kpi.select_area(inc, kind="svl", name="S1")) == 5
-    assert len(kpi.select_area(inc, kind="hostel", name="H1")) == 2  # inside the buffer only
+    assert len(selection.select_area(inc, kind="city")) == 10
+    assert len(selection.select_area(inc, kind="district", name=PORUBA)) == 4
+    assert len(selection.select_area(inc, kind="svl", name="S1")) == 5
+    assert len(selection.select_area(inc, kind="hostel", name="H1")) == 2  # inside the buffer only
     with pytest.raises(ValueError, match="name is required"):
-        kpi.select_area(inc, kind="svl")
+        selection.select_area(inc, kind="svl")
 
 
 def test_query_round_trip() -> None:
-    f = kpi.Filters(
+    f = selection.Filters(
         start=date(2024, 3, 1),
         end=date(2024, 3, 9),
         preset="custom",
@@ -208,14 +210,14 @@ def test_query_round_trip() -> None:
         weekdays=(0, 6),
         hours=(6, 18),
     )
-    q = kpi.filters_to_query(f)
+    q = selection.filters_to_query(f)
     assert q["cat"] == "dogs,alcohol" and q["from"] == "2024-03-01" and q["h"] == "6-18"
-    assert kpi.filters_from_query(q, today=date(2024, 6, 30)) == f
+    assert selection.filters_from_query(q, today=date(2024, 6, 30)) == f
 
 
 def test_query_preset_and_bad_values(caplog: pytest.LogCaptureFixture) -> None:
     q = {"preset": "7d", "cat": "dogs,unknown", "wd": "1,9,x", "h": "25-3"}
-    f = kpi.filters_from_query(
+    f = selection.filters_from_query(
         q, today=date(2024, 6, 30), allowed={"categories": ["dogs", "alcohol"]}
     )
     assert (f.start, f.end) == (date(2024, 6, 24), date(2024, 6, 30))
@@ -223,17 +225,17 @@ def test_query_preset_and_bad_values(caplog: pytest.LogCaptureFixture) -> None:
     assert f.weekdays == (1,)
     assert f.hours == (3, 23)
     assert "unknown" in caplog.text
-    bad = kpi.filters_from_query({"preset": "custom", "from": "x"}, today=date(2024, 6, 30))
+    bad = selection.filters_from_query({"preset": "custom", "from": "x"}, today=date(2024, 6, 30))
     assert bad.preset == "30d"
 
 
 def test_query_custom_range_is_clipped_to_the_data() -> None:
     span = (date(2024, 1, 1), date(2024, 6, 30))
     q = {"preset": "custom", "from": "2000-01-01", "to": "2024-03-31"}
-    f = kpi.filters_from_query(q, today=date(2024, 6, 30), span=span)
+    f = selection.filters_from_query(q, today=date(2024, 6, 30), span=span)
     assert (f.preset, f.start, f.end) == ("custom", date(2024, 1, 1), date(2024, 3, 31))
     outside = {"preset": "custom", "from": "2030-01-01", "to": "2030-02-01"}
-    f = kpi.filters_from_query(outside, today=date(2024, 6, 30), span=span)
+    f = selection.filters_from_query(outside, today=date(2024, 6, 30), span=span)
     assert (f.preset, f.start, f.end) == ("30d", date(2024, 6, 1), date(2024, 6, 30))
 
 
@@ -247,7 +249,7 @@ def test_export_frame_writes_as_geojson_gpkg_and_csv(tmp_path: Path) -> None:
         geometry=[box(-470000, -1100000, -469000, -1099000)],
         crs="EPSG:5514",
     )
-    out = kpi.export_frame(clusters)
+    out = indicators.export_frame(clusters)
     assert out.crs.to_epsg() == 4326
     assert out["date_from"].iloc[0] == "2024-05-20T10:00:00+02:00"
     assert json.loads(out["top_categories"].iloc[0]) == ["dogs", "alcohol"]
@@ -274,7 +276,7 @@ def test_hotspot_table_orders_and_labels() -> None:
         geometry=[box(0, 0, 20, 10), box(20, 0, 40, 10)],
         crs="EPSG:5514",
     )
-    out = kpi.hotspot_table(cells, top=5, districts=districts)
+    out = indicators.hotspot_table(cells, top=5, districts=districts)
     assert out["rank"].tolist() == [1, 2, 3]
     assert out["n"].tolist() == [9, 7, 5]  # class 3 by z, then class 2; class 0 dropped
     assert out["label"].tolist() == ["West – čtverec 1", "East – čtverec 3", "West – čtverec 0"]
@@ -283,35 +285,35 @@ def test_hotspot_table_orders_and_labels() -> None:
 
 
 def test_complete_month_until() -> None:
-    assert kpi.complete_month_until(date(2024, 6, 30)) == pd.Period("2024-06", freq="M")
-    assert kpi.complete_month_until(date(2024, 6, 29)) == pd.Period("2024-05", freq="M")
-    assert kpi.complete_month_until(date(2024, 2, 29)) == pd.Period("2024-02", freq="M")
-    assert kpi.complete_month_until(date(2024, 1, 1)) == pd.Period("2023-12", freq="M")
+    assert selection.complete_month_until(date(2024, 6, 30)) == pd.Period("2024-06", freq="M")
+    assert selection.complete_month_until(date(2024, 6, 29)) == pd.Period("2024-05", freq="M")
+    assert selection.complete_month_until(date(2024, 2, 29)) == pd.Period("2024-02", freq="M")
+    assert selection.complete_month_until(date(2024, 1, 1)) == pd.Period("2023-12", freq="M")
 
 
 def test_reference_month_follows_the_filter_end_capped_by_the_data(inc: gpd.GeoDataFrame) -> None:
-    last30 = kpi.Filters(*kpi.preset_range("30d", today=date(2024, 6, 30)))
-    assert kpi.reference_month(inc, last30) == pd.Period("2024-06", freq="M")
-    mid_june = kpi.Filters(date(2024, 6, 1), date(2024, 6, 15), preset="custom")
-    assert kpi.reference_month(inc, mid_june) == pd.Period("2024-05", freq="M")
+    last30 = selection.Filters(*selection.preset_range("30d", today=date(2024, 6, 30)))
+    assert selection.reference_month(inc, last30) == pd.Period("2024-06", freq="M")
+    mid_june = selection.Filters(date(2024, 6, 1), date(2024, 6, 15), preset="custom")
+    assert selection.reference_month(inc, mid_june) == pd.Period("2024-05", freq="M")
     # a range past the data ends with the data: June is complete (data up to 30 June)
-    past = kpi.Filters(date(2024, 6, 1), date(2024, 7, 20), preset="custom")
-    assert kpi.reference_month(inc, past) == pd.Period("2024-06", freq="M")
-    assert kpi.reference_month(inc.iloc[:0], last30) is None
+    past = selection.Filters(date(2024, 6, 1), date(2024, 7, 20), preset="custom")
+    assert selection.reference_month(inc, past) == pd.Period("2024-06", freq="M")
+    assert selection.reference_month(inc.iloc[:0], last30) is None
 
 
 def test_filter_history_drops_only_the_start(inc: gpd.GeoDataFrame) -> None:
-    last30 = kpi.Filters(*kpi.preset_range("30d", today=date(2024, 6, 30)), districts=(PORUBA,))
-    assert len(kpi.filter_incidents(inc, last30)) == 2  # 11 and 12 June
+    last30 = selection.Filters(*selection.preset_range("30d", today=date(2024, 6, 30)), districts=(PORUBA,))
+    assert len(selection.filter_incidents(inc, last30)) == 2  # 11 and 12 June
     # Poruba at any time up to 30 June: 1 and 2 May too
-    assert sorted(kpi.filter_history(inc, last30)["reported_at"].dt.day.tolist()) == [1, 2, 11, 12]
-    until = kpi.filter_history(inc, last30, until=date(2024, 5, 31))
+    assert sorted(selection.filter_history(inc, last30)["reported_at"].dt.day.tolist()) == [1, 2, 11, 12]
+    until = selection.filter_history(inc, last30, until=date(2024, 5, 31))
     assert sorted(until["reported_at"].dt.day.tolist()) == [1, 2]
 
 
 def test_evaluation_data_trains_on_the_history(inc: gpd.GeoDataFrame) -> None:
-    last30 = kpi.Filters(*kpi.preset_range("30d", today=date(2024, 6, 30)))
-    found = kpi.evaluation_data(inc, last30)
+    last30 = selection.Filters(*selection.preset_range("30d", today=date(2024, 6, 30)))
+    found = indicators.evaluation_data(inc, last30)
     assert found is not None
     points, month = found
     assert month == pd.Period("2024-06", freq="M")
@@ -320,11 +322,11 @@ def test_evaluation_data_trains_on_the_history(inc: gpd.GeoDataFrame) -> None:
     assert len(points) == 10
     before = points["reported_at"] < pd.Timestamp("2024-06-01", tz=TZ)
     assert int(before.sum()) == 4
-    mid_june = kpi.Filters(date(2024, 6, 1), date(2024, 6, 15), preset="custom")
-    points, month = kpi.evaluation_data(inc, mid_june) or (None, None)
+    mid_june = selection.Filters(date(2024, 6, 1), date(2024, 6, 15), preset="custom")
+    points, month = indicators.evaluation_data(inc, mid_june) or (None, None)
     assert month == pd.Period("2024-05", freq="M")
     assert points is not None and len(points) == 4  # up to 31 May only: 31, 2 and 1 May, 2023
-    assert kpi.evaluation_data(inc.iloc[:0], last30) is None
+    assert indicators.evaluation_data(inc.iloc[:0], last30) is None
 
 
 def test_run_hotspots_trend_comes_from_the_history() -> None:
@@ -341,11 +343,11 @@ def test_run_hotspots_trend_comes_from_the_history() -> None:
     )
     area = gpd.GeoDataFrame(geometry=[box(-470000, -1100000, -469500, -1099500)], crs="EPSG:5514")
     last = pts[pts["reported_at"] >= pd.Timestamp("2023-12-01", tz=TZ)]
-    run = kpi.run_hotspots(last, method="gistar", area=area, cell_size_m=100, history=pts)
+    run = indicators.run_hotspots(last, method="gistar", area=area, cell_size_m=100, history=pts)
     em = run.params["emerging"]
     assert isinstance(em, dict)
     assert em["n_points"] == 72 and em["period"] == "M"  # the whole year, monthly
-    short = kpi.run_hotspots(last, method="gistar", area=area, cell_size_m=100)
+    short = indicators.run_hotspots(last, method="gistar", area=area, cell_size_m=100)
     em_short = short.params["emerging"]
     assert isinstance(em_short, dict) and em_short["n_points"] == 6
     # the counts and Gi* are those of the filtered month either way
@@ -362,7 +364,7 @@ def test_status_table() -> None:
         "last_imports": [{"file": "x.csv"}],
         "synthetic": True,
     }
-    out = kpi.status_table(summary)
+    out = indicators.status_table(summary)
     assert out.to_numpy().tolist() == [
         ["store", "var/demo.gpkg"],
         ["incidents", "12"],
