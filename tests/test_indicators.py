@@ -1,4 +1,4 @@
-"""Dashboard logic: the selection (apk_geo.selection) and what the pages show (apk_geo.indicators)."""
+"""Dashboard logic: the selection (apk_geo.selection) and what pages show (apk_geo.indicators)."""
 
 from __future__ import annotations
 
@@ -103,8 +103,13 @@ def test_filter_dates_are_inclusive_local_days(inc: gpd.GeoDataFrame) -> None:
 
 def test_filter_by_category_outcome_district_weekday_hour(inc: gpd.GeoDataFrame) -> None:
     base = {"start": date(2024, 6, 1), "end": date(2024, 6, 30), "preset": "custom"}
-    assert len(selection.filter_incidents(inc, selection.Filters(**base, categories=("dogs",)))) == 3
-    assert len(selection.filter_incidents(inc, selection.Filters(**base, outcomes=("patrol_called",)))) == 2
+    assert (
+        len(selection.filter_incidents(inc, selection.Filters(**base, categories=("dogs",)))) == 3
+    )
+    assert (
+        len(selection.filter_incidents(inc, selection.Filters(**base, outcomes=("patrol_called",))))
+        == 2
+    )
     assert len(selection.filter_incidents(inc, selection.Filters(**base, districts=(PORUBA,)))) == 2
     assert len(selection.filter_incidents(inc, selection.Filters(**base, mdt_areas=("A",)))) == 4
     assert len(selection.filter_incidents(inc, selection.Filters(**base, weekdays=(5, 6)))) == 3
@@ -303,10 +308,17 @@ def test_reference_month_follows_the_filter_end_capped_by_the_data(inc: gpd.GeoD
 
 
 def test_filter_history_drops_only_the_start(inc: gpd.GeoDataFrame) -> None:
-    last30 = selection.Filters(*selection.preset_range("30d", today=date(2024, 6, 30)), districts=(PORUBA,))
+    last30 = selection.Filters(
+        *selection.preset_range("30d", today=date(2024, 6, 30)), districts=(PORUBA,)
+    )
     assert len(selection.filter_incidents(inc, last30)) == 2  # 11 and 12 June
     # Poruba at any time up to 30 June: 1 and 2 May too
-    assert sorted(selection.filter_history(inc, last30)["reported_at"].dt.day.tolist()) == [1, 2, 11, 12]
+    assert sorted(selection.filter_history(inc, last30)["reported_at"].dt.day.tolist()) == [
+        1,
+        2,
+        11,
+        12,
+    ]
     until = selection.filter_history(inc, last30, until=date(2024, 5, 31))
     assert sorted(until["reported_at"].dt.day.tolist()) == [1, 2]
 
