@@ -149,7 +149,10 @@ def _run_clusters(
 ) -> gpd.GeoDataFrame:
     from apk_geo.clusters import clusters
 
-    return clusters(points, **{"min_cluster_size": 15, **options})
+    opts = {"min_cluster_size": 15, **options}
+    if "cluster_method" in opts:  # ``method`` is run_method's own argument
+        opts["method"] = opts.pop("cluster_method")
+    return clusters(points, **opts)
 
 
 def _grid(cells: gpd.GeoDataFrame | None, method: str) -> gpd.GeoDataFrame:
@@ -207,7 +210,9 @@ METHODS: Final[Mapping[str, HotspotMethod]] = MappingProxyType(
             layer="polygons",
             value_col="n",
             score_col=None,
-            options=frozenset({"method", "min_cluster_size", "min_samples", "eps_m", "context"}),
+            options=frozenset(
+                {"cluster_method", "min_cluster_size", "min_samples", "eps_m", "context"}
+            ),
         ),
         "change": HotspotMethod(
             name="change",
