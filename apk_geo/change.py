@@ -37,7 +37,7 @@ With ``points`` from the store and ``grid`` from ``grid.make_grid``::
 from __future__ import annotations
 
 import logging
-from typing import Final, Literal, get_args
+from typing import Final, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -47,12 +47,13 @@ from scipy import stats
 from apk_geo import _validate
 from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 from apk_geo.grid import assign_cells
+from apk_geo.pvalues import Adjust, adjust_p
+from apk_geo.times import naive_bound, wall_clock
 
 __all__ = ["OUTPUT_COLUMNS", "change", "poisson_rate_test"]
 
 logger = logging.getLogger(__name__)
 
-Adjust = Literal["fdr_bh", "bonferroni", "none"]
 TimeLike = pd.Timestamp | str
 PeriodBounds = tuple[TimeLike, TimeLike]
 
@@ -101,43 +102,13 @@ def poisson_rate_test(n_a: int, n_b: int, *, days_a: float, days_b: float) -> fl
     return float(stats.binomtest(int(n_b), int(n), share_b, alternative="two-sided").pvalue)
 
 
-def _adjust(p: np.ndarray, method: Adjust) -> np.ndarray:
-    """Adjust one family of p-values for multiple testing."""
-    if method == "none" or p.size == 0:
-        return p.copy()
-    if method == "bonferroni":
-        return np.asarray(np.minimum(p * p.size, 1.0))
-    return np.asarray(stats.false_discovery_control(p, method="bh"))
-
-
-def _local_naive(times: pd.Series) -> tuple[pd.Series, str | None]:
-    """Return naive local wall-clock times and the zone they came from (None if naive)."""
-    t = pd.to_datetime(times)
-    if isinstance(t.dtype, pd.DatetimeTZDtype):
-        return t.dt.tz_localize(None), str(t.dt.tz)
-    return t, None
-
-
-def _bound(value: TimeLike, tz: str | None, *, name: str) -> pd.Timestamp:
-    """Return a period bound as a naive local time in zone ``tz``."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name}: cannot read {value!r} as a date/time: {exc}") from exc
-    if pd.isna(ts):
-        raise ParameterError(f"{name}: got a missing date/time (NaT)")
-    if ts.tz is not None:
-        ts = ts.tz_convert(tz).tz_localize(None) if tz else ts.tz_localize(None)
-    return ts
-
-
 def _period(value: object, tz: str | None, *, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     if not (isinstance(value, tuple | list) and len(value) == 2):
         raise ParameterError(
             f"{name} must be a (start, end) pair such as ('2024-01-01', '2024-04-01'), "
             f"got {value!r}"
         )
-    start, end = _bound(value[0], tz, name=name), _bound(value[1], tz, name=name)
+    start, end = naive_bound(value[0], tz, name=name), naive_bound(value[1], tz, name=name)
     if not end > start:
         raise ParameterError(f"{name} is empty: start {start} is not before end {end}")
     return start, end
@@ -204,7 +175,7 @@ def change(
     if not 0 < alpha < 1:
         raise ParameterError(f"alpha must be between 0 and 1, got {alpha!r}")
     try:
-        times, tz = _local_naive(points[time_col])
+        times, tz = wall_clock(points[time_col])
     except (TypeError, ValueError) as exc:
         raise SchemaError(
             f"points[{time_col!r}] must hold dates/times; got dtype {points[time_col].dtype}"
@@ -248,7 +219,7 @@ def change(
             cache[key] = poisson_rate_test(key[0], key[1], days_a=days_a, days_b=days_b)
         p_value[i] = cache[key]
     p_adjusted = np.full(n_cells, np.nan)
-    p_adjusted[tested] = _adjust(p_value[tested], adjust)
+    p_adjusted[tested] = adjust_p(p_value[tested], method=adjust)
     significant = tested & (np.nan_to_num(p_adjusted, nan=1.0) < alpha)
     rate_a, rate_b = n_a / days_a, n_b / days_b
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -124,7 +124,9 @@ from scipy import stats
 from apk_geo import _validate
 from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 from apk_geo.grid import assign_cells
+from apk_geo.pvalues import Adjust, adjust_p
 from apk_geo.schema import Code
+from apk_geo.times import naive_bound, wall_clock
 
 __all__ = [
     "CATEGORIES",
@@ -144,7 +146,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 Period = Literal["D", "W", "M", "Q"]
-Adjust = Literal["fdr_bh", "bonferroni", "none"]
 
 #: Longest span (days, inclusive) analysed with daily, weekly and monthly periods.
 DAILY_MAX_DAYS: Final = 14
@@ -274,29 +275,21 @@ def complete_periods(
     return pd.date_range(window_start, window_end, freq=_FREQ[period])
 
 
-def _local_naive(times: pd.Series) -> pd.Series:
-    """Return timestamps as naive local wall-clock times (tz-aware input keeps its own zone)."""
-    t = pd.to_datetime(times)
-    if isinstance(t.dtype, pd.DatetimeTZDtype):
-        return t.dt.tz_localize(None)
-    return t
-
-
 def _window(
-    times: pd.Series, start: pd.Timestamp | str | None, end: pd.Timestamp | str | None
+    times: pd.Series,
+    start: pd.Timestamp | str | None,
+    end: pd.Timestamp | str | None,
+    *,
+    tz: str | None,
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return the observation window ``[start, end)`` as naive local times (whole days)."""
     day = pd.Timedelta(days=1)
-    lo = pd.Timestamp(times.min()).normalize() if start is None else _naive(start)
-    hi = pd.Timestamp(times.max()).normalize() + day if end is None else _naive(end)
+    first, last = pd.Timestamp(times.min()).normalize(), pd.Timestamp(times.max()).normalize()
+    lo = first if start is None else naive_bound(start, tz, name="start")
+    hi = last + day if end is None else naive_bound(end, tz, name="end")
     if not hi > lo:
         raise ParameterError(f"the observation window is empty: start {lo} is not before end {hi}")
     return lo, hi
-
-
-def _naive(value: pd.Timestamp | str) -> pd.Timestamp:
-    ts = pd.Timestamp(value)
-    return ts.tz_localize(None) if ts.tz is not None else ts
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,15 +380,6 @@ def space_time_gistar(
         k[:, lag:] += degree[:, None]
     denom = sd * np.sqrt((n_bins * k - k**2) / (n_bins - 1))
     return np.asarray((local - mean * k) / denom)
-
-
-def _adjust(p: np.ndarray, method: Adjust) -> np.ndarray:
-    """Adjust p-values of one family (a 1-D array) for multiple testing."""
-    if method == "none" or p.size == 0:
-        return p.copy()
-    if method == "bonferroni":
-        return np.asarray(np.minimum(p * p.size, 1.0))
-    return np.asarray(stats.false_discovery_control(p, method="bh"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -695,14 +679,14 @@ def emerging(
     if len(cells) < 2:
         raise InsufficientDataError(f"cells has {len(cells)} cell(s); at least 2 needed")
 
-    times, geoms_ok = _usable(points, time_col)
+    times, geoms_ok, tz = _usable(points, time_col)
     usable = points.loc[geoms_ok]
     local = times[geoms_ok]
     if local.empty:
         raise InsufficientDataError(
             f"points has no row with both a location and a {time_col!r} time"
         )
-    lo, hi = _window(local, start, end)
+    lo, hi = _window(local, start, end, tz=tz)
     span_days = (hi - lo) / pd.Timedelta(days=1)
     if period is None:
         chosen, reason = choose_period(span_days)
@@ -752,7 +736,7 @@ def emerging(
 
     z = space_time_gistar(counts, spatial_neighbours(cells), time_steps=time_steps)
     p = 2.0 * stats.norm.sf(np.abs(z))
-    p_adj = np.column_stack([_adjust(p[:, t], adjust) for t in range(n_periods)])
+    p_adj = np.column_stack([adjust_p(p[:, t], method=adjust) for t in range(n_periods)])
     significant = p_adj < alpha
     hot, cold = significant & (z > 0), significant & (z < 0)
     mk = mann_kendall(z)
@@ -793,10 +777,10 @@ def emerging(
     return out
 
 
-def _usable(points: gpd.GeoDataFrame, time_col: str) -> tuple[pd.Series, np.ndarray]:
-    """Return local naive times and a mask of rows with a non-empty geometry and a time."""
+def _usable(points: gpd.GeoDataFrame, time_col: str) -> tuple[pd.Series, np.ndarray, str | None]:
+    """Return wall-clock times, a mask of rows with a geometry and a time, and the times' zone."""
     try:
-        times = _local_naive(points[time_col])
+        times, tz = wall_clock(points[time_col])
     except (TypeError, ValueError) as exc:
         raise SchemaError(
             f"points[{time_col!r}] must hold dates/times; got dtype {points[time_col].dtype}: {exc}"
@@ -806,7 +790,7 @@ def _usable(points: gpd.GeoDataFrame, time_col: str) -> tuple[pd.Series, np.ndar
     dropped = int((~ok).sum())
     if dropped:
         logger.info("emerging: %d point(s) without a location or a time dropped", dropped)
-    return times, ok
+    return times, ok, tz
 
 
 def _cell_positions(cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:

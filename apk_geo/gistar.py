@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -47,6 +47,7 @@ from scipy.spatial import cKDTree
 from apk_geo import _validate
 from apk_geo.errors import InsufficientDataError, SchemaError
 from apk_geo.grid import cell_size_of
+from apk_geo.pvalues import Adjust, adjust_p
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -59,7 +60,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Adjust = Literal["fdr_bh", "bonferroni", "none"]
 
 #: Neighbours: centroids within cell size × this factor (√2, with a relative tolerance of 1e-6
 #: so the diagonal neighbours of a square grid are in; the second hexagon ring is at √3).
@@ -95,43 +95,6 @@ def neighbour_weights(cells: gpd.GeoDataFrame, *, cell_size_m: float | None = No
     cols = np.concatenate([pairs[:, 1], pairs[:, 0], np.arange(n)])
     data = np.ones(len(rows))
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
-
-
-def adjust_p(p: np.ndarray, *, method: Adjust = "fdr_bh") -> np.ndarray:
-    """Adjust p-values for multiple testing.
-
-    Parameters
-    ----------
-    p
-        Raw p-values.
-    method
-        ``"fdr_bh"`` (Benjamini–Hochberg, :func:`scipy.stats.false_discovery_control`),
-        ``"bonferroni"`` (``min(1, p·m)``) or ``"none"``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Adjusted p-values in [0, 1], same order.
-
-    Raises
-    ------
-    ValueError
-        If ``method`` is unknown.
-    """
-    arr = np.asarray(p, dtype="float64")
-    if method == "none":
-        return arr.copy()
-    if method == "bonferroni":
-        bonferroni: np.ndarray = np.minimum(arr * len(arr), 1.0)
-        return bonferroni
-    if method == "fdr_bh":
-        if len(arr) == 0:
-            return arr.copy()
-        adjusted: np.ndarray = np.asarray(
-            stats.false_discovery_control(arr, method="bh"), dtype="float64"
-        )
-        return adjusted
-    raise ValueError(f"adjust must be 'fdr_bh', 'bonferroni' or 'none', got {method!r}")
 
 
 def gistar(

@@ -28,6 +28,7 @@ import pandas as pd
 from apk_geo import _validate, grid
 from apk_geo.coords import located
 from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
+from apk_geo.times import wall_clock
 
 __all__ = [
     "METHODS",
@@ -396,10 +397,7 @@ def halves(
     """
     if "reported_at" not in points.columns:
         raise SchemaError("the change method needs dates (reported_at); pass --date-col")
-    stamps = pd.to_datetime(points["reported_at"]).dropna()
-    tz = getattr(stamps.dt, "tz", None)
-    if tz is not None:
-        stamps = stamps.dt.tz_localize(None)
+    stamps = wall_clock(points["reported_at"])[0].dropna()
     if len(stamps) == 0:
         raise InsufficientDataError("the change method needs incidents with a date")
     lo = start if start is not None else stamps.min().normalize()

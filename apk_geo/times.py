@@ -20,7 +20,7 @@ import pandas as pd
 from apk_geo.errors import ParameterError
 from apk_geo.schema import TIMEZONE
 
-__all__ = ["as_timestamp", "local_naive", "to_local", "utc_naive_ns"]
+__all__ = ["as_timestamp", "local_naive", "naive_bound", "to_local", "utc_naive_ns", "wall_clock"]
 
 #: Local zone of every naive time the product reads or shows.
 LOCAL_TZ: Final = TIMEZONE
@@ -121,11 +121,40 @@ def utc_naive_ns(times: pd.Series, *, name: str = "reported_at") -> np.ndarray:
     return np.asarray(utc.astype("datetime64[ns]").to_numpy().astype("int64"))
 
 
+def wall_clock(times: pd.Series) -> tuple[pd.Series, str | None]:
+    """Return naive wall-clock times in the column's own zone, and that zone (``None`` if naive).
+
+    Calendar binning of analysis data keeps the data's zone (San Francisco incidents stay in
+    Pacific time); :func:`local_naive` is for the store's incidents, always Europe/Prague.
+    """
+    t = pd.to_datetime(times)
+    if isinstance(t.dtype, pd.DatetimeTZDtype):
+        return t.dt.tz_localize(None), str(t.dt.tz)
+    return t, None
+
+
+def naive_bound(value: pd.Timestamp | str, tz: str | None, *, name: str) -> pd.Timestamp:
+    """Return a period bound as a naive wall-clock time of zone ``tz`` (see :func:`wall_clock`).
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not a date-time.
+    """
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name}: cannot read {value!r} as a date/time: {exc}") from exc
+    if pd.isna(ts):
+        raise ParameterError(f"{name}: got a missing date/time (NaT)")
+    if ts.tz is not None:
+        ts = ts.tz_convert(tz).tz_localize(None) if tz else ts.tz_localize(None)
+    return ts
+
+
 def _mixed_to_local(times: pd.Series, *, name: str, tz: str) -> pd.Series:
     """Convert values with different UTC offsets (and naive ones) one by one."""
-    values = [
-        pd.NaT if pd.isna(v) else as_timestamp(v, name=name, tz=tz) for v in times.to_numpy()
-    ]
+    values = [pd.NaT if pd.isna(v) else as_timestamp(v, name=name, tz=tz) for v in times.to_numpy()]
     return pd.Series(values, index=times.index, dtype=f"datetime64[ns, {tz}]")
 
 
