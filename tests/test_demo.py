@@ -17,9 +17,13 @@ from pyproj import Transformer
 
 from apk_geo import cli, demo
 from apk_geo.config import Config
+from apk_geo.demo import calendar as demo_calendar
+from apk_geo.demo import exports as demo_exports
 from apk_geo.enrich import Context, enrich, load_context
+from apk_geo.errors import ParameterError
 from apk_geo.geocode import load_ruian_csv
 from apk_geo.io import read_table
+from apk_geo.schema import CATEGORIES
 from apk_geo.store import open_store
 
 END = pd.Timestamp("2026-11-01")
@@ -161,7 +165,26 @@ def test_period_ids_and_labels(incidents: gpd.GeoDataFrame) -> None:
     assert incidents["id"].str.fullmatch(r"20\d\d/\d{5}").all()
     assert incidents["assistant"].str.fullmatch(r"APK-\d\d").all()
     assert incidents["note"].str.startswith("DEMO").all()
-    assert set(incidents["category"]) == {c.code for c in demo.CATEGORIES}
+    assert set(incidents["category"]) == {c.code for c in CATEGORIES}
+
+
+def test_generator_period_end_accepts_dates_and_refuses_nonsense(
+    addresses: gpd.GeoDataFrame, context: Context, config: Config
+) -> None:
+    def make(end: Any) -> gpd.GeoDataFrame:
+        return demo.generate_incidents(
+            addresses, context, config=config, seed=2, n_incidents=50, end=end, months=1
+        )
+
+    naive = make("2026-11-01")
+    pd.testing.assert_frame_equal(naive, make(date(2026, 11, 1)))
+    # a tz-aware end is read as its local (Europe/Prague) date
+    pd.testing.assert_frame_equal(naive, make(pd.Timestamp("2026-11-01", tz="Europe/Prague")))
+    assert naive.attrs["params"]["start"] == "2026-10-01"
+    with pytest.raises(ParameterError, match="end must be a date-time"):
+        make("zítra")
+    with pytest.raises(ParameterError, match="n_incidents must be >= 1"):
+        demo.generate_incidents(addresses, context, config=config, n_incidents=0, end=END)
 
 
 def test_default_end_is_first_day_of_current_month() -> None:
@@ -170,7 +193,9 @@ def test_default_end_is_first_day_of_current_month() -> None:
 
 
 def test_school_days_hand_checked() -> None:
-    assert demo._easter(2024) == date(2024, 3, 31) and demo._easter(2025) == date(2025, 4, 20)
+    assert demo_calendar._easter(2024) == date(2024, 3, 31) and demo_calendar._easter(2025) == date(
+        2025, 4, 20
+    )
     days = pd.DatetimeIndex(
         [
             "2024-11-25",
@@ -259,7 +284,7 @@ def test_export_frame_has_czech_headers_typos_and_coordinates(
     )
     truth = incidents.geometry[has_latlon.to_numpy()]
     assert np.hypot(x - truth.x.to_numpy(), y - truth.y.to_numpy()).max() < 12
-    labels = {c.cs for c in demo.CATEGORIES} | {c.aliases[0] for c in demo.CATEGORIES}
+    labels = {c.cs for c in CATEGORIES} | {c.aliases[0] for c in CATEGORIES}
     assert frame["Kategorie"].isin(labels).all()
 
 
@@ -274,6 +299,25 @@ def test_dirty_export_breaks_the_promised_rows(
     assert swapped["Zeměpisná šířka"].astype(float).between(18, 19).all()
     dup = frame[problem.to_numpy() == "duplicate_id"]["Číslo záznamu"]
     assert dup.isin(frame["Číslo záznamu"][:10]).all()
+
+
+def test_every_dirty_problem_has_a_breaker_and_too_few_rows_are_refused(
+    addresses: gpd.GeoDataFrame, context: Context, config: Config
+) -> None:
+    assert set(demo_exports._BREAK) == set(demo.DIRTY_PROBLEMS)
+    with pytest.raises(ParameterError, match="n_rows must be >= 85, got 50"):
+        demo.dirty_export(addresses, context, config=config, end=END, n_rows=50)
+
+
+def test_typed_address_parts_hand_checked() -> None:
+    assert demo_exports._typed_number("2026", "93", "a", form=0.2) == "2026/93a"
+    assert demo_exports._typed_number("2026", "93", "", form=0.6) == "93"
+    assert demo_exports._typed_number("2026", "93", "", form=0.9) == "2026"
+    assert demo_exports._typed_number("2026", pd.NA, pd.NA, form=0.2) == "2026"
+    assert demo_exports._typed_suffix("Vítkovice", "70300", form=0.1) == ""
+    assert demo_exports._typed_suffix("Vítkovice", "70300", form=0.7) == ", Ostrava-Vítkovice"
+    assert demo_exports._typed_suffix("Vítkovice", "70300", form=0.9) == ", 703 00 Ostrava"
+    assert demo_exports._typed_suffix("Vítkovice", "70300", form=0.97) == " Ostrava-Vitkovice"
 
 
 def test_write_exports_splits_per_year_in_cp1250(
