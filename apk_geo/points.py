@@ -18,7 +18,6 @@ carry one row per charge with the same ``IncidntNum``), so that counts are count
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,15 +29,14 @@ import pandas as pd
 from pyproj import CRS
 
 from apk_geo import _validate
+from apk_geo.coords import CZECHIA_BOUNDS_LONLAT, metric_crs
 from apk_geo.errors import CRSError, InputFileError, SchemaError
+from apk_geo.io import read_csv
 from apk_geo.schema import CRS_METRIC, CRS_WEB, HEADER_ALIASES, TIMEZONE, fold
 
 __all__ = ["CZECHIA_BOUNDS_LONLAT", "distinct_incidents", "metric_crs_for", "read_points"]
 
 logger = logging.getLogger(__name__)
-
-#: Bounding box of Czechia in WGS 84 (min lon, min lat, max lon, max lat), slightly padded.
-CZECHIA_BOUNDS_LONLAT: Final = (12.05, 48.50, 18.90, 51.10)
 
 _CSV_SUFFIXES: Final = {".csv", ".txt", ".tsv"}
 _XY_5514_HEADERS: Final = {"x_5514", "y_5514"}
@@ -139,6 +137,8 @@ def read_points(
 def metric_crs_for(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     """Return EPSG:5514 if every point lies inside Czechia, else the local UTM zone.
 
+    A thin name kept for callers; the rule is :func:`apk_geo.coords.metric_crs`.
+
     Parameters
     ----------
     gdf
@@ -152,19 +152,9 @@ def metric_crs_for(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     Raises
     ------
     CRSError
-        If ``gdf`` has no CRS.
+        If ``gdf`` has no CRS (or no located geometry).
     """
-    if gdf.crs is None:
-        raise CRSError("points have no CRS; set one with .set_crs(...) before projecting")
-    lonlat = gdf.to_crs(CRS_WEB)
-    minx, miny, maxx, maxy = lonlat.total_bounds
-    bx0, by0, bx1, by1 = CZECHIA_BOUNDS_LONLAT
-    if minx >= bx0 and miny >= by0 and maxx <= bx1 and maxy <= by1:
-        return CRS.from_user_input(CRS_METRIC)
-    utm = lonlat.estimate_utm_crs()
-    if utm is None:  # pragma: no cover - only for empty input, rejected before
-        raise CRSError("cannot choose a UTM zone for these points")
-    return CRS.from_user_input(utm)
+    return metric_crs(gdf, name="points")
 
 
 def distinct_incidents(gdf: gpd.GeoDataFrame, *, id_col: str) -> gpd.GeoDataFrame:
@@ -220,28 +210,10 @@ def _read_geo_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str
     return gdf, CRS.from_user_input(gdf.crs).to_string()
 
 
-def _sniff_delimiter(p: Path, encoding: str) -> str:
-    with p.open(encoding=encoding, newline="") as fh:
-        sample = fh.read(64_000)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
 def _read_csv_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
-    df: pd.DataFrame | None = None
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            delimiter = _sniff_delimiter(p, encoding)
-            df = pd.read_csv(p, sep=delimiter, encoding=encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputFileError(f"cannot parse as CSV: {exc}", path=str(p)) from exc
-    if df is None:
-        raise InputFileError("unknown text encoding; save the file as UTF-8", path=str(p))
+    # the product's one CSV reader (encoding and delimiter detection), pandas' column types
+    df = read_csv(p, dtype="infer")
+    df.attrs = {}
 
     columns = _canonical_columns(df.columns)
     if "lat" in columns and "lon" in columns:
