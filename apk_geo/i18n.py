@@ -1,8 +1,11 @@
 """User-interface strings, Czech first, English available: ``t(key, lang)``.
 
-Every label, message and layer name the dashboard and the maps show comes from :data:`STRINGS`.
-Keys are dotted (``page.map``, ``msg.empty_filter``); a text may hold ``str.format`` fields
-(``{n}``), filled from keyword arguments. Category and outcome labels come from
+Every label, message and layer name the dashboard, the maps and the MDT meeting packs show
+comes from :data:`STRINGS`, the one string catalogue. Keys are dotted (``page.map``,
+``msg.empty_filter``); the packs' strings are under ``pack.`` (``pack.title``,
+``pack.ui.prev`` for the presenter page) and month names under ``month.`` (``month.1`` is
+January). A text may hold ``str.format`` fields (``{n}``), filled from keyword arguments; both
+languages of a key hold the same fields. Category and outcome labels come from
 :mod:`apk_geo.schema` (``label_of``), not from here.
 """
 
@@ -266,6 +269,12 @@ _S: dict[str, tuple[str, str]] = {
         "Filtru neodpovídá žádná událost. Rozšiřte období nebo zrušte některý filtr.",
         "No incident matches the filter. Widen the period or clear a filter.",
     ),
+    "msg.assets_missing": (
+        "Chybí {n} souborů map (Leaflet a další); mapy se bez nich nezobrazí. "
+        "Nainstalujte je příkazem `apk-geo assets install`.",
+        "{n} map files (Leaflet and others) are missing; maps cannot be drawn without them. "
+        "Install them with `apk-geo assets install`.",
+    ),
     "msg.no_store": ("Úložiště {path} neexistuje.", "The store {path} does not exist."),
     "msg.no_store_hint": (
         "Spusťte dashboard s `-- --store CESTA` nebo nastavte `APK_GEO_STORE`, nebo vytvořte "
@@ -348,6 +357,124 @@ _S: dict[str, tuple[str, str]] = {
         "candidates); coverage = share of the shift's expected incidents within {r:.0f} m of "
         "a stop.",
     ),
+    # calendar months (month.1 = January), as in "říjen 2026" / "October 2026"
+    "month.1": ("leden", "January"),
+    "month.2": ("únor", "February"),
+    "month.3": ("březen", "March"),
+    "month.4": ("duben", "April"),
+    "month.5": ("květen", "May"),
+    "month.6": ("červen", "June"),
+    "month.7": ("červenec", "July"),
+    "month.8": ("srpen", "August"),
+    "month.9": ("září", "September"),
+    "month.10": ("říjen", "October"),
+    "month.11": ("listopad", "November"),
+    "month.12": ("prosinec", "December"),
+    # MDT meeting packs (apk_geo.reports): pages, tables, notes
+    "pack.title": ("MDT porada – {area}", "MDT meeting – {area}"),
+    "pack.subtitle": ("Podklady za {month}", "Meeting pack for {month}"),
+    "pack.kind.mdt_area": ("oblast MDT", "MDT area"),
+    "pack.kind.district": ("městský obvod", "city district"),
+    "pack.tier.presenter": (
+        "Pro prezentaci: jen souhrnné údaje o místech; počty pod {k} jsou uvedeny jako „<{k}“.",
+        "For presentation: aggregate figures about places only; counts below {k} are shown as "
+        "“<{k}”.",
+    ),
+    "pack.tier.internal": (
+        "INTERNÍ – obsahuje přesné počty a polohy událostí; neukazovat mimo tým APK",
+        "INTERNAL – holds exact counts and incident locations; do not show outside the APK team",
+    ),
+    "pack.synthetic": (
+        "SYNTETICKÁ DEMO DATA – nejde o skutečné záznamy",
+        "SYNTHETIC DEMO DATA – not real records",
+    ),
+    "pack.key": ("Klíčové údaje", "Key figures"),
+    "pack.this_month": ("Tento měsíc", "This month"),
+    "pack.prev_month": ("Předchozí měsíc", "Previous month"),
+    "pack.year_before": ("Stejný měsíc před rokem", "Same month a year earlier"),
+    "pack.vs": ("změna", "change"),
+    "pack.no_data": ("bez dat", "no data"),
+    "pack.categories": ("Kategorie", "Categories"),
+    "pack.outcomes": ("Výsledek", "Outcome"),
+    "pack.share": ("Podíl", "Share"),
+    "pack.pooled": ("ostatní (malé počty)", "other (small counts)"),
+    "pack.map": ("Mapa hotspotů", "Hotspot map"),
+    "pack.map_note": (
+        "Getis-Ord Gi* z počtů událostí měsíce ve čtvercích {cell} m; čísla odkazují na tabulku.",
+        "Getis-Ord Gi* of the month's counts in {cell} m squares; numbers refer to the table.",
+    ),
+    "pack.hotspots": ("Nejvýznamnější hotspoty", "Top hotspots"),
+    "pack.no_hotspots": (
+        "Tento měsíc bez významného hotspotu.",
+        "No significant hot spot this month.",
+    ),
+    "pack.place": ("Místo", "Place"),
+    "pack.class": ("Třída Gi*", "Gi* class"),
+    "pack.emerging": ("Vývoj ({n} měsíců)", "Trend ({n} months)"),
+    "pack.change": ("Změna", "Change"),
+    "pack.places": ("SVL a ubytovny", "SVL and hostels"),
+    "pack.no_places": ("V území není žádná SVL ani ubytovna.", "No SVL or hostel in the area."),
+    "pack.kind": ("Typ", "Type"),
+    "pack.svl": ("SVL", "SVL"),
+    "pack.hostel": ("okolí ubytovny ({m} m)", "hostel buffer ({m} m)"),
+    "pack.rate": ("Na 10 ha a měsíc", "Per 10 ha and month"),
+    "pack.ratio": ("Poměr ke zbytku území", "Ratio to the rest of the area"),
+    "pack.changed": ("Co se změnilo", "What changed"),
+    "pack.new_hot": ("Nové hotspoty", "New hot spots"),
+    "pack.intensifying_hot": ("Sílící hotspoty", "Intensifying hot spots"),
+    "pack.rising": ("Kategorie výrazně nahoru", "Categories notably up"),
+    "pack.falling": ("Kategorie výrazně dolů", "Categories notably down"),
+    "pack.none": ("žádné", "none"),
+    "pack.notes": ("Poznámky k datům", "Data notes"),
+    "pack.period": ("Období", "Period"),
+    "pack.span": ("Data v úložišti", "Data in the store"),
+    "pack.geocoding": ("Geokódování", "Geocoding"),
+    "pack.geocoding_text": (
+        "{ok} z {n} záznamů měsíce (celé město) umístěno na mapu ({pct}); záznamy bez polohy "
+        "nemají území a v podkladech chybí.",
+        "{ok} of the month's {n} records (whole city) placed on the map ({pct}); records without "
+        "a location have no area and are not in this pack.",
+    ),
+    "pack.quarantine": ("Karanténa", "Quarantine"),
+    "pack.privacy": ("Malé počty", "Small counts"),
+    "pack.privacy_text": (
+        "Řádky tabulky s počtem pod {k}, který by šel dopočítat z celkového součtu, jsou "
+        "sloučeny do řádku „{pooled}“ (vždy aspoň dva řádky), takže žádný malý počet nelze "
+        "odečtením zjistit.",
+        "Table rows with a count below {k} that the total would give away are merged into one "
+        "row “{pooled}” (always at least two rows), so no small count can be worked out by "
+        "subtraction.",
+    ),
+    "pack.quarantine_text": (
+        "{n} záznamů úložiště odmítnuto při importu (území neznámé)",
+        "{n} records of the store rejected at import (area unknown)",
+    ),
+    "pack.methods": ("Metody", "Methods"),
+    "pack.methods_text": (
+        "Gi* s korekcí FDR (Benjamini–Hochberg) na čtvercích {cell} m; vývoj hotspotů podle "
+        "Emerging Hot Spot Analysis za {n} měsíců; výrazná změna kategorie: přesný test dvou "
+        "Poissonových počtů, p < {alpha}.",
+        "Gi* with FDR correction (Benjamini–Hochberg) on {cell} m squares; emerging hot-spot "
+        "analysis over {n} months; notable category change: exact test of two Poisson counts, "
+        "p < {alpha}.",
+    ),
+    "pack.emerging_skipped": ("vývoj nelze určit: {reason}", "trend not available: {reason}"),
+    "pack.generated": ("Vytvořeno aplikací apk-geo", "Made with apk-geo"),
+    "pack.page": ("strana", "page"),
+    # the presenter page (app_pages/presenter.py)
+    "pack.ui.prev": ("◀ Předchozí oblast", "◀ Previous area"),
+    "pack.ui.next": ("Další oblast ▶", "Next area ▶"),
+    "pack.ui.month": ("Měsíc", "Month"),
+    "pack.ui.position": ("oblast {i} z {n}", "area {i} of {n}"),
+    "pack.ui.fullscreen": ("Mapa přes celou obrazovku", "Full-screen map"),
+    "pack.ui.download_html": ("Stáhnout podklady (HTML)", "Download the pack (HTML)"),
+    "pack.ui.make_pdf": ("Vytvořit PDF", "Make the PDF"),
+    "pack.ui.download_pdf": ("Stáhnout PDF", "Download the PDF"),
+    "pack.ui.no_month": (
+        "Úložiště nemá žádný celý měsíc dat.",
+        "The store holds no complete month.",
+    ),
+    "pack.ui.failed": ("Podklady nelze vytvořit: {reason}", "The pack cannot be made: {reason}"),
 }
 
 #: Every UI string: key → (Czech, English).

@@ -29,26 +29,34 @@ counts (:func:`rows_to_pool`, :func:`pool_rows`):
 
 The rule is checked by :func:`derivable_rows`, the attacker's view: it lists the rows whose
 suppressed value a subtraction (or the bound ``1 ≤ value < min_count``) would determine.
+
+What a view shows is decided here, not where it is formatted: :func:`pool_table` splits a table
+into the rows shown as they are and the rows merged into the pooled row (with their sums) for
+a tier, and :func:`may_show` says whether a change, share or rate derived from some counts may
+be shown. :mod:`apk_geo.reports` only formats what these return.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from apk_geo.errors import ParameterError
+from apk_geo.i18n import STRINGS
 from apk_geo.schema import SENSITIVE_COLUMNS
 
 Tier = Literal["presenter", "internal"]
 TIERS: tuple[Tier, ...] = ("presenter", "internal")
 
-#: Label of the pooled row, by language.
-POOLED_LABEL: Final[Mapping[str, str]] = {
-    "cs": "ostatní (malé počty)",
-    "en": "other (small counts)",
-}
+#: Label of the pooled row, by language (the string ``pack.pooled`` of :mod:`apk_geo.i18n`).
+POOLED_LABEL: Final[Mapping[str, str]] = MappingProxyType(
+    dict(zip(("cs", "en"), STRINGS["pack.pooled"], strict=True))
+)
 #: Least number of source rows in a pooled row.
 MIN_POOLED_ROWS: Final = 2
 
@@ -114,7 +122,7 @@ def is_suppressed(n: float | int | None, *, min_count: int = 3) -> bool:
 def _check_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     cols = list(columns)
     if not cols:
-        raise ValueError("columns must name at least one count column; got none")
+        raise ParameterError("columns must name at least one count column; got none")
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise KeyError(
@@ -151,6 +159,8 @@ def rows_to_pool(df: pd.DataFrame, columns: Sequence[str], *, min_count: int = 3
     ------
     KeyError
         If a column is not in ``df``.
+    ParameterError
+        If ``columns`` is empty.
 
     Examples
     --------
@@ -261,3 +271,123 @@ def derivable_rows(
         if lo >= hi:
             out.append(i)
     return out
+
+
+# ------------------------------------------------------------ what a table shows, by tier
+
+
+def may_show(*counts: float | int | None, min_count: int = 3, tier: Tier = "presenter") -> bool:
+    """Return whether a value derived from ``counts`` (a change, share or rate) may be shown.
+
+    A value needs every count it is computed from: an unknown count (``None``) makes it
+    unknown in every tier. In the presenter tier no count may be suppressed either (a change
+    against a ``"<3"`` would give the small count away); zero is not suppressed.
+
+    Examples
+    --------
+    >>> may_show(9, 3), may_show(9, 2), may_show(9, 0), may_show(9, None)
+    (True, False, True, False)
+    >>> may_show(9, 2, tier="internal")
+    True
+    """
+    if tier == "internal":
+        return all(c is not None for c in counts)
+    return all(c is not None and (c == 0 or c >= min_count) for c in counts)
+
+
+def pooled_rows(
+    table: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    min_count: int = 3,
+    tier: Tier = "presenter",
+    totals: Mapping[str, float | int | None] | None = None,
+) -> list[Hashable]:
+    """Return the index labels of the rows of ``table`` that ``tier`` shows pooled.
+
+    The internal tier pools nothing. In the presenter tier a complete table (``totals`` is
+    ``None``: its rows add up to totals shown elsewhere) is pooled by :func:`rows_to_pool`; a
+    partial table (``totals`` maps each count column to the shown total it is part of) is
+    pooled the same way only when some column's difference pins a suppressed count
+    (:func:`residual_pins`); a column missing from ``totals`` pins nothing.
+
+    Parameters
+    ----------
+    table
+        One row per category, outcome, place or cell (not modified).
+    columns
+        Its count columns.
+    min_count
+        Counts in ``(0, min_count)`` are suppressed.
+    tier
+        ``"presenter"`` or ``"internal"``.
+    totals
+        For a partial table: the total of each count column.
+
+    Returns
+    -------
+    list
+        Index labels in table order; empty when nothing is pooled.
+
+    Examples
+    --------
+    >>> hot = pd.DataFrame({"n": [10, 8, 1]})
+    >>> pooled_rows(hot, ["n"], totals={"n": 19}), pooled_rows(hot, ["n"], totals={"n": 23})
+    ([1, 2], [])
+    """
+    if tier != "presenter" or table.empty:
+        return []
+    if totals is not None and not any(
+        residual_pins(table[c].to_list(), totals.get(c), min_count=min_count) for c in columns
+    ):
+        return []
+    return rows_to_pool(table, columns, min_count=min_count)
+
+
+@dataclass(frozen=True)
+class Pooling:
+    """A table as a tier shows it: rows kept as they are and rows merged into one pooled row.
+
+    Attributes
+    ----------
+    kept
+        The rows shown as they are, in table order (all rows when nothing is pooled).
+    pooled
+        The source rows of the pooled row, in table order (empty when nothing is pooled).
+    sums
+        Count column → sum over the pooled rows (``None`` when a part is unknown, see
+        :func:`pool_rows`); empty when nothing is pooled.
+    """
+
+    kept: pd.DataFrame
+    pooled: pd.DataFrame
+    sums: Mapping[str, int | None]
+
+    @property
+    def is_pooled(self) -> bool:
+        """Whether the table has a pooled row."""
+        return not self.pooled.empty
+
+
+def pool_table(
+    table: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    min_count: int = 3,
+    tier: Tier = "presenter",
+    totals: Mapping[str, float | int | None] | None = None,
+) -> Pooling:
+    """Split ``table`` into what ``tier`` shows as it is and what it shows pooled.
+
+    The rows to pool are those of :func:`pooled_rows` (same parameters); the pooled row's
+    counts are their sums (:func:`pool_rows`), shown like any other count.
+
+    Examples
+    --------
+    >>> p = pool_table(pd.DataFrame({"n": [11, 3, 4, 1]}), ["n"])
+    >>> p.kept["n"].tolist(), p.pooled.index.tolist(), dict(p.sums)
+    ([11, 4], [1, 3], {'n': 4})
+    """
+    rows = pooled_rows(table, columns, min_count=min_count, tier=tier, totals=totals)
+    sums = pool_rows(table, rows, columns) if rows else {}
+    return Pooling(kept=table.drop(index=rows), pooled=table.loc[rows], sums=sums)

@@ -13,6 +13,7 @@ UI_FILES = [
     ROOT / "dashboard.py",
     *sorted((ROOT / "app_pages").glob("*.py")),
     ROOT / "apk_geo" / "maps.py",
+    *sorted((ROOT / "apk_geo" / "reports").glob("*.py")),
 ]
 
 
@@ -63,6 +64,36 @@ def test_every_key_used_in_the_ui_exists() -> None:
     assert used, "no t('...') calls found: the scan is broken"
     missing = sorted(k for k in used if k not in STRINGS)
     assert missing == []
+
+
+def test_every_pack_key_used_by_the_presenter_page_exists() -> None:
+    # the presenter page reads the packs' strings by short key: reports.text("ui.prev")
+    page = (ROOT / "app_pages" / "presenter.py").read_text()
+    used = set(re.findall(r"reports\.text\(\s*[\"']([a-z_.]+)[\"']", page))
+    assert used, "no reports.text('...') calls found: the scan is broken"
+    assert sorted(k for k in used if f"pack.{k}" not in STRINGS) == []
+
+
+def test_pack_strings_live_in_the_one_catalogue() -> None:
+    from apk_geo import reports
+    from apk_geo.reports import render
+
+    assert reports.text("ui.prev", "en") == t("pack.ui.prev", "en") == "◀ Previous area"
+    assert reports.text("title", "cs", area="Poruba") == "MDT porada – Poruba"
+    for k in render._LABELS:
+        t(f"pack.{k}")
+    for kind in ("mdt_area", "district"):
+        t(f"pack.kind.{kind}")
+    with pytest.raises(KeyError, match=r"no UI string 'pack\.nope'"):
+        reports.text("nope")
+
+
+def test_month_names() -> None:
+    assert [t(f"month.{m}") for m in (1, 10, 12)] == ["leden", "říjen", "prosinec"]
+    assert [t(f"month.{m}", "en") for m in range(1, 13)] == [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ]  # fmt: skip
 
 
 def test_dynamic_keys_exist() -> None:

@@ -211,3 +211,96 @@ def test_after_pooling_no_single_small_count_is_derivable(
         # no kept row shows a suppressed count
         assert "<3" not in shown[c][: len(df) - len(pooled)]
     assert not pooled or len(pooled) >= privacy.MIN_POOLED_ROWS
+
+
+# ------------------------------------------------------------- what a table shows, by tier
+
+
+def test_pooled_label_is_the_catalogue_string() -> None:
+    from apk_geo.i18n import t
+
+    catalogue = {"cs": t("pack.pooled", "cs"), "en": t("pack.pooled", "en")}
+    assert dict(privacy.POOLED_LABEL) == catalogue
+    assert privacy.POOLED_LABEL["cs"] == "ostatní (malé počty)"
+    with pytest.raises(TypeError):
+        privacy.POOLED_LABEL["cs"] = "x"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("counts", "tier", "shown"),
+    [
+        ((9, 3), "presenter", True),
+        ((9, 2), "presenter", False),  # a change against a "<3" gives it away
+        ((9, 0), "presenter", True),  # zero reveals nobody
+        ((9, None), "presenter", False),  # unknown
+        ((9, 2), "internal", True),
+        ((9, None), "internal", False),
+        ((), "presenter", True),
+    ],
+    ids=["exact", "small", "zero", "unknown", "internal-small", "internal-unknown", "none"],
+)
+def test_may_show(counts: tuple[int | None, ...], tier: privacy.Tier, shown: bool) -> None:
+    assert privacy.may_show(*counts, tier=tier) is shown
+
+
+def test_may_show_takes_the_threshold() -> None:
+    assert privacy.may_show(4, min_count=5) is False
+    assert privacy.may_show(5, min_count=5) is True
+
+
+def test_pooled_rows_of_a_complete_table_follow_rows_to_pool() -> None:
+    table = pd.DataFrame({"n": [11, 3, 4, 1]})
+    assert privacy.pooled_rows(table, ["n"]) == privacy.rows_to_pool(table, ["n"]) == [1, 3]
+    assert privacy.pooled_rows(table, ["n"], tier="internal") == []
+    assert privacy.pooled_rows(table.iloc[:0], ["n"]) == []
+
+
+@pytest.mark.parametrize(
+    ("totals", "pooled"),
+    [
+        ({"n": 19}, [1, 2]),  # 19 − 10 − 8 = 1 pins the "<3" cell
+        ({"n": 23}, []),  # 5 left: the "<3" may be 1 or 2, the rest elsewhere
+        ({"n": None}, []),  # unknown total pins nothing
+        ({}, []),  # a column without a total pins nothing
+    ],
+    ids=["pinned", "hidden", "unknown-total", "no-total"],
+)
+def test_pooled_rows_of_a_partial_table_only_when_pinned(
+    totals: dict[str, int | None], pooled: list[int]
+) -> None:
+    hot = pd.DataFrame({"n": [10, 8, 1]})
+    assert privacy.pooled_rows(hot, ["n"], totals=totals) == pooled
+
+
+def test_pooled_rows_of_a_partial_table_any_column_pins() -> None:
+    hot = pd.DataFrame({"n": [10, 5, 1], "n_previous": [5, 5, 1]})
+    totals = {"n": 30, "n_previous": 11}  # 11 − 10 = 1 pins the previous month's "<3"
+    assert privacy.pooled_rows(hot, ["n", "n_previous"], totals=totals) == [1, 2]
+    assert privacy.pooled_rows(hot, ["n", "n_previous"], totals=totals, tier="internal") == []
+
+
+def test_pool_table_splits_kept_and_pooled_rows_with_their_sums() -> None:
+    table = pd.DataFrame(
+        {"label": list("abcd"), "n": [11, 3, 4, 1], "p": pd.array([5, 1, 6, pd.NA], dtype="Int64")}
+    )
+    before = table.copy()
+    p = privacy.pool_table(table, ["n", "p"])
+    assert p.is_pooled
+    assert p.kept["label"].tolist() == ["a", "c"]
+    assert p.pooled["label"].tolist() == ["b", "d"]
+    assert dict(p.sums) == {"n": 4, "p": None}  # an unknown part makes the pool unknown
+    pd.testing.assert_frame_equal(table, before)
+
+
+def test_pool_table_pools_nothing_in_the_internal_tier() -> None:
+    table = pd.DataFrame({"n": [11, 3, 4, 1]})
+    p = privacy.pool_table(table, ["n"], tier="internal")
+    assert not p.is_pooled and p.pooled.empty and dict(p.sums) == {}
+    pd.testing.assert_frame_equal(p.kept, table)
+
+
+def test_pool_table_refuses_no_columns() -> None:
+    from apk_geo.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="at least one count column"):
+        privacy.pool_table(pd.DataFrame({"n": [1, 5]}), [])

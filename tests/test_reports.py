@@ -295,10 +295,30 @@ def test_data_notes(pack: reports.Pack) -> None:
     notes = pack.notes
     assert (notes.month_records_city, notes.month_geocoded_city) == (12, 11)
     assert notes.quarantined == 1 and notes.synthetic
-    text = dict(reports._notes(pack))
+    text = dict(reports.notes(pack))
     assert text["Období"] == "01.06.2024 – 30.06.2024"
     assert "11 z 12" in text["Geokódování"] and "91.7 %" in text["Geokódování"]
     assert text[""] == "SYNTETICKÁ DEMO DATA – nejde o skutečné záznamy"
+
+
+def test_the_package_keeps_every_name_its_callers_use() -> None:
+    # apk_geo/_cli/report.py, app_pages/presenter.py, benchmarks/reports.py and the tests
+    used = (
+        "DEFAULT_CELL_SIZE_M FORMATS PNG_SIZE_PX Renderer ReportData Pack AreaRef KeyFigures "
+        "build_pack changed_items external_urls map_html month_label pack_filename parse_month "
+        "render_html render_pdf render_png resolve_areas tables text write_pack notes"
+    )
+    for name in used.split():
+        assert name in reports.__all__ and hasattr(reports, name), name
+    assert all(hasattr(reports, name) for name in reports.__all__)
+    assert list(reports.TABLES) == ["figures", "categories", "outcomes", "hotspots", "places"]
+
+
+def test_month_labels() -> None:
+    month = reports.parse_month("2026-10")
+    assert reports.month_label(month, "cs") == "říjen 2026"
+    assert reports.month_label(month, "en") == "October 2026"
+    assert reports.month_label(reports.parse_month("2024-01"), "cs") == "leden 2024"
 
 
 def test_month_outside_the_data_is_no_data_not_zero(data: reports.ReportData) -> None:
@@ -744,7 +764,7 @@ def test_internal_tier_tables_keep_every_row_exact(pack: reports.Pack) -> None:
     for tab in tabs.values():
         assert POOLED_CS not in tab.to_numpy().ravel().tolist()
     assert dict(reports.changed_items(hand))["Kategorie výrazně nahoru"] == ["alkohol: 1 → 5"]
-    assert "Malé počty" not in dict(reports._notes(hand))
+    assert "Malé počty" not in dict(reports.notes(hand))
 
 
 def test_a_pooled_category_is_named_without_its_counts(pack: reports.Pack) -> None:
@@ -753,10 +773,10 @@ def test_a_pooled_category_is_named_without_its_counts(pack: reports.Pack) -> No
 
 
 def test_data_notes_explain_the_pooling(pack: reports.Pack, data: reports.ReportData) -> None:
-    cs = dict(reports._notes(pack))["Malé počty"]
+    cs = dict(reports.notes(pack))["Malé počty"]
     assert "„ostatní (malé počty)“" in cs and "pod 3" in cs
     en_pack = reports.build_pack(data, area=MOAP, month="2024-06", lang="en")
-    en = dict(reports._notes(en_pack))["Small counts"]
+    en = dict(reports.notes(en_pack))["Small counts"]
     assert "“other (small counts)”" in en and "below 3" in en
     assert "ostatní (malé počty)" in reports.render_html(pack)
 

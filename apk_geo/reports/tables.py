@@ -1,0 +1,333 @@
+"""A pack's tables as display text, in its language and tier.
+
+:func:`tables` dispatches to one function per table (key figures, categories, outcomes, top
+hot spots, SVL and hostels); :func:`changed_items` lists what changed and :func:`notes` the
+data notes. What each tier may show is decided in :mod:`apk_geo.privacy`:
+:func:`~apk_geo.privacy.pool_table` says which rows are merged into the pooled row "ostatní
+(malé počty)" and with which sums, :meth:`Pack.count <apk_geo.reports.Pack.count>` formats a
+count (``"<3"``) and :meth:`Pack.shown <apk_geo.reports.Pack.shown>` says whether a change,
+share or rate may be shown. This module only formats what they return.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import pandas as pd
+
+from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
+from apk_geo.i18n import t
+from apk_geo.privacy import Pooling, pool_table
+from apk_geo.reports.data import EMERGING_MONTHS, NOTABLE_ALPHA, Pack
+
+__all__ = ["TABLES", "changed_items", "notes", "tables", "text"]
+
+#: Count columns of the tables that are pooled (see :mod:`apk_geo.privacy`).
+_CATEGORY_COUNTS: Final = ("n", "n_previous", "n_year_before")
+_OUTCOME_COUNTS: Final = ("n",)
+_HOTSPOT_COUNTS: Final = ("n", "n_previous")
+_PLACE_COUNTS: Final = ("n", "n_previous")
+_EMERGING_LABELS: Final = {c.code: c for c in EMERGING_CATEGORIES}
+_NO_VALUE: Final = "–"
+_DATE: Final = "%d.%m.%Y"
+
+
+def text(key: str, lang: str = "cs", **fields: object) -> str:
+    """Return the pack string ``key`` in ``lang``: :func:`apk_geo.i18n.t` of ``"pack." + key``.
+
+    The packs' strings live in the one catalogue of :mod:`apk_geo.i18n` under ``pack.``; this
+    keeps the short keys of the presenter page (``text("ui.prev")``) working.
+
+    Raises
+    ------
+    KeyError
+        If ``pack.<key>`` is not a UI string.
+
+    Examples
+    --------
+    >>> text("key", "en")
+    'Key figures'
+    """
+    return t(f"pack.{key}", lang, **fields)
+
+
+def tables(pack: Pack) -> dict[str, pd.DataFrame]:
+    """Return the pack's tables as display text in its language and tier (small counts hidden).
+
+    Returns
+    -------
+    dict
+        ``figures``, ``categories``, ``outcomes``, ``hotspots``, ``places`` (the keys of
+        :data:`TABLES`): DataFrames of strings with localised headers; what the HTML, the PDF
+        and the presenter page show.
+    """
+    return {name: build(pack) for name, build in TABLES.items()}
+
+
+# ------------------------------------------------------------------------------ formatting
+
+
+def _signed(value: float, *, pct: bool = False) -> str:
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    body = f"{abs(value):.0f}"
+    return f"{sign}{body} %" if pct else f"{sign}{body}"
+
+
+def _change(pack: Pack, n: int | None, base: int | None, *, pct: bool) -> str:
+    """Return the change from ``base`` to ``n`` (``"–"`` when it would give a count away)."""
+    if n is None or base is None or not pack.shown(n, base):
+        return _NO_VALUE
+    if pct:
+        return _NO_VALUE if base == 0 else _signed(100.0 * (n - base) / base, pct=True)
+    return _signed(n - base)
+
+
+def _ratio_text(pack: Pack, n: int, value: float) -> str:
+    """Return a rate or ratio derived from the count ``n`` (``"–"`` when not shown)."""
+    return f"{value:.2f}" if pack.shown(n) and math.isfinite(value) else _NO_VALUE
+
+
+def _opt(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def _float(value: Any) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
+
+
+def _emerging_label(code: object, lang: str) -> str:
+    if code is None or pd.isna(code):  # type: ignore[call-overload]
+        return _NO_VALUE
+    c = _EMERGING_LABELS.get(str(code))
+    return c.label(lang) if c else str(code)
+
+
+def _pooled(pack: Pack, table: pd.DataFrame, columns: Sequence[str]) -> Pooling:
+    """How the pack's tier shows a complete table (its rows add up to the key figures)."""
+    return pool_table(table, columns, min_count=pack.min_count, tier=pack.tier)
+
+
+def _frame(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """Return a table of display strings with these headers (no rows: headers only)."""
+    cols = list(columns)
+    return pd.DataFrame({c: [r[i] for r in rows] for i, c in enumerate(cols)}, columns=cols)
+
+
+# ---------------------------------------------------------------------------- the tables
+
+
+def _figures(pack: Pack) -> pd.DataFrame:
+    lg, f = pack.lang, pack.figures
+    return pd.DataFrame(
+        {
+            "": [t("pack.this_month", lg), t("pack.prev_month", lg), t("pack.year_before", lg)],
+            t("field.count", lg): [
+                pack.count(f.n),
+                pack.count(f.n_previous),
+                pack.count(f.n_year_before),
+            ],
+            t("pack.vs", lg): [
+                "",
+                _change(pack, f.n, f.n_previous, pct=True),
+                _change(pack, f.n, f.n_year_before, pct=True),
+            ],
+        }
+    )
+
+
+def _count_texts(pack: Pack, n: int, base: int | None) -> tuple[str, str, str]:
+    """A row's count this month, the month before and the change between them, as shown."""
+    return pack.count(n), pack.count(base), _change(pack, n, base, pct=False)
+
+
+def _categories(pack: Pack) -> pd.DataFrame:
+    lg = pack.lang
+    p = _pooled(pack, pack.categories, _CATEGORY_COUNTS)
+    rows = [
+        (str(r.label), _int(r.n), _opt(r.n_previous), _opt(r.n_year_before))
+        for r in p.kept.itertuples()
+    ]
+    if p.is_pooled:
+        s = p.sums
+        rows.append((t("pack.pooled", lg), int(s["n"] or 0), s["n_previous"], s["n_year_before"]))
+    heads = ("categories", "this_month", "prev_month", "year_before", "change")
+    texts = []
+    for label, n, n_prev, n_year in rows:
+        now, prev, change = _count_texts(pack, n, n_prev)
+        texts.append((label, now, prev, pack.count(n_year), change))
+    return _frame([t(f"pack.{h}", lg) for h in heads], texts)
+
+
+def _outcomes(pack: Pack) -> pd.DataFrame:
+    lg, out = pack.lang, pack.outcomes
+    p = _pooled(pack, out, _OUTCOME_COUNTS)
+    rows = [(str(r.label), _int(r.n), _float(r.share)) for r in p.kept.itertuples()]
+    if p.is_pooled:
+        rows.append((t("pack.pooled", lg), int(p.sums["n"] or 0), _float(p.pooled["share"].sum())))
+    return _frame(
+        [t("pack.outcomes", lg), t("field.count", lg), t("pack.share", lg)],
+        [(label, pack.count(n), _share_text(pack, n, share)) for label, n, share in rows],
+    )
+
+
+def _share_text(pack: Pack, n: int, share: float) -> str:
+    return f"{100 * share:.0f} %" if pack.shown(n) and math.isfinite(share) else _NO_VALUE
+
+
+def _hotspots(pack: Pack) -> pd.DataFrame:
+    lg, hs, f = pack.lang, pack.hotspots, pack.figures
+    # a partial table: the area's other cells hold the rest of the key figures
+    totals = {"n": f.n, "n_previous": f.n_previous}
+    p = pool_table(hs, _HOTSPOT_COUNTS, min_count=pack.min_count, tier=pack.tier, totals=totals)
+    rows = [
+        (
+            str(r.rank),
+            str(r.label),
+            _int(r.n),
+            _int(r.n_previous),
+            t(f"gistar.class_{_int(r.hotspot_class)}", lg),
+            _emerging_label(r.emerging_class, lg),
+        )
+        for r in p.kept.itertuples()
+    ]
+    if p.is_pooled:
+        ranks = ", ".join(str(int(r)) for r in p.pooled["rank"])
+        s = p.sums
+        n, n_prev = int(s["n"] or 0), int(s["n_previous"] or 0)
+        rows.append((ranks, t("pack.pooled", lg), n, n_prev, _NO_VALUE, _NO_VALUE))
+    heads = ("place", "this_month", "prev_month", "change", "class")
+    return _frame(
+        ["#", *(t(f"pack.{h}", lg) for h in heads), t("pack.emerging", lg, n=EMERGING_MONTHS)],
+        [
+            (rank, label, *_count_texts(pack, n, n_prev), gi_class, trend)
+            for rank, label, n, n_prev, gi_class, trend in rows
+        ],
+    )
+
+
+def _places(pack: Pack) -> pd.DataFrame:
+    lg, pl = pack.lang, pack.places
+    p = _pooled(pack, pl, _PLACE_COUNTS)
+    kind = {
+        "svl": t("pack.svl", lg),
+        "hostel": t("pack.hostel", lg, m=f"{pack.hostel_buffer_m:.0f}"),
+    }
+    rows: list[tuple[str, str, int, int | None, float, float]] = [
+        (
+            str(r.name),
+            kind.get(str(r.kind), str(r.kind)),
+            _int(r.n),
+            _opt(r.n_previous),
+            _float(r.per_10ha_month),
+            _float(r.rate_ratio),
+        )
+        for r in p.kept.itertuples()
+    ]
+    if p.is_pooled:
+        s = p.sums
+        # a pool has no single area: its rate and ratio are not shown
+        n = int(s["n"] or 0)
+        rows.append((t("pack.pooled", lg), _NO_VALUE, n, s["n_previous"], math.nan, math.nan))
+    heads = ("place", "kind", "this_month", "prev_month", "change", "rate", "ratio")
+    texts = []
+    for name, kind_text, n, n_prev, rate, ratio in rows:
+        derived = (_ratio_text(pack, n, rate), _ratio_text(pack, n, ratio))
+        texts.append((name, kind_text, *_count_texts(pack, n, n_prev), *derived))
+    return _frame([t(f"pack.{h}", lg) for h in heads], texts)
+
+
+#: The pack's tables, by name, in the order shown.
+TABLES: Final[Mapping[str, Callable[[Pack], pd.DataFrame]]] = {
+    "figures": _figures,
+    "categories": _categories,
+    "outcomes": _outcomes,
+    "hotspots": _hotspots,
+    "places": _places,
+}
+
+
+# ------------------------------------------------------------------ what changed, notes
+
+
+def changed_items(pack: Pack) -> list[tuple[str, list[str]]]:
+    """Return the "what changed" headings with their items (display text in the pack's tier)."""
+    lg = pack.lang
+    cat = pack.categories
+    pooled = set(_pooled(pack, cat, _CATEGORY_COUNTS).pooled.index)
+
+    def cats(direction: str) -> list[str]:
+        rows = cat.loc[cat["direction"] == direction]
+        # a pooled category's own counts would undo the pooling: its label only
+        return [
+            str(label)
+            if idx in pooled
+            else f"{label}: {pack.count(_opt(prev))} → {pack.count(int(n))}"
+            for idx, label, prev, n in zip(
+                rows.index, rows["label"], rows["n_previous"], rows["n"], strict=True
+            )
+        ]
+
+    return [
+        (t("pack.new_hot", lg), list(pack.new_hotspots)),
+        (t("pack.intensifying_hot", lg), list(pack.intensifying_hotspots)),
+        (t("pack.rising", lg), cats("up")),
+        (t("pack.falling", lg), cats("down")),
+    ]
+
+
+def notes(pack: Pack) -> list[tuple[str, str]]:
+    """Return the data notes as (heading, text) pairs in the pack's language and tier."""
+    lg, nt = pack.lang, pack.notes
+    rows = [
+        (t("pack.period", lg), f"{nt.month_start:{_DATE}} – {nt.month_end:{_DATE}}"),
+        (t("pack.span", lg), _span(pack)),
+        (t("pack.geocoding", lg), _geocoding_text(pack)),
+        (t("pack.quarantine", lg), t("pack.quarantine_text", lg, n=nt.quarantined)),
+    ]
+    if pack.tier == "presenter":
+        pooled = t("pack.pooled", lg)
+        rows.append(
+            (t("pack.privacy", lg), t("pack.privacy_text", lg, k=pack.min_count, pooled=pooled))
+        )
+    cell = f"{pack.params['cell_size_m']:.0f}"
+    methods = t("pack.methods_text", lg, cell=cell, n=EMERGING_MONTHS, alpha=NOTABLE_ALPHA)
+    rows.append((t("pack.methods", lg), methods))
+    if nt.emerging_note:
+        rows.append(
+            (
+                t("pack.emerging", lg, n=EMERGING_MONTHS),
+                t("pack.emerging_skipped", lg, reason=nt.emerging_note),
+            )
+        )
+    if nt.synthetic:
+        rows.append(("", t("pack.synthetic", lg)))
+    return rows
+
+
+def _span(pack: Pack) -> str:
+    nt = pack.notes
+    if nt.data_from is None or nt.data_to is None:
+        return _NO_VALUE
+    return f"{nt.data_from:{_DATE}} – {nt.data_to:{_DATE}}"
+
+
+def _geocoding_text(pack: Pack) -> str:
+    nt = pack.notes
+    pct = (
+        f"{100 * nt.month_geocoded_city / nt.month_records_city:.1f} %"
+        if nt.month_records_city
+        else _NO_VALUE
+    )
+    return t(
+        "pack.geocoding_text",
+        pack.lang,
+        ok=nt.month_geocoded_city,
+        n=nt.month_records_city,
+        pct=pct,
+    )
