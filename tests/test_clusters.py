@@ -152,16 +152,21 @@ def test_min_probability_zero_keeps_hdbscan_fringe_members() -> None:
 
 def test_cli_clusters_from_store_with_context_labels(tmp_path: Path) -> None:
     from apk_geo import cli
-    from apk_geo.schema import INCIDENT_COLUMNS, QUARANTINE_COLUMNS
-    from apk_geo.store import open_store
+    from apk_geo.testing import make_store
 
     pts = _two_blobs()
-    pts["source"] = "test"
-    pts["id"] = [str(i) for i in range(len(pts))]
-    pts["match"] = "exact"
-    for col in INCIDENT_COLUMNS:
-        if col not in pts.columns:
-            pts[col] = None
+    rows = [
+        {
+            "source": "test",
+            "id": str(i),
+            "category": p.category,
+            "outcome": p.outcome,
+            "reported_at": p.reported_at,
+            "x_5514": p.geometry.x,
+            "y_5514": p.geometry.y,
+        }
+        for i, p in enumerate(pts.itertuples(index=False))
+    ]
     hostels = _layer([(150, 100)], name=["Hulvácká 8"], kind=["hostel"])
     stops = _layer([(2000, 30)], zast_jm=["Náměstí"])
     empty = stops.iloc[:0]
@@ -170,11 +175,9 @@ def test_cli_clusters_from_store_with_context_labels(tmp_path: Path) -> None:
         geometry=[shapely.box(X0 - 3000, Y0 - 3000, X0 + 5000, Y0 + 3000)],
         crs="EPSG:5514",
     )
-    store = open_store(tmp_path / "store.gpkg")
-    store.apply_import(
-        incidents=pts,
-        quarantine=pd.DataFrame({c: [] for c in QUARANTINE_COLUMNS if c != "imported_at"}),
-        log={"source": "test", "file": "test.csv"},
+    make_store(
+        tmp_path / "store.gpkg",
+        rows,
         layers={
             "city": city,
             "districts": city.assign(KOD="1"),

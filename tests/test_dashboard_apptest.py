@@ -4,16 +4,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from apk_geo.schema import INCIDENT_COLUMNS, QUARANTINE_COLUMNS
-from apk_geo.store import open_store
+from apk_geo.testing import make_store
 
 ROOT = Path(__file__).resolve().parent.parent
-TZ = "Europe/Prague"
 MOAP, PORUBA = "Moravská Ostrava a Přívoz", "Poruba"
 # (local time, category, outcome, district, lon, lat)
 ROWS = [
@@ -49,61 +46,42 @@ def build_test_store(
         geometry=hostel.to_crs(5514).buffer(400).to_crs(4326).values,
         crs="EPSG:4326",
     )
-    geoms = [Point(lon, lat) if lon is not None else None for *_, lon, lat in rows]
-    pts = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(5514)
-    n = len(rows)
-    inc = gpd.GeoDataFrame(
+    incidents = [
         {
-            "source": ["test"] * n,
-            "id": [f"r{i}" for i in range(n)],
-            "reported_at": pd.to_datetime([r[0] for r in rows]).tz_localize(TZ),
-            "category": [r[1] for r in rows],
-            "outcome": [r[2] for r in rows],
-            "assistant": ["A-777"] * n,
-            "note": ["TAJNÁ POZNÁMKA"] * n,
-            "address": ["Adresa 1"] * n,
-            "lat": [r[5] for r in rows],
-            "lon": [r[4] for r in rows],
-            "x_5514": pts.x,
-            "y_5514": pts.y,
-            "match": ["exact" if r[4] is not None else "failed" for r in rows],
-            "score": [100.0 if r[4] is not None else 0.0 for r in rows],
-            "ruian_adm": [None] * n,
-            "district_code": ["1"] * n,
-            "district_name": [r[3] for r in rows],
-            "mdt_area": [r[3] for r in rows],
-            "svl_name": ["SVL Test" if r[3] == MOAP else None for r in rows],
-            "hostel_name": ["Ubytovna Test"] * n,
-            "hostel_distance_m": [50.0] * n,
-            "in_hostel_buffer": [r[3] == MOAP for r in rows],
-            "record_hash": [f"h{i}" for i in range(n)],
-        },
-        geometry=pts.values,
-        crs="EPSG:5514",
-    )
-    columns = [c for c in INCIDENT_COLUMNS if c != "imported_at"]
-    assert set(inc.columns[:-1]) <= set(columns), "the fixture sets a column the store lacks"
-    # columns the schema has and this fixture does not set (e.g. geocode_reason) stay empty
-    inc = inc.reindex(columns=[*columns, "geometry"])
-    quarantine = pd.DataFrame(
-        [
-            {
-                "source": "test",
-                "file": "x.csv",
-                "line": 7,
-                "field": "Datum",
-                "value": "32.13.2024",
-                "expected": "a date",
-                "reason": "neplatné datum",
-                "raw": "<b>raw</b>",
-            }
-        ],
-        columns=[c for c in QUARANTINE_COLUMNS if c != "imported_at"],
-    )
-    store = open_store(path)
-    store.apply_import(
-        incidents=inc,
-        quarantine=quarantine,
+            "source": "test",
+            "id": f"r{i}",
+            "reported_at": when,
+            "category": category,
+            "outcome": outcome,
+            "assistant": "A-777",
+            "note": "TAJNÁ POZNÁMKA",
+            "address": "Adresa 1",
+            # a row without coordinates failed geocoding
+            **({"lat": lat, "lon": lon} if lon is not None else {"match": "failed"}),
+            "district_code": "1",
+            "district_name": district,
+            "mdt_area": district,
+            "svl_name": "SVL Test" if district == MOAP else None,
+            "hostel_name": "Ubytovna Test",
+            "hostel_distance_m": 50.0,
+            "in_hostel_buffer": district == MOAP,
+        }
+        for i, (when, category, outcome, district, lon, lat) in enumerate(rows)
+    ]
+    quarantine = {
+        "source": "test",
+        "file": "x.csv",
+        "line": 7,
+        "field": "Datum",
+        "value": "32.13.2024",
+        "expected": "a date",
+        "reason": "neplatné datum",
+        "raw": "<b>raw</b>",
+    }
+    make_store(
+        path,
+        incidents,
+        quarantine=[quarantine],
         log={"source": "test", "file": "x.csv"},
         layers={"districts": districts, "city": city, "svl": svl, "hostels": hostel},
         metadata={"synthetic": "true" if synthetic else "false"},
@@ -269,6 +247,7 @@ def test_hotspots_page_runs_gistar_and_offers_downloads(app: AppTest) -> None:
     assert any(m.label.startswith("PAI") for m in app.metric)  # evaluation of June 2024
 
 
+@pytest.mark.slow
 def test_hotspots_page_runs_clusters(app: AppTest) -> None:
     run_method(app, "clusters")
     table = app.dataframe[0].value
@@ -280,7 +259,8 @@ def test_hotspots_page_runs_clusters(app: AppTest) -> None:
 
 def test_navigation_lists_every_page_present(app: AppTest) -> None:
     app.run()
-    pages = {p.stem for p in (ROOT / "app_pages").glob("*.py") if not p.stem.startswith("_")}
+    files = (ROOT / "app_pages").glob("*.py")
+    pages = {p.stem for p in files if not p.stem.startswith("_") and p.stem != "main"}  # main: entry
     for name in sorted(pages):
         app.switch_page(f"app_pages/{name}.py").run()
         assert not app.exception, (name, app.exception)

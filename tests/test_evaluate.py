@@ -74,6 +74,7 @@ def test_selection_weights_rejects_bad_input(kwargs: dict[str, object], match: s
         selection_weights(**kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import geopandas as gpd
+import killpoints
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +14,7 @@ from apk_geo import store as st
 from apk_geo.errors import CRSError, SchemaError, StoreError
 from apk_geo.io import quarantine_frame
 from apk_geo.schema import INCIDENT_COLUMNS, QUARANTINE_COLUMNS
+from apk_geo.testing import assert_store_reconciles, make_incidents
 
 
 def incidents(
@@ -27,40 +25,27 @@ def incidents(
     failed: tuple[str, ...] = (),
 ) -> gpd.GeoDataFrame:
     """Tiny incident frame: id i at (-470000 + 10 i, -1100000), day i of November 2026."""
-    n = len(ids)
-    x = np.array([-470_000.0 + 10 * int(i) for i in ids])
-    y = np.full(n, -1_100_000.0)
-    is_failed = np.array([i in failed for i in ids])
-    data = {
-        "source": [source] * n,
-        "id": ids,
-        "reported_at": pd.to_datetime(
-            [f"2026-11-{(int(i) - 1) % 28 + 1:02d} 10:00" for i in ids]
-        ).tz_localize("Europe/Prague"),
-        "category": ["dogs" if int(i) % 2 else "noise" for i in ids],
-        "outcome": ["no_action"] * n,
-        "assistant": ["A1"] * n,
-        "note": ["n"] * n,
-        "address": [f"Ulice {i}" for i in ids],
-        "lat": np.full(n, 49.8),
-        "lon": np.full(n, 18.2),
-        "x_5514": np.where(is_failed, np.nan, x),
-        "y_5514": np.where(is_failed, np.nan, y),
-        "match": np.where(is_failed, "failed", "exact"),
-        "score": np.full(n, 100.0),
-        "ruian_adm": pd.array([3182860] * n, dtype="Int64"),
-        "geocode_reason": np.where(is_failed, "street not found", ""),
-        "district_code": ["546119"] * n,
-        "district_name": ["Poruba" if int(i) < 3 else "Vítkovice" for i in ids],
-        "mdt_area": ["Poruba" if int(i) < 3 else "Vítkovice" for i in ids],
-        "svl_name": [None] * n,
-        "hostel_name": ["H"] * n,
-        "hostel_distance_m": np.full(n, 5.0),
-        "in_hostel_buffer": pd.array([True] * n, dtype="boolean"),
-        "record_hash": hashes or [f"h{i}" for i in ids],
-    }
-    geoms = [None if f else shapely.Point(a, b) for f, a, b in zip(is_failed, x, y, strict=True)]
-    return gpd.GeoDataFrame(data, geometry=geoms, crs="EPSG:5514")
+    rows: list[dict[str, object]] = []
+    for k, i in enumerate(ids):
+        where = "Poruba" if int(i) < 3 else "Vítkovice"
+        row: dict[str, object] = {
+            "source": source,
+            "id": i,
+            "reported_at": f"2026-11-{(int(i) - 1) % 28 + 1:02d} 10:00",
+            "category": "dogs" if int(i) % 2 else "noise",
+            "address": f"Ulice {i}",
+            "ruian_adm": 3182860,
+            "district_name": where,
+            "mdt_area": where,
+            "in_hostel_buffer": True,
+            "record_hash": hashes[k] if hashes else f"h{i}",
+        }
+        if i in failed:
+            row.update(match="failed", geocode_reason="street not found")
+        else:
+            row.update(x_5514=-470_000.0 + 10 * int(i), y_5514=-1_100_000.0)
+        rows.append(row)
+    return make_incidents(rows)
 
 
 def quarantine(n: int) -> pd.DataFrame:
@@ -161,6 +146,7 @@ def test_upsert_counts_new_duplicate_and_updated(store: st.IncidentStore) -> Non
     assert log["accepted"].tolist() == [3, 0, 1, 1]
     assert log["file"].tolist()[:2] == ["a.csv", "a.csv"]
     assert len(store.quarantine()) == 2
+    assert_store_reconciles(store)
 
 
 def test_round_trip_keeps_schema_types_and_time_zone(store: st.IncidentStore) -> None:
@@ -273,48 +259,24 @@ def test_leftover_temp_files_are_cleaned_by_the_next_write(store: st.IncidentSto
     assert [p.name for p in store.path.parent.iterdir() if ".tmp-" in p.name] == []
 
 
-def _kill_when(proc: subprocess.Popen[str], folder: Path, *, min_tmp_bytes: int) -> bool:
-    """SIGKILL ``proc`` once a temp file of at least ``min_tmp_bytes`` exists; return whether."""
-    deadline = time.monotonic() + 30
-    while proc.poll() is None and time.monotonic() < deadline:
-        tmps = [p for p in folder.iterdir() if ".tmp-" in p.name]
-        if any(p.exists() and p.stat().st_size >= min_tmp_bytes for p in tmps):
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            return True
-        time.sleep(0.005)
-    proc.wait()
-    return False
-
-
+@pytest.mark.slow
 def test_killed_writer_leaves_old_or_new_store(tmp_path: Path) -> None:
-    """SIGKILL a process in the middle of a large import: the store is the old one."""
+    """SIGKILL a writer at each step of an import (it says when): the store is the old one."""
     path = tmp_path / "apk.gpkg"
     store = st.open_store(path)
     store.apply_import(incidents=incidents(["1", "2"]), quarantine=quarantine(0), log={})
     before = sorted(store.incidents()["id"])
-    size = path.stat().st_size
     script = f"""
-import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})
 from test_store import incidents, quarantine
 from apk_geo.store import open_store
-big = incidents([str(i) for i in range(1, 40001)])
-open_store({str(path)!r}).apply_import(incidents=big, quarantine=quarantine(0), log={{}})
+more = incidents([str(i) for i in range(1, 2001)])
+open_store({str(path)!r}).apply_import(incidents=more, quarantine=quarantine(0), log={{}})
 """
-    kills = 0
-    # kill right after the copy starts, once the copy is complete, and during the big write
-    for min_bytes in (1, size, 3 * size):
-        proc = subprocess.Popen([sys.executable, "-c", script])
-        killed = _kill_when(proc, tmp_path, min_tmp_bytes=min_bytes)
-        got = sorted(st.open_store(path).incidents()["id"])
-        if killed:
-            kills += 1
-            assert got == before
-        else:  # finished first: it must be the complete new state; reset for the next round
-            assert len(got) == 40000
-            path.unlink()
-            store.apply_import(incidents=incidents(["1", "2"]), quarantine=quarantine(0), log={})
-    assert kills >= 2
+    # right after the copy, with the copy half changed, and just before it replaces the store
+    for step in killpoints.STEPS:
+        assert killpoints.kill_at(killpoints.child_command(script), step=step, store=path), step
+        assert sorted(st.open_store(path).incidents()["id"]) == before, step
+        assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name], "nothing was left"
     # a normal run afterwards completes and removes what the killed ones left
     counts = store.apply_import(incidents=incidents(["2", "3"]), quarantine=quarantine(0), log={})
     assert (counts.accepted, counts.duplicates) == (1, 1)
