@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
 
-from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
+from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], *, name: str = "data") -> None:
@@ -60,6 +60,6 @@ def require_points(gdf: gpd.GeoDataFrame, *, name: str = "points", minimum: int 
 
 
 def require_positive(value: float, *, name: str) -> None:
-    """Raise :class:`ValueError` unless ``value`` is a finite number > 0."""
+    """Raise :class:`~apk_geo.errors.ParameterError` unless ``value`` is a finite number > 0."""
     if not (value > 0 and value != float("inf")):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        raise ParameterError(f"{name} must be a finite number > 0, got {value!r}")

@@ -4,7 +4,8 @@ folium, branca and streamlit-folium reference Leaflet, jQuery, Bootstrap, Font A
 leaflet.awesome-markers, Leaflet.markercluster, leaflet.heat and d3 on public CDNs; without an
 internet connection such a map stays blank. apk_geo installs the same files, at the versions these
 libraries pin, from the npm registry at set-up time (``frontend/package.json`` and its lock file,
-``scripts/install_assets.py``) into ``static/vendor/`` beside the Streamlit entry script. Streamlit
+``apk-geo assets install``, which ``scripts/setup.sh`` runs) into ``static/vendor/`` of the
+dashboard's pages package (``app_pages/``, the folder of the Streamlit entry script). Streamlit
 serves that folder at ``/app/static/vendor/`` when ``server.enableStaticServing`` is on, and
 :mod:`apk_geo.maps` points every folium element at it. For a self-contained HTML file (an offline
 report) :func:`inline_html` replaces the links with the file contents.
@@ -29,9 +30,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from apk_geo.errors import AssetError
-
-#: Project root (the folder holding ``dashboard.py`` and ``static/``).
-PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
+from apk_geo.resources import app_dir
 
 #: URL under which Streamlit serves ``static/vendor/`` (``server.enableStaticServing = true``).
 STREAMLIT_VENDOR_URL: Final = "/app/static/vendor"
@@ -187,10 +186,11 @@ _BY_NAME: Final = {a.name: a for a in ASSETS}
 def vendor_dir() -> Path:
     """Return the folder holding the installed files.
 
-    ``$APK_GEO_VENDOR_DIR`` if set, else ``static/vendor/`` at the project root.
+    ``$APK_GEO_VENDOR_DIR`` if set, else ``static/vendor/`` in the dashboard's pages package
+    (``app_pages/``), which Streamlit serves beside its entry script.
     """
     env = os.environ.get(VENDOR_ENV)
-    return Path(env) if env else PROJECT_ROOT / "static" / "vendor"
+    return Path(env) if env else app_dir() / "static" / "vendor"
 
 
 def get_asset(name: str) -> Asset:
@@ -250,7 +250,8 @@ def require_installed(directory: Path | None = None) -> Path:
     if missing:
         raise AssetError(
             f"front-end files missing in {root}: {missing[:5]}{' …' if len(missing) > 5 else ''}; "
-            "install them from the npm registry with `.venv/bin/python scripts/install_assets.py`"
+            "install them from the npm registry with `apk-geo assets install` (needs npm); "
+            "until then maps cannot be drawn offline"
         )
     return root
 
@@ -269,7 +270,7 @@ def read_asset(name: str, *, directory: Path | None = None) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AssetError(
-            f"{path} is not installed; run `.venv/bin/python scripts/install_assets.py`"
+            f"{path} is not installed; run `apk-geo assets install` (needs npm)"
         ) from None
 
 

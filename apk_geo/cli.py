@@ -34,6 +34,7 @@ COMMANDS: Final[Mapping[str, str]] = {
     "route": "plan a patrol route for a shift (stops, times, GPX, printable sheet)",
     "report": "MDT meeting packs: HTML, PDF and PNG per area and month",
     "dashboard": "start the dashboard",
+    "assets": "install or check the map's front-end files (offline maps)",
 }
 
 #: Global options that take a value (so the command name can be found after them).

@@ -24,13 +24,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from apk_geo.errors import ConfigError
+from apk_geo.resources import data_dir
 from apk_geo.schema import Code
 
 #: Folder of the data the product ships (real context layers and generated demo layers).
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR: Final = data_dir()
 
 DEFAULT_MDT_AREAS: Mapping[str, str] = MappingProxyType(
     {

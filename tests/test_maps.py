@@ -92,7 +92,7 @@ def test_vendor_files_installed_from_npm() -> None:
 
 
 def test_missing_vendor_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(AssetError, match=r"install_assets\.py"):
+    with pytest.raises(AssetError, match=r"apk-geo assets install"):
         assets.require_installed(tmp_path)
     with pytest.raises(AssetError, match="not installed"):
         assets.read_asset("leaflet", directory=tmp_path)

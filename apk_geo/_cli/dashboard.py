@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from apk_geo.errors import InputFileError
+from apk_geo.resources import app_dir
 
-#: The thin Streamlit entry script, at the project root beside the package.
-ENTRY = Path(__file__).resolve().parents[2] / "dashboard.py"
+
+def entry() -> Path:
+    """Return the dashboard's entry script (``app_pages/main.py``, installed beside the package)."""
+    return app_dir() / "main.py"
 
 
 def register(sub: Any) -> None:
@@ -31,16 +34,15 @@ def register(sub: Any) -> None:
 
 def command(args: argparse.Namespace) -> list[str]:
     """Return the ``streamlit run`` command line for ``args``."""
-    if not ENTRY.is_file():
-        raise InputFileError(
-            "dashboard entry script not found; run from a source checkout", path=str(ENTRY)
-        )
+    script = entry()
+    if not script.is_file():
+        raise InputFileError("the dashboard's entry script is missing; reinstall", path=str(script))
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ENTRY),
+        str(script),
         "--server.address",
         args.address,
         "--server.port",
@@ -60,6 +62,19 @@ def command(args: argparse.Namespace) -> list[str]:
     return cmd
 
 
+def _warn_if_assets_missing() -> None:
+    """Say once, before the server starts, that maps cannot be drawn without the assets."""
+    from apk_geo import assets
+
+    missing = assets.missing_files()
+    if missing:
+        print(
+            f"apk-geo dashboard: warning: {len(missing)} front-end file(s) missing in "
+            f"{assets.vendor_dir()}; maps stay blank until `apk-geo assets install` is run",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Replace this process with the Streamlit server."""
     cmd = command(args)
@@ -67,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         f"apk-geo dashboard: http://{args.address}:{args.port}  (store: {args.store})",
         file=sys.stderr,
     )
-    os.chdir(ENTRY.parent)  # .streamlit/config.toml and static/ are read from the project root
+    _warn_if_assets_missing()
+    os.chdir(entry().parent)  # Streamlit reads .streamlit/config.toml from here, static/ beside it
     os.execv(cmd[0], cmd)
     return 0  # pragma: no cover - execv does not return

@@ -25,6 +25,7 @@ import pandas as pd
 from apk_geo import routes
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import ApkGeoError, ConfigError, GeocodingError
+from apk_geo.times import as_timestamp
 
 
 def register(sub: Any) -> None:
@@ -134,7 +135,7 @@ def _shift_start(args: argparse.Namespace) -> pd.Timestamp:
             "or --date 2026-11-24 --start-time 08:00"
         )
     try:
-        return routes._as_shift_start(text)
+        return as_timestamp(text, name="--shift-start")
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 

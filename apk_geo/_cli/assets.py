@@ -1,0 +1,61 @@
+"""``apk-geo assets install|status``: the map's front-end files (Leaflet & co.), served locally.
+
+``install`` fetches them from the npm registry once, at install time (needs npm), into the vendor
+folder the dashboard serves (``$APK_GEO_VENDOR_DIR`` or ``app_pages/static/vendor``); ``status``
+says whether every file is there. Nothing is loaded from the internet while the product runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from apk_geo._cli._common import add_json_flag, emit
+
+
+def register(sub: Any) -> None:
+    """Add the ``assets`` sub-command."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "assets",
+        help="install or check the map's front-end files",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("action", choices=("install", "status"), help="what to do")
+    p.add_argument("--dest", type=Path, help="vendor folder (default: the dashboard's)")
+    p.add_argument(
+        "--node-modules", type=Path, help="copy from this node_modules instead of running npm ci"
+    )
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Install or check the files; exit 2 (with the fix) when ``status`` finds files missing."""
+    from apk_geo import assets
+
+    folder = args.dest or assets.vendor_dir()
+    if args.action == "install":
+        from apk_geo.assets_install import install
+
+        info = install(
+            folder,
+            node_modules=args.node_modules,
+            on_message=lambda m: print(f"apk-geo assets: {m}", file=sys.stderr),
+        )
+        versions = info.get("versions", {})
+        emit(
+            {"folder": str(folder), "files": len(info["files"]), "packages": len(versions)},  # type: ignore[arg-type]
+            as_json=args.json,
+            title="Front-end assets installed:",
+        )
+        return 0
+    missing = assets.missing_files(folder)
+    emit(
+        {"folder": str(folder), "installed": not missing, "missing": missing},
+        as_json=args.json,
+        title="Front-end assets:",
+    )
+    return 2 if missing else 0
