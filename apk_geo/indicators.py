@@ -22,6 +22,10 @@ from apk_geo._validate import require_columns
 from apk_geo.coords import located
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.errors import InsufficientDataError, ParameterError
+from apk_geo.labels import place_labels
+from apk_geo.methods import METHODS as METHODS_REGISTRY
+from apk_geo.methods import HotspotMethod, method_names, run_method
+from apk_geo.schema import TIMEZONE
 from apk_geo.selection import (
     Filters,
     data_span,
@@ -31,10 +35,6 @@ from apk_geo.selection import (
     previous_period,
     reference_month,
 )
-from apk_geo.labels import place_labels
-from apk_geo.methods import METHODS as METHODS_REGISTRY
-from apk_geo.methods import HotspotMethod, method_names, run_method
-from apk_geo.schema import TIMEZONE
 
 logger = logging.getLogger(__name__)
 
