@@ -49,6 +49,9 @@ STOP_LABEL_RADIUS_M: Final = 400.0
 #: Emerging classes listed as "new" and as "intensifying" hot spots.
 NEW_CLASSES: Final = ("new_hot", "consecutive_hot")
 INTENSIFYING_CLASSES: Final = ("intensifying_hot",)
+#: Study-area parameters of :func:`apk_geo.methods.build_grid` a pack does not report (its area
+#: is the pack's area).
+_STUDY_KEYS: Final = frozenset({"study_area", "area_km2", "buffer_m", "grid"})
 #: Columns of the area's grid in a pack (with geometry).
 CELL_COLUMNS: Final = (
     "cell_id",
@@ -131,27 +134,34 @@ def _hotspot_grid(
     ``params`` gets the ``grid``, ``gistar`` and ``emerging`` parameters (or why a step was
     skipped).
     """
-    from apk_geo import emerging, gistar, grid
+    from apk_geo import grid
+    from apk_geo.methods import build_grid, run_method
 
-    cells = grid.make_grid(area, cell_size_m=cell_size_m)
-    params["grid"] = dict(cells.attrs.get("params", {}))
+    cells = build_grid(month_pts, area=area, cell_size_m=cell_size_m)
+    params["grid"] = {k: v for k, v in cells.attrs["params"].items() if k not in _STUDY_KEYS}
     counted = grid.count_points(cells, month_pts)
-    counted["n_previous"] = grid.count_points(cells, prev_pts)["n"].to_numpy()
-    counted["diff"] = counted["n"] - counted["n_previous"]
     try:
-        result = gistar.gistar(counted)
-        params["gistar"] = dict(result.attrs.get("params", {}))
+        result = run_method(month_pts, method="gistar", cells=cells)
+        params["gistar"] = {k: v for k, v in result.attrs["params"].items() if k not in _STUDY_KEYS}
     except InsufficientDataError as exc:
         logger.info("report: Gi* skipped for %s: %s", month, exc)
         params["gistar"] = {"skipped": str(exc)}
         result = counted.assign(gi_z=np.nan, hotspot_class=0)
+    result["n_previous"] = grid.count_points(cells, prev_pts)["n"].to_numpy()
+    result["diff"] = result["n"] - result["n_previous"]
     note = None
     start = (month - (EMERGING_MONTHS - 1)).start_time
     try:
-        em = emerging.emerging(
-            window_pts, cells, period="M", start=start, end=(month + 1).start_time
+        em = run_method(
+            window_pts,
+            method="emerging",
+            cells=cells,
+            period="M",
+            start=start,
+            end=(month + 1).start_time,
         )
-        params["emerging"] = {k: v for k, v in em.attrs.get("params", {}).items() if k != "periods"}
+        skip = {"periods", "grid"}
+        params["emerging"] = {k: v for k, v in em.attrs["params"].items() if k not in skip}
         result["emerging_class"] = em["emerging_class"].to_numpy()
     except (InsufficientDataError, ParameterError) as exc:
         logger.info("report: emerging analysis skipped: %s", exc)
