@@ -475,6 +475,38 @@ _S: dict[str, tuple[str, str]] = {
         "The store holds no complete month.",
     ),
     "pack.ui.failed": ("Podklady nelze vytvořit: {reason}", "The pack cannot be made: {reason}"),
+    # --- patrol route sheets, GPX and JSON exports (apk_geo.routes.export)
+    "sheet.title": ("Trasa hlídky", "Patrol route"),
+    "sheet.shift": ("Směna", "Shift"),
+    "sheet.start": ("Start", "Start"),
+    "sheet.end": ("Cíl", "End"),
+    "sheet.order": ("č.", "No."),
+    "sheet.place": ("Místo", "Place"),
+    "sheet.arrive": ("Příchod", "Arrive"),
+    "sheet.depart": ("Odchod", "Depart"),
+    "sheet.wait": ("Čekání", "Wait"),
+    "sheet.priority": ("Priorita", "Priority"),
+    "sheet.leg": ("Úsek", "Leg"),
+    "sheet.distance": ("Vzdálenost", "Distance"),
+    "sheet.duration": ("Trvání", "Duration"),
+    "sheet.stops": ("Zastávek", "Stops"),
+    "sheet.collected": ("Získaná priorita", "Priority collected"),
+    "sheet.coverage": (
+        "Podíl očekávaných událostí do {r} m od zastávky",
+        "Share of expected incidents within {r} m of a stop",
+    ),
+    "sheet.revisit": ("2. návštěva", "revisit"),
+    "sheet.must": ("povinné", "must visit"),
+    "sheet.notes": ("Poznámky", "Notes"),
+    "sheet.generated": ("Vytvořeno programem apk-geo", "Made with apk-geo"),
+    "sheet.min": ("min", "min"),
+    "sheet.signature": ("Podpis mentora", "Mentor's signature"),
+    "sheet.gpx_depart": ("odchod {t}", "depart {t}"),
+    "sheet.gpx_arrive": ("příchod {t}", "arrive {t}"),
+    "sheet.gpx_stop": (
+        "příchod {arrive}, odchod {depart}, priorita {priority}",
+        "arrive {arrive}, depart {depart}, priority {priority}",
+    ),
 }
 
 #: Every UI string: key → (Czech, English).
@@ -484,6 +516,21 @@ STRINGS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(_S)
 def normalize_lang(lang: object) -> Lang:
     """Return ``"en"`` for English and ``"cs"`` for anything else (the default)."""
     return "en" if str(lang).lower().startswith("en") else "cs"
+
+
+def section(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Return every string under ``prefix.`` in ``lang``, keyed without the prefix (unformatted).
+
+    Templates read a whole section at once, e.g. the route sheet's ``L.title``.
+
+    Examples
+    --------
+    >>> section("sheet", "en")["title"]
+    'Patrol route'
+    """
+    start = prefix + "."
+    pick = 1 if normalize_lang(lang) == "en" else 0
+    return {k.removeprefix(start): v[pick] for k, v in STRINGS.items() if k.startswith(start)}
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:

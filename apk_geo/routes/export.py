@@ -3,7 +3,7 @@
 :func:`route_to_json` is the canonical serialisation (the other formats read it or the route);
 :func:`route_to_geojson` feeds web maps (EPSG:4326), :func:`to_gpx` handheld navigation, and
 :func:`to_html` a self-contained sheet (inline CSS and an SVG sketch, no external URLs). Every
-text shown to people comes from :data:`_SHEET_LABELS` through :func:`_labels`.
+text shown to people comes from the ``sheet.*`` strings of :mod:`apk_geo.i18n`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 from apk_geo.errors import ParameterError
+from apk_geo.i18n import LANGS, section
 from apk_geo.routes.model import Route
 from apk_geo.schema import CRS_WEB, TIMEZONE
 
@@ -23,76 +24,18 @@ __all__ = ["route_to_geojson", "route_to_json", "to_gpx", "to_html"]
 
 _GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
 
-#: Every text of the exports per language (the HTML template reads them as ``L.<key>``).
-_SHEET_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
-    "cs": {
-        "title": "Trasa hlídky",
-        "shift": "Směna",
-        "start": "Start",
-        "end": "Cíl",
-        "order": "č.",
-        "place": "Místo",
-        "arrive": "Příchod",
-        "depart": "Odchod",
-        "wait": "Čekání",
-        "priority": "Priorita",
-        "leg": "Úsek",
-        "distance": "Vzdálenost",
-        "duration": "Trvání",
-        "stops": "Zastávek",
-        "collected": "Získaná priorita",
-        "coverage": "Podíl očekávaných událostí do {r} m od zastávky",
-        "revisit": "2. návštěva",
-        "must": "povinné",
-        "notes": "Poznámky",
-        "generated": "Vytvořeno programem apk-geo",
-        "min": "min",
-        "signature": "Podpis mentora",
-        "gpx_depart": "odchod {t}",
-        "gpx_arrive": "příchod {t}",
-        "gpx_stop": "příchod {arrive}, odchod {depart}, priorita {priority}",
-    },
-    "en": {
-        "title": "Patrol route",
-        "shift": "Shift",
-        "start": "Start",
-        "end": "End",
-        "order": "No.",
-        "place": "Place",
-        "arrive": "Arrive",
-        "depart": "Depart",
-        "wait": "Wait",
-        "priority": "Priority",
-        "leg": "Leg",
-        "distance": "Distance",
-        "duration": "Duration",
-        "stops": "Stops",
-        "collected": "Priority collected",
-        "coverage": "Share of expected incidents within {r} m of a stop",
-        "revisit": "revisit",
-        "must": "must visit",
-        "notes": "Notes",
-        "generated": "Made with apk-geo",
-        "min": "min",
-        "signature": "Mentor's signature",
-        "gpx_depart": "depart {t}",
-        "gpx_arrive": "arrive {t}",
-        "gpx_stop": "arrive {arrive}, depart {depart}, priority {priority}",
-    },
-}
-
 
 def _labels(lang: str) -> Mapping[str, str]:
-    """Return the export texts of ``lang`` (``"cs"`` or ``"en"``).
+    """Return the export texts in ``lang`` (the ``sheet.*`` strings of :mod:`apk_geo.i18n`).
 
     Raises
     ------
     ParameterError
-        If ``lang`` is not a language of :data:`_SHEET_LABELS`.
+        If ``lang`` is not one of :data:`apk_geo.i18n.LANGS`.
     """
-    if lang not in _SHEET_LABELS:
-        raise ParameterError(f"lang must be one of {sorted(_SHEET_LABELS)}, got {lang!r}")
-    return _SHEET_LABELS[lang]
+    if lang not in LANGS:
+        raise ParameterError(f"lang must be one of {sorted(LANGS)}, got {lang!r}")
+    return section("sheet", lang)
 
 
 def _iso(ts: pd.Timestamp) -> str:
