@@ -295,59 +295,84 @@ def filters_from_query(
         First and last day with data: a custom range is clipped to it (a date picker cannot show
         days outside it); a range entirely outside falls back to the last 30 days.
     """
-
-    def get(key: str) -> str | None:
-        value = params.get(key)
-        if value is None:
-            return None
-        return value if isinstance(value, str) else (value[-1] if value else None)
-
-    kwargs: dict[str, object] = {}
-    preset = get("preset") or "30d"
-    if preset not in PRESETS:
-        logger.warning("query: unknown preset %r ignored", preset)
-        preset = "30d"
-    if preset == "custom":
-        try:
-            start = date.fromisoformat(get("from") or "")
-            end = date.fromisoformat(get("to") or "")
-        except ValueError:
-            logger.warning("query: bad custom range %r–%r; using 30 days", get("from"), get("to"))
-            preset, (start, end) = "30d", preset_range("30d", today=today)
-        if start > end:
-            start, end = end, start
-        if span is not None:
-            clipped = (max(start, span[0]), min(end, span[1]))
-            if clipped[0] > clipped[1]:
-                logger.warning("query: range %s–%s outside the data; using 30 days", start, end)
-                preset, clipped = "30d", preset_range("30d", today=today)
-            elif clipped != (start, end):
-                logger.info("query: range %s–%s clipped to the data: %s–%s", start, end, *clipped)
-            start, end = clipped
-    else:
-        start, end = preset_range(preset, today=today)  # type: ignore[arg-type]
-    kwargs.update(preset=preset, start=start, end=end)
+    query = {k: _last(v) for k, v in params.items()}
+    kwargs: dict[str, object] = dict(_query_dates(query, today=today, span=span))
     for key, attr in _LIST_KEYS.items():
-        raw = get(key)
-        if not raw:
-            continue
-        values = tuple(v for v in raw.split(",") if v)
-        if allowed is not None and attr in allowed:
-            keep = set(allowed[attr])
-            dropped = [v for v in values if v not in keep]
-            if dropped:
-                logger.warning("query: unknown %s %s ignored", attr, dropped)
-            values = tuple(v for v in values if v in keep)
-        kwargs[attr] = values
-    wd = get("wd")
+        values = _query_list(query.get(key), attr=attr, allowed=allowed)
+        if values:
+            kwargs[attr] = values
+    wd = query.get("wd")
     if wd:
         kwargs["weekdays"] = tuple(
             sorted({int(v) for v in wd.split(",") if v.isdigit() and 0 <= int(v) <= 6})
         )
-    h = get("h")
-    if h:
-        parts = h.split("-")
-        if len(parts) == 2 and all(p.isdigit() for p in parts):
-            lo, hi = sorted(min(int(p), 23) for p in parts)
-            kwargs["hours"] = (lo, hi)
+    hours = _query_hours(query.get("h"))
+    if hours is not None:
+        kwargs["hours"] = hours
     return Filters(**kwargs)  # type: ignore[arg-type]
+
+
+def _last(value: str | Sequence[str] | None) -> str | None:
+    """Return a query value (the last one when a key is repeated)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value[-1] if value else None
+
+
+def _query_dates(
+    query: Mapping[str, str | None], *, today: date, span: tuple[date, date] | None
+) -> dict[str, object]:
+    """Return ``preset``, ``start`` and ``end``; bad or out-of-data ranges become 30 days."""
+    preset = query.get("preset") or "30d"
+    if preset not in PRESETS:
+        logger.warning("query: unknown preset %r ignored", preset)
+        preset = "30d"
+    if preset != "custom":
+        start, end = preset_range(preset, today=today)  # type: ignore[arg-type]
+        return {"preset": preset, "start": start, "end": end}
+    try:
+        start = date.fromisoformat(query.get("from") or "")
+        end = date.fromisoformat(query.get("to") or "")
+    except ValueError:
+        logger.warning(
+            "query: bad custom range %r–%r; using 30 days", query.get("from"), query.get("to")
+        )
+        return _last_30_days(today)
+    start, end = min(start, end), max(start, end)
+    if span is None:
+        return {"preset": "custom", "start": start, "end": end}
+    clipped = (max(start, span[0]), min(end, span[1]))
+    if clipped[0] > clipped[1]:
+        logger.warning("query: range %s–%s outside the data; using 30 days", start, end)
+        return _last_30_days(today)
+    if clipped != (start, end):
+        logger.info("query: range %s–%s clipped to the data: %s–%s", start, end, *clipped)
+    return {"preset": "custom", "start": clipped[0], "end": clipped[1]}
+
+
+def _last_30_days(today: date) -> dict[str, object]:
+    start, end = preset_range("30d", today=today)
+    return {"preset": "30d", "start": start, "end": end}
+
+
+def _query_list(
+    raw: str | None, *, attr: str, allowed: Mapping[str, Sequence[str]] | None
+) -> tuple[str, ...]:
+    """Return the comma-separated values of one list key, without values not ``allowed``."""
+    values = tuple(v for v in (raw or "").split(",") if v)
+    if allowed is None or attr not in allowed:
+        return values
+    keep = set(allowed[attr])
+    dropped = [v for v in values if v not in keep]
+    if dropped:
+        logger.warning("query: unknown %s %s ignored", attr, dropped)
+    return tuple(v for v in values if v in keep)
+
+
+def _query_hours(raw: str | None) -> tuple[int, int] | None:
+    """Return ``(first, last)`` hour from ``"8-17"`` (capped at 23, sorted), else ``None``."""
+    parts = (raw or "").split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    lo, hi = sorted(min(int(p), 23) for p in parts)
+    return lo, hi
