@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from apk_geo.errors import AssetError
+from apk_geo.errors import AssetError, ParameterError
 from apk_geo.resources import app_dir
 
 #: URL under which Streamlit serves ``static/vendor/`` (``server.enableStaticServing = true``).
@@ -304,7 +304,7 @@ def inline_css(name: str, *, directory: Path | None = None) -> str:
     root = vendor_dir() if directory is None else Path(directory)
     asset = get_asset(name)
     if asset.kind != "css":
-        raise ValueError(f"asset {name!r} is {asset.kind}, not css")
+        raise ParameterError(f"asset {name!r} is {asset.kind}, not css")
     css = _TTF_SRC.sub("", read_asset(name, directory=root))
     folder = (root / asset.target).parent
 

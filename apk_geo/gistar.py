@@ -45,7 +45,7 @@ from scipy import stats
 from scipy.spatial import cKDTree
 
 from apk_geo import _validate
-from apk_geo.errors import InsufficientDataError, SchemaError
+from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 from apk_geo.grid import cell_size_of
 from apk_geo.pvalues import Adjust, adjust_p
 
@@ -141,7 +141,7 @@ def gistar(
     """
     _validate.require_columns(cells, [value_col], name="cells")
     if adjust not in ("fdr_bh", "bonferroni", "none"):
-        raise ValueError(f"adjust must be 'fdr_bh', 'bonferroni' or 'none', got {adjust!r}")
+        raise ParameterError(f"adjust must be 'fdr_bh', 'bonferroni' or 'none', got {adjust!r}")
     try:
         x = cells[value_col].to_numpy(dtype="float64", na_value=np.nan)
     except (TypeError, ValueError) as exc:

@@ -39,7 +39,7 @@ from pyproj import CRS
 from scipy.spatial import cKDTree
 
 from apk_geo import _validate
-from apk_geo.errors import InsufficientDataError, SchemaError
+from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 
 __all__ = [
     "AUTO_CELL_DIVISOR",
@@ -216,9 +216,9 @@ def make_grid(
     frame = _as_frame(area)
     crs = _validate.require_projected(frame, name="area")
     if shape not in ("square", "hex"):
-        raise ValueError(f"shape must be 'square' or 'hex', got {shape!r}")
+        raise ParameterError(f"shape must be 'square' or 'hex', got {shape!r}")
     if not isinstance(max_cells, int | np.integer) or max_cells < 1:
-        raise ValueError(f"max_cells must be a positive integer, got {max_cells!r}")
+        raise ParameterError(f"max_cells must be a positive integer, got {max_cells!r}")
     geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if len(geoms) == 0:
         raise InsufficientDataError("area is empty; a grid needs a study area with a polygon")

@@ -51,7 +51,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from apk_geo import _validate
-from apk_geo.errors import InsufficientDataError, SchemaError
+from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 
 __all__ = [
     "GAUSSIAN_CUTOFF",
@@ -188,7 +188,7 @@ def kde(
     _validate.require_projected(cells, name="cells")
     _validate.require_same_crs(points, cells, names=("points", "cells"))
     if kernel not in ("quartic", "gaussian"):
-        raise ValueError(f"kernel must be 'quartic' or 'gaussian', got {kernel!r}")
+        raise ParameterError(f"kernel must be 'quartic' or 'gaussian', got {kernel!r}")
     auto = bandwidth_m is None
     h = auto_bandwidth_m(points, weights=weights) if bandwidth_m is None else float(bandwidth_m)
     _validate.require_positive(h, name="bandwidth_m")
@@ -286,7 +286,9 @@ def dual_kde(
     _validate.require_same_crs(denominators, cells, names=("denominators", "cells"))
     share = float(min_denominator_share)
     if not 0.0 <= share < 1.0:
-        raise ValueError(f"min_denominator_share must be in [0, 1), got {min_denominator_share!r}")
+        raise ParameterError(
+            f"min_denominator_share must be in [0, 1), got {min_denominator_share!r}"
+        )
     num = kde(points, cells, bandwidth_m=bandwidth_m, kernel=kernel)
     h = float(num.attrs["params"]["bandwidth_m"])
     den = kde(denominators, cells, bandwidth_m=h, kernel=kernel, weights=weight_col)

@@ -253,7 +253,7 @@ def base_map(
     folium.Map
     """
     if tiles not in ("none", *TILES):
-        raise ValueError(f"tiles must be 'none', 'osm' or 'cuzk_ortho'; got {tiles!r}")
+        raise ParameterError(f"tiles must be 'none', 'osm' or 'cuzk_ortho'; got {tiles!r}")
     m = folium.Map(
         location=[49.82, 18.26],
         zoom_start=12,

@@ -12,6 +12,8 @@ echo "[quick] ruff format --check" >&2
 .venv/bin/ruff format --check .
 echo "[quick] mypy" >&2
 .venv/bin/mypy
+echo "[quick] lint-imports (the tiers of docs/ARCHITECTURE.md)" >&2
+.venv/bin/lint-imports --no-cache
 echo "[quick] pytest -m 'not slow and not browser'" >&2
 status=0
 .venv/bin/python -m pytest -m "not slow and not browser" -n 2 --dist loadfile -q "$@" || status=$?

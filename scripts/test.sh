@@ -13,6 +13,8 @@ echo "[test] ruff format --check" >&2
 .venv/bin/ruff format --check .
 echo "[test] mypy" >&2
 .venv/bin/mypy
+echo "[test] lint-imports (the tiers of docs/ARCHITECTURE.md)" >&2
+.venv/bin/lint-imports --no-cache
 echo "[test] pytest" >&2
 mkdir -p test-artifacts
 exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
