@@ -241,6 +241,7 @@ def test_parse_address_rejects_non_text() -> None:
         parse_address(12)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=80))
 def test_parse_address_never_crashes(text: str) -> None:
@@ -272,6 +273,7 @@ street_names = st.lists(
 ).map(" ".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(street_names, st.integers(1, 99_999), st.integers(1, 999), st.sampled_from(["", "a", "b"]))
 def test_parse_address_recovers_generated_numbers(
@@ -284,6 +286,7 @@ def test_parse_address_recovers_generated_numbers(
     assert parsed.street is not None and parsed.street.isascii()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.text(max_size=40), min_size=1, max_size=8))
 def test_geocode_never_crashes_and_keeps_rows(index, texts: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -5,16 +5,18 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shapely.geometry import box
 
 from apk_geo import geocode, io
 from apk_geo.config import Config
-from apk_geo.errors import InputFileError
+from apk_geo.errors import CRSError, InputFileError, ParameterError
 from apk_geo.schema import QUARANTINE_COLUMNS, Code
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -338,10 +340,10 @@ def test_category_labels_fold_to_codes(write_csv, label: str, code: str) -> None
         ("4.7.2026", "9:05:30", datetime(2026, 7, 4, 9, 5, 30, tzinfo=PRAGUE)),
         ("24. 11. 2026", "14:05", datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE)),
         ("2026-11-24", "14:05", datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE)),
-        # DST gap: 02:30 does not exist on 29.3.2026, moved forward to 03:00 CEST
-        ("29.3.2026", "2:30", datetime(2026, 3, 29, 1, 0, tzinfo=ZoneInfo("UTC"))),
-        # ambiguous 02:30 on 25.10.2026: the first occurrence, CEST (UTC+2)
-        ("25.10.2026", "2:30", datetime(2026, 10, 25, 0, 30, tzinfo=ZoneInfo("UTC"))),
+        # DST gap: 02:30 does not exist on 29.3.2026, moved forward by an hour to 03:30 CEST
+        ("29.3.2026", "2:30", datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("UTC"))),
+        # ambiguous 02:30 on 25.10.2026: the later, standard-time occurrence, CET (UTC+1)
+        ("25.10.2026", "2:30", datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC"))),
     ],
     ids=["czech", "single-digits-seconds", "spaced", "iso-date", "dst-gap", "dst-ambiguous"],
 )
@@ -455,3 +457,134 @@ def test_arbitrary_cells_under_a_valid_header_reconcile(
     assert v.read >= len(v.valid)
     text = (header + "\n" + body).replace("\r\n", "\n").replace("\r", "\n")
     assert set(v.quarantine["line"]) <= set(range(2, text.count("\n") + 2))
+
+
+# ------------------------------------------------------------------ read_csv
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("cp1250", ";"), ("utf-8-sig", "\t"), ("utf-16", "|")],
+    ids=["utf8-comma", "cp1250-semicolon", "bom-tab", "utf16-pipe"],
+)
+def test_read_csv_detects_like_read_table(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    path = tmp_path / "in.csv"
+    text = delimiter.join(["Adresa", "Poznámka", "n"]) + "\n"
+    text += delimiter.join(["Nádražní 5", '"a' + delimiter + ' b"', "3"]) + "\n"
+    text += delimiter * 2 + "\n"  # a row of empty cells is not a record
+    path.write_bytes(text.encode(encoding))
+    frame = io.read_csv(path)
+    assert frame.attrs["csv"]["delimiter"] == delimiter
+    assert frame.attrs["csv"]["encoding"] == encoding
+    assert frame.to_dict("list") == {
+        "Adresa": ["Nádražní 5"],
+        "Poznámka": ["a" + delimiter + " b"],
+        "n": ["3"],
+    }
+    inferred = io.read_csv(path, dtype="infer")
+    assert inferred["n"].iloc[0] == 3 and inferred["Adresa"].isna().iloc[1]
+
+
+def test_read_csv_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("a;b\n1;2;3\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
+        io.read_csv(path)
+    path.write_text("a;b\n1;2;3\n4;5\n", encoding="utf-8")  # pandas would shift the columns
+    with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
+        io.read_csv(path)
+    with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
+        io.read_csv(path, dtype="infer")
+    path.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(InputFileError, match="Excel workbook, not a CSV"):
+        io.read_csv(path)
+    with pytest.raises(InputFileError, match="cannot read the file"):
+        io.read_csv(tmp_path / "nope.csv")
+    path.write_text("a;b\n1;2\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="unknown encoding"):
+        io.read_csv(path, encoding="klingon")
+
+
+# ------------------------------------------------------------------ writing
+
+
+def test_write_table_is_excel_csv_and_private(tmp_path: Path) -> None:
+    table = io.quarantine_frame([{"source": "apk", "line": 2, "field": "id", "raw": "{}"}])
+    out = tmp_path / "new" / "q.csv"
+    assert io.write_table(table, out, delimiter=";", encoding="utf-8-sig", private=True) == out
+    content = out.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbfsource;file;line;")
+    assert content == table.to_csv(index=False, sep=";").encode("utf-8-sig")
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in out.parent.iterdir()] == ["q.csv"]  # no temporary file left
+
+
+def test_write_table_failure_keeps_the_old_file(tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    out.write_text("old\n", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        io.write_table(pd.DataFrame({"a": ["ž"]}), out, encoding="ascii")
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def _cells() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"n": [3, 1], "ratio": [1.5, np.inf], "tags": [["a", "b"], ["c"]]},
+        geometry=[
+            box(-470000, -1100000, -469900, -1099900),
+            box(-469900, -1100000, -469800, -1099900),
+        ],
+        crs="EPSG:5514",
+    )
+
+
+@pytest.mark.parametrize(
+    ("suffix", "crs"),
+    [(".gpkg", "EPSG:5514"), (".geojson", "EPSG:4326"), (".csv", "EPSG:4326")],
+    ids=["gpkg", "geojson", "csv"],
+)
+def test_write_layer_picks_the_format_by_suffix(tmp_path: Path, suffix: str, crs: str) -> None:
+    layer = _cells()
+    out = tmp_path / f"cells{suffix}"
+    assert io.write_layer(layer, out, layer="hotspots") == crs
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+    if suffix == ".csv":
+        table = pd.read_csv(out)
+        assert list(table.columns) == ["n", "ratio", "tags", "lon", "lat", "wkt"]
+        assert table["wkt"].iloc[0].startswith("POLYGON ((18.")
+        assert 49.8 < table["lat"].iloc[0] < 49.9
+        return
+    back = gpd.read_file(out, **({"layer": "hotspots"} if suffix == ".gpkg" else {}))
+    assert back.crs.to_string() == crs
+    assert back["n"].tolist() == [3, 1]
+    assert back["ratio"].iloc[0] == 1.5 and np.isnan(back["ratio"].iloc[1])  # inf → missing
+    if suffix == ".gpkg":
+        assert back["tags"].iloc[0] == '["a", "b"]'  # lists are written as JSON text
+    else:  # which GDAL's GeoJSON writer turns back into a JSON array
+        feature = json.loads(out.read_text(encoding="utf-8"))["features"][0]
+        assert feature["properties"]["tags"] == ["a", "b"]
+    assert np.isinf(layer["ratio"].iloc[1])  # the input is not changed
+
+
+def test_write_layer_options_and_errors(tmp_path: Path) -> None:
+    layer = _cells()
+    assert io.write_layer(layer, tmp_path / "a.gpkg", crs="EPSG:32633") == "EPSG:32633"
+    assert gpd.list_layers(tmp_path / "a.gpkg")["name"].tolist() == ["a"]
+    with pytest.raises(
+        ParameterError, match=r"must end with \.gpkg, \.geojson, \.csv; got 'a\.shp'"
+    ):
+        io.write_layer(layer, tmp_path / "a.shp")
+    with pytest.raises(CRSError, match="has no CRS"):
+        io.write_layer(layer.set_crs(None, allow_override=True), tmp_path / "b.gpkg")
+    data = io.layer_bytes(layer, suffix=".geojson")
+    assert json.loads(data)["features"][0]["properties"]["n"] == 3
+
+
+def test_a_first_record_with_an_extra_field_does_not_shift_the_columns(write_csv) -> None:
+    path = write_csv([[*row(id="1"), "extra"], row(id="2")])
+    raw = io.read_table(path)
+    assert raw.data["Číslo záznamu"].tolist() == ["2"]
+    v = check(raw)
+    assert v.valid["id"].tolist() == ["2"]
+    assert (v.quarantine["line"].tolist(), v.quarantine["field"].tolist()) == ([2], ["row"])

@@ -169,6 +169,7 @@ def test_residual_pins_by_hand(shown: list[int], total: int | None, pins: bool) 
     values=st.lists(st.integers(0, 6), min_size=1, max_size=5),
     unlisted=st.integers(0, 3),
 )
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 def test_derivable_rows_matches_brute_force(
     values: list[int], unlisted: int, complete: bool
@@ -191,6 +192,7 @@ def test_derivable_rows_matches_brute_force(
         max_size=6,
     )
 )
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 def test_after_pooling_no_single_small_count_is_derivable(
     table: list[tuple[int, int, int]],

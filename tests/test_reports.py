@@ -31,8 +31,8 @@ from apk_geo import privacy, reports
 from apk_geo.cli import main
 from apk_geo.config import Config
 from apk_geo.errors import ParameterError, SchemaError
-from apk_geo.schema import INCIDENT_COLUMNS, QUARANTINE_COLUMNS
 from apk_geo.store import open_store
+from apk_geo.testing import make_store
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = "Europe/Prague"
@@ -92,70 +92,51 @@ def build_report_store(path: Path, *, synthetic: bool = True) -> Path:
         crs=4326,
     )
     rows = report_rows()
-    n = len(rows)
-    geoms = gpd.GeoSeries([shapely.Point(r[3]) if r[3] else None for r in rows], crs=4326).to_crs(
-        5514
-    )
+    points = gpd.GeoSeries([shapely.Point(r[3]) if r[3] else None for r in rows], crs=4326)
     joined = gpd.sjoin(
-        gpd.GeoDataFrame(geometry=geoms.values, crs=5514),
+        gpd.GeoDataFrame(geometry=points.to_crs(5514).values, crs=5514),
         districts.to_crs(5514)[["NAZEV", "KOD", "geometry"]],
         how="left",
         predicate="within",
     )
     joined = joined[~joined.index.duplicated()]
-    names = [None if pd.isna(v) else str(v) for v in joined["NAZEV"]]
     area_of = Config().mdt_areas
-    canary = [r[4] for r in rows]
-    inc = gpd.GeoDataFrame(
-        {
-            "source": ["test"] * n,
-            "id": [f"r{i}" for i in range(n)],
-            "reported_at": pd.to_datetime([r[0] for r in rows]).tz_localize(TZ),
-            "category": [r[1] for r in rows],
-            "outcome": [r[2] for r in rows],
-            "assistant": [f"{CANARY}-A" if c else "A-1" for c in canary],
-            "note": [f"poznámka {CANARY} jméno" if c else "bez poznámky" for c in canary],
-            "address": [f"{CANARY} ulice 1" if c else "Prokešovo nám. 8" for c in canary],
-            "lat": [r[3][1] if r[3] else None for r in rows],
-            "lon": [r[3][0] if r[3] else None for r in rows],
-            "x_5514": geoms.x,
-            "y_5514": geoms.y,
-            "match": ["exact" if r[3] else "failed" for r in rows],
-            "score": [100.0 if r[3] else 0.0 for r in rows],
-            "ruian_adm": [None] * n,
-            "district_code": [None if pd.isna(k) else str(k) for k in joined["KOD"]],
-            "district_name": names,
-            "mdt_area": [area_of.get(d) if d else None for d in names],
-            "svl_name": [None] * n,
-            "hostel_name": [None] * n,
-            "hostel_distance_m": [np.nan] * n,
-            "in_hostel_buffer": [False] * n,
-            "record_hash": [f"h{i}" for i in range(n)],
-        },
-        geometry=geoms.values,
-        crs=5514,
-    )
-    quarantine = pd.DataFrame(
-        [
+    incidents: list[dict[str, object]] = []
+    for i, ((when, category, outcome, where, canary), name, code) in enumerate(
+        zip(rows, joined["NAZEV"], joined["KOD"], strict=True)
+    ):
+        district = None if pd.isna(name) else str(name)
+        incidents.append(
             {
                 "source": "test",
-                "file": "x.csv",
-                "line": 7,
-                "field": "Datum",
-                "value": "32.13.2024",
-                "expected": "a date",
-                "reason": "neplatné datum",
-                "raw": f"{CANARY} raw",
+                "id": f"r{i}",
+                "reported_at": when,
+                "category": category,
+                "outcome": outcome,
+                "assistant": f"{CANARY}-A" if canary else "A-1",
+                "note": f"poznámka {CANARY} jméno" if canary else "bez poznámky",
+                "address": f"{CANARY} ulice 1" if canary else "Prokešovo nám. 8",
+                # no position: failed geocoding ("address not found", no geometry)
+                **({"lon": where[0], "lat": where[1]} if where else {"match": "failed"}),
+                "district_code": None if pd.isna(code) else str(code),
+                "district_name": district,
+                "mdt_area": area_of.get(district) if district else None,
             }
-        ],
-        columns=[c for c in QUARANTINE_COLUMNS if c != "imported_at"],
-    )
-    inc["geocode_reason"] = ["" if r[3] else "address not found" for r in rows]
-    inc = inc[[c for c in INCIDENT_COLUMNS if c != "imported_at"] + [inc.geometry.name]]
-    assert list(inc.columns[:-1]) == [c for c in INCIDENT_COLUMNS if c != "imported_at"]
-    open_store(path).apply_import(
-        incidents=inc,
-        quarantine=quarantine,
+        )
+    quarantine = {
+        "source": "test",
+        "file": "x.csv",
+        "line": 7,
+        "field": "Datum",
+        "value": "32.13.2024",
+        "expected": "a date",
+        "reason": "neplatné datum",
+        "raw": f"{CANARY} raw",
+    }
+    make_store(
+        path,
+        incidents,
+        quarantine=[quarantine],
         log={"source": "test", "file": "x.csv"},
         layers={"districts": districts, "city": city, "svl": svl, "hostels": hostels},
         metadata={"synthetic": "true" if synthetic else "false"},
@@ -517,6 +498,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+@pytest.mark.slow
 def test_presenter_page_steps_through_the_areas(presenter: AppTest) -> None:
     at = presenter.run()
     assert not at.exception

@@ -630,6 +630,7 @@ def test_cli_prints_the_route_sheet_to_pdf(tmp_path) -> None:
 
 
 # ------------------------------------------------------------------ revisits and must-visits
+@pytest.mark.slow
 def test_allowing_revisits_never_collects_less() -> None:
     # the benchmark instance on which revisits used to score lower than no revisits
     rng = np.random.default_rng(42)

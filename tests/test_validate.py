@@ -3,8 +3,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
-from apk_geo import _validate
-from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
+from apk_geo import _validate, io, times
+from apk_geo.config import Config
+from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
 
 
 def _pts(crs: str | None) -> gpd.GeoDataFrame:
@@ -44,3 +45,39 @@ def test_require_points() -> None:
 def test_require_positive(value: float) -> None:
     with pytest.raises(ValueError, match="cell_size_m"):
         _validate.require_positive(value, name="cell_size_m")
+
+
+# ------------------------------------------------------------------ apk_geo.io.validate
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "iso", "utc", "counts"),
+    [
+        # spring gap: 02:30 does not exist, moved forward by an hour to 03:30 CEST
+        ("29.3.2026", "2:30", "2026-03-29 02:30", "2026-03-29 01:30", (1, 0)),
+        # the repeated autumn hour: the later, standard-time (CET) 02:30
+        ("25.10.2026", "2:30", "2026-10-25 02:30", "2026-10-25 01:30", (0, 1)),
+        ("25.10.2026", "1:30", "2026-10-25 01:30", "2026-10-24 23:30", (0, 0)),
+    ],
+    ids=["dst-gap", "dst-ambiguous", "plain"],
+)
+def test_naive_export_times_localise_by_the_times_rule(
+    write_csv, date: str, time: str, iso: str, utc: str, counts: tuple[int, int]
+) -> None:
+    header = ("id", "Datum", "Čas", "category", "address")
+    path = write_csv([["1", date, time, "dogs", "Nádražní 1"]], header=header)
+    v = io.validate(io.read_table(path), source="apk", config=Config())
+    got = v.valid["reported_at"].iloc[0]
+    assert str(got.tz) == "Europe/Prague"
+    assert got == pd.Timestamp(utc, tz="UTC")
+    assert got == times.as_timestamp(iso, name="t")  # the one rule for naive local times
+    assert (v.params["dst_shifted_forward"], v.params["dst_ambiguous_standard"]) == counts
+
+
+def test_validate_refuses_an_empty_source(write_csv) -> None:
+    path = write_csv(
+        [["1", "24.11.2026", "8:05", "dogs", "Nádražní 1"]],
+        header=("id", "Datum", "Čas", "category", "address"),
+    )
+    with pytest.raises(ParameterError, match="source must be a non-empty name, got ' '"):
+        io.validate(io.read_table(path), source=" ", config=Config())

@@ -8,22 +8,14 @@ geocode_reason``. Rows that cannot be placed are kept with ``match == "failed"``
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import logging
-import os
-import tempfile
 import time
 from pathlib import Path
-
-import pandas as pd
 
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import InputFileError
 from apk_geo.geocode import MATCH_KINDS, build_index, geocode, load_ruian_csv
+from apk_geo.io import read_csv, write_table
 from apk_geo.schema import HEADER_ALIASES, fold
-
-logger = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,45 +49,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="lowest similarity 0–100 for a misspelt street (default 85)",
     )
     parser.add_argument(
-        "--delimiter", default=None, help="input delimiter (default: detected among ; , tab)"
+        "--delimiter", default=None, help="input delimiter (default: detected among ; , tab |)"
     )
     parser.add_argument(
-        "--encoding", default=None, help="input encoding (default: UTF-8, else cp1250)"
+        "--encoding",
+        default=None,
+        help="input encoding (default: UTF-8 or UTF-16 by BOM, else UTF-8, else cp1250)",
     )
     add_json_flag(parser)
     parser.set_defaults(func=run)
-
-
-def _read_input(
-    path: Path, *, delimiter: str | None, encoding: str | None
-) -> tuple[pd.DataFrame, str]:
-    """Read the input CSV as text columns; return it and the delimiter used."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read the input: {exc.strerror}", path=str(path)) from exc
-    if encoding is None:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            logger.info("%s: not UTF-8; read as cp1250", path)
-            text = raw.decode("cp1250")
-    else:
-        try:
-            text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputFileError(f"cannot decode as {encoding!r}: {exc}", path=str(path)) from exc
-    if delimiter is None:
-        first = text.split("\n", 1)[0]
-        try:
-            delimiter = csv.Sniffer().sniff(first, delimiters=";,\t").delimiter
-        except csv.Error:
-            delimiter = ";" if first.count(";") > first.count(",") else ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(f"not a readable CSV: {exc}", path=str(path)) from exc
-    return frame, delimiter
 
 
 def _find(columns: list[str], canonical: str) -> str | None:
@@ -107,24 +69,11 @@ def _find(columns: list[str], canonical: str) -> str | None:
     return None
 
 
-def _write_atomic(frame: pd.DataFrame, path: Path, *, delimiter: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, sep=delimiter, index=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     """Geocode ``args.input`` and write ``args.out``; print a summary. Return 0."""
     start = time.perf_counter()
-    frame, delimiter = _read_input(args.input, delimiter=args.delimiter, encoding=args.encoding)
+    frame = read_csv(args.input, delimiter=args.delimiter, encoding=args.encoding)
+    delimiter = str(frame.attrs["csv"]["delimiter"])
     columns = list(map(str, frame.columns))
     address_col = args.address_col or _find(columns, "address")
     if args.address_col and args.address_col not in frame.columns:
@@ -150,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         x_col=names["x"] or "x",
         y_col=names["y"] or "y",
     )
-    _write_atomic(out, args.out, delimiter=delimiter)
+    # every input row comes back (incident records with their addresses): a new file is 0600
+    write_table(out, args.out, delimiter=delimiter, private=True)
     counts = out.attrs["params"]["counts"]
     summary: dict[str, object] = {
         "input": str(args.input),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import StoreError
+from apk_geo.io import write_table
 from apk_geo.store import open_store
 
 
@@ -29,12 +29,10 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     table = store.quarantine()
     out = Path(args.out)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     try:
-        table.to_csv(tmp, index=False, sep=args.delimiter, encoding="utf-8-sig")
-        os.replace(tmp, out)
+        # the rejected rows hold the original cells (notes, addresses): a new file is 0600
+        write_table(table, out, delimiter=args.delimiter, encoding="utf-8-sig", private=True)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StoreError(f"{out}: cannot write the quarantine export: {exc}") from exc
     emit(
         {"rows": len(table), "out": str(out)},
