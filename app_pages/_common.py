@@ -22,12 +22,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from apk_geo import indicators, selection
+from apk_geo import indicators, io, selection
 from apk_geo.config import Config, load_config
 from apk_geo.coords import located
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import LANGS, normalize_lang, t
-from apk_geo.schema import CATEGORY_CODES, OUTCOME_CODES, label_of
+from apk_geo.schema import CATEGORY_CODES, CRS_METRIC, OUTCOME_CODES, label_of
 
 #: Session-state keys (initialised once in :func:`init_state`).
 K_LANG: Final = "lang"
@@ -336,6 +336,11 @@ def hotspot_run(
         min_cluster_size=min_cluster_size,
         history=_history,
     )
+
+
+def hotspot_file(run: indicators.HotspotRun, suffix: str) -> bytes:
+    """Return a hotspot result as the file ``apk-geo hotspots --out x<suffix>`` writes."""
+    return io.layer_bytes(run.result, suffix=suffix, layer="hotspots", crs=CRS_METRIC)
 
 
 def history() -> gpd.GeoDataFrame:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -81,30 +79,20 @@ m = maps.incident_map(
 )
 st_folium(m, key="hot_map", height=480, use_container_width=True, returned_objects=[])
 
-layer = indicators.export_frame(run.result)
-cols = st.columns(3)
-cols[0].download_button(
-    t("hot.download_geojson", lang),
-    layer.to_json(drop_id=True),
-    f"hotspots_{run.method}.geojson",
-    "application/geo+json",
+# The same files as `apk-geo hotspots --out`: one writer, one schema (GeoPackage in S-JTSK,
+# GeoJSON and CSV in WGS 84 with the cell centres).
+downloads = (
+    (".geojson", "hot.download_geojson", "application/geo+json"),
+    (".gpkg", "hot.download_gpkg", "application/geopackage+sqlite3"),
+    (".csv", "hot.download_csv", "text/csv"),
 )
-with tempfile.TemporaryDirectory() as tmp:
-    gpkg = Path(tmp) / "hotspots.gpkg"
-    layer.to_file(gpkg, layer=run.method, driver="GPKG")
-    cols[1].download_button(
-        t("hot.download_gpkg", lang),
-        gpkg.read_bytes(),
-        f"hotspots_{run.method}.gpkg",
-        "application/geopackage+sqlite3",
+for col, (suffix, key, mime) in zip(st.columns(len(downloads)), downloads, strict=True):
+    col.download_button(
+        t(key, lang),
+        c.hotspot_file(run, suffix),
+        f"hotspots_{run.method}{suffix}",
+        mime,
     )
-csv = layer.drop(columns=layer.geometry.name).assign(wkt=layer.geometry.to_wkt())
-cols[2].download_button(
-    t("hot.download_csv", lang),
-    csv.to_csv(index=False).encode("utf-8"),
-    f"hotspots_{run.method}.csv",
-    "text/csv",
-)
 with st.expander(t("hot.params", lang)):
     st.json(run.params)
 
