@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up apk-geo from a fresh clone: a virtualenv with the pinned dependencies (requirements.lock),
-# the package itself (editable) and the front-end assets from the npm registry (served locally).
+# the package itself (editable) and the front-end assets from the npm registry into
+# app_pages/static/vendor/ (served locally by the dashboard; `apk-geo assets install`).
 # Idempotent: a second run with unchanged lock files does nothing and takes a second.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,13 +31,13 @@ fi
 
 stamp=.venv/.apk-geo-setup
 want=$(cat requirements.lock pyproject.toml frontend/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -d static/vendor ]; then
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -f app_pages/static/vendor/manifest.json ]; then
   log "installing pinned Python dependencies (requirements.lock)"
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
   log "installing front-end assets from the npm registry (served locally, nothing loads from a CDN)"
-  .venv/bin/python scripts/install_assets.py
+  .venv/bin/apk-geo assets install
   echo "$want" > "$stamp"
 fi
 log "ready: .venv/bin/apk-geo"
