@@ -259,8 +259,8 @@ def test_hotspots_page_runs_clusters(app: AppTest) -> None:
 
 def test_navigation_lists_every_page_present(app: AppTest) -> None:
     app.run()
-    files = (ROOT / "app_pages").glob("*.py")
-    pages = {p.stem for p in files if not p.stem.startswith("_") and p.stem != "main"}  # main: entry
+    files = (ROOT / "app_pages").glob("*.py")  # every page script; main.py is the entry
+    pages = {p.stem for p in files if not p.stem.startswith("_") and p.stem != "main"}
     for name in sorted(pages):
         app.switch_page(f"app_pages/{name}.py").run()
         assert not app.exception, (name, app.exception)
