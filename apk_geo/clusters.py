@@ -371,17 +371,14 @@ def _cluster_labels(
     mst: HdbscanMST,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Labels aligned with ``points`` and the JSON-serialisable parameters that were chosen."""
-    _validate.require_projected(points, name="points")
-    _validate.require_points(points, name="points", minimum=0)
-    if method not in ("hdbscan", "dbscan"):
-        raise ValueError(f"method must be 'hdbscan' or 'dbscan', got {method!r}")
-    if mst not in ("auto", "prims", "candidate_graph"):
-        raise ValueError(f"mst must be 'auto', 'prims' or 'candidate_graph', got {mst!r}")
-    if min_cluster_size < 2:
-        raise ValueError(f"min_cluster_size must be >= 2, got {min_cluster_size!r}")
-    if min_samples is not None and min_samples < 1:
-        raise ValueError(f"min_samples must be >= 1 or None, got {min_samples!r}")
-    _validate.require_positive(eps_m, name="eps_m")
+    _check_cluster_options(
+        points,
+        method=method,
+        mst=mst,
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples,
+        eps_m=eps_m,
+    )
     geom = points.geometry
     located = ~(geom.isna() | geom.is_empty).to_numpy()
     labels = np.full(len(points), -1, dtype="int64")
@@ -399,15 +396,69 @@ def _cluster_labels(
         raw = np.asarray(model.fit_predict(locations, sample_weight=multiplicity), dtype="int64")
         labels[located] = _renumber_by_size(raw[inverse])
         return labels, params
+    raw, probabilities, tree = _hdbscan_fit(
+        xy,
+        locations,
+        inverse,
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples,
+        mst=mst,
+    )
+    params.update(tree)
+    labels[located] = _renumber_by_size(_drop_weak(raw, probabilities, min_probability))
+    return labels, params
 
-    ms = min_cluster_size if min_samples is None else min_samples
-    chosen = mst
+
+def _check_cluster_options(
+    points: gpd.GeoDataFrame,
+    *,
+    method: str,
+    mst: str,
+    min_cluster_size: int,
+    min_samples: int | None,
+    eps_m: float,
+) -> None:
+    """Check the points and the clustering options."""
+    _validate.require_projected(points, name="points")
+    _validate.require_points(points, name="points", minimum=0)
+    if method not in ("hdbscan", "dbscan"):
+        raise ValueError(f"method must be 'hdbscan' or 'dbscan', got {method!r}")
+    if mst not in ("auto", "prims", "candidate_graph"):
+        raise ValueError(f"mst must be 'auto', 'prims' or 'candidate_graph', got {mst!r}")
+    if min_cluster_size < 2:
+        raise ValueError(f"min_cluster_size must be >= 2, got {min_cluster_size!r}")
+    if min_samples is not None and min_samples < 1:
+        raise ValueError(f"min_samples must be >= 1 or None, got {min_samples!r}")
+    _validate.require_positive(eps_m, name="eps_m")
+
+
+def _choose_mst(mst: HdbscanMST, *, n_points: int, min_samples: int) -> str:
+    """Return how HDBSCAN's tree is built: ``"prims"`` or ``"candidate_graph"``."""
+    chosen: str = mst
     if mst == "auto":
-        chosen = "prims" if len(xy) <= PRIMS_MAX_POINTS else "candidate_graph"
-    if chosen == "candidate_graph" and ms < 2:
+        chosen = "prims" if n_points <= PRIMS_MAX_POINTS else "candidate_graph"
+    if chosen == "candidate_graph" and min_samples < 2:
         logger.info("HDBSCAN: min_samples=1 needs the exact Prim's tree; not using the graph")
         chosen = "prims"
-    params["hdbscan_mst"] = chosen
+    return chosen
+
+
+def _hdbscan_fit(
+    xy: np.ndarray,
+    locations: np.ndarray,
+    inverse: np.ndarray,
+    *,
+    min_cluster_size: int,
+    min_samples: int | None,
+    mst: HdbscanMST,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Fit HDBSCAN on ``xy``; return its raw labels, membership probabilities and tree params.
+
+    The params are ``hdbscan_mst`` and, for the candidate graph, ``candidate_neighbours``.
+    """
+    ms = min_cluster_size if min_samples is None else min_samples
+    chosen = _choose_mst(mst, n_points=len(xy), min_samples=ms)
+    params: dict[str, Any] = {"hdbscan_mst": chosen}
     if chosen == "prims":
         model_p = HDBSCAN(
             min_cluster_size=min_cluster_size,
@@ -416,29 +467,32 @@ def _cluster_labels(
             copy=True,
         )
         raw = np.asarray(model_p.fit_predict(xy), dtype="int64")
-        probabilities = np.asarray(model_p.probabilities_)
-    else:
-        n_neighbours = min(len(xy) - 1, max(_NEIGHBOURS_FACTOR * (ms - 1), _NEIGHBOURS_MIN))
-        params["candidate_neighbours"] = int(n_neighbours)
-        logger.info(
-            "HDBSCAN on %d points (%d distinct locations) via a sparse candidate graph: "
-            "%d nearest neighbours + Delaunay edges (mst=%r)",
-            len(xy),
-            len(locations),
-            n_neighbours,
-            mst,
-        )
-        graph = _candidate_graph(xy, locations, inverse, n_neighbours=n_neighbours)
-        model_g = HDBSCAN(
-            min_cluster_size=min_cluster_size,
-            # the graph has no self-loops, so the (ms - 1)-th stored neighbour is the core
-            # distance that scikit-learn computes with min_samples=ms (self included)
-            min_samples=ms - 1,
-            metric="precomputed",
-            copy=False,
-        )
-        raw = np.asarray(model_g.fit_predict(graph), dtype="int64")
-        probabilities = np.asarray(model_g.probabilities_)
+        return raw, np.asarray(model_p.probabilities_), params
+    n_neighbours = min(len(xy) - 1, max(_NEIGHBOURS_FACTOR * (ms - 1), _NEIGHBOURS_MIN))
+    params["candidate_neighbours"] = int(n_neighbours)
+    logger.info(
+        "HDBSCAN on %d points (%d distinct locations) via a sparse candidate graph: "
+        "%d nearest neighbours + Delaunay edges (mst=%r)",
+        len(xy),
+        len(locations),
+        n_neighbours,
+        mst,
+    )
+    graph = _candidate_graph(xy, locations, inverse, n_neighbours=n_neighbours)
+    model_g = HDBSCAN(
+        min_cluster_size=min_cluster_size,
+        # the graph has no self-loops, so the (ms - 1)-th stored neighbour is the core
+        # distance that scikit-learn computes with min_samples=ms (self included)
+        min_samples=ms - 1,
+        metric="precomputed",
+        copy=False,
+    )
+    raw = np.asarray(model_g.fit_predict(graph), dtype="int64")
+    return raw, np.asarray(model_g.probabilities_), params
+
+
+def _drop_weak(raw: np.ndarray, probabilities: np.ndarray, min_probability: float) -> np.ndarray:
+    """Set members whose membership probability is below ``min_probability`` to noise."""
     if min_probability > 0:
         weak = (raw >= 0) & (probabilities < min_probability)
         if weak.any():
@@ -448,8 +502,7 @@ def _cluster_labels(
                 min_probability,
             )
             raw = np.where(weak, -1, raw)
-    labels[located] = _renumber_by_size(raw)
-    return labels, params
+    return raw
 
 
 def _candidate_graph(

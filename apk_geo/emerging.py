@@ -665,20 +665,15 @@ def emerging(
         result["emerging_class"].value_counts()
         result.attrs["params"]["period_reason"]
     """
-    _validate.require_columns(points, [time_col], name="points")
-    _validate.require_columns(cells, ["cell_id"], name="cells")
-    _validate.require_projected(cells, name="cells")
-    _validate.require_same_crs(points, cells, names=("points", "cells"))
-    if period is not None and period not in get_args(Period):
-        raise ParameterError(f"period must be one of {get_args(Period)} or None, got {period!r}")
-    if adjust not in get_args(Adjust):
-        raise ParameterError(f"adjust must be one of {get_args(Adjust)}, got {adjust!r}")
-    for name, value in (("alpha", alpha), ("trend_alpha", trend_alpha)):
-        if not 0 < value < 1:
-            raise ParameterError(f"{name} must be between 0 and 1, got {value!r}")
-    if len(cells) < 2:
-        raise InsufficientDataError(f"cells has {len(cells)} cell(s); at least 2 needed")
-
+    _check_emerging_options(
+        points,
+        cells,
+        period=period,
+        adjust=adjust,
+        alpha=alpha,
+        trend_alpha=trend_alpha,
+        time_col=time_col,
+    )
     times, geoms_ok, tz = _usable(points, time_col)
     usable = points.loc[geoms_ok]
     local = times[geoms_ok]
@@ -688,69 +683,18 @@ def emerging(
         )
     lo, hi = _window(local, start, end, tz=tz)
     span_days = (hi - lo) / pd.Timedelta(days=1)
-    if period is None:
-        chosen, reason = choose_period(span_days)
-        bounds = complete_periods(lo, hi, period=chosen)
-        while len(bounds) - 1 < MIN_PERIODS and chosen in _FINER:
-            finer = _FINER[chosen]
-            reason += (
-                f"; only {max(len(bounds) - 1, 0)} complete {_PERIOD_NAMES[chosen]} period(s), "
-                f"fewer than {MIN_PERIODS}: {_PERIOD_NAMES[finer]} periods instead"
-            )
-            chosen = finer
-            bounds = complete_periods(lo, hi, period=chosen)
-        auto = True
-    else:
-        chosen, reason, auto = period, "given by the caller", False
-        bounds = complete_periods(lo, hi, period=chosen)
-    n_periods = len(bounds) - 1
-    if n_periods < MIN_PERIODS:
-        raise InsufficientDataError(
-            f"the window {lo.date()} – {hi.date()} holds {max(n_periods, 0)} complete "
-            f"{_PERIOD_NAMES[chosen]} period(s); at least {MIN_PERIODS} are needed: choose a "
-            "shorter period (e.g. period='W' or 'D') or a longer window"
-        )
-    if n_periods < RECOMMENDED_PERIODS:
-        logger.warning(
-            "emerging: only %d %s periods; ArcGIS recommends at least %d for a trend test",
-            n_periods,
-            _PERIOD_NAMES[chosen],
-            RECOMMENDED_PERIODS,
-        )
-    logger.info("emerging: %s (%d complete periods from %s)", reason, n_periods, bounds[0].date())
-
-    period_idx = (
-        np.searchsorted(bounds.values, local.to_numpy(dtype="datetime64[ns]"), side="right") - 1
+    chosen, reason, auto, bounds = _choose_periods(lo, hi, period=period, span_days=span_days)
+    n_periods = _check_periods(bounds, lo, hi, chosen=chosen, reason=reason)
+    cube = _cube(cells, usable, local, bounds)
+    hot, cold, mk, classes = _hot_cold_trend(
+        cube.counts,
+        cells,
+        time_steps=time_steps,
+        adjust=adjust,
+        alpha=alpha,
+        trend_alpha=trend_alpha,
     )
-    in_periods = (period_idx >= 0) & (period_idx < n_periods)
-    cell_pos = _cell_positions(cells, usable)
-    keep = in_periods & (cell_pos >= 0)
-    n_cells = len(cells)
-    counts = np.zeros((n_cells, n_periods), dtype=np.float64)
-    np.add.at(counts, (cell_pos[keep], period_idx[keep]), 1.0)
-    if not keep.any():
-        raise InsufficientDataError(
-            f"none of the {len(usable)} points falls in a grid cell within the complete periods "
-            f"{bounds[0].date()} – {bounds[-1].date()}"
-        )
-
-    z = space_time_gistar(counts, spatial_neighbours(cells), time_steps=time_steps)
-    p = 2.0 * stats.norm.sf(np.abs(z))
-    p_adj = np.column_stack([adjust_p(p[:, t], method=adjust) for t in range(n_periods)])
-    significant = p_adj < alpha
-    hot, cold = significant & (z > 0), significant & (z < 0)
-    mk = mann_kendall(z)
-    classes = classify(hot, cold, trend_z=mk.z, trend_p=mk.p, trend_alpha=trend_alpha)
-
-    out = cells.copy()
-    out["emerging_class"] = pd.array(classes, dtype="string")
-    out["emerging_label_cs"] = pd.array([_LABELS[c].cs for c in classes], dtype="string")
-    out["emerging_label_en"] = pd.array([_LABELS[c].en for c in classes], dtype="string")
-    out["trend_z"] = np.asarray(mk.z, dtype=np.float64)
-    out["trend_p"] = np.asarray(mk.p, dtype=np.float64)
-    out["n_periods_hot"] = hot.sum(axis=1).astype(np.int64)
-    out["n_periods_cold"] = cold.sum(axis=1).astype(np.int64)
-    out["n_total"] = counts.sum(axis=1).astype(np.int64)
+    out = _emerging_frame(cells, classes, mk, hot=hot, cold=cold, counts=cube.counts)
     out.attrs["params"] = {
         "method": "emerging_hot_spot_analysis",
         "period": chosen,
@@ -767,13 +711,158 @@ def emerging(
         "adjust": adjust,
         "alpha": float(alpha),
         "trend_alpha": float(trend_alpha),
-        "n_cells": n_cells,
+        "n_cells": len(cells),
         "n_points": len(points),
-        "n_points_used": int(keep.sum()),
+        "n_points_used": int(cube.keep.sum()),
         "n_points_unusable": int(len(points) - len(usable)),
-        "n_points_outside_periods": int((~in_periods).sum()),
-        "n_points_outside_grid": int((in_periods & (cell_pos < 0)).sum()),
+        "n_points_outside_periods": int((~cube.in_periods).sum()),
+        "n_points_outside_grid": int((cube.in_periods & (cube.cell_pos < 0)).sum()),
     }
+    return out
+
+
+@dataclass(frozen=True)
+class _Cube:
+    """The space-time cube: counts per (cell, complete period) and where each point went."""
+
+    counts: np.ndarray  # (n_cells, n_periods)
+    in_periods: np.ndarray  # per usable point: inside a complete period
+    cell_pos: np.ndarray  # per usable point: row position of its cell, -1 outside the grid
+    keep: np.ndarray  # per usable point: counted in the cube
+
+
+def _check_emerging_options(
+    points: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    *,
+    period: Period | None,
+    adjust: Adjust,
+    alpha: float,
+    trend_alpha: float,
+    time_col: str,
+) -> None:
+    """Check the layers and the options of :func:`emerging`."""
+    _validate.require_columns(points, [time_col], name="points")
+    _validate.require_columns(cells, ["cell_id"], name="cells")
+    _validate.require_projected(cells, name="cells")
+    _validate.require_same_crs(points, cells, names=("points", "cells"))
+    if period is not None and period not in get_args(Period):
+        raise ParameterError(f"period must be one of {get_args(Period)} or None, got {period!r}")
+    if adjust not in get_args(Adjust):
+        raise ParameterError(f"adjust must be one of {get_args(Adjust)}, got {adjust!r}")
+    for name, value in (("alpha", alpha), ("trend_alpha", trend_alpha)):
+        if not 0 < value < 1:
+            raise ParameterError(f"{name} must be between 0 and 1, got {value!r}")
+    if len(cells) < 2:
+        raise InsufficientDataError(f"cells has {len(cells)} cell(s); at least 2 needed")
+
+
+def _choose_periods(
+    lo: pd.Timestamp, hi: pd.Timestamp, *, period: Period | None, span_days: float
+) -> tuple[Period, str, bool, pd.DatetimeIndex]:
+    """Return the period, the reason, whether it was chosen automatically, and its bounds.
+
+    An automatic choice moves to the next finer period while fewer than :data:`MIN_PERIODS`
+    complete periods fit in the window.
+    """
+    if period is not None:
+        return period, "given by the caller", False, complete_periods(lo, hi, period=period)
+    chosen, reason = choose_period(span_days)
+    bounds = complete_periods(lo, hi, period=chosen)
+    while len(bounds) - 1 < MIN_PERIODS and chosen in _FINER:
+        finer = _FINER[chosen]
+        reason += (
+            f"; only {max(len(bounds) - 1, 0)} complete {_PERIOD_NAMES[chosen]} period(s), "
+            f"fewer than {MIN_PERIODS}: {_PERIOD_NAMES[finer]} periods instead"
+        )
+        chosen = finer
+        bounds = complete_periods(lo, hi, period=chosen)
+    return chosen, reason, True, bounds
+
+
+def _check_periods(
+    bounds: pd.DatetimeIndex, lo: pd.Timestamp, hi: pd.Timestamp, *, chosen: Period, reason: str
+) -> int:
+    """Return the number of complete periods; refuse fewer than :data:`MIN_PERIODS`."""
+    n_periods = len(bounds) - 1
+    if n_periods < MIN_PERIODS:
+        raise InsufficientDataError(
+            f"the window {lo.date()} – {hi.date()} holds {max(n_periods, 0)} complete "
+            f"{_PERIOD_NAMES[chosen]} period(s); at least {MIN_PERIODS} are needed: choose a "
+            "shorter period (e.g. period='W' or 'D') or a longer window"
+        )
+    if n_periods < RECOMMENDED_PERIODS:
+        logger.warning(
+            "emerging: only %d %s periods; ArcGIS recommends at least %d for a trend test",
+            n_periods,
+            _PERIOD_NAMES[chosen],
+            RECOMMENDED_PERIODS,
+        )
+    logger.info("emerging: %s (%d complete periods from %s)", reason, n_periods, bounds[0].date())
+    return n_periods
+
+
+def _cube(
+    cells: gpd.GeoDataFrame, usable: gpd.GeoDataFrame, local: pd.Series, bounds: pd.DatetimeIndex
+) -> _Cube:
+    """Count the usable points per cell and complete period; refuse an empty cube."""
+    n_periods = len(bounds) - 1
+    period_idx = (
+        np.searchsorted(bounds.values, local.to_numpy(dtype="datetime64[ns]"), side="right") - 1
+    )
+    in_periods = (period_idx >= 0) & (period_idx < n_periods)
+    cell_pos = _cell_positions(cells, usable)
+    keep = in_periods & (cell_pos >= 0)
+    counts = np.zeros((len(cells), n_periods), dtype=np.float64)
+    np.add.at(counts, (cell_pos[keep], period_idx[keep]), 1.0)
+    if not keep.any():
+        raise InsufficientDataError(
+            f"none of the {len(usable)} points falls in a grid cell within the complete periods "
+            f"{bounds[0].date()} – {bounds[-1].date()}"
+        )
+    return _Cube(counts=counts, in_periods=in_periods, cell_pos=cell_pos, keep=keep)
+
+
+def _hot_cold_trend(
+    counts: np.ndarray,
+    cells: gpd.GeoDataFrame,
+    *,
+    time_steps: int,
+    adjust: Adjust,
+    alpha: float,
+    trend_alpha: float,
+) -> tuple[np.ndarray, np.ndarray, MannKendall, np.ndarray]:
+    """Return the significant hot and cold bins, the trend of each cell and its category."""
+    n_periods = counts.shape[1]
+    z = space_time_gistar(counts, spatial_neighbours(cells), time_steps=time_steps)
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    p_adj = np.column_stack([adjust_p(p[:, t], method=adjust) for t in range(n_periods)])
+    significant = p_adj < alpha
+    hot, cold = significant & (z > 0), significant & (z < 0)
+    mk = mann_kendall(z)
+    classes = classify(hot, cold, trend_z=mk.z, trend_p=mk.p, trend_alpha=trend_alpha)
+    return hot, cold, mk, classes
+
+
+def _emerging_frame(
+    cells: gpd.GeoDataFrame,
+    classes: np.ndarray,
+    mk: MannKendall,
+    *,
+    hot: np.ndarray,
+    cold: np.ndarray,
+    counts: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """Return a copy of ``cells`` with the columns of :data:`OUTPUT_COLUMNS`."""
+    out = cells.copy()
+    out["emerging_class"] = pd.array(classes, dtype="string")
+    out["emerging_label_cs"] = pd.array([_LABELS[c].cs for c in classes], dtype="string")
+    out["emerging_label_en"] = pd.array([_LABELS[c].en for c in classes], dtype="string")
+    out["trend_z"] = np.asarray(mk.z, dtype=np.float64)
+    out["trend_p"] = np.asarray(mk.p, dtype=np.float64)
+    out["n_periods_hot"] = hot.sum(axis=1).astype(np.int64)
+    out["n_periods_cold"] = cold.sum(axis=1).astype(np.int64)
+    out["n_total"] = counts.sum(axis=1).astype(np.int64)
     return out
 
 

@@ -138,6 +138,19 @@ def capture_metrics(
     >>> m[["hit_rate", "pai", "pei", "rri"]].round(3).to_numpy().tolist()
     [[0.25, 0.5, 0.25, 0.25]]
     """
+    s, test, train, area = _metric_arrays(score, test_counts, train_counts, cell_area)
+    oracle_score = test / area  # the best ranking any method could have found (for PEI)
+    rows = [
+        _coverage_metrics(s, test, train, area, oracle_score=oracle_score, coverage=float(c))
+        for c in coverages
+    ]
+    return pd.DataFrame(rows, columns=list(METRIC_COLUMNS))
+
+
+def _metric_arrays(
+    score: ArrayLike, test_counts: ArrayLike, train_counts: ArrayLike, cell_area: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Return score, test counts, training counts and areas as float arrays of one shape."""
     s = np.asarray(score, dtype=float)
     test = np.asarray(test_counts, dtype=float)
     train = np.asarray(train_counts, dtype=float)
@@ -149,39 +162,57 @@ def capture_metrics(
             )
     if np.any(test < 0) or np.any(train < 0):
         raise ValueError("test_counts and train_counts must be >= 0")
+    return s, test, train, area
+
+
+def _coverage_metrics(
+    s: NDArray[np.float64],
+    test: NDArray[np.float64],
+    train: NDArray[np.float64],
+    area: NDArray[np.float64],
+    *,
+    oracle_score: NDArray[np.float64],
+    coverage: float,
+) -> dict[str, float]:
+    """Return one row of :func:`capture_metrics`: the measures at one coverage."""
     total_area = float(area.sum())
     n_test, n_train = float(test.sum()), float(train.sum())
-    oracle_score = test / area
-    rows: list[dict[str, float]] = []
-    for c in coverages:
-        w = selection_weights(s, cell_area=area, coverage=float(c))
-        a_share = float(w @ area) / total_area if total_area > 0 else math.nan
-        hits = float(w @ test)
-        hits_train = float(w @ train)
-        hit_rate = hits / n_test if n_test > 0 else math.nan
-        pai = hit_rate / a_share if a_share > 0 else math.nan
-        if a_share > 0 and n_test > 0:
-            w_star = selection_weights(oracle_score, cell_area=area, coverage=min(1.0, a_share))
-            best = float(w_star @ test)
-            pei = hits / best if best > 0 else math.nan
-        else:
-            pei = math.nan
-        if hits_train > 0 and n_train > 0 and n_test > 0:
-            rri = (hits / hits_train) / (n_test / n_train)
-        else:
-            rri = math.nan
-        rows.append(
-            {
-                "coverage": float(c),
-                "area_share": a_share,
-                "hits": hits,
-                "hit_rate": hit_rate,
-                "pai": pai,
-                "pei": pei,
-                "rri": rri,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(METRIC_COLUMNS))
+    w = selection_weights(s, cell_area=area, coverage=coverage)
+    a_share = float(w @ area) / total_area if total_area > 0 else math.nan
+    hits = float(w @ test)
+    hit_rate = hits / n_test if n_test > 0 else math.nan
+    return {
+        "coverage": coverage,
+        "area_share": a_share,
+        "hits": hits,
+        "hit_rate": hit_rate,
+        "pai": hit_rate / a_share if a_share > 0 else math.nan,
+        "pei": _pei(hits, test, area, oracle_score=oracle_score, a_share=a_share),
+        "rri": _rri(hits, float(w @ train), n_test=n_test, n_train=n_train),
+    }
+
+
+def _pei(
+    hits: float,
+    test: NDArray[np.float64],
+    area: NDArray[np.float64],
+    *,
+    oracle_score: NDArray[np.float64],
+    a_share: float,
+) -> float:
+    """Return the hits over the most that any selection of area share ``a_share`` captures."""
+    if not (a_share > 0 and float(test.sum()) > 0):
+        return math.nan
+    w_star = selection_weights(oracle_score, cell_area=area, coverage=min(1.0, a_share))
+    best = float(w_star @ test)
+    return hits / best if best > 0 else math.nan
+
+
+def _rri(hits: float, hits_train: float, *, n_test: float, n_train: float) -> float:
+    """Return Levine's recapture rate index (NaN without training incidents in the selection)."""
+    if hits_train > 0 and n_train > 0 and n_test > 0:
+        return (hits / hits_train) / (n_test / n_train)
+    return math.nan
 
 
 # --------------------------------------------------------------------------------------------

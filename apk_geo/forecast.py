@@ -178,16 +178,109 @@ def forecast(
     """
     _check_inputs(points, cells, time_col=time_col)
     _check_options(blends, half_life_shares, validation_share, objective_coverage, bandwidths_m)
-    times = points[time_col]
-    at_ts = align_time(at, times, name="at") if at is not None else None
+    at_ts = align_time(at, points[time_col], name="at") if at is not None else None
+    space = _space(cells)
+    bandwidths = _candidate_bandwidths(bandwidths_m, space.cell_size_m)
+    train = _training(points, cells, time_col=time_col, at_ts=at_ts)
+    split_days = train.span_days * (1 - validation_share)
+    tuning_horizon = train.span_days - split_days
+    horizon = float(horizon_days) if horizon_days is not None else tuning_horizon
+    _validate.require_positive(horizon, name="horizon_days")
 
+    choice = _choose(
+        train,
+        space,
+        bandwidths=bandwidths,
+        blends=blends,
+        half_life_shares=half_life_shares,
+        split_days=split_days,
+        objective=objective,
+        objective_coverage=objective_coverage,
+    )
+    half_life = None if choice.half_life_share is None else choice.half_life_share * train.span_days
+    p = _Surfaces(train.data, space.centroids, space.area, choice.bandwidth_m).share(
+        choice.bandwidth_m, choice.blend, half_life, now_days=train.span_days
+    )
+    rate_per_day = len(train.data.cell_pos) / train.span_days
+    out = _risk_frame(cells, p, rate_per_day=rate_per_day, horizon_days=horizon)
+    out.attrs["params"] = {
+        "method": "forecast",
+        "at": None if at_ts is None else str(at_ts),
+        "train_start": str(train.t0),
+        "train_end": str(train.end),
+        "n_train": len(train.data.cell_pos),
+        "cell_size_m": space.cell_size_m,
+        "bandwidth_m": choice.bandwidth_m,
+        "blend": choice.blend,
+        "half_life_days": half_life,
+        "horizon_days": horizon,
+        "tuned": choice.tuned,
+        "validation_share": validation_share,
+        "objective": objective,
+        "objective_coverage": objective_coverage,
+        "validation_score": _chosen_score(choice, half_life),
+        "validation_scores": choice.scores,
+        "kernel": "quartic",
+        "seed": seed,
+    }
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# the steps of forecast
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Space:
+    """What the surfaces need of the cells: their area, centroids and size."""
+
+    area: NDArray[np.float64]
+    centroids: NDArray[np.float64]
+    cell_size_m: float
+
+
+@dataclass(frozen=True)
+class _Training:
+    """The training incidents inside the grid and the period they span."""
+
+    data: _Data
+    t0: pd.Timestamp  # first training incident
+    end: pd.Timestamp  # forecast time (``at``, else the latest training incident)
+    span_days: float
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """The parameters chosen for the final surface and every candidate's validation score."""
+
+    bandwidth_m: float
+    blend: float
+    half_life_share: float | None
+    tuned: bool
+    scores: list[dict[str, Any]]
+
+
+def _space(cells: gpd.GeoDataFrame) -> _Space:
     area = cells.geometry.area.to_numpy(dtype=float)
     centroids = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
-    cell_size_m = _cell_size_m(cells, area)
+    return _Space(area=area, centroids=centroids, cell_size_m=_cell_size_m(cells, area))
+
+
+def _candidate_bandwidths(bandwidths_m: Sequence[float] | None, cell_size_m: float) -> list[float]:
+    """Return the sorted distinct candidate bandwidths, none below the cell size."""
     if bandwidths_m is None:
         bandwidths_m = [cell_size_m * k for k in DEFAULT_BANDWIDTH_CELLS]
-    bandwidths = sorted({max(float(b), cell_size_m) for b in bandwidths_m})
+    return sorted({max(float(b), cell_size_m) for b in bandwidths_m})
 
+
+def _training(
+    points: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    *,
+    time_col: str,
+    at_ts: pd.Timestamp | None,
+) -> _Training:
+    """Return the located incidents before ``at_ts`` that fall in the grid, and their span."""
+    times = points[time_col]
     keep = ~(points.geometry.is_empty | points.geometry.isna() | times.isna()).to_numpy()
     if at_ts is not None:
         keep = keep & (times < at_ts).fillna(False).to_numpy(dtype=bool)
@@ -211,48 +304,42 @@ def forecast(
     t_days = ((t_train - t0) / pd.Timedelta(days=1)).to_numpy(dtype=float)
     xy = np.column_stack([train.geometry.x.to_numpy(), train.geometry.y.to_numpy()])
     data = _Data(cell_pos=pos[inside], xy=xy[inside], t_days=t_days[inside])
-    split_days = span_days * (1 - validation_share)
-    tuning_horizon = span_days - split_days
-    horizon = float(horizon_days) if horizon_days is not None else tuning_horizon
-    _validate.require_positive(horizon, name="horizon_days")
+    return _Training(data=data, t0=t0, end=end, span_days=span_days)
 
-    candidates = list(itertools.product(bandwidths, blends, half_life_shares))
-    fit_mask = data.t_days < split_days
+
+def _choose(
+    train: _Training,
+    space: _Space,
+    *,
+    bandwidths: list[float],
+    blends: Sequence[float],
+    half_life_shares: Sequence[float | None],
+    split_days: float,
+    objective: Objective,
+    objective_coverage: float,
+) -> _Choice:
+    """Tune on the split at ``split_days``, or fall back when either part is too small."""
+    fit_mask = train.data.t_days < split_days
     n_fit, n_val = int(fit_mask.sum()), int((~fit_mask).sum())
-    scores: list[dict[str, Any]] = []
     if n_fit >= MIN_FIT_INCIDENTS and n_val >= MIN_VALIDATION_INCIDENTS:
-        val_counts = np.bincount(data.cell_pos[~fit_mask], minlength=len(cells)).astype(float)
-        surfaces = _Surfaces(_subset(data, fit_mask), centroids, area, max(bandwidths))
-        by_candidate: dict[tuple[float, float, float | None], float] = {}
-        # one kernel matrix per bandwidth, one weighting per half-life, then every blend
-        for bw in bandwidths:
-            kernel = surfaces.kernel(bw)
-            for hl_share in half_life_shares:
-                hl = None if hl_share is None else hl_share * span_days
-                src_w = surfaces.source_weights(hl, now_days=split_days)
-                counts_share = surfaces.count_share(src_w)
-                kde_share = surfaces.kde_share(kernel, src_w) if any(blends) else counts_share
-                for blend in blends:
-                    p = (1 - blend) * counts_share + blend * kde_share
-                    by_candidate[(bw, blend, hl_share)] = _objective(
-                        p, val_counts, area, objective, objective_coverage
-                    )
-        for bw, blend, hl_share in candidates:
-            score = by_candidate[(bw, blend, hl_share)]
-            scores.append(
-                {
-                    "bandwidth_m": bw,
-                    "blend": blend,
-                    "half_life_days": None if hl_share is None else hl_share * span_days,
-                    "score": None if math.isnan(score) else score,
-                }
-            )
+        by_candidate = _validation_scores(
+            train,
+            space,
+            fit_mask,
+            bandwidths=bandwidths,
+            blends=blends,
+            half_life_shares=half_life_shares,
+            split_days=split_days,
+            objective=objective,
+            objective_coverage=objective_coverage,
+        )
+        candidates = list(itertools.product(bandwidths, blends, half_life_shares))
+        scores = _score_records(candidates, by_candidate, span_days=train.span_days)
         best = max(
             range(len(scores)),
             key=lambda i: (-math.inf if scores[i]["score"] is None else scores[i]["score"], -i),
         )
         bw, blend, hl_share = candidates[best]
-        tuned = True
         logger.info(
             "forecast: tuned on %d + %d incidents: bandwidth %.0f m, blend %.2f, half-life %s "
             "(%s %.3f)",
@@ -264,58 +351,103 @@ def forecast(
             objective,
             scores[best]["score"],
         )
-    else:
-        # the candidates closest to the fallback (a single candidate is used as given)
-        bw = min(bandwidths, key=lambda b: (abs(b - FALLBACK[0] * cell_size_m), b))
-        blend = min(blends, key=lambda b: (abs(b - FALLBACK[1]), b))
-        hl_share = half_life_shares[0]
-        tuned = False
-        logger.warning(
-            "forecast: too few incidents to tune (%d before / %d after the split; need %d / %d);"
-            " using bandwidth %.0f m and blend %.2f",
-            n_fit,
-            n_val,
-            MIN_FIT_INCIDENTS,
-            MIN_VALIDATION_INCIDENTS,
-            bw,
-            blend,
+        return _Choice(
+            bandwidth_m=bw, blend=blend, half_life_share=hl_share, tuned=True, scores=scores
         )
-    half_life = None if hl_share is None else hl_share * span_days
-    p = _Surfaces(data, centroids, area, bw).share(bw, blend, half_life, now_days=span_days)
-    rate_per_day = len(data.cell_pos) / span_days
-    out = cells.copy()
-    peak = float(p.max())
-    out["risk"] = p / peak if peak > 0 else p
-    out["expected_n"] = p * rate_per_day * horizon
-    out["rank"] = _rank(p, cells)
-    best_score = next(
+    # the candidates closest to the fallback (a single candidate is used as given)
+    bw = min(bandwidths, key=lambda b: (abs(b - FALLBACK[0] * space.cell_size_m), b))
+    blend = min(blends, key=lambda b: (abs(b - FALLBACK[1]), b))
+    logger.warning(
+        "forecast: too few incidents to tune (%d before / %d after the split; need %d / %d);"
+        " using bandwidth %.0f m and blend %.2f",
+        n_fit,
+        n_val,
+        MIN_FIT_INCIDENTS,
+        MIN_VALIDATION_INCIDENTS,
+        bw,
+        blend,
+    )
+    return _Choice(
+        bandwidth_m=bw, blend=blend, half_life_share=half_life_shares[0], tuned=False, scores=[]
+    )
+
+
+def _validation_scores(
+    train: _Training,
+    space: _Space,
+    fit_mask: NDArray[np.bool_],
+    *,
+    bandwidths: list[float],
+    blends: Sequence[float],
+    half_life_shares: Sequence[float | None],
+    split_days: float,
+    objective: Objective,
+    objective_coverage: float,
+) -> dict[tuple[float, float, float | None], float]:
+    """Score every (bandwidth, blend, half-life share) fitted before the split on the part after."""
+    data = train.data
+    val_counts = np.bincount(data.cell_pos[~fit_mask], minlength=len(space.area)).astype(float)
+    surfaces = _Surfaces(_subset(data, fit_mask), space.centroids, space.area, max(bandwidths))
+    by_candidate: dict[tuple[float, float, float | None], float] = {}
+    # one kernel matrix per bandwidth, one weighting per half-life, then every blend
+    for bw in bandwidths:
+        kernel = surfaces.kernel(bw)
+        for hl_share in half_life_shares:
+            hl = None if hl_share is None else hl_share * train.span_days
+            src_w = surfaces.source_weights(hl, now_days=split_days)
+            counts_share = surfaces.count_share(src_w)
+            kde_share = surfaces.kde_share(kernel, src_w) if any(blends) else counts_share
+            for blend in blends:
+                p = (1 - blend) * counts_share + blend * kde_share
+                by_candidate[(bw, blend, hl_share)] = _objective(
+                    p, val_counts, space.area, objective, objective_coverage
+                )
+    return by_candidate
+
+
+def _score_records(
+    candidates: list[tuple[float, float, float | None]],
+    by_candidate: dict[tuple[float, float, float | None], float],
+    *,
+    span_days: float,
+) -> list[dict[str, Any]]:
+    """Return one JSON-ready record per candidate, in candidate order (NaN score as None)."""
+    scores: list[dict[str, Any]] = []
+    for bw, blend, hl_share in candidates:
+        score = by_candidate[(bw, blend, hl_share)]
+        scores.append(
+            {
+                "bandwidth_m": bw,
+                "blend": blend,
+                "half_life_days": None if hl_share is None else hl_share * span_days,
+                "score": None if math.isnan(score) else score,
+            }
+        )
+    return scores
+
+
+def _chosen_score(choice: _Choice, half_life: float | None) -> float | None:
+    """Return the validation score of the chosen candidate (None when untuned)."""
+    key = (choice.bandwidth_m, choice.blend, half_life)
+    return next(
         (
             s["score"]
-            for s in scores
-            if (s["bandwidth_m"], s["blend"], s["half_life_days"]) == (bw, blend, half_life)
+            for s in choice.scores
+            if (s["bandwidth_m"], s["blend"], s["half_life_days"]) == key
         ),
         None,
     )
-    out.attrs["params"] = {
-        "method": "forecast",
-        "at": None if at_ts is None else str(at_ts),
-        "train_start": str(t0),
-        "train_end": str(end),
-        "n_train": len(data.cell_pos),
-        "cell_size_m": cell_size_m,
-        "bandwidth_m": bw,
-        "blend": blend,
-        "half_life_days": half_life,
-        "horizon_days": horizon,
-        "tuned": tuned,
-        "validation_share": validation_share,
-        "objective": objective,
-        "objective_coverage": objective_coverage,
-        "validation_score": best_score,
-        "validation_scores": scores,
-        "kernel": "quartic",
-        "seed": seed,
-    }
+
+
+def _risk_frame(
+    cells: gpd.GeoDataFrame, p: NDArray[np.float64], *, rate_per_day: float, horizon_days: float
+) -> gpd.GeoDataFrame:
+    """Return a copy of ``cells`` with ``risk``, ``expected_n`` and ``rank`` from the shares."""
+    out = cells.copy()
+    peak = float(p.max())
+    out["risk"] = p / peak if peak > 0 else p
+    out["expected_n"] = p * rate_per_day * horizon_days
+    out["rank"] = _rank(p, cells)
     return out
 
 

@@ -245,6 +245,35 @@ def hotspot_table(
     """
     if top < 1:
         raise ParameterError(f"top must be >= 1; got {top}")
+    frame = _top_rows(result, top=top)
+    if "label" not in frame:
+        ids = frame["cell_id"].tolist() if "cell_id" in frame else None
+        frame["label"] = place_labels(
+            frame, context=context, districts=districts, ids=ids, lang=lang
+        )
+    if "emerging_class" in frame:
+        frame["emerging_class"] = _emerging_names(frame["emerging_class"], lang=lang)
+    extra = [c for c in _HOTSPOT_EXTRA_COLUMNS if c in frame]
+    out = frame[["label", "n", *extra, frame.geometry.name]].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=result.crs)
+
+
+#: Columns :func:`hotspot_table` keeps after ``rank, label, n`` when the result has them.
+_HOTSPOT_EXTRA_COLUMNS: Final = (
+    "hotspot_class",
+    "gi_z",
+    "risk",
+    "density_km2",
+    "trend_z",
+    "emerging_class",
+    "date_from",
+    "date_to",
+)
+
+
+def _top_rows(result: gpd.GeoDataFrame, *, top: int) -> gpd.GeoDataFrame:
+    """Return the ``top`` hottest rows (only hot spots when the result has ``hotspot_class``)."""
     frame = result.copy()
     if "n" not in frame:
         frame["n"] = 0
@@ -252,34 +281,13 @@ def hotspot_table(
     frame = frame.sort_values(keys, ascending=False, kind="stable")
     if "hotspot_class" in frame:
         frame = frame[frame["hotspot_class"] > 0]
-    frame = frame.head(top)
-    if "label" not in frame:
-        ids = frame["cell_id"].tolist() if "cell_id" in frame else None
-        frame["label"] = place_labels(
-            frame, context=context, districts=districts, ids=ids, lang=lang
-        )
-    if "emerging_class" in frame:
-        names = {c.code: c.label(lang) for c in EMERGING_CATEGORIES}
-        frame["emerging_class"] = [
-            names.get(str(v), str(v)) if isinstance(v, str) else v for v in frame["emerging_class"]
-        ]
-    extra = [
-        c
-        for c in (
-            "hotspot_class",
-            "gi_z",
-            "risk",
-            "density_km2",
-            "trend_z",
-            "emerging_class",
-            "date_from",
-            "date_to",
-        )
-        if c in frame
-    ]
-    out = frame[["label", "n", *extra, frame.geometry.name]].reset_index(drop=True)
-    out.insert(0, "rank", np.arange(1, len(out) + 1))
-    return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=result.crs)
+    return frame.head(top)
+
+
+def _emerging_names(classes: pd.Series, *, lang: str) -> list[object]:
+    """Return the emerging-hot-spot class codes as labels in ``lang`` (others unchanged)."""
+    names = {c.code: c.label(lang) for c in EMERGING_CATEGORIES}
+    return [names.get(str(v), str(v)) if isinstance(v, str) else v for v in classes]
 
 
 #: Keys of ``IncidentStore.summary()`` shown as the store status, in order.

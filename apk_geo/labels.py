@@ -89,35 +89,75 @@ def place_labels(
     names = list(ids) if ids is not None else list(range(n))
     if len(names) != n:
         raise ValueError(f"ids has {len(names)} entries for {n} places")
-    points = gpd.GeoDataFrame(
-        {"_pos": np.arange(n)},
+    points = _representative_points(frame)
+    place = pd.Series([f"{words['cell']} {i}" for i in names], dtype="object")
+    hits = _context_hits(
+        points,
+        context,
+        words=words,
+        hostel_radius_m=hostel_radius_m,
+        stop_radius_m=stop_radius_m,
+    )
+    _fill_first(place, hits)
+    if districts is None or districts.empty:
+        return [str(p) for p in place]
+    return _lead_with_district(place, points, districts)
+
+
+def _representative_points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return one point inside each place, with its position ``_pos``."""
+    return gpd.GeoDataFrame(
+        {"_pos": np.arange(len(frame))},
         geometry=frame.geometry.representative_point().to_numpy(),
         crs=frame.crs,
     )
-    place = pd.Series([f"{words['cell']} {i}" for i in names], dtype="object")
-    found = pd.Series(False, index=place.index)
 
-    def fill(values: pd.Series) -> None:
+
+def _context_hits(
+    points: gpd.GeoDataFrame,
+    context: Any | None,
+    *,
+    words: dict[str, str],
+    hostel_radius_m: float,
+    stop_radius_m: float,
+) -> list[pd.Series]:
+    """Return the place names found in each context layer, in the order of precedence.
+
+    Each Series is indexed by the position of the place it names: the SVL that contains the
+    point, the nearest hostel within ``hostel_radius_m``, the nearest stop within
+    ``stop_radius_m``. Missing layers give no Series.
+    """
+    hits: list[pd.Series] = []
+    svl = _layer(context, "svl", "name", points.crs)
+    if svl is not None:
+        hit = _first(gpd.sjoin(points, svl, how="inner", predicate="within"), "name")
+        hits.append("SVL " + hit)
+    hostels = _layer(context, "hostels", "name", points.crs)
+    if hostels is not None:
+        hit = _first(_nearest(points, hostels, hostel_radius_m), "name")
+        hits.append(f"{words['near']} " + hit)
+    stops = _layer(context, "stops", "zast_jm", points.crs)
+    if stops is not None:
+        hit = _first(_nearest(points, stops, stop_radius_m), "zast_jm")
+        hits.append(f"{words['stop']} " + hit)
+    return hits
+
+
+def _fill_first(place: pd.Series, hits: list[pd.Series]) -> None:
+    """Overwrite ``place`` in place with the first hit that names each position."""
+    found = pd.Series(False, index=place.index)
+    for values in hits:
         todo = values.index[~found.loc[values.index].to_numpy(dtype=bool)]
         place.loc[todo] = values.loc[todo]
         found.loc[todo] = True
 
-    svl = _layer(context, "svl", "name", frame.crs)
-    if svl is not None:
-        hit = _first(gpd.sjoin(points, svl, how="inner", predicate="within"), "name")
-        fill("SVL " + hit)
-    hostels = _layer(context, "hostels", "name", frame.crs)
-    if hostels is not None:
-        hit = _first(_nearest(points, hostels, hostel_radius_m), "name")
-        fill(f"{words['near']} " + hit)
-    stops = _layer(context, "stops", "zast_jm", frame.crs)
-    if stops is not None:
-        hit = _first(_nearest(points, stops, stop_radius_m), "zast_jm")
-        fill(f"{words['stop']} " + hit)
-    if districts is None or districts.empty:
-        return [str(p) for p in place]
+
+def _lead_with_district(
+    place: pd.Series, points: gpd.GeoDataFrame, districts: gpd.GeoDataFrame
+) -> list[str]:
+    """Return ``"<district> – <place>"`` (just the place outside every district)."""
     _validate.require_columns(districts, ["NAZEV"], name="districts")
-    dist = districts[["NAZEV", districts.geometry.name]].to_crs(frame.crs)
+    dist = districts[["NAZEV", districts.geometry.name]].to_crs(points.crs)
     district = _first(gpd.sjoin(points, dist, how="inner", predicate="within"), "NAZEV")
     lead = district.reindex(place.index)
     return [

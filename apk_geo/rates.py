@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from typing import Final, Literal, Protocol
 
 import geopandas as gpd
@@ -241,117 +242,24 @@ def context_rates(
         If ``months``, ``ci`` or ``confidence`` is invalid.
     """
     svl, hostels, city = context.svl, context.hostels, context.city
-    _validate.require_columns(svl, ["name"], name="context.svl")
-    _validate.require_columns(hostels, ["name"], name="context.hostels")
-    _validate.require_projected(city, name="context.city")
-    for layer, lname in ((svl, "context.svl"), (hostels, "context.hostels"), (points, "points")):
-        _validate.require_same_crs(layer, city, names=(lname, "context.city"))
-    _validate.require_positive(buffer_m, name="buffer_m")
-    if ci not in ("lognormal", "exact"):
-        raise ParameterError(f"ci must be 'lognormal' or 'exact', got {ci!r}")
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must be between 0 and 1, got {confidence!r}")
-    _validate.require_points(points, name="points", minimum=0)
-
-    if months is None:
-        _validate.require_columns(points, [time_col], name="points")
-        try:
-            span = _span_months(points[time_col])
-        except (TypeError, ValueError) as exc:
-            raise SchemaError(
-                f"points[{time_col!r}] must hold dates/times to derive months; pass months=..."
-            ) from exc
-        if not math.isfinite(span):
-            raise InsufficientDataError(
-                f"points[{time_col!r}] holds no date, so the period is unknown; pass months=..."
-            )
-        months_used, months_auto = span, True
-        logger.info("context_rates: period of %.2f months taken from the incidents' dates", span)
-    else:
-        if not (months > 0 and math.isfinite(months)):
-            raise ParameterError(f"months must be a finite number > 0, got {months!r}")
-        months_used, months_auto = float(months), False
-
-    study = shapely.union_all(city.geometry.dropna().to_numpy())
-    if study.is_empty or study.area <= 0:
-        raise InsufficientDataError("context.city is empty; the study area needs a polygon")
-    svl_geoms = [
-        shapely.intersection(g, study) if g is not None else shapely.Polygon() for g in svl.geometry
-    ]
-    hostel_geoms = [
-        shapely.intersection(shapely.buffer(g, buffer_m, quad_segs=_QUAD_SEGS), study)
-        if g is not None and not g.is_empty
-        else shapely.Polygon()
-        for g in hostels.geometry
-    ]
-    svl_union = shapely.union_all(svl_geoms) if svl_geoms else shapely.Polygon()
-    buffer_union = shapely.union_all(hostel_geoms) if hostel_geoms else shapely.Polygon()
-    elsewhere = shapely.difference(study, shapely.union(svl_union, buffer_union))
-
-    geom = points.geometry
-    usable = (~geom.isna() & ~geom.is_empty).to_numpy()
-    pts = geom.to_numpy()[usable]
-    in_study = shapely.intersects(study, pts)
-    pts = pts[in_study]
-
-    def count(poly: shapely.Geometry) -> int:
-        return int(shapely.intersects(poly, pts).sum()) if not poly.is_empty else 0
-
-    in_svl = (
-        shapely.intersects(svl_union, pts)
-        if not svl_union.is_empty
-        else np.zeros(len(pts), dtype=bool)
-    )
-    in_buf = (
-        shapely.intersects(buffer_union, pts)
-        if not buffer_union.is_empty
-        else np.zeros(len(pts), dtype=bool)
-    )
-    n_else = int((~in_svl & ~in_buf).sum())
-
-    rows: list[tuple[str, str, int, shapely.Geometry]] = [
-        ("zone", "inside_svl", int(in_svl.sum()), svl_union),
-        ("zone", "hostel_buffer", int(in_buf.sum()), buffer_union),
-        ("zone", "elsewhere", n_else, elsewhere),
-    ]
-    rows += [("svl", str(n), count(g), g) for n, g in zip(svl["name"], svl_geoms, strict=True)]
-    rows += [
-        ("hostel", str(n), count(g), g) for n, g in zip(hostels["name"], hostel_geoms, strict=True)
-    ]
-
-    ref_area_ha = elsewhere.area / _M2_PER_HA
-    records = []
-    for kind, name, n, g in rows:
-        area_ha = g.area / _M2_PER_HA
-        per_ha = n / area_ha if area_ha > 0 else math.nan
-        if kind == "zone" and name == "elsewhere":
-            rr, lo, hi = (1.0 if n > 0 else math.nan), math.nan, math.nan
-        else:
-            rr, lo, hi = rate_ratio_ci(
-                n, area_ha, n_else, ref_area_ha, confidence=confidence, method=ci
-            )
-        records.append(
-            {
-                "kind": kind,
-                "name": name,
-                "incidents": n,
-                "area_ha": area_ha,
-                "months": months_used,
-                "incidents_per_ha": per_ha,
-                "incidents_per_month": n / months_used,
-                "incidents_per_ha_month": per_ha / months_used,
-                "rate_ratio": rr,
-                "rr_ci_low": lo,
-                "rr_ci_high": hi,
-                "geometry": g,
-            }
+    _check_rates_inputs(points, svl, hostels, city, buffer_m=buffer_m, ci=ci, confidence=confidence)
+    months_used, months_auto = _months(points, months, time_col=time_col)
+    zones = _zones(city, svl, hostels, buffer_m=buffer_m)
+    usable, in_study, pts = _points_in_study(points, zones.study)
+    rows, n_else = _zone_counts(zones, pts, svl_names=svl["name"], hostel_names=hostels["name"])
+    ref_area_ha = zones.elsewhere.area / _M2_PER_HA
+    records = [
+        _rate_record(
+            row,
+            n_else=n_else,
+            ref_area_ha=ref_area_ha,
+            months=months_used,
+            confidence=confidence,
+            ci=ci,
         )
-    out = gpd.GeoDataFrame(records, columns=list(RATE_COLUMNS), geometry="geometry", crs=city.crs)
-    out["kind"] = out["kind"].astype("string")
-    out["name"] = out["name"].astype("string")
-    out["incidents"] = out["incidents"].astype(np.int64)
-    for col in RATE_COLUMNS[3:-1]:
-        out[col] = out[col].astype(np.float64)
+        for row in rows
+    ]
+    out = _rate_frame(records, crs=city.crs)
     out.attrs["params"] = {
         "method": "context_rates",
         "buffer_m": float(buffer_m),
@@ -368,4 +276,184 @@ def context_rates(
         "n_svl": len(svl),
         "n_hostels": len(hostels),
     }
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# the steps of context_rates
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Zones:
+    """The study area, each SVL and hostel buffer clipped to it, and the three zones."""
+
+    study: shapely.Geometry
+    svl: list[shapely.Geometry]  # one clipped polygon per SVL, in input order
+    hostels: list[shapely.Geometry]  # one clipped buffer per hostel, in input order
+    svl_union: shapely.Geometry
+    buffer_union: shapely.Geometry
+    elsewhere: shapely.Geometry
+
+
+#: One output row before the rates: kind, name, incidents and polygon.
+_Row = tuple[str, str, int, shapely.Geometry]
+
+
+def _check_rates_inputs(
+    points: gpd.GeoDataFrame,
+    svl: gpd.GeoDataFrame,
+    hostels: gpd.GeoDataFrame,
+    city: gpd.GeoDataFrame,
+    *,
+    buffer_m: float,
+    ci: str,
+    confidence: float,
+) -> None:
+    """Check the layers, their CRSs and the options of :func:`context_rates`."""
+    _validate.require_columns(svl, ["name"], name="context.svl")
+    _validate.require_columns(hostels, ["name"], name="context.hostels")
+    _validate.require_projected(city, name="context.city")
+    for layer, lname in ((svl, "context.svl"), (hostels, "context.hostels"), (points, "points")):
+        _validate.require_same_crs(layer, city, names=(lname, "context.city"))
+    _validate.require_positive(buffer_m, name="buffer_m")
+    if ci not in ("lognormal", "exact"):
+        raise ParameterError(f"ci must be 'lognormal' or 'exact', got {ci!r}")
+    if not 0 < confidence < 1:
+        raise ParameterError(f"confidence must be between 0 and 1, got {confidence!r}")
+    _validate.require_points(points, name="points", minimum=0)
+
+
+def _months(points: gpd.GeoDataFrame, months: float | None, *, time_col: str) -> tuple[float, bool]:
+    """Return the period length in months and whether it was derived from the dates."""
+    if months is not None:
+        if not (months > 0 and math.isfinite(months)):
+            raise ParameterError(f"months must be a finite number > 0, got {months!r}")
+        return float(months), False
+    _validate.require_columns(points, [time_col], name="points")
+    try:
+        span = _span_months(points[time_col])
+    except (TypeError, ValueError) as exc:
+        raise SchemaError(
+            f"points[{time_col!r}] must hold dates/times to derive months; pass months=..."
+        ) from exc
+    if not math.isfinite(span):
+        raise InsufficientDataError(
+            f"points[{time_col!r}] holds no date, so the period is unknown; pass months=..."
+        )
+    logger.info("context_rates: period of %.2f months taken from the incidents' dates", span)
+    return span, True
+
+
+def _zones(
+    city: gpd.GeoDataFrame, svl: gpd.GeoDataFrame, hostels: gpd.GeoDataFrame, *, buffer_m: float
+) -> _Zones:
+    """Clip the SVLs and the hostel buffers to the study area and derive the three zones."""
+    study = shapely.union_all(city.geometry.dropna().to_numpy())
+    if study.is_empty or study.area <= 0:
+        raise InsufficientDataError("context.city is empty; the study area needs a polygon")
+    svl_geoms = [
+        shapely.intersection(g, study) if g is not None else shapely.Polygon() for g in svl.geometry
+    ]
+    hostel_geoms = [
+        shapely.intersection(shapely.buffer(g, buffer_m, quad_segs=_QUAD_SEGS), study)
+        if g is not None and not g.is_empty
+        else shapely.Polygon()
+        for g in hostels.geometry
+    ]
+    svl_union = shapely.union_all(svl_geoms) if svl_geoms else shapely.Polygon()
+    buffer_union = shapely.union_all(hostel_geoms) if hostel_geoms else shapely.Polygon()
+    elsewhere = shapely.difference(study, shapely.union(svl_union, buffer_union))
+    return _Zones(
+        study=study,
+        svl=svl_geoms,
+        hostels=hostel_geoms,
+        svl_union=svl_union,
+        buffer_union=buffer_union,
+        elsewhere=elsewhere,
+    )
+
+
+def _points_in_study(
+    points: gpd.GeoDataFrame, study: shapely.Geometry
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the mask of located points, the mask of those in the study area, and those points."""
+    geom = points.geometry
+    usable = (~geom.isna() & ~geom.is_empty).to_numpy()
+    pts = geom.to_numpy()[usable]
+    in_study = shapely.intersects(study, pts)
+    return usable, in_study, pts[in_study]
+
+
+def _inside(poly: shapely.Geometry, pts: np.ndarray) -> np.ndarray:
+    """Return which points intersect ``poly`` (none when it is empty)."""
+    if poly.is_empty:
+        return np.zeros(len(pts), dtype=bool)
+    return np.asarray(shapely.intersects(poly, pts))
+
+
+def _zone_counts(
+    zones: _Zones, pts: np.ndarray, *, svl_names: pd.Series, hostel_names: pd.Series
+) -> tuple[list[_Row], int]:
+    """Return the rows (three zones, then every SVL and hostel) and the count elsewhere."""
+    in_svl = _inside(zones.svl_union, pts)
+    in_buf = _inside(zones.buffer_union, pts)
+    n_else = int((~in_svl & ~in_buf).sum())
+    rows: list[_Row] = [
+        ("zone", "inside_svl", int(in_svl.sum()), zones.svl_union),
+        ("zone", "hostel_buffer", int(in_buf.sum()), zones.buffer_union),
+        ("zone", "elsewhere", n_else, zones.elsewhere),
+    ]
+    rows += [
+        ("svl", str(n), int(_inside(g, pts).sum()), g)
+        for n, g in zip(svl_names, zones.svl, strict=True)
+    ]
+    rows += [
+        ("hostel", str(n), int(_inside(g, pts).sum()), g)
+        for n, g in zip(hostel_names, zones.hostels, strict=True)
+    ]
+    return rows, n_else
+
+
+def _rate_record(
+    row: _Row,
+    *,
+    n_else: int,
+    ref_area_ha: float,
+    months: float,
+    confidence: float,
+    ci: CIMethod,
+) -> dict[str, object]:
+    """Return the rates and the rate ratio against ``elsewhere`` of one row."""
+    kind, name, n, g = row
+    area_ha = g.area / _M2_PER_HA
+    per_ha = n / area_ha if area_ha > 0 else math.nan
+    if kind == "zone" and name == "elsewhere":
+        rr, lo, hi = (1.0 if n > 0 else math.nan), math.nan, math.nan
+    else:
+        rr, lo, hi = rate_ratio_ci(
+            n, area_ha, n_else, ref_area_ha, confidence=confidence, method=ci
+        )
+    return {
+        "kind": kind,
+        "name": name,
+        "incidents": n,
+        "area_ha": area_ha,
+        "months": months,
+        "incidents_per_ha": per_ha,
+        "incidents_per_month": n / months,
+        "incidents_per_ha_month": per_ha / months,
+        "rate_ratio": rr,
+        "rr_ci_low": lo,
+        "rr_ci_high": hi,
+        "geometry": g,
+    }
+
+
+def _rate_frame(records: list[dict[str, object]], *, crs: object) -> gpd.GeoDataFrame:
+    """Return the records as a frame of :data:`RATE_COLUMNS` with fixed dtypes."""
+    out = gpd.GeoDataFrame(records, columns=list(RATE_COLUMNS), geometry="geometry", crs=crs)
+    out["kind"] = out["kind"].astype("string")
+    out["name"] = out["name"].astype("string")
+    out["incidents"] = out["incidents"].astype(np.int64)
+    for col in RATE_COLUMNS[3:-1]:
+        out[col] = out[col].astype(np.float64)
     return out

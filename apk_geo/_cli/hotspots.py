@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Final
@@ -176,35 +176,55 @@ def _load(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, Any | None, dict[str, Any]]:
     """Return (points, study area or None, context or None, description of the source)."""
     if args.store:
-        from apk_geo.store import open_store
+        return _load_store(args, start=start, end=end)
+    return _load_file(args, start=start, end=end)
 
-        store = open_store(args.store)
-        points = store.incidents(
-            start=start,
-            end=end,
-            categories=args.category,
-            districts=args.district,
-            geocoded_only=True,
+
+def _load_store(
+    args: argparse.Namespace, *, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, Any | None, dict[str, Any]]:
+    """Return the store's geocoded incidents, the study area and the cluster-label context."""
+    from apk_geo.store import open_store
+
+    store = open_store(args.store)
+    points = store.incidents(
+        start=start,
+        end=end,
+        categories=args.category,
+        districts=args.district,
+        geocoded_only=True,
+    )
+    area = _store_area(store, args.district)
+    context = _store_context(store, args)
+    return points, area, context, {"store": str(args.store)}
+
+
+def _store_area(store: Any, district: list[str] | None) -> gpd.GeoDataFrame | None:
+    """Return the chosen districts, else the city outline, else None (the points' hull)."""
+    names = set(store.layer_names())
+    if district and "districts" in names:
+        districts = store.layer("districts")
+        wanted = {str(d) for d in district}
+        keep = districts["NAZEV"].astype(str).isin(wanted) | districts["KOD"].astype(str).isin(
+            wanted
         )
-        names = set(store.layer_names())
-        area: gpd.GeoDataFrame | None = None
-        if args.district and "districts" in names:
-            districts = store.layer("districts")
-            wanted = {str(d) for d in args.district}
-            keep = districts["NAZEV"].astype(str).isin(wanted) | districts["KOD"].astype(str).isin(
-                wanted
+        if not keep.any():
+            raise SchemaError(
+                f"--district {sorted(wanted)} matches no district; known: "
+                f"{sorted(districts['NAZEV'].astype(str))}"
             )
-            if not keep.any():
-                raise SchemaError(
-                    f"--district {sorted(wanted)} matches no district; known: "
-                    f"{sorted(districts['NAZEV'].astype(str))}"
-                )
-            area = districts.loc[keep]
-        elif "city" in names:
-            area = store.layer("city")
-        context = _store_context(store, args)
-        return points, area, context, {"store": str(args.store)}
+        area: gpd.GeoDataFrame = districts.loc[keep]
+        return area
+    if "city" in names:
+        city: gpd.GeoDataFrame = store.layer("city")
+        return city
+    return None
 
+
+def _load_file(
+    args: argparse.Namespace, *, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[gpd.GeoDataFrame, None, None, dict[str, Any]]:
+    """Return the points of ``--input`` filtered by category and date (no area, no context)."""
     from apk_geo.points import distinct_incidents, read_points
 
     points = read_points(args.input, crs=args.crs, date_col=args.date_col)
@@ -215,23 +235,41 @@ def _load(
     if args.district:
         raise ConfigError("--district needs --store (a point file has no districts)")
     if args.category:
-        if "category" not in points.columns:
-            raise SchemaError(
-                f"--category needs a category column; {args.input} has "
-                f"{[c for c in points.columns if c != 'geometry']}"
-            )
-        points = points.loc[points["category"].astype("string").isin(args.category)]
+        points = _keep_categories(points, args.category, path=args.input)
     if start is not None or end is not None:
-        if "reported_at" not in points.columns:
-            raise SchemaError(f"--from/--to need a date column; {args.input} has none (--date-col)")
-        stamps = pd.to_datetime(points["reported_at"])
-        keep = pd.Series(True, index=points.index)
-        if start is not None:
-            keep &= stamps >= _in_tz(start, stamps)
-        if end is not None:
-            keep &= stamps < _in_tz(end, stamps)
-        points = points.loc[keep.fillna(False).to_numpy(dtype=bool)]
+        points = _keep_dates(points, start=start, end=end, path=args.input)
     return points.reset_index(drop=True), None, None, source
+
+
+def _keep_categories(
+    points: gpd.GeoDataFrame, categories: list[str], *, path: str
+) -> gpd.GeoDataFrame:
+    """Return the points whose ``category`` is one of ``categories``."""
+    if "category" not in points.columns:
+        raise SchemaError(
+            f"--category needs a category column; {path} has "
+            f"{[c for c in points.columns if c != 'geometry']}"
+        )
+    return points.loc[points["category"].astype("string").isin(categories)]
+
+
+def _keep_dates(
+    points: gpd.GeoDataFrame,
+    *,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    path: str,
+) -> gpd.GeoDataFrame:
+    """Return the points reported in ``[start, end)`` (naive bounds read in the data's zone)."""
+    if "reported_at" not in points.columns:
+        raise SchemaError(f"--from/--to need a date column; {path} has none (--date-col)")
+    stamps = pd.to_datetime(points["reported_at"])
+    keep = pd.Series(True, index=points.index)
+    if start is not None:
+        keep &= stamps >= _in_tz(start, stamps)
+    if end is not None:
+        keep &= stamps < _in_tz(end, stamps)
+    return points.loc[keep.fillna(False).to_numpy(dtype=bool)]
 
 
 def _in_tz(ts: pd.Timestamp, stamps: pd.Series) -> pd.Timestamp:
@@ -295,49 +333,77 @@ def _analyse(
 
 
 def _highlights(method: str, result: gpd.GeoDataFrame) -> dict[str, Any]:
-    if method == "gistar" and "hotspot_class" in result:
-        cls = result["hotspot_class"]
-        return {
-            "cells": len(result),
-            "hot_99": int((cls == 3).sum()),
-            "hot_95": int((cls == 2).sum()),
-            "hot_90": int((cls == 1).sum()),
-            "cold": int((cls < 0).sum()),
-        }
-    if method == "kde" and "density_km2" in result:
-        return {
-            "cells": len(result),
-            "bandwidth_m": result.attrs.get("params", {}).get("bandwidth_m"),
-            "max_density_km2": round(float(result["density_km2"].max()), 3),
-        }
-    if method == "forecast" and "risk" in result:
-        params = result.attrs.get("params", {})
-        return {
-            "cells": len(result),
-            "bandwidth_m": params.get("bandwidth_m"),
-            "blend": params.get("blend"),
-            "half_life_days": params.get("half_life_days"),
-        }
-    if method == "change" and "direction" in result:
-        direction = result["direction"].astype("string")
-        return {
-            "cells": len(result),
-            "significant_up": int((direction == "up").sum()),
-            "significant_down": int((direction == "down").sum()),
-        }
-    if method == "emerging" and "emerging_class" in result:
-        counts = result["emerging_class"].astype("string").value_counts()
-        found = {str(k): int(v) for k, v in counts.items() if k != "no_pattern"}
-        return {
-            "cells": len(result),
-            "patterns": ", ".join(f"{k} {v}" for k, v in sorted(found.items())) or "none",
-        }
-    if method == "clusters" and "label" in result:
-        return {
-            "clusters": len(result),
-            "largest": ", ".join(f"{r.label} ({r.n})" for r in result.head(3).itertuples()),
-        }
+    """Return the summary lines of one method's result (just ``cells`` for an unknown shape)."""
+    entry = _HIGHLIGHTS.get(method)
+    if entry is not None and entry[0] in result:
+        return entry[1](result)
     return {"cells": len(result)}
+
+
+def _gistar_highlights(result: gpd.GeoDataFrame) -> dict[str, Any]:
+    cls = result["hotspot_class"]
+    return {
+        "cells": len(result),
+        "hot_99": int((cls == 3).sum()),
+        "hot_95": int((cls == 2).sum()),
+        "hot_90": int((cls == 1).sum()),
+        "cold": int((cls < 0).sum()),
+    }
+
+
+def _kde_highlights(result: gpd.GeoDataFrame) -> dict[str, Any]:
+    return {
+        "cells": len(result),
+        "bandwidth_m": result.attrs.get("params", {}).get("bandwidth_m"),
+        "max_density_km2": round(float(result["density_km2"].max()), 3),
+    }
+
+
+def _forecast_highlights(result: gpd.GeoDataFrame) -> dict[str, Any]:
+    params = result.attrs.get("params", {})
+    return {
+        "cells": len(result),
+        "bandwidth_m": params.get("bandwidth_m"),
+        "blend": params.get("blend"),
+        "half_life_days": params.get("half_life_days"),
+    }
+
+
+def _change_highlights(result: gpd.GeoDataFrame) -> dict[str, Any]:
+    direction = result["direction"].astype("string")
+    return {
+        "cells": len(result),
+        "significant_up": int((direction == "up").sum()),
+        "significant_down": int((direction == "down").sum()),
+    }
+
+
+def _emerging_highlights(result: gpd.GeoDataFrame) -> dict[str, Any]:
+    counts = result["emerging_class"].astype("string").value_counts()
+    found = {str(k): int(v) for k, v in counts.items() if k != "no_pattern"}
+    return {
+        "cells": len(result),
+        "patterns": ", ".join(f"{k} {v}" for k, v in sorted(found.items())) or "none",
+    }
+
+
+def _clusters_highlights(result: gpd.GeoDataFrame) -> dict[str, Any]:
+    return {
+        "clusters": len(result),
+        "largest": ", ".join(f"{r.label} ({r.n})" for r in result.head(3).itertuples()),
+    }
+
+
+#: Per method of :data:`apk_geo.methods.METHODS`: the column its result must have, and the
+#: function that turns the result into summary lines.
+_HIGHLIGHTS: Final[Mapping[str, tuple[str, Callable[[gpd.GeoDataFrame], dict[str, Any]]]]] = {
+    "gistar": ("hotspot_class", _gistar_highlights),
+    "kde": ("density_km2", _kde_highlights),
+    "forecast": ("risk", _forecast_highlights),
+    "change": ("direction", _change_highlights),
+    "emerging": ("emerging_class", _emerging_highlights),
+    "clusters": ("label", _clusters_highlights),
+}
 
 
 # --------------------------------------------------------------------------- output
