@@ -149,9 +149,13 @@ def test_cli_and_dashboard_give_the_same_cells(
     assert from_cli["n"].tolist() == from_dashboard["n"].tolist()
     value = METHODS[name].value_col
     np.testing.assert_allclose(from_cli[value], from_dashboard[value], rtol=1e-12)
-    assert run.params["grid"]["cell_size_m"] == from_cli.attrs.get(
-        "cell_size_m", run.params["grid"]["cell_size_m"]
-    )
+    # the dashboard's download is the file the CLI writes (one writer, one schema)
+    geojson = tmp_path / f"{name}.geojson"
+    subprocess.run([*cli, "--method", name, "--out", str(geojson)], check=True, capture_output=True)
+    from apk_geo.io import layer_bytes
+
+    download = layer_bytes(from_dashboard, suffix=".geojson", layer="hotspots")
+    assert json.loads(download) == json.loads(geojson.read_bytes())
 
 
 def test_registry_module_has_no_streamlit() -> None:

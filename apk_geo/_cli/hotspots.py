@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,12 +27,13 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
 
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import ApkGeoError, ConfigError, InsufficientDataError, SchemaError
+from apk_geo.files import atomic_write_text
+from apk_geo.io import write_layer
 from apk_geo.methods import METHODS, run_method
-from apk_geo.schema import CRS_METRIC, CRS_WEB
+from apk_geo.schema import CRS_METRIC
 
 logger = logging.getLogger(__name__)
 
@@ -133,9 +132,7 @@ def run(args: argparse.Namespace) -> int:
     written_crs = _write(result, out_path, metric_crs=points.crs)
     params["output_crs"] = written_crs
     sidecar = out_path.with_name(out_path.name + ".params.json")
-    sidecar.write_text(
-        json.dumps(_jsonable(params), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    atomic_write_text(sidecar, json.dumps(_jsonable(params), ensure_ascii=False, indent=2))
 
     summary: dict[str, Any] = {
         "method": args.method,
@@ -410,46 +407,13 @@ _HIGHLIGHTS: Final[Mapping[str, tuple[str, Callable[[gpd.GeoDataFrame], dict[str
 
 
 def _write(result: gpd.GeoDataFrame, path: Path, *, metric_crs: Any) -> str:
-    """Write ``result`` atomically; return the CRS written."""
-    suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        if suffix == ".geojson":
-            crs = CRS_WEB
-            _for_file(result.to_crs(crs)).to_file(tmp, driver="GeoJSON")
-        elif suffix == ".gpkg":
-            czech = result.crs is not None and result.crs.to_epsg() == 5514
-            crs = CRS_METRIC if czech else CRS.from_user_input(metric_crs).to_string()
-            _for_file(result.to_crs(crs)).to_file(tmp, driver="GPKG", layer="hotspots")
-        else:
-            crs = CRS_WEB
-            web = result.to_crs(crs)
-            centroids = result.geometry.centroid.to_crs(crs)
-            table = pd.DataFrame(web.drop(columns="geometry"))
-            table["lon"] = centroids.x.round(7).to_numpy()
-            table["lat"] = centroids.y.round(7).to_numpy()
-            table["wkt"] = web.geometry.to_wkt().to_numpy()
-            table.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return str(crs)
+    """Write ``result`` with the product's one layer writer; return the CRS written.
 
-
-def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return a copy whose columns every driver can store (infinite floats become NaN)."""
-    out = frame.copy()
-    for col in out.columns:
-        if col != "geometry" and pd.api.types.is_float_dtype(out[col]):
-            values = out[col].to_numpy(dtype="float64", na_value=np.nan)
-            out[col] = np.where(np.isfinite(values), values, np.nan)
-    out.attrs = {}
-    return out
+    GeoPackage in S-JTSK (or the analysis CRS for points outside Czechia), GeoJSON and CSV in
+    WGS 84 — the same files the dashboard's downloads give (:func:`apk_geo.io.layer_bytes`).
+    """
+    czech = result.crs is not None and result.crs.to_epsg() == 5514
+    return write_layer(result, path, layer="hotspots", crs=CRS_METRIC if czech else metric_crs)
 
 
 def _jsonable(value: Any) -> Any:

@@ -202,7 +202,7 @@ def _gpkg(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
 def _geojson(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
     """Write GeoJSON in EPSG:4326."""
     with _driver_path(tmp, suffix=".geojson") as staged:
-        _storable(frame.to_crs(crs)).to_file(staged, driver="GeoJSON")
+        _storable(frame.to_crs(crs)).to_file(staged, driver="GeoJSON", layer=layer)
 
 
 @contextlib.contextmanager
