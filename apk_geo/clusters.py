@@ -84,7 +84,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from sklearn.cluster import DBSCAN, HDBSCAN
 
 from apk_geo import _validate
-from apk_geo.errors import InsufficientDataError
+from apk_geo.errors import InsufficientDataError, ParameterError
 from apk_geo.schema import label_of
 
 __all__ = [
@@ -422,13 +422,13 @@ def _check_cluster_options(
     _validate.require_projected(points, name="points")
     _validate.require_points(points, name="points", minimum=0)
     if method not in ("hdbscan", "dbscan"):
-        raise ValueError(f"method must be 'hdbscan' or 'dbscan', got {method!r}")
+        raise ParameterError(f"method must be 'hdbscan' or 'dbscan', got {method!r}")
     if mst not in ("auto", "prims", "candidate_graph"):
-        raise ValueError(f"mst must be 'auto', 'prims' or 'candidate_graph', got {mst!r}")
+        raise ParameterError(f"mst must be 'auto', 'prims' or 'candidate_graph', got {mst!r}")
     if min_cluster_size < 2:
-        raise ValueError(f"min_cluster_size must be >= 2, got {min_cluster_size!r}")
+        raise ParameterError(f"min_cluster_size must be >= 2, got {min_cluster_size!r}")
     if min_samples is not None and min_samples < 1:
-        raise ValueError(f"min_samples must be >= 1 or None, got {min_samples!r}")
+        raise ParameterError(f"min_samples must be >= 1 or None, got {min_samples!r}")
     _validate.require_positive(eps_m, name="eps_m")
 
 

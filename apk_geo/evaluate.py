@@ -64,7 +64,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from apk_geo import _validate, grid
 from apk_geo import forecast as forecast_mod
-from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
+from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
 from apk_geo.forecast import selection_weights
 from apk_geo.methods import cell_scores, method_names, run_method
 
@@ -157,11 +157,11 @@ def _metric_arrays(
     area = np.asarray(cell_area, dtype=float)
     for name, arr in (("test_counts", test), ("train_counts", train), ("cell_area", area)):
         if arr.shape != s.shape:
-            raise ValueError(
+            raise ParameterError(
                 f"{name} has shape {arr.shape} but score has {s.shape}; pass one value per cell"
             )
     if np.any(test < 0) or np.any(train < 0):
-        raise ValueError("test_counts and train_counts must be >= 0")
+        raise ParameterError("test_counts and train_counts must be >= 0")
     return s, test, train, area
 
 
@@ -308,7 +308,7 @@ def evaluate(
     split = forecast_mod.align_time(split_date, times, name="split_date")
     end = None if test_end is None else forecast_mod.align_time(test_end, times, name="test_end")
     if end is not None and end <= split:
-        raise ValueError(f"test_end ({end}) must be after split_date ({split})")
+        raise ParameterError(f"test_end ({end}) must be after split_date ({split})")
     located = ~(points.geometry.isna() | points.geometry.is_empty | times.isna())
     pts = points.loc[located]
     t = pts[time_col]
@@ -474,4 +474,4 @@ def _check_evaluate_inputs(
     if unknown or not methods:
         raise SchemaError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
     if not coverages or any(not (0.0 < float(c) <= 1.0) for c in coverages):
-        raise ValueError(f"coverages must be shares in (0, 1], got {list(coverages)!r}")
+        raise ParameterError(f"coverages must be shares in (0, 1], got {list(coverages)!r}")

@@ -56,7 +56,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from apk_geo import _validate, grid
-from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
+from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
 
 logger = logging.getLogger(__name__)
 
@@ -490,14 +490,16 @@ def selection_weights(
     s = np.asarray(score, dtype=float)
     area = np.asarray(cell_area, dtype=float)
     if s.ndim != 1 or s.shape != area.shape:
-        raise ValueError(
+        raise ParameterError(
             f"score and cell_area must be 1-d arrays of equal length; got shapes {s.shape} "
             f"and {area.shape}"
         )
     if not (0.0 < coverage <= 1.0):
-        raise ValueError(f"coverage must be a share in (0, 1], got {coverage!r}; e.g. 0.05 = 5 %")
+        raise ParameterError(
+            f"coverage must be a share in (0, 1], got {coverage!r}; e.g. 0.05 = 5 %"
+        )
     if area.size and not (np.all(np.isfinite(area)) and np.all(area > 0)):
-        raise ValueError("every cell_area must be a finite number > 0; drop empty cells first")
+        raise ParameterError("every cell_area must be a finite number > 0; drop empty cells first")
     weights = np.zeros(s.size, dtype=float)
     eligible = np.flatnonzero(np.isfinite(s))
     if eligible.size == 0:
@@ -726,16 +728,20 @@ def _check_options(
     bandwidths_m: Sequence[float] | None,
 ) -> None:
     if not blends or any(not (0.0 <= b <= 1.0) for b in blends):
-        raise ValueError(f"blends must be a non-empty list of weights in [0, 1], got {blends!r}")
+        raise ParameterError(
+            f"blends must be a non-empty list of weights in [0, 1], got {blends!r}"
+        )
     if not half_life_shares or any(h is not None and not h > 0 for h in half_life_shares):
-        raise ValueError(f"half_life_shares must hold None or shares > 0, got {half_life_shares!r}")
+        raise ParameterError(
+            f"half_life_shares must hold None or shares > 0, got {half_life_shares!r}"
+        )
     if not (0.0 < validation_share < 1.0):
-        raise ValueError(f"validation_share must be in (0, 1), got {validation_share!r}")
+        raise ParameterError(f"validation_share must be in (0, 1), got {validation_share!r}")
     if not (0.0 < objective_coverage <= 1.0):
-        raise ValueError(f"objective_coverage must be in (0, 1], got {objective_coverage!r}")
+        raise ParameterError(f"objective_coverage must be in (0, 1], got {objective_coverage!r}")
     if bandwidths_m is not None:
         if len(bandwidths_m) == 0:
-            raise ValueError("bandwidths_m is empty; pass None for the default candidates")
+            raise ParameterError("bandwidths_m is empty; pass None for the default candidates")
         for b in bandwidths_m:
             _validate.require_positive(float(b), name="bandwidths_m[...]")
 

@@ -180,7 +180,10 @@ def rate_ratio_ci(
 
 
 def _span_months(times: pd.Series) -> float:
+    """Return the months the dates span (whole days); NaN when there is no date."""
     t = pd.to_datetime(times.dropna())
+    if t.empty:
+        return math.nan
     if isinstance(t.dtype, pd.DatetimeTZDtype):
         t = t.dt.tz_localize(None)
     days = (t.max().normalize() - t.min().normalize()) / pd.Timedelta(days=1) + 1

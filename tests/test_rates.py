@@ -11,7 +11,7 @@ import pytest
 import shapely
 from scipy import stats
 
-from apk_geo.errors import CRSError, ParameterError, SchemaError
+from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
 from apk_geo.rates import RATE_COLUMNS, ZONES, context_rates, rate_ratio_ci
 
 CRS = "EPSG:5514"
@@ -89,6 +89,13 @@ def test_context_rates_months_from_data() -> None:
     # 22 dates 3 days apart: 1 Jan – 4 Mar 2024 = 64 days, first and last included
     assert out.attrs["params"]["months_auto"] is True
     assert out["months"].iloc[0] == pytest.approx(64 / (365.25 / 12))
+
+
+def test_no_date_at_all_says_the_period_is_unknown() -> None:
+    pts = _points().assign(reported_at=pd.NaT)
+    with pytest.raises(InsufficientDataError, match="holds no date"):
+        context_rates(pts, _context(), buffer_m=100)
+    assert len(context_rates(pts, _context(), buffer_m=100, months=2.0)) > 0
 
 
 def test_zones_overlap_and_elsewhere_excludes_both() -> None:
