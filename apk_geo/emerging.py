@@ -127,6 +127,7 @@ from apk_geo.grid import assign_cells
 from apk_geo.pvalues import Adjust, adjust_p
 from apk_geo.schema import Code
 from apk_geo.times import naive_bound, wall_clock
+from apk_geo.trend import MIN_SERIES_LENGTH, MannKendall, mann_kendall
 
 __all__ = [
     "CATEGORIES",
@@ -153,11 +154,9 @@ WEEKLY_MAX_DAYS: Final = 91
 MONTHLY_MAX_DAYS: Final = 731
 
 #: Fewest complete periods the analysis accepts (Mann-Kendall needs at least three values).
-MIN_PERIODS: Final = 3
+MIN_PERIODS: Final = MIN_SERIES_LENGTH
 #: Fewest periods ArcGIS requires for the trend test to be meaningful; fewer is only logged.
 RECOMMENDED_PERIODS: Final = 10
-#: Largest number of pairwise differences held in memory at once by :func:`mann_kendall`.
-_MK_CHUNK_ELEMENTS: Final = 4_000_000
 #: Share of periods that makes a cell "mostly" hot (or cold).
 MOSTLY_SHARE: Final = 0.9
 
@@ -380,80 +379,6 @@ def space_time_gistar(
         k[:, lag:] += degree[:, None]
     denom = sd * np.sqrt((n_bins * k - k**2) / (n_bins - 1))
     return np.asarray((local - mean * k) / denom)
-
-
-# --------------------------------------------------------------------------------------------
-# Mann-Kendall
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MannKendall:
-    """Result of :func:`mann_kendall`; each field is an array with one value per series."""
-
-    s: np.ndarray
-    var_s: np.ndarray
-    z: np.ndarray
-    p: np.ndarray
-
-
-def mann_kendall(series: np.ndarray | Sequence[float], *, continuity: bool = True) -> MannKendall:
-    """Mann-Kendall trend test with tie correction, for one series or many.
-
-    Parameters
-    ----------
-    series
-        1-D series in time order, or 2-D array with one series per row. No missing values.
-    continuity
-        Subtract 1 from ``|S|`` before standardising (the usual continuity correction).
-
-    Returns
-    -------
-    MannKendall
-        ``s``, ``var_s``, ``z`` and the two-sided ``p``, each an array with one value per series
-        (shape ``()`` for a 1-D input). A series of fewer than 3 values, or of constant values,
-        gets ``z = 0`` and ``p = 1``.
-
-    Notes
-    -----
-    ``Var(S) = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)] / 18``, summed over groups of *t* tied values.
-    With ``c_i`` the number of values equal to value *i*, ``Σ t² = Σ c_i`` and ``Σ t³ = Σ c_i²``,
-    so ``Σ t(t−1)(2t+5) = 2 Σ c_i² + 3 Σ c_i − 5 n``, computed without sorting.
-
-    Examples
-    --------
-    >>> r = mann_kendall([1.0, 2.0, 3.0, 4.0, 5.0])
-    >>> float(r.s), round(float(r.var_s), 4), round(float(r.z), 4)
-    (10.0, 16.6667, 2.2045)
-    """
-    x = np.asarray(series, dtype=np.float64)
-    one = x.ndim == 1
-    x2 = np.atleast_2d(x)
-    if x2.ndim != 2:
-        raise ParameterError(f"series must be 1-D or 2-D, got shape {x.shape}")
-    if np.isnan(x2).any():
-        raise ParameterError("series must not contain NaN")
-    n = x2.shape[1]
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
-    s = np.empty(x2.shape[0])
-    ties = np.empty(x2.shape[0])
-    step = max(1, _MK_CHUNK_ELEMENTS // max(n * n, 1))  # bound the (rows, n, n) temporaries
-    for lo in range(0, x2.shape[0], step):
-        rows = x2[lo : lo + step]
-        diff = rows[:, None, :] - rows[:, :, None]  # diff[r, a, b] = x[b] - x[a]
-        s[lo : lo + step] = np.sign(diff)[:, upper].sum(axis=1)
-        c = (diff == 0).sum(axis=2)  # c[r, i]: values equal to x[i] (itself included)
-        ties[lo : lo + step] = 2.0 * (c**2).sum(axis=1) + 3.0 * c.sum(axis=1) - 5.0 * n
-    var_s = (n * (n - 1.0) * (2.0 * n + 5.0) - ties) / 18.0
-    shift = np.sign(s) if continuity else np.zeros_like(s)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.where(var_s > 0, (s - shift) / np.sqrt(np.where(var_s > 0, var_s, 1.0)), 0.0)
-    if n < MIN_PERIODS:
-        z = np.zeros_like(z)
-    p = 2.0 * stats.norm.sf(np.abs(z))
-    if one:
-        return MannKendall(s=s[0], var_s=var_s[0], z=z[0], p=p[0])
-    return MannKendall(s=s, var_s=var_s, z=z, p=p)
 
 
 # --------------------------------------------------------------------------------------------
