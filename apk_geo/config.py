@@ -19,12 +19,13 @@ Replace it with the city's real mapping through ``mdt_areas`` in the config file
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from apk_geo.errors import ConfigError
 from apk_geo.resources import data_dir
@@ -105,7 +106,10 @@ class Config:
     city_name: str = "Ostrava"
 
     def __post_init__(self) -> None:
-        if self.hostel_buffer_m <= 0:
+        _require_type("hostel_buffer_m", self.hostel_buffer_m, float)
+        _require_type("min_public_count", self.min_public_count, int)
+        _require_type("city_name", self.city_name, str)
+        if not math.isfinite(self.hostel_buffer_m) or self.hostel_buffer_m <= 0:
             raise ConfigError(f"hostel_buffer_m must be > 0, got {self.hostel_buffer_m!r}")
         if self.min_public_count < 1:
             raise ConfigError(f"min_public_count must be >= 1, got {self.min_public_count!r}")
@@ -119,39 +123,110 @@ class Config:
 def load_config(path: Path | str | None = None) -> Config:
     """Read a :class:`Config` from a TOML file; ``None`` gives the defaults.
 
-    The file may hold ``hostel_buffer_m``, ``min_public_count``, ``city_name``, a ``[layers]``
-    table of paths (relative to the file), an ``[mdt_areas]`` table mapping district to area and
-    ``[[extra_categories]]`` entries with ``code``, ``cs`` and ``en``.
+    The file may hold ``hostel_buffer_m`` (a number), ``min_public_count`` (a whole number),
+    ``city_name`` (text), a ``[layers]`` table of paths (relative to the file) and
+    ``*_synthetic`` flags (true/false), an ``[mdt_areas]`` table mapping district to area and
+    ``[[extra_categories]]`` entries with ``code``, ``cs`` and ``en`` (and optional ``aliases``).
 
     Raises
     ------
     ConfigError
-        If the file cannot be parsed or holds an unknown key.
+        If the file cannot be parsed, holds an unknown key, or a value of the wrong type (the
+        message names the file, the key, the value and the expected type).
     """
     if path is None:
         return Config()
     p = Path(path)
     try:
         raw: dict[str, Any] = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read configuration: {exc}") from exc
-    layer_names = {f.name for f in fields(Layers)}
+    try:
+        kwargs: dict[str, Any] = {"layers": _layers(raw.pop("layers", {}), folder=p.parent)}
+        if "mdt_areas" in raw:
+            kwargs["mdt_areas"] = _mdt_areas(raw.pop("mdt_areas"))
+        if "extra_categories" in raw:
+            kwargs["extra_categories"] = _extra_categories(raw.pop("extra_categories"))
+        for key in list(raw):
+            if key not in _SETTINGS:
+                raise ConfigError(f"unknown key {key!r}; expected one of {sorted(_SETTINGS)}")
+            kwargs[key] = raw.pop(key)
+        return Config(**kwargs)
+    except ConfigError as exc:
+        raise ConfigError(f"{p}: {exc}") from exc
+
+
+#: Top-level settings of the TOML file and their type.
+_SETTINGS: Mapping[str, type] = MappingProxyType(
+    {"hostel_buffer_m": float, "min_public_count": int, "city_name": str}
+)
+_TYPE_NAMES: Mapping[type, str] = MappingProxyType(
+    {
+        float: "a number (e.g. 250)",
+        int: "a whole number (e.g. 3)",
+        str: 'a text in quotes (e.g. "Ostrava")',
+        bool: "true or false",
+        dict: "a table of names (e.g. [mdt_areas])",
+        list: "an array of tables (e.g. [[extra_categories]])",
+    }
+)
+
+
+def _kind(value: object) -> str:
+    """Return what ``value`` is in TOML words ("a string", "a boolean" …)."""
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names.update({dict: "a table", list: "an array"})
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _require_type(key: str, value: object, expected: type) -> None:
+    """Raise ConfigError unless ``value`` is of ``expected`` (a float may be an int; no bools)."""
+    allowed: tuple[type, ...] = (int, float) if expected is float else (expected,)
+    if isinstance(value, allowed) and (expected is bool or not isinstance(value, bool)):
+        return
+    raise ConfigError(f"{key} = {value!r}: expected {_TYPE_NAMES[expected]}, got {_kind(value)}")
+
+
+def _layers(table: object, *, folder: Path) -> Layers:
+    """Return the ``[layers]`` table as :class:`Layers` (paths relative to ``folder``)."""
+    _require_type("layers", table, dict)
+    layer_fields = {f.name: f for f in fields(Layers)}
     changes: dict[str, Any] = {}
-    for key, value in dict(raw.pop("layers", {})).items():
-        if key not in layer_names:
-            raise ConfigError(f"{p}: unknown layer {key!r}; expected one of {sorted(layer_names)}")
-        changes[key] = value if isinstance(value, bool) else (p.parent / str(value)).resolve()
-    kwargs: dict[str, Any] = {"layers": replace(Layers(), **changes)}
-    if "mdt_areas" in raw:
-        kwargs["mdt_areas"] = MappingProxyType(dict(raw.pop("mdt_areas")))
-    if "extra_categories" in raw:
-        kwargs["extra_categories"] = tuple(
-            Code(str(c["code"]), str(c["cs"]), str(c["en"]), tuple(c.get("aliases", ())))
-            for c in raw.pop("extra_categories")
-        )
-    allowed = {"hostel_buffer_m", "min_public_count", "city_name"}
-    for key in list(raw):
-        if key not in allowed:
-            raise ConfigError(f"{p}: unknown key {key!r}; expected one of {sorted(allowed)}")
-        kwargs[key] = raw.pop(key)
-    return Config(**kwargs)
+    for key, value in cast(dict[str, Any], table).items():
+        if key not in layer_fields:
+            raise ConfigError(f"unknown layer {key!r}; expected one of {sorted(layer_fields)}")
+        if key.endswith("_synthetic"):
+            _require_type(f"layers.{key}", value, bool)
+            changes[key] = value
+        else:
+            _require_type(f"layers.{key}", value, str)
+            changes[key] = (folder / str(value)).resolve()
+    return replace(Layers(), **changes)
+
+
+def _mdt_areas(table: object) -> Mapping[str, str]:
+    """Return the ``[mdt_areas]`` table (district name → area name)."""
+    _require_type("mdt_areas", table, dict)
+    areas = dict(cast(dict[str, Any], table))
+    for district, area in areas.items():
+        _require_type(f"mdt_areas.{district!r}", area, str)
+    return MappingProxyType(areas)
+
+
+def _extra_categories(entries: object) -> tuple[Code, ...]:
+    """Return the ``[[extra_categories]]`` entries as codes."""
+    _require_type("extra_categories", entries, list)
+    codes = []
+    for i, entry in enumerate(cast(list[Any], entries), start=1):
+        where = f"extra_categories[{i}]"
+        _require_type(where, entry, dict)
+        for key in ("code", "cs", "en"):
+            if key not in entry:
+                raise ConfigError(f"{where}: missing {key!r}; give code, cs and en")
+            _require_type(f"{where}.{key}", entry[key], str)
+        aliases = entry.get("aliases", [])
+        _require_type(f"{where}.aliases", aliases, list)
+        for alias in aliases:
+            _require_type(f"{where}.aliases", alias, str)
+        codes.append(Code(entry["code"], entry["cs"], entry["en"], tuple(aliases)))
+    return tuple(codes)

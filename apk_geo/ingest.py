@@ -13,7 +13,14 @@ city is quarantined; one that also has an address is geocoded by its address.
 
 A file that cannot be read at all raises :class:`~apk_geo.errors.InputFileError` before anything
 is written; bad rows go to the store's quarantine. Counts always reconcile:
-``read == accepted + updated + duplicates + quarantined``.
+``read == accepted + updated + stale + duplicates + quarantined``.
+
+Nothing is lost on update: a stored record that an import replaces is kept in the store's
+``incident_versions`` layer. When the export has a modification-time column (``Datum změny``,
+canonical ``modified_at``), the newer version of a record wins and an older incoming record is
+counted as ``stale`` (and kept as a version); without one the file wins, as it always did, and
+``reverted`` counts the updated records whose content equals an older stored version (an older
+export imported again). ``dry_run=True`` returns the same counts and writes nothing.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ import shapely
 from apk_geo import enrich as _enrich
 from apk_geo import geocode as _geocode
 from apk_geo.config import Config
-from apk_geo.io import read_table, validate
-from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS
+from apk_geo.errors import GeocodingError, ParameterError
+from apk_geo.io import RawTable, read_table, validate
+from apk_geo.io.cells import parse_datetimes
+from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, TIMEZONE
 from apk_geo.store import ImportCounts, IncidentStore
 
 logger = logging.getLogger(__name__)
@@ -59,6 +68,7 @@ def ingest_file(
     encoding: str | None = None,
     on_progress: Callable[[str], None] | None = None,
     file_label: str | None = None,
+    dry_run: bool = False,
 ) -> ImportCounts:
     """Import an incident export (CSV or XLSX) into ``store``, atomically.
 
@@ -83,27 +93,34 @@ def ingest_file(
     file_label
         The file name recorded in the import log and the quarantine (default: the file's
         absolute path); e.g. the original name of an upload saved to a temporary folder.
+    dry_run
+        Do everything but write: the store stays byte-identical (no lock, no temporary file)
+        and the counts say what the import would do.
 
     Returns
     -------
     ImportCounts
-        ``read, accepted, updated, duplicates, quarantined, not_geocoded``.
+        ``read, accepted, updated, stale, duplicates, quarantined, not_geocoded, reverted``;
+        ``read == accepted + updated + stale + duplicates + quarantined``.
 
     Raises
     ------
+    ParameterError
+        If ``source`` is empty or blank.
     InputFileError
         If the file cannot be read at all; the store is unchanged.
     GeocodingError
-        If the gazetteer cannot be used.
+        If the gazetteer cannot be used (e.g. it is not a text file).
     StoreError
-        If the store cannot be read or written; it is then unchanged.
+        If the store cannot be read or written, or another import holds its lock for longer
+        than the store's ``lock_timeout_s``; it is then unchanged.
 
     Examples
     --------
     >>> from apk_geo.store import open_store
     >>> counts = ingest_file("export.csv", store=open_store("apk.gpkg"),
     ...                      config=Config())  # doctest: +SKIP
-    >>> counts.read == counts.accepted + counts.updated + counts.duplicates + counts.quarantined
+    >>> counts.balanced  # read == accepted + updated + stale + duplicates + quarantined
     True
     """
     step = on_progress or (lambda _stage: None)
@@ -111,7 +128,7 @@ def ingest_file(
     if source is None:
         logger.info("no --source given: using %r", src)
     if not src.strip():
-        raise ValueError(f"source must be a non-empty name, got {source!r}")
+        raise ParameterError(f"source must be a non-empty name, got {source!r}")
 
     step("read")
     raw = read_table(path, delimiter=delimiter, encoding=encoding)
@@ -135,6 +152,7 @@ def ingest_file(
     step("enrich")
     enriched = _enrich.enrich(located, context, config=config)
     incidents = enriched[[c for c in INCIDENT_COLUMNS if c != "imported_at"] + ["geometry"]]
+    incidents = incidents.assign(modified_at=_modified_times(raw, checked.valid, enriched["id"]))
 
     step("store")
     log: dict[str, object] = {
@@ -152,8 +170,11 @@ def ingest_file(
         log=log,
         layers=new_layers,
         metadata=metadata,
+        dry_run=dry_run,
     )
-    logger.info("%s → %s: %s", path, store.path, counts.as_dict())
+    logger.info(
+        "%s → %s%s: %s", path, store.path, " (dry run)" if dry_run else "", counts.as_dict()
+    )
     return counts
 
 
@@ -177,7 +198,14 @@ def _gazetteer(
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Return (gazetteer frame or None, frame to save as ``address_points`` or None)."""
     if gazetteer is not None:
-        frame = _geocode.load_ruian_csv(gazetteer)
+        try:
+            frame = _geocode.load_ruian_csv(gazetteer)
+        except UnicodeDecodeError as exc:
+            raise GeocodingError(
+                f"{gazetteer}: cannot read the gazetteer as text ({exc.reason} at byte "
+                f"{exc.start}); expected the RÚIAN address-point CSV "
+                "(YYYYMMDD_OB_<kód obce>_ADR.csv, cp1250, ';')"
+            ) from exc
         return frame, frame
     if store.exists() and "address_points" in store.layer_names():
         layer = store.layer("address_points")
@@ -207,3 +235,38 @@ def _locate(
     geoms[ok] = shapely.points(x[ok], y[ok])
     frame = pd.DataFrame(geocoded).reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS_METRIC))
+
+
+def _modified_times(raw: RawTable, valid: pd.DataFrame, ids: pd.Series) -> pd.Series:
+    """Return the source system's modification time of each record of ``ids`` (NaT if none).
+
+    Taken from the validated records when validation carries ``modified_at``, otherwise parsed
+    here from the export's ``modified_at`` column (same formats as ``reported_at``); a cell that
+    cannot be read counts as an unknown time (the file then wins for that record) and is logged.
+    """
+    unknown = pd.Series(pd.NaT, index=ids.index, dtype=f"datetime64[ns, {TIMEZONE}]")
+    header = raw.columns.get("modified_at")
+    if "modified_at" in valid.columns:
+        times = valid["modified_at"]
+    elif header is None or not len(valid):
+        return unknown
+    else:
+        pos = pd.Index(raw.lines).get_indexer(valid["line"].to_numpy())
+        text = raw.data[header].astype("str").fillna("").str.strip().iloc[pos]
+        text = text.reset_index(drop=True)
+        parsed = parse_datetimes({"reported_at": text}, {"reported_at": header})
+        bad = parsed.unparsed & text.ne("").to_numpy(dtype=bool)
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            logger.warning(
+                "%s: %d record(s) with an unreadable %r (e.g. line %d: %r); their modification "
+                "time is taken as unknown",
+                raw.path,
+                int(bad.sum()),
+                header,
+                int(valid["line"].iloc[first]),
+                text.iloc[first],
+            )
+        times = parsed.local
+    by_id = pd.Series(times.to_numpy(), index=valid["id"].to_numpy(), dtype=unknown.dtype)
+    return ids.map(by_id).astype(unknown.dtype)

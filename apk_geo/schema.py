@@ -125,7 +125,23 @@ HEADER_ALIASES: Final[Mapping[str, tuple[str, ...]]] = {
     "lon": ("lon", "lng", "longitude", "zemepisna delka", "delka"),
     "x": ("x", "x_5514", "souradnice x", "sjtsk x"),
     "y": ("y", "y_5514", "souradnice y", "sjtsk y"),
+    "modified_at": (
+        "modified_at",
+        "datum zmeny",
+        "datum a cas zmeny",
+        "cas zmeny",
+        "zmeneno",
+        "posledni zmena",
+        "modified",
+        "last modified",
+        "updated_at",
+    ),
 }
+
+#: Canonical columns an export may have but need not, outside :data:`INPUT_COLUMNS`:
+#: ``modified_at`` is when the source system last changed the record (e.g. "Datum změny"); when
+#: an export has it, the store keeps the newer version of a record (see :mod:`apk_geo.store`).
+OPTIONAL_INPUT_COLUMNS: Final = ("modified_at",)
 
 #: Columns that the store's incidents layer always has, in this order (geometry: Point, EPSG:5514).
 INCIDENT_COLUMNS: Final = (

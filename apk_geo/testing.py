@@ -235,9 +235,10 @@ def assert_store_reconciles(store: IncidentStore) -> None:
 
     Checked: incidents have the schema's columns in order and EPSG:5514; ``(source, id)`` is
     unique; incidents with ``match == "failed"`` have no geometry; every import-log row has
-    ``read == accepted + updated + duplicates + quarantined``; the stored incidents are the
-    accepted ones (``len(incidents) == sum(accepted)``, as an update replaces a row); and the
-    quarantine holds at most the rows counted as quarantined (repeats are stored once).
+    ``read == accepted + updated + stale + duplicates + quarantined``; the stored incidents are the
+    accepted ones (``len(incidents) == sum(accepted)``, as an update replaces a row); the stored
+    versions are the ones the imports kept; and the quarantine holds at most the rows counted as
+    quarantined (repeats are stored once) — the store's own :meth:`reconcile` and these checks.
 
     Parameters
     ----------
@@ -262,10 +263,17 @@ def assert_store_reconciles(store: IncidentStore) -> None:
     if placed_failures.any():
         problems.append(f"{int(placed_failures.sum())} failed incident(s) have a geometry")
     log = store.import_log()
-    total = log["accepted"] + log["updated"] + log["duplicates"] + log["quarantined"]
+    stale = log.get("stale", 0)
+    total = log["accepted"] + log["updated"] + stale + log["duplicates"] + log["quarantined"]
     off = log.loc[log["read"] != total, "import_id"].tolist()
     if off:
-        problems.append(f"imports {off}: read != accepted + updated + duplicates + quarantined")
+        problems.append(
+            f"imports {off}: read != accepted + updated + stale + duplicates + quarantined"
+        )
+    if "versions_kept" in log and len(store.versions()) != int(log["versions_kept"].sum()):
+        problems.append(
+            f"{len(store.versions())} versions stored but {int(log['versions_kept'].sum())} kept"
+        )
     if len(inc) != int(log["accepted"].sum()):
         problems.append(f"{len(inc)} incidents stored but {int(log['accepted'].sum())} accepted")
     if len(store.quarantine()) > int(log["quarantined"].sum()):

@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 
 from apk_geo.evaluate import DEFAULT_COVERAGES, evaluate, metrics_by_method
+from apk_geo.times import as_timestamp
 
 
 def register(sub: Any) -> None:
@@ -81,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
     coverages = (
         parse_coverages(args.coverages) if isinstance(args.coverages, str) else args.coverages
     )
+    # check the dates first (one message naming the option); the text itself is passed on, so a
+    # naive date stays a wall-clock date of the data's own time zone
+    as_timestamp(args.split_date, name="--split-date", example="2026-06-01")
+    if args.test_end is not None:
+        as_timestamp(args.test_end, name="--test-end", example="2026-09-01")
     pts = load_points(args)
     table = evaluate(
         pts,

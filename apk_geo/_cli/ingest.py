@@ -1,4 +1,8 @@
-"""``apk-geo ingest FILE --store PATH``: import an incident export (CSV or XLSX) into a store."""
+"""``apk-geo ingest FILE --store PATH``: import an incident export (CSV or XLSX) into a store.
+
+``--dry-run`` shows the counts the import would have and writes nothing. A second import of the
+same store waits for the first one (it says so on stderr) for up to ``--lock-timeout`` seconds.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,17 @@ from typing import Any
 
 from tqdm import tqdm
 
-from apk_geo._cli._common import add_json_flag, config_from, emit
+from apk_geo._cli._common import (
+    add_json_flag,
+    config_from,
+    emit,
+    non_blank,
+    seconds,
+    stderr_note,
+    text_encoding,
+)
 from apk_geo.ingest import STAGES, ingest_file
-from apk_geo.store import open_store
+from apk_geo.store import DEFAULT_LOCK_TIMEOUT_S, ImportCounts, open_store
 
 
 def register(sub: Any) -> None:
@@ -21,7 +33,10 @@ def register(sub: Any) -> None:
     p.add_argument("file", help="incident export: CSV (UTF-8 or cp1250, ; or ,) or XLSX")
     p.add_argument("--store", required=True, help="store file (.gpkg), created if missing")
     p.add_argument(
-        "--source", default=None, help="name of the system the export comes from (default: apk)"
+        "--source",
+        type=non_blank,
+        default=None,
+        help="name of the system the export comes from (default: apk)",
     )
     p.add_argument(
         "--gazetteer",
@@ -29,7 +44,21 @@ def register(sub: Any) -> None:
         help="RÚIAN address-point CSV (cp1250, ;); saved in the store for later imports",
     )
     p.add_argument("--delimiter", default=None, help="CSV delimiter (detected by default)")
-    p.add_argument("--encoding", default=None, help="CSV encoding (detected by default)")
+    p.add_argument(
+        "--encoding", type=text_encoding, default=None, help="CSV encoding (detected by default)"
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the import would do (the same counts) without writing anything",
+    )
+    p.add_argument(
+        "--lock-timeout",
+        type=seconds,
+        default=DEFAULT_LOCK_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"wait this long for another import of the store (default {DEFAULT_LOCK_TIMEOUT_S:g})",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -37,7 +66,9 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``apk-geo ingest``; print the counts; return the exit code."""
     config = config_from(args)
-    store = open_store(args.store)
+    store = open_store(
+        args.store, lock_timeout_s=args.lock_timeout, on_lock_wait=stderr_note("ingest")
+    )
     with tqdm(
         total=len(STAGES),
         desc="ingest",
@@ -63,16 +94,31 @@ def run(args: argparse.Namespace) -> int:
             delimiter=args.delimiter,
             encoding=args.encoding,
             on_progress=on_progress,
+            dry_run=args.dry_run,
         )
         bar.update(1)
-    summary = counts.as_dict()
-    if args.json:
-        emit(summary, as_json=True, title="")
-    else:
-        emit(summary, as_json=False, title=f"Imported {args.file} into {args.store}:")
-        if counts.quarantined:
-            print(
-                f"  {counts.quarantined} row(s) quarantined: "
-                f"apk-geo quarantine --store {args.store} --out quarantine.csv"
-            )
+    _report(counts, args)
     return 0
+
+
+def _report(counts: ImportCounts, args: argparse.Namespace) -> None:
+    """Print the counts (and what to do about quarantined and reverted records)."""
+    if args.json:
+        emit(counts.as_dict(), as_json=True, title="")
+        return
+    if args.dry_run:
+        title = f"Dry run, nothing written: importing {args.file} into {args.store} would give:"
+    else:
+        title = f"Imported {args.file} into {args.store}:"
+    emit(counts.as_dict(), as_json=False, title=title)
+    if counts.quarantined:
+        print(
+            f"  {counts.quarantined} row(s) quarantined: "
+            f"apk-geo quarantine --store {args.store} --out quarantine.csv"
+        )
+    if counts.reverted:
+        verb = "would turn" if args.dry_run else "turned"
+        print(
+            f"  {counts.reverted} record(s) {verb} back to an older version (an older export "
+            "imported again?); the replaced versions are kept in the incident_versions layer"
+        )

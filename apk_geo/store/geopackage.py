@@ -1,0 +1,552 @@
+"""The GeoPackage store :class:`GeoPackageStore` (one ``.gpkg`` file) and :func:`open_store`.
+
+Reading goes straight to the file (a write replaces it atomically, so a reader always sees a
+whole store); writing goes through :func:`apk_geo.store.lock.transaction` (lock, private copy,
+atomic replace) and, for imports, :mod:`apk_geo.store.upsert`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from apk_geo._validate import require_columns, require_crs
+from apk_geo.errors import CRSError, SchemaError, StoreError
+from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, QUARANTINE_COLUMNS, TIMEZONE
+from apk_geo.store.counts import ImportCounts, Reconciliation, reconcile
+from apk_geo.store.gpkg import (
+    layers_in,
+    not_yet_quarantined,
+    prepare_layers,
+    read_metadata,
+    write_frame,
+    write_metadata,
+    write_prepared,
+)
+from apk_geo.store.layers import (
+    CONTEXT_LAYERS,
+    IMPORT_LOG,
+    INCIDENTS,
+    LOG_COUNT_COLUMNS,
+    METADATA,
+    QUARANTINE,
+    VERSIONS,
+    empty_incidents,
+    normalise_incidents,
+    normalise_log,
+    normalise_quarantine,
+    normalise_versions,
+    stored_to_local,
+)
+from apk_geo.store.lock import DEFAULT_LOCK_TIMEOUT_S, OnWait, check_lock_timeout, transaction
+from apk_geo.store.protocol import IncidentStore
+from apk_geo.store.upsert import plan_import, write_import, write_log
+from apk_geo.times import as_timestamp
+
+__all__ = ["GeoPackageStore", "open_store"]
+
+logger = logging.getLogger(__name__)
+
+
+def open_store(
+    path: str | Path,
+    *,
+    lock_timeout_s: float | None = DEFAULT_LOCK_TIMEOUT_S,
+    on_lock_wait: OnWait | None = None,
+) -> IncidentStore:
+    """Return the store at ``path`` (it need not exist yet).
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg`` file.
+    lock_timeout_s
+        How long a write waits for another writer's lock before it gives up with a
+        :class:`~apk_geo.errors.StoreError`, in seconds; ``None`` waits for ever.
+    on_lock_wait
+        Called once with a message when a write has to wait for the lock (default: a log
+        warning); e.g. the CLI prints it on stderr.
+
+    Returns
+    -------
+    IncidentStore
+        A :class:`GeoPackageStore`.
+
+    Raises
+    ------
+    StoreError
+        If the suffix names no supported backend, or ``path`` is a directory.
+    ParameterError
+        If ``lock_timeout_s`` is negative or not a number.
+
+    Examples
+    --------
+    >>> store = open_store("apk.gpkg")  # doctest: +SKIP
+    >>> store.summary()["incidents"]  # doctest: +SKIP
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".gpkg":
+        raise StoreError(
+            f"{p}: unsupported store {p.suffix or '(no suffix)'!r}; name a GeoPackage file "
+            "ending in .gpkg"
+        )
+    if p.is_dir():
+        raise StoreError(f"{p}: is a directory; name a .gpkg file")
+    return GeoPackageStore(p, lock_timeout_s=lock_timeout_s, on_lock_wait=on_lock_wait)
+
+
+class GeoPackageStore:
+    """An :class:`IncidentStore` in one GeoPackage file (read and written with pyogrio/Arrow).
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file; created (``0600``) by the first write.
+    lock_timeout_s, on_lock_wait
+        See :func:`open_store`.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        lock_timeout_s: float | None = DEFAULT_LOCK_TIMEOUT_S,
+        on_lock_wait: OnWait | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.lock_timeout_s = check_lock_timeout(lock_timeout_s)
+        self.on_lock_wait = on_lock_wait
+
+    def __repr__(self) -> str:
+        return f"GeoPackageStore({str(self.path)!r})"
+
+    # ---------------------------------------------------------------- reading
+
+    def exists(self) -> bool:
+        """Return whether the store file exists."""
+        return self.path.is_file()
+
+    def _layers(self) -> set[str]:
+        self._require_exists()
+        try:
+            return layers_in(self.path)
+        except Exception as exc:  # pyogrio raises DataSourceError and friends
+            raise StoreError(
+                f"{self.path}: cannot open as a GeoPackage ({exc}); is it an apk-geo store?"
+            ) from exc
+
+    def _require_exists(self) -> None:
+        if not self.exists():
+            raise StoreError(
+                f"{self.path}: no store here; create one with "
+                f"`apk-geo ingest FILE --store {self.path}` or `apk-geo demo`"
+            )
+
+    def _read(self, layer: str, **kwargs: Any) -> pd.DataFrame:
+        try:
+            frame: pd.DataFrame = pyogrio.read_dataframe(
+                self.path, layer=layer, use_arrow=True, **kwargs
+            )
+            return frame
+        except Exception as exc:
+            raise StoreError(f"{self.path}: cannot read layer {layer!r}: {exc}") from exc
+
+    def _count(self, layer: str, present: set[str]) -> int:
+        """Return the number of rows of ``layer`` (0 if absent)."""
+        if layer not in present:
+            return 0
+        return int(pyogrio.read_info(self.path, layer=layer)["features"])
+
+    def incidents(
+        self,
+        *,
+        start: pd.Timestamp | None = None,
+        end: pd.Timestamp | None = None,
+        categories: Sequence[str] | None = None,
+        districts: Sequence[str] | None = None,
+        mdt_areas: Sequence[str] | None = None,
+        geocoded_only: bool = False,
+    ) -> gpd.GeoDataFrame:
+        """Return stored incidents, optionally filtered.
+
+        Parameters
+        ----------
+        start, end
+            Keep ``start <= reported_at < end``; naive timestamps are read as Europe/Prague.
+        categories
+            Keep these category codes.
+        districts
+            Keep these district names (``district_name``) or codes (``district_code``).
+        mdt_areas
+            Keep these MDT-area names.
+        geocoded_only
+            Drop incidents without a location (``match == "failed"``).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns :data:`apk_geo.schema.INCIDENT_COLUMNS` and geometry (Point, EPSG:5514);
+            ``reported_at``/``imported_at`` tz-aware Europe/Prague. Empty if nothing is stored.
+
+        Raises
+        ------
+        StoreError
+            If the store does not exist or cannot be read.
+        ParameterError
+            If ``start`` or ``end`` is not a date-time.
+        """
+        if INCIDENTS not in self._layers():
+            return empty_incidents()
+        gdf = normalise_incidents(self._read(INCIDENTS))
+        keep = np.ones(len(gdf), dtype=bool)
+        if start is not None:
+            keep &= (gdf["reported_at"] >= as_timestamp(start, name="start")).to_numpy(dtype=bool)
+        if end is not None:
+            keep &= (gdf["reported_at"] < as_timestamp(end, name="end")).to_numpy(dtype=bool)
+        keep &= _attribute_filter(
+            gdf,
+            categories=categories,
+            districts=districts,
+            mdt_areas=mdt_areas,
+            geocoded_only=geocoded_only,
+        )
+        out = gdf.loc[keep].reset_index(drop=True) if not keep.all() else gdf
+        out.attrs["params"] = {"store": str(self.path)}
+        return out
+
+    def versions(self) -> gpd.GeoDataFrame:
+        """Return every version an import replaced, or that arrived older than the stored one.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns :data:`apk_geo.store.layers.VERSION_COLUMNS` and geometry (Point,
+            EPSG:5514; None where the version had no location), oldest first. Empty for a store
+            without the ``incident_versions`` layer (written before it existed).
+        """
+        if VERSIONS not in self._layers():
+            return normalise_versions(pd.DataFrame())
+        return normalise_versions(self._read(VERSIONS))
+
+    def quarantine(self) -> pd.DataFrame:
+        """Return the quarantined rows (:data:`apk_geo.schema.QUARANTINE_COLUMNS`)."""
+        if QUARANTINE not in self._layers():
+            return normalise_quarantine(pd.DataFrame())
+        return normalise_quarantine(self._read(QUARANTINE, read_geometry=False))
+
+    def import_log(self) -> pd.DataFrame:
+        """Return one row per import (:data:`~apk_geo.store.IMPORT_LOG_COLUMNS`), oldest first."""
+        if IMPORT_LOG not in self._layers():
+            return normalise_log(pd.DataFrame())
+        return normalise_log(self._read(IMPORT_LOG, read_geometry=False))
+
+    def reconcile(self) -> Reconciliation:
+        """Return per-import counts and whether the store accounts for every record read.
+
+        Every import must balance (``read == accepted + updated + stale + duplicates +
+        quarantined``); the incidents stored must be the accepted ones; the versions stored must
+        be the ones the imports kept (``versions_kept``: replaced rows plus new stale versions);
+        the quarantine holds at most the rows counted as quarantined (a repeat is stored once).
+
+        Returns
+        -------
+        Reconciliation
+            ``imports`` (one row per import), the row counts and ``problems`` (empty when
+            ``ok``).
+        """
+        present = self._layers()
+        return reconcile(
+            self.import_log(),
+            incidents=self._count(INCIDENTS, present),
+            versions=self._count(VERSIONS, present),
+            quarantine=self._count(QUARANTINE, present),
+        )
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        """Return the context layer ``name`` in EPSG:5514.
+
+        Raises
+        ------
+        StoreError
+            If the store has no such layer.
+        """
+        names = self._layers()
+        if name not in names or name not in CONTEXT_LAYERS:
+            raise StoreError(f"{self.path}: no context layer {name!r}; it has {self.layer_names()}")
+        gdf = self._read(name)
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            gdf = gpd.GeoDataFrame(gdf, geometry=gpd.GeoSeries([None] * len(gdf)), crs=CRS_METRIC)
+        if gdf.crs is None:
+            gdf = gdf.set_crs(CRS_METRIC)
+        return gdf
+
+    def layer_names(self) -> list[str]:
+        """Return the context layers present, in :data:`CONTEXT_LAYERS` order."""
+        present = self._layers()
+        return [n for n in CONTEXT_LAYERS if n in present]
+
+    def metadata(self) -> dict[str, str]:
+        """Return the ``metadata`` layer as a dict (empty if absent)."""
+        if METADATA not in self._layers():
+            return {}
+        meta = self._read(METADATA, read_geometry=False)
+        return {str(k): str(v) for k, v in zip(meta["key"], meta["value"], strict=True)}
+
+    def summary(self) -> dict[str, object]:
+        """Return counts, date span, last imports, layers and the synthetic flag.
+
+        Returns
+        -------
+        dict
+            Keys ``store``, ``incidents``, ``geocoded``, ``not_geocoded``, ``quarantined``,
+            ``versions`` (rows of ``incident_versions``), ``sources``, ``date_from``,
+            ``date_to``, ``imports``, ``last_imports`` (up to five, newest first),
+            ``context_layers``, ``synthetic`` (bool) and ``metadata``.
+        """
+        layers = self._layers()
+        if INCIDENTS in layers:
+            inc = self._read(
+                INCIDENTS, columns=["source", "reported_at", "match"], read_geometry=False
+            )
+            times = stored_to_local(inc["reported_at"]) if len(inc) else pd.Series([], dtype=object)
+        else:
+            inc = pd.DataFrame({"source": [], "match": []})
+            times = pd.Series([], dtype=object)
+        n_failed = int(inc["match"].eq("failed").sum())
+        log = self.import_log()
+        meta = self.metadata()
+        return {
+            "store": str(self.path),
+            "incidents": len(inc),
+            "geocoded": len(inc) - n_failed,
+            "not_geocoded": n_failed,
+            "quarantined": self._count(QUARANTINE, layers),
+            "versions": self._count(VERSIONS, layers),
+            "sources": sorted(map(str, pd.unique(inc["source"]))),
+            "date_from": pd.Timestamp(times.min()).isoformat() if len(times) else None,
+            "date_to": pd.Timestamp(times.max()).isoformat() if len(times) else None,
+            "imports": len(log),
+            "last_imports": _last_imports(log),
+            "context_layers": self.layer_names(),
+            "synthetic": meta.get("synthetic", "false").lower() == "true",
+            "metadata": meta,
+        }
+
+    # ---------------------------------------------------------------- writing
+
+    def write_layers(
+        self,
+        layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
+        *,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """Write (replace) context layers and merge metadata, in one atomic step.
+
+        Parameters
+        ----------
+        layers
+            Layer name (one of :data:`CONTEXT_LAYERS`) → frame. GeoDataFrames must have a CRS
+            and are stored in EPSG:5514; a plain DataFrame with ``x_5514``/``y_5514`` columns
+            (the gazetteer) gets Point geometry from them.
+        metadata
+            Key/value pairs merged into the ``metadata`` layer.
+
+        Raises
+        ------
+        StoreError
+            If a layer name is not a context layer, the write lock is not free in time, or the
+            write fails (the store is unchanged).
+        CRSError
+            If a GeoDataFrame has no CRS.
+        """
+        prepared = prepare_layers(layers)
+        with self._transaction() as tmp:
+            write_prepared(tmp, prepared)
+            if metadata:
+                write_metadata(tmp, {**read_metadata(tmp), **dict(metadata)})
+
+    def apply_import(
+        self,
+        *,
+        incidents: gpd.GeoDataFrame,
+        quarantine: pd.DataFrame,
+        log: Mapping[str, object],
+        layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> ImportCounts:
+        """Upsert incidents by ``(source, id)``, append quarantine rows and log, atomically.
+
+        A record whose key is new is ``accepted``; one stored with the same ``record_hash`` is a
+        ``duplicate``; one stored with another hash is ``updated`` (the stored row moves to the
+        ``incident_versions`` layer) unless both carry a modification time (``modified_at``) and
+        the stored one is later: then the record is ``stale`` and is kept in
+        ``incident_versions`` instead. Updated records equal to a kept version are counted as
+        ``reverted`` (see :mod:`apk_geo.store.upsert` for the whole rule). Quarantine rows
+        already in the store (same ``source``, ``raw`` and ``reason``) are counted but not
+        stored twice. A store written by an older apk-geo gains the new columns and layers here.
+
+        Parameters
+        ----------
+        incidents
+            Columns :data:`apk_geo.schema.INCIDENT_COLUMNS` (``imported_at`` optional: it is set
+            here) and optionally ``modified_at`` (tz-aware; NaT when unknown), geometry Point in
+            EPSG:5514 or None; keys unique.
+        quarantine
+            Rows with :data:`apk_geo.schema.QUARANTINE_COLUMNS` (``imported_at`` set here).
+        log
+            Facts about the import: ``source``, ``file``, ``duplicates_in_file`` (exact repeats
+            within the file, added to ``read`` and ``duplicates``), anything else goes to
+            ``details`` (JSON).
+        layers, metadata
+            Context layers and metadata written in the same atomic step (see
+            :meth:`write_layers`).
+        dry_run
+            Write nothing (no lock, no temporary file; the store stays byte-identical) and
+            return the counts the import would have.
+
+        Returns
+        -------
+        ImportCounts
+            The counts, also appended to the ``import_log`` layer (unless ``dry_run``).
+
+        Raises
+        ------
+        SchemaError
+            If columns are missing or ``(source, id)`` repeats within ``incidents``.
+        CRSError
+            If ``incidents`` is not in EPSG:5514.
+        StoreError
+            If the write lock is not free within ``lock_timeout_s`` or the write fails; the
+            store is then unchanged.
+        """
+        _check_import(incidents, quarantine)
+        prepared = prepare_layers(layers or {})
+        in_file = int(log.get("duplicates_in_file", 0) or 0)  # type: ignore[call-overload]
+        now = pd.Timestamp.now(tz=TIMEZONE)
+        incoming = normalise_incidents(incidents.assign(imported_at=now), stored=True)
+        quar = normalise_quarantine(quarantine.assign(imported_at=now))
+        if dry_run:
+            present = self._layers() if self.exists() else set()
+            plan = plan_import(self.path, present, incoming)
+            return plan.counts(quarantined=len(quar), in_file_duplicates=in_file)
+        import_id = uuid.uuid4().hex
+        with self._transaction() as tmp:
+            present = layers_in(tmp)
+            plan = plan_import(tmp, present, incoming)
+            counts = plan.counts(quarantined=len(quar), in_file_duplicates=in_file)
+            write_import(tmp, present, plan, now=now, import_id=import_id)
+            _write_quarantine(tmp, present, quar)
+            entry = _log_entry(log, counts, now=now, import_id=import_id)
+            write_log(tmp, present, entry.assign(versions_kept=plan.versions_kept))
+            write_prepared(tmp, prepared)
+            if metadata or METADATA not in present:
+                write_metadata(tmp, {**read_metadata(tmp), **dict(metadata or {})})
+        logger.info("%s: import %s", self.path, counts.as_dict())
+        return counts
+
+    def _transaction(self) -> AbstractContextManager[Path]:
+        return transaction(self.path, timeout_s=self.lock_timeout_s, on_wait=self.on_lock_wait)
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _attribute_filter(
+    gdf: gpd.GeoDataFrame,
+    *,
+    categories: Sequence[str] | None,
+    districts: Sequence[str] | None,
+    mdt_areas: Sequence[str] | None,
+    geocoded_only: bool,
+) -> np.ndarray:
+    """Return the rows that pass the category, district, MDT-area and location filters."""
+    keep = np.ones(len(gdf), dtype=bool)
+    if categories is not None:
+        keep &= gdf["category"].isin(list(categories)).to_numpy(dtype=bool)
+    if districts is not None:
+        wanted = list(districts)
+        keep &= (gdf["district_name"].isin(wanted) | gdf["district_code"].isin(wanted)).to_numpy(
+            dtype=bool
+        )
+    if mdt_areas is not None:
+        keep &= gdf["mdt_area"].isin(list(mdt_areas)).to_numpy(dtype=bool)
+    if geocoded_only:
+        keep &= (gdf.geometry.notna() & gdf["match"].ne("failed")).to_numpy(dtype=bool)
+    return keep
+
+
+def _last_imports(log: pd.DataFrame) -> list[dict[str, object]]:
+    """Return the last five imports, newest first, as JSON-ready dicts."""
+    return [
+        {
+            "imported_at": pd.Timestamp(r.imported_at).isoformat(),  # type: ignore[arg-type]
+            "source": r.source,
+            "file": r.file,
+            **{k: int(getattr(r, k)) for k in LOG_COUNT_COLUMNS},
+        }
+        for r in log.tail(5).iloc[::-1].itertuples(index=False)
+    ]
+
+
+def _check_import(incidents: gpd.GeoDataFrame, quarantine: pd.DataFrame) -> None:
+    """Refuse missing columns, a CRS other than EPSG:5514 and repeated keys, before any write."""
+    require_columns(
+        incidents, [c for c in INCIDENT_COLUMNS if c != "imported_at"], name="incidents"
+    )
+    require_columns(
+        quarantine, [c for c in QUARANTINE_COLUMNS if c != "imported_at"], name="quarantine"
+    )
+    if len(incidents):
+        crs = require_crs(incidents, name="incidents")
+        if not crs.equals(CRS.from_user_input(CRS_METRIC)):
+            raise CRSError(
+                f"incidents are in {crs.to_string()}, the store needs {CRS_METRIC}; "
+                f"use .to_crs('{CRS_METRIC}')"
+            )
+    keys = incidents[["source", "id"]]
+    if keys.duplicated().any():
+        dup = keys.loc[keys.duplicated(), "id"].head(5).tolist()
+        raise SchemaError(
+            f"incidents repeat (source, id) keys, e.g. ids {dup}; "
+            "deduplicate them (apk_geo.io.validate does) before storing"
+        )
+
+
+def _write_quarantine(tmp: Path, present: set[str], quar: pd.DataFrame) -> None:
+    """Append the quarantine rows not stored already (creating the layer on the first import)."""
+    fresh = not_yet_quarantined(tmp, quar) if QUARANTINE in present else quar
+    if len(fresh) or QUARANTINE not in present:
+        write_frame(tmp, fresh, QUARANTINE, append=QUARANTINE in present)
+
+
+def _log_entry(
+    log: Mapping[str, object], counts: ImportCounts, *, now: pd.Timestamp, import_id: str
+) -> pd.DataFrame:
+    """Return the import-log row of this import."""
+    details = {k: v for k, v in log.items() if k not in ("source", "file", "duplicates_in_file")}
+    return normalise_log(
+        pd.DataFrame(
+            [
+                {
+                    "import_id": import_id,
+                    "source": str(log.get("source", "")),
+                    "file": str(log.get("file", "")),
+                    "imported_at": now,
+                    **counts.as_dict(),
+                    "details": json.dumps(details, ensure_ascii=False, default=str),
+                }
+            ]
+        )
+    )

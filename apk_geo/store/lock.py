@@ -1,0 +1,276 @@
+"""Safe writes of a store file: the write lock, the private temporary copy, the atomic replace.
+
+A write (:func:`transaction`):
+
+1. takes an exclusive :func:`fcntl.flock` on ``<store>.lock`` (created ``0600``). If another
+   process holds it, the writer says so once (``on_wait``, else a log warning) and polls until
+   the lock is free or ``timeout_s`` has passed, then gives up with a
+   :class:`~apk_geo.errors.StoreError`;
+2. removes temporary files a killed writer left (:func:`cleanup_temp_files`);
+3. copies the store to ``.<store>.tmp-<pid>-<random>.gpkg`` next to it, a file created ``0600``
+   before anything is copied into it (a new store starts as an empty GeoPackage), so a copy
+   left by a ``kill -9`` never exposes personal data to other users;
+4. yields the copy to be changed, then flushes it to disk (``fsync``), gives it the store's mode
+   (an existing store keeps its own, a new one is ``0600``) and moves it over the store with
+   :func:`os.replace`; a process killed at any moment leaves the old store or the new one.
+
+The copy keeps the ``.gpkg`` suffix GDAL expects, so :func:`apk_geo.files.atomic_path` (whose
+temporary names have no suffix) is not used; the modes follow :data:`apk_geo.files.PRIVATE_MODE`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import functools
+import logging
+import math
+import os
+import shutil
+import stat
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import pyogrio
+
+from apk_geo.errors import CRSError, ParameterError, SchemaError, StoreError
+from apk_geo.files import PRIVATE_MODE
+from apk_geo.store.layers import METADATA
+
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT_S",
+    "TMP_MARK",
+    "check_lock_timeout",
+    "cleanup_temp_files",
+    "lock_path_of",
+    "transaction",
+    "write_lock",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How long a writer waits for another writer's lock before giving up, in seconds.
+DEFAULT_LOCK_TIMEOUT_S: Final = 60.0
+#: What follows ``.<store name>`` in the name of a temporary copy.
+TMP_MARK: Final = ".tmp-"
+#: Polling interval while waiting for the lock, in seconds.
+_POLL_S: Final = 0.1
+
+#: Called with a message when a writer starts waiting for the lock.
+OnWait = Callable[[str], None]
+
+
+def lock_path_of(path: Path) -> Path:
+    """Return the lock file of the store ``path`` (``<store>.lock``)."""
+    return path.parent / f"{path.name}.lock"
+
+
+def check_lock_timeout(timeout_s: float | None) -> float | None:
+    """Return ``timeout_s`` if it is ``None`` (wait for ever) or a finite number >= 0.
+
+    Raises
+    ------
+    ParameterError
+        Otherwise.
+    """
+    if timeout_s is None:
+        return None
+    ok = isinstance(timeout_s, int | float) and not isinstance(timeout_s, bool)
+    if not ok or not math.isfinite(timeout_s) or timeout_s < 0:
+        raise ParameterError(
+            f"lock_timeout_s must be a number of seconds >= 0 (or None to wait for ever), "
+            f"got {timeout_s!r}"
+        )
+    return float(timeout_s)
+
+
+@contextlib.contextmanager
+def write_lock(
+    path: Path, *, timeout_s: float | None = DEFAULT_LOCK_TIMEOUT_S, on_wait: OnWait | None = None
+) -> Iterator[None]:
+    """Hold the exclusive write lock of the store ``path`` (see the module docstring).
+
+    Raises
+    ------
+    StoreError
+        If another writer still holds the lock after ``timeout_s`` seconds.
+    """
+    lock_path = lock_path_of(path)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the lock file {lock_path}: {exc}") from exc
+    try:
+        _acquire(fd, path=path, lock_path=lock_path, timeout_s=timeout_s, on_wait=on_wait)
+        try:
+            _record_holder(fd)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(
+    fd: int, *, path: Path, lock_path: Path, timeout_s: float | None, on_wait: OnWait | None
+) -> None:
+    """Take the lock on ``fd``; say once that we wait; give up after ``timeout_s``."""
+    if _try_lock(fd):
+        return
+    limit = "for ever" if timeout_s is None else f"up to {timeout_s:g} s"
+    message = (
+        f"{path}: waiting for the write lock {lock_path.name}, held by another import"
+        f"{_holder(fd)}; waiting {limit}"
+    )
+    (on_wait or logger.warning)(message)
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    while True:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise StoreError(
+                f"{path}: another import still holds the write lock {lock_path.name}"
+                f"{_holder(fd)} after {timeout_s:g} s; try again when it has finished, "
+                "or wait longer (lock_timeout_s, apk-geo ingest --lock-timeout)"
+            )
+        time.sleep(_POLL_S if left is None else min(_POLL_S, left))
+        if _try_lock(fd):
+            return
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+    return True
+
+
+def _record_holder(fd: int) -> None:
+    """Write our process id into the lock file, so a waiting writer can name the holder."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+
+
+def _holder(fd: int) -> str:
+    """Return `` (process N)`` naming the lock's holder, or ``""`` if unknown."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return f" (process {text})" if text.isdigit() else ""
+
+
+@contextlib.contextmanager
+def transaction(
+    path: Path, *, timeout_s: float | None = DEFAULT_LOCK_TIMEOUT_S, on_wait: OnWait | None = None
+) -> Iterator[Path]:
+    """Lock, copy the store to a private temp file, yield it, then fsync and replace atomically.
+
+    Raises
+    ------
+    StoreError
+        If the folder does not exist, the lock is not free in time, or the write fails (the
+        store is then unchanged). :class:`~apk_geo.errors.SchemaError` and
+        :class:`~apk_geo.errors.CRSError` raised inside pass through unchanged.
+    """
+    parent = path.parent
+    if not parent.is_dir():
+        raise StoreError(f"{path}: folder {parent} does not exist; create it first")
+    with write_lock(path, timeout_s=timeout_s, on_wait=on_wait):
+        cleanup_temp_files(path)
+        tmp = parent / f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}.gpkg"
+        try:
+            mode = _target_mode(path)
+            _private_copy(path, tmp)
+            yield tmp
+            _fsync(tmp)
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+            _fsync(parent)
+        except (StoreError, SchemaError, CRSError, ParameterError):
+            raise
+        except Exception as exc:
+            raise StoreError(f"{path}: write failed, the store is unchanged: {exc}") from exc
+        finally:
+            _remove_with_sidecars(tmp)
+
+
+def cleanup_temp_files(path: str | Path) -> list[Path]:
+    """Remove temporary files left next to the store ``path`` by a killed writer.
+
+    Call it only while holding the store's write lock (the store's writers do), or when no
+    other process writes the store.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    p = Path(path)
+    removed = []
+    for tmp in p.parent.glob(f".{p.name}{TMP_MARK}*"):
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+            removed.append(tmp)
+    if removed:
+        logger.warning(
+            "%s: removed %d temporary file(s) left by an interrupted write", p, len(removed)
+        )
+    return removed
+
+
+def _target_mode(path: Path) -> int:
+    """Return the mode the written store gets: the existing store's, else ``0600``."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return PRIVATE_MODE
+
+
+def _private_copy(path: Path, tmp: Path) -> None:
+    """Create ``tmp`` ``0600``, then copy the store (or an empty GeoPackage) into it."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    if path.exists():
+        os.close(fd)
+        shutil.copyfile(path, tmp)
+        return
+    # GDAL would replace an empty file by a new one with the umask's mode: write the bytes of an
+    # empty GeoPackage into the 0600 file instead
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_empty_geopackage())
+
+
+@functools.cache
+def _empty_geopackage() -> bytes:
+    """Return the bytes of an empty GeoPackage (an empty ``metadata`` layer), built once."""
+    with tempfile.TemporaryDirectory(prefix="apk-geo-") as folder:
+        empty = Path(folder) / "empty.gpkg"
+        frame = pd.DataFrame(
+            {"key": pd.Series([], dtype="str"), "value": pd.Series([], dtype="str")}
+        )
+        pyogrio.write_dataframe(frame, empty, layer=METADATA, driver="GPKG", use_arrow=True)
+        return empty.read_bytes()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or a folder entry to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_with_sidecars(tmp: Path) -> None:
+    for p in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
