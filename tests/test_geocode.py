@@ -190,6 +190,14 @@ def test_load_rejects_broken_files(
         load_ruian_csv(write_ruian(tmp_path / "x.csv", header=header, rows=rows))
 
 
+def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "not_ruian.csv"
+    path.write_bytes(bytes(range(256)) * 8)  # 0x81, 0x83, 0x88, 0x90, 0x98 are undefined in cp1250
+    with pytest.raises(InputFileError, match=r"not a text file: byte \d+ .*RÚIAN") as err:
+        load_ruian_csv(path)
+    assert "\n" not in str(err.value) and str(path) in str(err.value)
+
+
 def test_load_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot read the gazetteer"):
         load_ruian_csv(tmp_path / "nope.csv")

@@ -223,7 +223,14 @@ def _decode(raw: bytes, *, path: Path, encoding: str | None) -> str:
         return text
     except UnicodeDecodeError:
         logger.info("%s: not valid UTF-8; read as cp1250 (the encoding ČÚZK publishes)", path)
+    try:
         return raw.decode("cp1250", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"not a text file: byte {exc.start} is neither UTF-8 nor cp1250; expected the RÚIAN "
+            "address-point CSV (…_ADR.csv) as ČÚZK publishes it",
+            path=str(path),
+        ) from exc
 
 
 def _to_number(values: pd.Series, *, name: str, path: Path, integer: bool) -> pd.Series:
