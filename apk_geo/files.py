@@ -37,7 +37,7 @@ def _target_mode(path: Path, private: bool) -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
+def atomic_path(path: str | Path, *, private: bool = False, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically.
 
     Parameters
@@ -46,6 +46,8 @@ def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
         The file to (re)write.
     private
         Create a new file ``0600`` (personal data). An existing file keeps its mode either way.
+    suffix
+        End of the temporary file's name (e.g. ``".gpkg"``: GDAL wants the format's extension).
 
     Yields
     ------
@@ -55,7 +57,9 @@ def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
     """
     target = Path(path)
     mode = _target_mode(target, private)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}{TMP_MARK}", dir=target.parent or ".")
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}{TMP_MARK}", suffix=suffix, dir=target.parent or "."
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
