@@ -1,20 +1,63 @@
 """The system's headless Chromium, as every apk_geo renderer, test and benchmark starts it.
 
-apk_geo never downloads a browser: it drives Debian's ``chromium`` package (installed by
-``scripts/test.sh``) through Playwright. The flags keep Chromium from calling home, which on a
-police network without internet would only produce refused connections.
+apk_geo never downloads a browser: it drives the system's Chromium (Debian's ``chromium`` package,
+installed by ``scripts/test.sh``) through Playwright. :func:`find_chromium` finds it: the path in
+``$APK_GEO_CHROMIUM`` if set, else the first of ``chromium``, ``chromium-browser``,
+``google-chrome`` … on the ``PATH`` (Windows and macOS install locations included). The flags keep
+Chromium from calling home, which on a police network without internet would only produce
+refused connections.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
 from apk_geo.errors import RenderError
 
-#: Headless Chromium of the system (never downloaded).
-CHROMIUM_PATH: Final = "/usr/bin/chromium"
+#: Environment variable naming the Chromium binary (overrides the search).
+CHROMIUM_ENV: Final = "APK_GEO_CHROMIUM"
+#: Program names searched on the PATH, in order.
+CHROMIUM_NAMES: Final = ("chromium", "chromium-browser", "google-chrome", "chrome", "msedge")
+#: Usual install locations where the PATH does not reach (Windows, macOS).
+CHROMIUM_LOCATIONS: Final = (
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+
+
+def find_chromium() -> str:
+    """Return the path of the system's Chromium (``$APK_GEO_CHROMIUM``, the PATH, usual places).
+
+    Raises
+    ------
+    RenderError
+        If none is found; the message says how to install or name one.
+    """
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        if not Path(configured).is_file():
+            raise RenderError(f"${CHROMIUM_ENV} names {configured}, which is not a file")
+        return configured
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    for place in CHROMIUM_LOCATIONS:
+        if Path(place).is_file():
+            return place
+    raise RenderError(
+        "no Chromium found (looked for chromium, chromium-browser, google-chrome on the PATH); "
+        f"install it with `apt-get install chromium` or set ${CHROMIUM_ENV} to its path "
+        "(apk-geo never downloads a browser)"
+    )
+
+
 #: Flags for a headless run with no background network traffic.
 CHROMIUM_ARGS: Final = (
     "--no-sandbox",
@@ -27,7 +70,7 @@ CHROMIUM_ARGS: Final = (
 )
 
 
-def launch(playwright: Any, *, executable: str = CHROMIUM_PATH) -> Any:
+def launch(playwright: Any, *, executable: str | None = None) -> Any:
     """Return a headless Chromium browser started by ``playwright`` with :data:`CHROMIUM_ARGS`.
 
     Parameters
@@ -35,9 +78,10 @@ def launch(playwright: Any, *, executable: str = CHROMIUM_PATH) -> Any:
     playwright
         The object of ``playwright.sync_api.sync_playwright().start()`` (or its context).
     executable
-        Path of the Chromium binary.
+        Path of the Chromium binary; default :func:`find_chromium`.
     """
-    return playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+    path = executable or find_chromium()
+    return playwright.chromium.launch(executable_path=path, args=list(CHROMIUM_ARGS))
 
 
 def _guard_route(blocked: list[str]) -> Any:
@@ -62,7 +106,7 @@ class Renderer:
     Parameters
     ----------
     executable
-        Path of the Chromium binary.
+        Path of the Chromium binary; default :func:`find_chromium` (looked up on entering).
 
     Examples
     --------
@@ -70,7 +114,7 @@ class Renderer:
     ...     pdf = r.pdf("<h1>Trasa</h1>", footer_html="<span></span>")
     """
 
-    def __init__(self, *, executable: str = CHROMIUM_PATH) -> None:
+    def __init__(self, *, executable: str | None = None) -> None:
         self.executable = executable
         self.blocked: list[str] = []
         self._pw: Any = None
@@ -79,7 +123,9 @@ class Renderer:
     def __enter__(self) -> Renderer:
         from playwright.sync_api import sync_playwright
 
-        if not Path(self.executable).is_file():
+        if self.executable is None:
+            self.executable = find_chromium()
+        elif not Path(self.executable).is_file():
             raise RenderError(
                 f"Chromium not found at {self.executable}; install it with "
                 "`apt-get install chromium` (apk-geo never downloads a browser)"
