@@ -22,7 +22,7 @@ def test_the_environment_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv(browser.CHROMIUM_ENV, str(exe))
     assert browser.find_chromium() == str(exe)
     monkeypatch.setenv(browser.CHROMIUM_ENV, str(tmp_path / "missing"))
-    with pytest.raises(RenderError, match="APK_GEO_CHROMIUM names .*missing, which is not a file"):
+    with pytest.raises(RenderError, match=r"APK_GEO_CHROMIUM names .*missing, which is not a file"):
         browser.find_chromium()
 
 
