@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -196,6 +197,52 @@ def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"not a text file: byte \d+ .*RÚIAN") as err:
         load_ruian_csv(path)
     assert "\n" not in str(err.value) and str(path) in str(err.value)
+
+
+def test_the_published_zip_is_read_directly(tmp_path: Path, gazetteer: pd.DataFrame) -> None:
+    csv = write_ruian(tmp_path / "20240131_OB_554821_ADR.csv")
+    archive = tmp_path / "20240131_OB_554821_ADR.csv.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(csv, csv.name)
+    pd.testing.assert_frame_equal(load_ruian_csv(archive), gazetteer)
+    two = tmp_path / "two.zip"  # the national file: one CSV per municipality
+    with zipfile.ZipFile(two, "w") as z:
+        z.writestr("a_ADR.csv", ("\r\n".join([HEADER, *ROWS[:3]]) + "\r\n").encode("cp1250"))
+        z.writestr("b_ADR.csv", ("\r\n".join([HEADER, *ROWS[3:]]) + "\r\n").encode("cp1250"))
+    assert load_ruian_csv(two)["adm"].tolist() == gazetteer["adm"].tolist()
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as z:
+        z.writestr("readme.txt", "nothing here")
+    with pytest.raises(InputFileError, match=r"holds no \.csv file"):
+        load_ruian_csv(empty)
+
+
+def _swap_yx(row: str) -> str:
+    cells = row.split(";")
+    cells[16], cells[17] = cells[17], cells[16]
+    return ";".join(cells)
+
+
+def test_swapped_axes_are_read_back_or_a_mixed_file_refused(
+    tmp_path: Path, gazetteer: pd.DataFrame, caplog: pytest.LogCaptureFixture
+) -> None:
+    swapped = write_ruian(tmp_path / "swapped.csv", rows=tuple(_swap_yx(r) for r in ROWS))
+    with caplog.at_level("WARNING"):
+        again = load_ruian_csv(swapped)
+    assert "swapped" in caplog.text
+    pd.testing.assert_frame_equal(again, gazetteer)  # Prague would otherwise land near 52 N, 9 E
+    mixed = write_ruian(tmp_path / "mixed.csv", rows=(*ROWS[:5], _swap_yx(ROWS[5]), *ROWS[6:]))
+    with pytest.raises(InputFileError, match=r"line 7: Souřadnice Y/X are swapped on 1 of"):
+        load_ruian_csv(mixed)
+
+
+def test_points_without_coordinates_are_nan_not_infinite(tmp_path: Path) -> None:
+    cells = ROWS[0].split(";")
+    cells[16] = cells[17] = ""
+    gaz = load_ruian_csv(write_ruian(tmp_path / "blank.csv", rows=(";".join(cells), *ROWS[1:])))
+    first = gaz.iloc[0]
+    assert all(math.isnan(first[c]) for c in ("x_5514", "y_5514", "lat", "lon"))
+    assert np.isfinite(gaz[["lat", "lon"]].iloc[1:].to_numpy()).all()
 
 
 def test_load_missing_file(tmp_path: Path) -> None:

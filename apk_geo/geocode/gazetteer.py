@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -39,6 +40,9 @@ from apk_geo.schema import fold
 __all__ = ["GAZETTEER_COLUMNS", "SO_TYPES", "GazetteerIndex", "build_index", "load_ruian_csv"]
 
 logger = logging.getLogger(__name__)
+
+#: First bytes of a ZIP archive (ČÚZK publishes the address points as ``…_ADR.csv.zip``).
+_ZIP_MAGIC: Final = b"PK\x03\x04"
 
 #: Columns of the gazetteer frame returned by :func:`load_ruian_csv`.
 GAZETTEER_COLUMNS: Final = (
@@ -183,18 +187,41 @@ def load_ruian_csv(path: str | Path, *, encoding: str | None = None) -> pd.DataF
 
 
 def _read_ruian_frame(p: Path, *, encoding: str | None) -> pd.DataFrame:
-    """Read the CSV as text columns renamed to canonical names; check the required ones."""
+    """Read the CSV, or every CSV of a published ``.csv.zip``, with canonical column names."""
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read the gazetteer: {exc.strerror}", path=str(p)) from exc
-    text = _decode(raw, path=p, encoding=encoding)
+    members = _zip_members(raw, path=p) if raw[:4] == _ZIP_MAGIC else [(p.name, raw)]
+    frames = [_parse_ruian(data, path=p, member=name, encoding=encoding) for name, data in members]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _zip_members(raw: bytes, *, path: Path) -> list[tuple[str, bytes]]:
+    """Return the CSV members of a ZIP archive as ČÚZK publishes it (one or more ``…_ADR.csv``)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
+            if not names:
+                raise InputFileError(
+                    f"the ZIP archive holds no .csv file (it has {archive.namelist()[:5]}); "
+                    "expected the RÚIAN address points (…_ADR.csv)",
+                    path=str(path),
+                )
+            return [(name, archive.read(name)) for name in names]
+    except zipfile.BadZipFile as exc:
+        raise InputFileError(f"not a readable ZIP archive: {exc}", path=str(path)) from exc
+
+
+def _parse_ruian(data: bytes, *, path: Path, member: str, encoding: str | None) -> pd.DataFrame:
+    where = path if member == path.name else Path(f"{path}!{member}")
+    text = _decode(data, path=where, encoding=encoding)
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_values=[""]
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(f"not a RÚIAN address-point CSV: {exc}", path=str(p)) from exc
+        raise InputFileError(f"not a RÚIAN address-point CSV: {exc}", path=str(where)) from exc
     rename = {c: _RUIAN_HEADER[fold(c)] for c in frame.columns if fold(c) in _RUIAN_HEADER}
     frame = frame.rename(columns=rename)
     missing = [c for c in _RUIAN_REQUIRED if c not in frame.columns]
@@ -202,7 +229,7 @@ def _read_ruian_frame(p: Path, *, encoding: str | None) -> pd.DataFrame:
         raise InputFileError(
             f"not a RÚIAN address-point CSV: missing column(s) {missing}; the header is "
             f"{list(map(str, frame.columns))[:20]}; expected ';'-separated '{_EXPECTED_HEADER}'",
-            path=str(p),
+            path=str(where),
         )
     return frame
 
@@ -288,7 +315,13 @@ def _so_types(values: pd.Series, *, path: Path) -> pd.Series:
 
 
 def _add_coordinates(out: pd.DataFrame, frame: pd.DataFrame, *, path: Path) -> None:
-    """EPSG:5514 from the file's positive S-JTSK (easting = −Y, northing = −X), and WGS 84."""
+    """EPSG:5514 from the file's positive S-JTSK (easting = −Y, northing = −X), and WGS 84.
+
+    In Czechia |Y| (430–910 km) is always smaller than |X| (935–1,230 km): a file whose every
+    point has |Y| > |X| was exported with the axes swapped and is read swapped back (logged); a
+    file that mixes both is refused naming the first point that disagrees. Points without
+    coordinates get NaN everywhere.
+    """
     coord_y = _to_number(frame["_coord_y"], name="Souřadnice Y", path=path, integer=False)
     coord_x = _to_number(frame["_coord_x"], name="Souřadnice X", path=path, integer=False)
     if ((coord_y < 0) | (coord_x < 0)).any():
@@ -297,11 +330,43 @@ def _add_coordinates(out: pd.DataFrame, frame: pd.DataFrame, *, path: Path) -> N
             "signs are taken as given magnitudes (easting = -|Y|)",
             path,
         )
-    out["x_5514"] = -coord_y.abs().to_numpy(float)
-    out["y_5514"] = -coord_x.abs().to_numpy(float)
-    lon, lat = transformer_to_wgs84().transform(out["x_5514"].to_numpy(), out["y_5514"].to_numpy())
-    out["lat"] = np.asarray(lat, dtype=float)
-    out["lon"] = np.asarray(lon, dtype=float)
+    y_abs, x_abs = coord_y.abs(), coord_x.abs()
+    if _axes_swapped(y_abs, x_abs, path=path):
+        y_abs, x_abs = x_abs, y_abs
+    out["x_5514"] = -y_abs.to_numpy(float)
+    out["y_5514"] = -x_abs.to_numpy(float)
+    placed = np.isfinite(out["x_5514"].to_numpy()) & np.isfinite(out["y_5514"].to_numpy())
+    lat = np.full(len(out), np.nan)
+    lon = np.full(len(out), np.nan)
+    lon[placed], lat[placed] = transformer_to_wgs84().transform(
+        out["x_5514"].to_numpy()[placed], out["y_5514"].to_numpy()[placed]
+    )
+    out["lat"] = lat
+    out["lon"] = lon
+
+
+def _axes_swapped(y_abs: pd.Series, x_abs: pd.Series, *, path: Path) -> bool:
+    """Return True when every located point has |Y| > |X| (refuse a file that mixes both)."""
+    both = y_abs.notna() & x_abs.notna()
+    if not both.any():
+        return False
+    swapped = (y_abs > x_abs) & both
+    if not swapped.any():
+        return False
+    if swapped.sum() == both.sum():
+        logger.warning(
+            "%s: every point has |Y| > |X|, which is impossible in Czechia (S-JTSK Y is the "
+            "smaller): the file's Y and X columns are swapped; reading them swapped back",
+            path,
+        )
+        return True
+    minority = swapped if swapped.sum() < (both & ~swapped).sum() else both & ~swapped
+    line = int(np.flatnonzero(minority.to_numpy())[0]) + 2
+    raise InputFileError(
+        f"line {line}: Souřadnice Y/X are swapped on {int(swapped.sum())} of {int(both.sum())} "
+        "points (in Czechia |Y| < |X|); a file must use one axis order throughout",
+        path=str(path),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
