@@ -40,10 +40,14 @@ COMMANDS: Final[Mapping[str, str]] = {
     "nearrepeat": "Knox test for near repeats",
     "rates": "incident rates in SVL and hostel buffers, with rate ratios",
     "evaluate": "compare hotspot methods on a time split (PAI, PEI, RRI)",
-    "route": "plan a patrol route for a shift (stops, times, GPX, printable sheet)",
+    "route": "plan patrol routes for a shift, one or several teams (stops, times, GPX, sheets)",
+    "plan-week": "plan a week of patrols for several teams (shifts × places table, sheets, GPX)",
     "report": "MDT meeting packs: HTML, PDF and PNG per area and month",
     "dashboard": "start the dashboard",
     "assets": "install or check the map's front-end files (offline maps)",
+    "db": "shared PostGIS store: create (init), copy a GeoPackage in (migrate), retention",
+    "user": "users of a shared store: add, list, disable",
+    "audit": "read the audit trail of a shared store",
 }
 
 #: Global options that take a value (so the command name can be found after them).
@@ -82,7 +86,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, help_line in COMMANDS.items():
         if command is None or name == command:
-            importlib.import_module(f"apk_geo._cli.{name}").register(sub)
+            importlib.import_module(f"apk_geo._cli.{name.replace('-', '_')}").register(sub)
             sub.choices[name].add_argument(
                 "--debug",
                 action="store_true",

@@ -265,27 +265,6 @@ CASES: list[tuple[str, Case]] = [
             ["--lock-timeout", "'-1'"],
         ),
     ),
-]
-
-#: Cases whose fix is in a file of another module (exit code 2 expected).
-OTHERS: list[tuple[str, Case, str]] = [
-    (
-        "geocode-encoding-rot13",
-        lambda f: (
-            [
-                "geocode",
-                str(f.addresses),
-                "--gazetteer",
-                str(f.binary),
-                "--encoding",
-                "rot13",
-                "--out",
-                str(f.folder / "g.csv"),
-            ],
-            ["--encoding|encoding", "rot13", "text encoding"],
-        ),
-        "apk_geo/io/read.py (_check_options) or apk_geo/_cli/geocode.py (type=text_encoding)",
-    ),
     (
         "route-starts-in-vienna",
         lambda f: (
@@ -306,7 +285,27 @@ OTHERS: list[tuple[str, Case, str]] = [
             ],
             [r"^apk-geo route: error: ", r"--start|start point", "48.2082"],
         ),
-        "apk_geo/_cli/route.py or apk_geo/routes (refuse a start/end outside the study area)",
+    ),
+]
+
+#: Cases whose fix is in a file of another module (exit code 2 expected).
+OTHERS: list[tuple[str, Case, str]] = [
+    (
+        "geocode-encoding-rot13",
+        lambda f: (
+            [
+                "geocode",
+                str(f.addresses),
+                "--gazetteer",
+                str(f.binary),
+                "--encoding",
+                "rot13",
+                "--out",
+                str(f.folder / "g.csv"),
+            ],
+            ["--encoding|encoding", "rot13", "text encoding"],
+        ),
+        "apk_geo/io/read.py (_check_options) or apk_geo/_cli/geocode.py (type=text_encoding)",
     ),
 ]
 

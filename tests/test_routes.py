@@ -177,7 +177,9 @@ def test_same_input_gives_the_same_route() -> None:
     a, b = routes.plan_route(cand, **kw), routes.plan_route(cand, **kw)
     assert a.stops["id"].tolist() == b.stops["id"].tolist()
     assert a.stops["arrive"].tolist() == b.stops["arrive"].tolist()
-    assert a.params["solver_status"].endswith("solution limit")
+    # 25 candidates: the local search, ended by its solution count, not by the clock
+    assert a.params["solver"] == "local search"
+    assert a.params["safety_limit_fired"] is False
 
 
 def test_revisit_comes_no_sooner_than_the_interval() -> None:
@@ -333,6 +335,8 @@ def test_json_schema(small_route: routes.Route) -> None:
     data = json.loads(json.dumps(routes.route_to_json(small_route)))
     assert set(data) == {
         "version",
+        "team",
+        "colour",
         "shift",
         "start",
         "end",
@@ -486,7 +490,7 @@ def test_shift_candidates_schema_and_no_future_data() -> None:
     route = routes.plan_route(
         cand, start=latlon(*ORIGIN), shift_start="2026-11-24T08:00", shift_minutes=120
     )
-    assert route.stops["id"].iloc[0] == "cell-0"
+    assert sorted(route.stops["id"]) == ["cell-0", "cell-2"]
 
 
 def test_shift_candidates_with_forecast() -> None:

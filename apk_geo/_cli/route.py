@@ -1,21 +1,33 @@
-"""``apk-geo route``: plan a patrol route for one shift (OR-Tools, offline).
+"""``apk-geo route``: plan the patrol routes of one shift for one or several teams (offline).
 
 Candidates come from a point file (``--candidates``: GeoJSON/GeoPackage with ``priority`` and
-optional ``id``, ``name``, ``must_visit``, ``window_start``, ``window_end``) or are built from a
-store (``--store``, ``--date``, ``--start-time``): the cells with the most expected incidents in
-the shift's weekday and hours, recent weeks weighted more (``--recent-weeks`` is the half-life).
-``--must-visit 'ZŠ Ostrčilova | 49.8405,18.2856 | 07:35-07:50'`` (repeatable) adds a place the
-route must include, with an optional window in which the stop must start.
+optional ``id``, ``name``, ``must_visit``, ``window_start``, ``window_end``, ``dwell_min``) or are
+built from a store (``--store``, ``--date``, ``--start-time``): the places with the most expected
+incidents in the shift's weekday and hours (neighbouring hot cells merged into one named place),
+recent weeks weighted more (``--recent-weeks`` is the half-life). ``--must-visit 'ZŠ Ostrčilova |
+49.8405,18.2856 | 07:35-07:50'`` (repeatable) adds a place the route must include, with an
+optional window in which the stop must start.
 
-The route (ordered stops with arrival and departure, totals) is written to ``--out`` as JSON;
-``--gpx`` writes GPX 1.1 for a phone, ``--html`` a printable route sheet, ``--geojson`` the
-stops and the path for a web map. The walk back to the end point always fits in the shift.
+``--teams 3`` plans three pairs that start at ``--start``; ``--teams teams.csv`` (or ``.toml``:
+name, start, end, mode, days, shift) plans the teams of the file that work on ``--date``. No two
+teams visit the same place at the same time. Up to 15 candidates the plan is provably optimal;
+above that a local search that ends after a fixed number of solutions plans it, so the same input
+gives the same routes on any machine.
+
+The plan is written to ``--out`` as JSON; ``--gpx`` writes GPX 1.1 for a phone, ``--html`` a
+printable route sheet, ``--pdf`` the sheet as PDF, ``--geojson`` the stops and the paths for a web
+map; with several teams every team gets its own GPX, HTML and PDF (the team's name is added to
+the file name). With ``--network`` (GraphML or a line layer of streets) the legs follow the
+streets; without it they are straight lines times ``--detour-factor`` and the sheet says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,14 +37,17 @@ import pandas as pd
 from apk_geo import routes
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import ApkGeoError, ConfigError, GeocodingError
+from apk_geo.routes.export import strings
 from apk_geo.times import as_timestamp
+
+_LATLON = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[,;]\s*-?\d+(?:\.\d+)?\s*$")
 
 
 def register(sub: Any) -> None:
     """Add the ``route`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "route",
-        help="plan a patrol route for a shift (stops, times, GPX, printable sheet)",
+        help="plan patrol routes for a shift, one or several teams (stops, times, GPX, sheets)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -41,20 +56,25 @@ def register(sub: Any) -> None:
     source.add_argument("--store", help="incident store (.gpkg): build candidates for the shift")
     p.add_argument(
         "--start",
-        required=True,
-        help="start point: LAT,LON or an address (needs --store or --gazetteer), e.g. the APK base",
+        help="start point: LAT,LON or an address (needs --store or --gazetteer), e.g. the APK "
+        "base; required unless the teams file gives every team's start",
     )
     p.add_argument("--end", help="end point: LAT,LON or an address (default: the start)")
-    p.add_argument("--gazetteer", help="RÚIAN address points CSV for addresses in --start/--end")
-    p.add_argument("--shift-minutes", type=float, required=True, help="length of the shift")
+    p.add_argument("--gazetteer", help="RÚIAN address points CSV for addresses")
+    p.add_argument(
+        "--teams",
+        help="number of teams starting at --start, or a teams file (CSV/TOML: name, start, "
+        "end, mode, days, shift)",
+    )
+    p.add_argument("--shift-minutes", type=float, help="length of the shift")
     p.add_argument("--shift-start", help="shift start, e.g. 2026-11-24T08:00 (local time)")
-    p.add_argument("--date", help="shift date YYYY-MM-DD (with --start-time)")
+    p.add_argument("--date", help="shift date YYYY-MM-DD (with --start-time or a teams file)")
     p.add_argument("--start-time", help="shift start time HH:MM (with --date)")
     p.add_argument(
         "--dwell-minutes",
         type=float,
         default=routes.DEFAULT_DWELL_MINUTES,
-        help="time at each stop (default 15)",
+        help="time at each stop (default 15; merged places get more)",
     )
     p.add_argument("--mode", choices=("foot", "car"), default="foot", help="default foot")
     p.add_argument("--speed-kmh", type=float, help="speed (default 4.5 on foot, 25 by car)")
@@ -64,11 +84,16 @@ def register(sub: Any) -> None:
         default=routes.DEFAULT_DETOUR_FACTOR,
         help="street / straight distance without --network (default 1.3)",
     )
-    p.add_argument("--max-stops", type=int, help="at most this many stops")
+    p.add_argument("--max-stops", type=int, help="at most this many stops per team")
     p.add_argument(
         "--revisit-minutes",
         type=float,
         help="allow a second visit at least this long after the first",
+    )
+    p.add_argument(
+        "--revisit-within-minutes",
+        type=float,
+        help="the second visit at most this long after the first (with --revisit-minutes)",
     )
     p.add_argument(
         "--must-visit",
@@ -78,8 +103,19 @@ def register(sub: Any) -> None:
         help="a place the route must include, with an optional window for the stop's start "
         "(e.g. a school at the start of lessons); repeat for more places",
     )
-    p.add_argument("--network", help="street network: GraphML or GeoPackage of edges")
-    p.add_argument("--time-limit-s", type=float, default=2.0, help="solver time (default 2)")
+    p.add_argument("--network", help="street network: GraphML or a line layer of streets")
+    p.add_argument(
+        "--solution-limit",
+        type=int,
+        default=200,
+        help="local-search solutions before it stops (default 200; deterministic)",
+    )
+    p.add_argument(
+        "--time-limit-s",
+        type=float,
+        default=60.0,
+        help="wall-clock safety net of the search (default 60; reported when it fires)",
+    )
     p.add_argument("--top-n", type=int, default=50, help="candidates from --store (default 50)")
     p.add_argument(
         "--recent-weeks",
@@ -90,155 +126,292 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--cell-size-m", type=float, default=150.0, help="grid cell size with --store (default 150)"
     )
-    p.add_argument("--out", required=True, help="route JSON file")
-    p.add_argument("--gpx", help="also write GPX 1.1")
-    p.add_argument("--html", help="also write a printable HTML route sheet")
-    p.add_argument("--pdf", help="also write the route sheet as an A4 PDF (headless Chromium)")
-    p.add_argument("--geojson", help="also write the stops and the path as GeoJSON")
+    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="language of the sheets")
+    p.add_argument("--out", required=True, help="plan JSON file")
+    p.add_argument("--gpx", help="also write GPX 1.1 (one file per team)")
+    p.add_argument("--html", help="also write a printable HTML route sheet (one per team)")
+    p.add_argument("--pdf", help="also write the route sheet as an A4 PDF (one per team)")
+    p.add_argument("--geojson", help="also write the stops and the paths as GeoJSON")
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
-def _gazetteer(args: argparse.Namespace) -> pd.DataFrame | None:
-    """Return the address points for --start/--end addresses (--gazetteer, else the store's)."""
-    if args.gazetteer:
-        from apk_geo.geocode import load_ruian_csv
+@dataclass
+class _Inputs:
+    """What the command reads, each at most once: the store and its layers, the gazetteer."""
 
-        return load_ruian_csv(args.gazetteer)
-    if args.store:
-        from apk_geo.store import open_store
+    args: argparse.Namespace
+    cache: dict[str, Any] = field(default_factory=dict)
 
-        store = open_store(args.store)
-        if "address_points" in store.layer_names():
-            return pd.DataFrame(store.layer("address_points"))
-    return None
+    def store(self) -> Any:
+        if "store" not in self.cache:
+            self.cache["store"] = None
+            if self.args.store:
+                from apk_geo.store import open_store
+
+                self.cache["store"] = open_store(self.args.store)
+        return self.cache["store"]
+
+    def layer(self, name: str) -> Any:
+        key = f"layer:{name}"
+        if key not in self.cache:
+            store = self.store()
+            self.cache[key] = (
+                store.layer(name) if store is not None and name in store.layer_names() else None
+            )
+        return self.cache[key]
+
+    def gazetteer(self) -> pd.DataFrame | None:
+        """Return the address points (--gazetteer, else the store's)."""
+        if "gazetteer" not in self.cache:
+            if self.args.gazetteer:
+                from apk_geo.geocode import load_ruian_csv
+
+                self.cache["gazetteer"] = load_ruian_csv(self.args.gazetteer)
+            else:
+                pts = self.layer("address_points")
+                self.cache["gazetteer"] = None if pts is None else pd.DataFrame(pts)
+        gaz: pd.DataFrame | None = self.cache["gazetteer"]
+        return gaz
+
+    def context(self) -> SimpleNamespace:
+        return SimpleNamespace(
+            **{k: v for k in ("svl", "hostels", "stops") if (v := self.layer(k)) is not None}
+        )
 
 
-def _point(text: str | None, *, flag: str, args: argparse.Namespace) -> tuple[float, float] | None:
+def _point(text: str | None, *, flag: str, inputs: _Inputs) -> tuple[tuple[float, float], str]:
+    """Return ``(lat, lon)`` and the printed name of a start or end point."""
     if text is None:
-        return None
+        raise ConfigError(f"{flag} is required (LAT,LON or an address)")
     try:
-        return routes.resolve_point(text, gazetteer=_gazetteer(args))
+        latlon = routes.resolve_point(text, gazetteer=inputs.gazetteer())
     except GeocodingError as exc:
         raise ConfigError(f"{flag}: {exc}") from exc
+    if _LATLON.match(text):
+        name = routes.describe_point(
+            *latlon, addresses=inputs.gazetteer(), context=inputs.context(), lang=inputs.args.lang
+        )
+        return latlon, name
+    return latlon, text.strip()
 
 
-def _shift_start(args: argparse.Namespace) -> pd.Timestamp:
+def _shift_start(args: argparse.Namespace) -> pd.Timestamp | None:
+    """Return the shift start of --shift-start or --date with --start-time (None: not given)."""
     if args.shift_start and (args.date or args.start_time):
         raise ConfigError("give either --shift-start or --date with --start-time, not both")
     text = args.shift_start or (
         f"{args.date}T{args.start_time}" if args.date and args.start_time else None
     )
     if text is None:
-        raise ConfigError(
-            "the shift start is missing: give --shift-start 2026-11-24T08:00 "
-            "or --date 2026-11-24 --start-time 08:00"
-        )
+        return None
     try:
         return as_timestamp(text, name="--shift-start")
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 
 
-def run(args: argparse.Namespace) -> int:
-    """Plan the route, write the requested files and print a summary."""
-    start = _point(args.start, flag="--start", args=args)
-    end = _point(args.end, flag="--end", args=args)
-    if start is None:  # pragma: no cover - argparse requires --start
-        raise ConfigError("--start is required")
-    t0 = _shift_start(args)
+def _missing_shift() -> ConfigError:
+    return ConfigError(
+        "the shift is missing: give --shift-start 2026-11-24T08:00 (or --date 2026-11-24 "
+        "--start-time 08:00) and --shift-minutes, or a teams file with shift hours and --date"
+    )
+
+
+def _teams(args: argparse.Namespace, inputs: _Inputs, t0: pd.Timestamp | None) -> list[Any]:
+    """Return the plan's :class:`~apk_geo.routes.Team` s from --teams (or one team)."""
+    spec = (args.teams or "1").strip()
+    if spec.isdigit():
+        if t0 is None or args.shift_minutes is None:
+            raise _missing_shift()
+        start, start_name = _point(args.start, flag="--start", inputs=inputs)
+        end, end_name = _point(args.end, flag="--end", inputs=inputs) if args.end else (None, "")
+        rosters = routes.make_teams(
+            int(spec), start=start, end=end, mode=args.mode, speed_kmh=args.speed_kmh,
+            start_name=start_name, end_name=end_name,
+            name="" if spec == "1" and not args.teams else strings("sheet", args.lang)["team_n"],
+        )  # fmt: skip
+    else:
+        rosters = _roster_file(spec, args=args, inputs=inputs)
+    day = t0.date() if t0 is not None else _date(args)
+    hhmm = None if t0 is None else f"{t0:%H:%M}"
+    teams = []
+    try:
+        for roster in rosters:
+            teams += roster.on(day, shift_start=hhmm, shift_minutes=args.shift_minutes)
+    except ValueError as exc:
+        raise ConfigError(f"--teams: {exc}") from exc
+    if not teams:
+        raise ConfigError(f"--teams {spec}: no team works on {day:%d. %m. %Y}")
+    if args.max_stops is not None:
+        from dataclasses import replace
+
+        teams = [replace(t, max_stops=args.max_stops) for t in teams]
+    return teams
+
+
+def _date(args: argparse.Namespace) -> Any:
+    """Return --date as a date (needed with a teams file that gives the hours)."""
+    if not args.date:
+        raise _missing_shift()
+    try:
+        return as_timestamp(args.date, name="--date").date()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _roster_file(spec: str, *, args: argparse.Namespace, inputs: _Inputs) -> list[Any]:
+    """Read a teams file; teams without a start take --start."""
+    rosters = routes.read_teams(spec, gazetteer=inputs.gazetteer(), context=inputs.context())
+    if any(r.start is None for r in rosters):
+        start, name = _point(args.start, flag="--start (for teams without a start)", inputs=inputs)
+        from apk_geo.routes.teams import with_start
+
+        rosters = [with_start(r, start=start, start_name=name) if r.start is None else r
+                   for r in rosters]  # fmt: skip
+    return rosters
+
+
+def _candidates(args: argparse.Namespace, inputs: _Inputs, teams: list[Any]) -> tuple[Any, Any]:
+    """Return the candidates (with the must-visit places) and the demand surface, if any."""
     demand = None
     if args.candidates:
         candidates = routes.read_candidates(args.candidates)
     else:
-        candidates, demand = _store_candidates(args, t0)
+        candidates, demand = _store_candidates(args, inputs, teams)
     if args.must_visit:
         try:
-            places = routes.parse_places(args.must_visit, gazetteer=_gazetteer(args))
+            places = routes.parse_places(args.must_visit, gazetteer=inputs.gazetteer())
         except GeocodingError as exc:
             raise ConfigError(f"--must-visit: {exc}") from exc
         candidates = routes.add_places(candidates, places)
+    return candidates, demand
+
+
+def _store_candidates(args: argparse.Namespace, inputs: _Inputs, teams: list[Any]) -> Any:
+    """Build the places of the teams' hours and the demand surface from a store."""
+    starts = [pd.Timestamp(t.shift_start) for t in teams]
+    ends = [s + pd.Timedelta(minutes=t.shift_minutes) for s, t in zip(starts, teams, strict=True)]
+    t0 = min(starts)
+    incidents = inputs.store().incidents(end=t0, geocoded_only=True)
+    return routes.candidates_for_shift(
+        incidents,
+        shift_start=t0,
+        shift_minutes=(max(ends) - t0) / pd.Timedelta(minutes=1),
+        area=inputs.layer("city"),
+        cell_size_m=args.cell_size_m,
+        recent_weeks=args.recent_weeks,
+        top_n=args.top_n,
+        context=inputs.context(),
+        districts=inputs.layer("districts"),
+        addresses=inputs.gazetteer(),
+        dwell_minutes=args.dwell_minutes,
+    )
+
+
+def _plan(args: argparse.Namespace, candidates: Any, demand: Any, teams: list[Any]) -> Any:
+    """Plan the routes (an option out of range is a configuration error)."""
     try:
-        route = routes.plan_route(
-            candidates,
-            start=start,
-            end=end,
-            shift_start=t0,
-            shift_minutes=args.shift_minutes,
-            dwell_minutes=args.dwell_minutes,
-            mode=args.mode,
-            speed_kmh=args.speed_kmh,
-            detour_factor=args.detour_factor,
-            max_stops=args.max_stops,
-            revisit_interval_minutes=args.revisit_minutes,
-            network=args.network,
-            demand=demand,
-            time_limit_s=args.time_limit_s,
-        )
+        return routes.plan_routes(
+            candidates, teams=teams, dwell_minutes=args.dwell_minutes,
+            detour_factor=args.detour_factor, revisit_interval_minutes=args.revisit_minutes,
+            revisit_within_minutes=args.revisit_within_minutes, network=args.network,
+            demand=demand, time_limit_s=args.time_limit_s, solution_limit=args.solution_limit,
+        )  # fmt: skip
     except ApkGeoError:
         raise
     except ValueError as exc:  # an option out of range
         raise ConfigError(str(exc)) from exc
-    data = routes.route_to_json(route)
-    if demand is not None:
-        data["params"]["candidates"] = candidates.attrs.get("params", {})
+
+
+def slug(text: str) -> str:
+    """Return ``text`` as a file-name part: ASCII, lower case, dashes (``"dvojice-1"``)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "team"
+
+
+def team_path(path: str, team: str, *, several: bool) -> Path:
+    """Return the file of one team: ``path`` itself, or ``<stem>-<team>.<suffix>``."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-{slug(team)}{p.suffix}") if several else p
+
+
+def _write(args: argparse.Namespace, plan: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Write the requested files; return what was written where."""
+    from apk_geo.files import atomic_write_bytes, atomic_write_text
+
+    several = len(plan.routes) > 1
     out = Path(args.out)
-    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    written = {"out": str(out)}
-    if args.gpx:
-        Path(args.gpx).write_text(routes.to_gpx(route), encoding="utf-8")
-        written["gpx"] = args.gpx
-    if args.html:
-        Path(args.html).write_text(routes.to_html(route), encoding="utf-8")
-        written["html"] = args.html
+    atomic_write_text(out, json.dumps(data, ensure_ascii=False, indent=2))
+    written: dict[str, Any] = {"out": str(out)}
+    for flag, render in (
+        ("gpx", lambda r: routes.to_gpx(r, lang=args.lang)),
+        ("html", lambda r: routes.to_html(r, lang=args.lang)),
+    ):
+        if getattr(args, flag):
+            paths = []
+            for r in plan.routes:
+                path = team_path(getattr(args, flag), r.team, several=several)
+                atomic_write_text(path, render(r))
+                paths.append(str(path))
+            written[flag] = paths if several else paths[0]
     if args.pdf:
         from apk_geo.browser import Renderer
 
+        paths = []
         with Renderer() as renderer:
-            pdf = renderer.pdf(routes.to_html(route), footer_html="<span></span>")
-        Path(args.pdf).write_bytes(pdf)
-        written["pdf"] = args.pdf
+            for r in plan.routes:
+                path = team_path(args.pdf, r.team, several=several)
+                pdf = renderer.pdf(routes.to_html(r, lang=args.lang), footer_html="<span></span>")
+                atomic_write_bytes(path, pdf)
+                paths.append(str(path))
+        written["pdf"] = paths if several else paths[0]
     if args.geojson:
-        Path(args.geojson).write_text(json.dumps(routes.route_to_geojson(route)), encoding="utf-8")
+        atomic_write_text(Path(args.geojson), json.dumps(routes.plan_to_geojson(plan)))
         written["geojson"] = args.geojson
-    totals = route.totals
+    return written
+
+
+def _summary(plan: Any, written: dict[str, Any]) -> dict[str, Any]:
+    """Return the printed summary: the totals and each team's order."""
+    totals = plan.totals
     summary: dict[str, Any] = {
+        "teams": totals["n_teams"],
         "stops": totals["n_stops"],
         "distance_m": totals["distance_m"],
-        "duration_min": totals["duration_min"],
         "priority_collected": round(float(totals["priority_collected"]), 4),
         "priority_available": round(float(totals["priority_available"]), 4),
         "coverage_share": totals["coverage_share"],
-        "order": " → ".join(
-            f"{s['order']}. {s['name']} {s['arrive'][11:16]}" for s in data["stops"]
-        ),
-        **written,
+        "solver": plan.params["solver"],
+        "optimal": plan.params["optimal"],
     }
+    for r in plan.routes:
+        key = f"order {r.team}" if r.team else "order"
+        summary[key] = " → ".join(
+            f"{s.order}. {s.name}{' (2.)' if s.visit == 2 else ''} {s.arrive:%H:%M}"
+            for s in r.stops.itertuples()
+        )
+    if plan.params["safety_limit_fired"]:
+        summary["warning"] = "the wall-clock safety net ended the search; the plan may differ"
+    return {**summary, **written}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan the routes, write the requested files and print a summary."""
+    inputs = _Inputs(args)
+    t0 = _shift_start(args)
+    teams = _teams(args, inputs, t0)
+    candidates, demand = _candidates(args, inputs, teams)
+    plan = _plan(args, candidates, demand, teams)
+    if len(plan.routes) == 1 and not args.teams:
+        data = routes.route_to_json(plan.routes[0])
+    else:
+        data = routes.plan_to_json(plan)
+    if demand is not None:
+        data["params"]["candidates"] = candidates.attrs.get("params", {})
+    written = _write(args, plan, data)
     if args.json:
-        summary = {**data, "files": written}
-    emit(summary, as_json=args.json, title="Patrol route:")
+        emit({**data, "files": written}, as_json=True, title="")
+    else:
+        emit(_summary(plan, written), as_json=False, title="Patrol route:")
     return 0
-
-
-def _store_candidates(args: argparse.Namespace, t0: pd.Timestamp) -> tuple[Any, Any]:
-    """Build the shift's candidates and the demand surface from a store."""
-    from apk_geo.store import open_store
-
-    store = open_store(args.store)
-    incidents = store.incidents(end=t0, geocoded_only=True)
-    names = set(store.layer_names())
-    area = store.layer("city") if "city" in names else None
-    context = SimpleNamespace(
-        **{k: store.layer(k) for k in ("svl", "hostels", "stops") if k in names}
-    )
-    return routes.candidates_for_shift(
-        incidents,
-        shift_start=t0,
-        shift_minutes=args.shift_minutes,
-        area=area,
-        cell_size_m=args.cell_size_m,
-        recent_weeks=args.recent_weeks,
-        top_n=args.top_n,
-        context=context,
-        districts=store.layer("districts") if "districts" in names else None,
-    )

@@ -6,7 +6,9 @@ decay-weighted counts otherwise) times a weekday × hour profile per cell, shrun
 city-wide profile, with incidents weighted by ``2 ** (-age_weeks / recent_weeks)`` (half-life
 ``recent_weeks``). :func:`top_candidates` turns the best cells into patrol candidates;
 :func:`shift_candidates` and :func:`candidates_for_shift` chain the two (the latter grids the area
-first).
+first, and merges neighbouring hot cells into named places with :mod:`~apk_geo.routes.merge`);
+:func:`expected_for_shifts` fits the model once and gives every shift of a week its expected
+incidents per cell.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from apk_geo.errors import InsufficientDataError, ParameterError
 from apk_geo.routes.places import _as_shift_start
 from apk_geo.schema import TIMEZONE
 
-__all__ = ["candidates_for_shift", "shift_candidates", "shift_expected", "top_candidates"]
+__all__ = [
+    "candidates_for_shift",
+    "expected_for_shifts",
+    "shift_candidates",
+    "shift_expected",
+    "top_candidates",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -249,19 +257,105 @@ def _shift_share(
     hist: _History, *, n_cells: int, t0: pd.Timestamp, shift_minutes: float, prior_strength: float
 ) -> np.ndarray:
     """Return the share of each cell's week in the shift's slots (profile shrunk to the city's)."""
+    cover = _shift_slots(t0, shift_minutes)
+    return _shares(hist, n_cells=n_cells, covers=cover[:, None], prior_strength=prior_strength)[
+        :, 0
+    ]
+
+
+def _shares(
+    hist: _History, *, n_cells: int, covers: np.ndarray, prior_strength: float
+) -> np.ndarray:
+    """Return the ``(n_cells, n_shifts)`` shares of each cell's week in each shift's slots.
+
+    ``covers`` is ``(168, n_shifts)``: the share of every weekday × hour slot each shift covers.
+    """
     w, pos = hist.weight, hist.pos
     cell_w = np.bincount(pos, weights=w, minlength=n_cells)
     slot = (hist.times.dt.day_of_week * 24 + hist.times.dt.hour).to_numpy(dtype=np.int64)
     city = (np.bincount(slot, weights=w, minlength=_SLOTS) + _PROFILE_PSEUDOCOUNT) / (
         w.sum() + _SLOTS * _PROFILE_PSEUDOCOUNT
     )
-    cover = _shift_slots(t0, shift_minutes)
     cell_slot = sparse.coo_matrix((w, (pos, slot)), shape=(n_cells, _SLOTS)).tocsr()
+    city_cover = city @ covers  # (n_shifts,)
     with np.errstate(invalid="ignore", divide="ignore"):
-        num = np.asarray(cell_slot @ cover).ravel() + prior_strength * float(city @ cover)
-        den = cell_w + prior_strength
-        share = np.where(den > 0, num / np.where(den > 0, den, 1.0), float(city @ cover))
-    return np.clip(share, 0.0, 1.0)
+        num = np.asarray(cell_slot @ covers) + prior_strength * city_cover[None, :]
+        den = (cell_w + prior_strength)[:, None]
+        share = np.where(den > 0, num / np.where(den > 0, den, 1.0), city_cover[None, :])
+    clipped: np.ndarray = np.clip(share, 0.0, 1.0)
+    return clipped
+
+
+def expected_for_shifts(
+    incidents: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    *,
+    history_end: pd.Timestamp | datetime | str,
+    shifts: list[tuple[pd.Timestamp, float]],
+    recent_weeks: float = 8.0,
+    prior_strength: float = 5.0,
+    spatial: Literal["forecast", "counts"] = "forecast",
+    time_col: str = "reported_at",
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Return the expected incidents of every cell in each of several shifts (e.g. of a week).
+
+    The same model as :func:`shift_expected`, fitted once on the incidents before
+    ``history_end`` (the start of the week being planned): each shift gets the cell's weekly
+    rate times the share of its weekday × hour profile that the shift covers.
+
+    Parameters
+    ----------
+    incidents, cells, recent_weeks, prior_strength, spatial, time_col
+        As in :func:`shift_expected`.
+    history_end
+        Only incidents before this time are used, and their ages count from it.
+    shifts
+        ``(start, minutes)`` of each shift; naive starts are Europe/Prague local time.
+
+    Returns
+    -------
+    tuple
+        A copy of ``cells`` with ``weekly_rate`` and ``expected_week`` (the sum over the
+        shifts), and the ``(n_cells, n_shifts)`` array of expected incidents per shift;
+        ``attrs["params"]`` as in :func:`shift_expected` (without the shift's own fields).
+
+    Raises
+    ------
+    ParameterError
+        If there is no shift or a shift length is not positive.
+    """
+    if not shifts:
+        raise ParameterError("shifts is empty; give at least one (start, minutes)")
+    for _, minutes in shifts:
+        _validate.require_positive(minutes, name="shift_minutes")
+    _check_expected_inputs(
+        incidents, cells, shift_minutes=1.0, recent_weeks=recent_weeks,
+        prior_strength=prior_strength, spatial=spatial, time_col=time_col,
+    )  # fmt: skip
+    t_end = _as_shift_start(history_end)
+    hist = _history(incidents, cells, t0=t_end, recent_weeks=recent_weeks, time_col=time_col)
+    weekly, total_rate = _weekly_rate(hist, cells, t0=t_end, spatial=spatial, time_col=time_col)
+    covers = np.column_stack(
+        [_shift_slots(_as_shift_start(start), float(minutes)) for start, minutes in shifts]
+    )
+    shares = _shares(hist, n_cells=len(cells), covers=covers, prior_strength=prior_strength)
+    expected = weekly[:, None] * shares
+    out = cells.copy()
+    out["weekly_rate"] = weekly
+    out["expected_week"] = expected.sum(axis=1)
+    out.attrs["params"] = {
+        "method": "decay-weighted weekly rate x shrunk weekday-hour profile",
+        "history_end": t_end.isoformat(),
+        "recent_weeks": float(recent_weeks),
+        "prior_strength": float(prior_strength),
+        "spatial": spatial,
+        "n_incidents": int(hist.inside.sum()),
+        "history_weeks": hist.span_weeks,
+        "effective_weeks": hist.effective_weeks,
+        "weekly_rate_total": total_rate,
+        "n_shifts": len(shifts),
+    }
+    return out, expected
 
 
 def _log_expected(
@@ -337,30 +431,45 @@ def candidates_for_shift(
     top_n: int = 50,
     context: Any | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    addresses: pd.DataFrame | None = None,
+    merge_radius_m: float | None = None,
+    dwell_minutes: float = 15.0,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Grid the study area and return the shift's candidates and expected incidents per cell.
+    """Grid the study area and return the shift's patrol places and expected incidents per cell.
+
+    Neighbouring hot cells around one spot become one place (:func:`~apk_geo.routes.merge_cells`:
+    summed priority, a dwell that fits, a street or landmark name).
 
     Parameters
     ----------
     incidents
         Incident points in a projected CRS with ``reported_at``; located ones are used.
-    shift_start, shift_minutes, recent_weeks, top_n
+    shift_start, shift_minutes, recent_weeks
         As in :func:`shift_candidates`.
+    top_n
+        Number of places.
     area
         Study area (e.g. the city); default the incidents' convex hull plus one cell.
     cell_size_m
         Grid cell size.
-    context, districts
-        As in :func:`top_candidates`: readable candidate names.
+    context, districts, addresses
+        Context layers (``svl``, ``hostels``, ``stops``), district polygons and address points
+        for the places' names.
+    merge_radius_m
+        Cells within this distance of a place's seed join it; default 1.5 cell sides; ``0``
+        gives one candidate per cell.
+    dwell_minutes
+        Dwell of a one-cell place (bigger places get more, :func:`~apk_geo.routes.merge_cells`).
 
     Returns
     -------
     tuple of geopandas.GeoDataFrame
-        ``(candidates, expected)``: the :func:`top_candidates` points and the
-        :func:`shift_expected` cells (use them as ``demand`` in
-        :func:`~apk_geo.routes.plan_route`).
+        ``(candidates, expected)``: the places (columns of
+        :data:`~apk_geo.routes.merge.PLACE_COLUMNS`) and the :func:`shift_expected` cells (use
+        them as ``demand`` in :func:`~apk_geo.routes.plan_route`).
     """
     from apk_geo import grid
+    from apk_geo.routes.merge import merge_cells
 
     here = located(incidents)
     if len(here) == 0:
@@ -374,8 +483,14 @@ def candidates_for_shift(
         shift_minutes=shift_minutes,
         recent_weeks=recent_weeks,
     )
-    candidates = top_candidates(
-        expected, top_n=top_n, incidents=here, context=context, districts=districts
+    candidates = merge_cells(
+        expected,
+        top_n=top_n,
+        merge_radius_m=merge_radius_m,
+        dwell_minutes=dwell_minutes,
+        context=context,
+        districts=districts,
+        addresses=addresses,
     )
     return candidates, expected
 

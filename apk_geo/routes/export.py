@@ -1,32 +1,77 @@
-"""Exports of a planned route: JSON, GeoJSON, GPX 1.1 and a printable HTML sheet.
+"""Exports of planned routes: JSON, GeoJSON, GPX 1.1 and a printable HTML sheet.
 
-:func:`route_to_json` is the canonical serialisation (the other formats read it or the route);
-:func:`route_to_geojson` feeds web maps (EPSG:4326), :func:`to_gpx` handheld navigation, and
-:func:`to_html` a self-contained sheet (inline CSS and an SVG sketch, no external URLs). Every
-text shown to people comes from the ``sheet.*`` strings of :mod:`apk_geo.i18n`.
+:func:`route_to_json` is the canonical serialisation of one route and :func:`plan_to_json` of a
+:class:`~apk_geo.routes.model.TeamPlan` (the other formats read them or the route);
+:func:`route_to_geojson` and :func:`plan_to_geojson` feed web maps (EPSG:4326, a ``colour`` per
+team), :func:`to_gpx` handheld navigation (waypoints, a ``<rte>`` of the stops that follows the
+streets when the plan had a network, and the ``<trk>``), and :func:`to_html` a self-contained sheet
+(inline CSS and an SVG sketch, no external URLs) that names the start by its address or landmark
+and says whether distances follow the streets or are straight lines times the detour factor.
+Every text shown to people comes from the ``sheet.*`` strings of :mod:`apk_geo.i18n`; numbers in
+Czech texts have a decimal comma.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
 
 import pandas as pd
+from shapely.geometry import LineString
 
 from apk_geo.errors import ParameterError
 from apk_geo.i18n import LANGS, section
-from apk_geo.routes.model import Route
+from apk_geo.routes.model import TEAM_COLOURS, Route, TeamPlan
 from apk_geo.schema import CRS_WEB, TIMEZONE
 
-__all__ = ["route_to_geojson", "route_to_json", "to_gpx", "to_html"]
+__all__ = [
+    "format_number",
+    "plan_to_geojson",
+    "plan_to_json",
+    "route_to_geojson",
+    "route_to_json",
+    "to_gpx",
+    "to_html",
+]
 
 _GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
+#: A colour the sheet may put into its CSS and SVG (anything else falls back to the default).
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: Tolerance of the street path's simplification in the GPX ``<rte>``, metres.
+_RTE_TOLERANCE_M: Final = 5.0
+
+# TEMPORARY until the coordinator adds them to apk_geo.i18n (the catalogue wins once it has them):
+# key -> (Czech, English).
+_PENDING_STRINGS: Final[Mapping[str, tuple[str, str]]] = {
+    "sheet.team_n": ("Dvojice {n}", "Pair {n}"),
+    "sheet.dwell": ("Pobyt", "Dwell"),
+    "sheet.straight_note": (
+        "Vzdálenosti a časy jsou odhad: vzdušná čára × {factor} (bez uliční sítě).",
+        "Distances and times are estimates: straight lines × {factor} (no street network).",
+    ),
+    "sheet.network_note": (
+        "Úseky vedou po ulicích (síť {source}).",
+        "Legs follow the streets (network {source}).",
+    ),
+    "week.title": ("Týdenní plán hlídek {week}", "Weekly patrol plan {week}"),
+    "week.date": ("Datum", "Date"),
+    "week.shift": ("Směna", "Shift"),
+    "week.team": ("Tým", "Team"),
+    "week.weekday.0": ("po", "Mon"),
+    "week.weekday.1": ("út", "Tue"),
+    "week.weekday.2": ("st", "Wed"),
+    "week.weekday.3": ("čt", "Thu"),
+    "week.weekday.4": ("pá", "Fri"),
+    "week.weekday.5": ("so", "Sat"),
+    "week.weekday.6": ("ne", "Sun"),
+}
 
 
-def _labels(lang: str) -> Mapping[str, str]:
-    """Return the export texts in ``lang`` (the ``sheet.*`` strings of :mod:`apk_geo.i18n`).
+def strings(prefix: str, lang: str) -> dict[str, str]:
+    """Return the strings under ``prefix.`` in ``lang``: the catalogue's, else the pending ones.
 
     Raises
     ------
@@ -35,12 +80,45 @@ def _labels(lang: str) -> Mapping[str, str]:
     """
     if lang not in LANGS:
         raise ParameterError(f"lang must be one of {sorted(LANGS)}, got {lang!r}")
-    return section("sheet", lang)
+    start = prefix + "."
+    pick = 1 if lang == "en" else 0
+    pending = {
+        k.removeprefix(start): v[pick] for k, v in _PENDING_STRINGS.items() if k.startswith(start)
+    }
+    return {**pending, **section(prefix, lang)}
+
+
+def format_number(value: float, *, digits: int = 1, lang: str = "cs", style: str = "f") -> str:
+    """Return ``value`` with ``digits`` decimals (``style="g"``: significant digits).
+
+    Czech uses a decimal comma.
+
+    Examples
+    --------
+    >>> format_number(11.349, digits=1), format_number(0.5426, digits=3, style="g", lang="en")
+    ('11,3', '0.543')
+    """
+    text = f"{float(value):.{digits}{style}}"
+    return text.replace(".", ",") if lang != "en" else text
+
+
+def _safe_colour(colour: str) -> str:
+    """Return ``colour`` if it is ``#RRGGBB``, else the first team colour (no CSS injection)."""
+    return colour if _COLOUR.match(colour or "") else TEAM_COLOURS[0]
 
 
 def _iso(ts: pd.Timestamp) -> str:
     """Return ``ts`` as ISO 8601 in Europe/Prague with its UTC offset."""
     return pd.Timestamp(ts).tz_convert(TIMEZONE).isoformat()
+
+
+def _point_name(name: str, lat: float, lon: float, *, lang: str) -> str:
+    """Return a waypoint's printed name: its address or landmark, else its coordinates."""
+    if name:
+        return name
+    from apk_geo.routes.places import describe_point
+
+    return describe_point(lat, lon, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -52,10 +130,11 @@ def route_to_json(route: Route) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"version": 1, "shift": {start, end, minutes}, "start": {lat, lon, depart},
-        "end": {lat, lon, arrive}, "stops": [{order, id, name, visit, arrive, depart, wait_min,
-        dwell_min, priority, must_visit, leg_distance_m, lat, lon}], "totals": {...},
-        "not_visited": [...], "params": {...}}``; times are ISO 8601 with the UTC offset.
+        ``{"version": 1, "team", "colour", "shift": {start, end, minutes}, "start": {lat, lon,
+        depart, name}, "end": {lat, lon, arrive, name}, "stops": [{order, id, name, visit,
+        arrive, depart, wait_min, dwell_min, priority, must_visit, leg_distance_m, lat, lon}],
+        "totals": {...}, "not_visited": [...], "params": {...}}``; times are ISO 8601 with the
+        UTC offset.
     """
     stops = []
     for row in route.stops.itertuples(index=False):
@@ -78,6 +157,8 @@ def route_to_json(route: Route) -> dict[str, Any]:
         )
     return {
         "version": 1,
+        "team": route.team,
+        "colour": route.colour,
         "shift": {
             "start": route.totals["shift_start"],
             "end": route.totals["shift_end"],
@@ -87,16 +168,36 @@ def route_to_json(route: Route) -> dict[str, Any]:
             "lat": round(route.start.lat, 7),
             "lon": round(route.start.lon, 7),
             "depart": _iso(route.start.time),
+            "name": route.start.name,
         },
         "end": {
             "lat": round(route.end.lat, 7),
             "lon": round(route.end.lon, 7),
             "arrive": _iso(route.end.time),
+            "name": route.end.name,
         },
         "stops": stops,
         "totals": dict(route.totals),
         "not_visited": list(route.not_visited),
         "params": dict(route.params),
+    }
+
+
+def plan_to_json(plan: TeamPlan) -> dict[str, Any]:
+    """Return a plan of several teams as a JSON-serialisable dict.
+
+    Returns
+    -------
+    dict
+        ``{"version": 1, "teams": [route_to_json(route), ...], "totals": {...},
+        "not_visited": [...], "params": {...}}``.
+    """
+    return {
+        "version": 1,
+        "teams": [route_to_json(r) for r in plan.routes],
+        "totals": dict(plan.totals),
+        "not_visited": list(plan.not_visited),
+        "params": dict(plan.params),
     }
 
 
@@ -113,32 +214,52 @@ def route_to_geojson(route: Route) -> dict[str, Any]:
     """Return the route as a GeoJSON FeatureCollection in EPSG:4326 for web maps.
 
     The first feature is the path (``kind = "route"``, LineString, ``distance_m``); then the
-    start point (``kind = "start"``), the stops in order (``kind = "stop"``, ``order``, ``id``,
-    ``name``, ``visit``, ``arrive``, ``depart``, ``priority``) and the end point
-    (``kind = "end"``).
+    start point (``kind = "start"``, ``name``), the stops in order (``kind = "stop"``,
+    ``order``, ``id``, ``name``, ``visit``, ``arrive``, ``depart``, ``priority``) and the end
+    point (``kind = "end"``). Every feature carries the route's ``team`` and ``colour``.
     """
     line = route.line.to_crs(CRS_WEB).geometry.iloc[0]
+    team = {"team": route.team, "colour": route.colour}
     features: list[dict[str, Any]] = [
         {
             "type": "Feature",
-            "properties": {"kind": "route", "distance_m": float(route.totals["distance_m"])},
+            "properties": {
+                "kind": "route",
+                "distance_m": float(route.totals["distance_m"]),
+                **team,
+            },
             "geometry": {
                 "type": "LineString",
                 "coordinates": [[round(x, 7), round(y, 7)] for x, y, *_ in line.coords],
             },
         },
         _point_feature(
-            route.start.lat, route.start.lon, {"kind": "start", "depart": _iso(route.start.time)}
+            route.start.lat,
+            route.start.lon,
+            {"kind": "start", "depart": _iso(route.start.time), "name": route.start.name, **team},
         ),
     ]
     for stop in route_to_json(route)["stops"]:
         props = {"kind": "stop", **{k: v for k, v in stop.items() if k not in ("lat", "lon")}}
-        features.append(_point_feature(stop["lat"], stop["lon"], props))
+        features.append(_point_feature(stop["lat"], stop["lon"], {**props, **team}))
     features.append(
         _point_feature(
-            route.end.lat, route.end.lon, {"kind": "end", "arrive": _iso(route.end.time)}
+            route.end.lat,
+            route.end.lon,
+            {"kind": "end", "arrive": _iso(route.end.time), "name": route.end.name, **team},
         )
     )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def plan_to_geojson(plan: TeamPlan | Sequence[Route]) -> dict[str, Any]:
+    """Return every team's route in one FeatureCollection.
+
+    The features of :func:`route_to_geojson`, team after team; ``team`` and ``colour`` tell
+    them apart.
+    """
+    routes = plan.routes if isinstance(plan, TeamPlan) else tuple(plan)
+    features = [f for r in routes for f in route_to_geojson(r)["features"]]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -155,59 +276,147 @@ def _utc(ts: pd.Timestamp) -> str:
     return pd.Timestamp(ts).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _wpt(
-    root: ET.Element,
+def _gpx_point(
+    parent: ET.Element,
+    tag: str,
     lat: float,
     lon: float,
-    when: pd.Timestamp,
     *,
-    title: str,
-    desc: str,
-    kind: str,
+    when: pd.Timestamp | None = None,
+    title: str | None = None,
+    desc: str | None = None,
+    kind: str | None = None,
 ) -> None:
-    """Append a GPX waypoint with time, name, description and type."""
-    el = ET.SubElement(root, _q("wpt"), {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})
-    ET.SubElement(el, _q("time")).text = _utc(when)
-    ET.SubElement(el, _q("name")).text = title
-    ET.SubElement(el, _q("desc")).text = desc
-    ET.SubElement(el, _q("type")).text = kind
+    """Append a GPX point (``wpt`` or ``rtept``) with its optional children in schema order."""
+    el = ET.SubElement(parent, _q(tag), {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})
+    for child, text in (("time", None if when is None else _utc(when)), ("name", title),
+                        ("desc", desc), ("type", kind)):  # fmt: skip
+        if text is not None:
+            ET.SubElement(el, _q(child)).text = text
 
 
-def to_gpx(route: Route, *, name: str = "APK hlídka") -> str:
-    """Return the route as a GPX 1.1 document (waypoints for the stops + the walked track).
-
-    Waypoints carry the stop number and name (``<name>``), the arrival time (``<time>``, UTC)
-    and a description with arrival, departure and priority; the start and end point are
-    waypoints of ``<type>start</type>`` / ``<type>end</type>``. The track follows the path.
-    """
-    ET.register_namespace("", _GPX_NS)
-    labels = _labels("cs")
-    hm = "%H:%M"
-    root = ET.Element(_q("gpx"), {"version": "1.1", "creator": "apk-geo"})
-    meta = ET.SubElement(root, _q("metadata"))
-    ET.SubElement(meta, _q("name")).text = name
-    ET.SubElement(meta, _q("time")).text = _utc(route.start.time)
-    start, end = route.start, route.end
-    depart = labels["gpx_depart"].format(t=start.time.strftime(hm))
-    _wpt(root, start.lat, start.lon, start.time, title=labels["start"], desc=depart, kind="start")
+def _stop_texts(route: Route, *, lang: str) -> list[tuple[str, str]]:
+    """Return ``(title, description)`` of every stop (decimal comma in Czech)."""
+    labels = strings("sheet", lang)
+    out = []
     for row in route.stops.itertuples(index=False):
         revisit = f" ({labels['revisit']})" if int(row.visit) == 2 else ""
         desc = labels["gpx_stop"].format(
-            arrive=row.arrive.strftime(hm),
-            depart=row.depart.strftime(hm),
-            priority=f"{float(row.priority):.3g}",
+            arrive=row.arrive.strftime("%H:%M"),
+            depart=row.depart.strftime("%H:%M"),
+            priority=format_number(float(row.priority), digits=3, style="g", lang=lang),
         )
-        title = f"{int(row.order)}. {row.name}{revisit}"
-        _wpt(root, float(row.lat), float(row.lon), row.arrive, title=title, desc=desc, kind="stop")
-    arrive = labels["gpx_arrive"].format(t=end.time.strftime(hm))
-    _wpt(root, end.lat, end.lon, end.time, title=labels["end"], desc=arrive, kind="end")
+        out.append((f"{int(row.order)}. {row.name}{revisit}", desc))
+    return out
+
+
+def to_gpx(route: Route, *, name: str | None = None, lang: Literal["cs", "en"] = "cs") -> str:
+    """Return the route as a GPX 1.1 document: waypoints, the ``<rte>`` and the ``<trk>``.
+
+    Waypoints carry the stop number and name (``<name>``), the arrival time (``<time>``, UTC)
+    and a description with arrival, departure and priority (decimal comma in Czech); the start
+    and end point are waypoints of ``<type>start</type>`` / ``<type>end</type>`` named by their
+    address or landmark. The ``<rte>`` lists start, stops and end as route points; when the plan
+    followed a street network, the street path's turns between them are route points of
+    ``<type>via</type>`` (simplified to 5 m), so a device following the route stays on the
+    streets. The ``<trk>`` is the whole path.
+    """
+    labels = strings("sheet", lang)
+    title = name or " – ".join(x for x in (labels["title"], route.team) if x)
+    ET.register_namespace("", _GPX_NS)
+    root = ET.Element(_q("gpx"), {"version": "1.1", "creator": "apk-geo"})
+    meta = ET.SubElement(root, _q("metadata"))
+    ET.SubElement(meta, _q("name")).text = title
+    ET.SubElement(meta, _q("time")).text = _utc(route.start.time)
+    ends = _end_texts(route, lang=lang)
+    start, end = route.start, route.end
+    _gpx_point(root, "wpt", start.lat, start.lon, when=start.time, title=ends[0][0],
+               desc=ends[0][1], kind="start")  # fmt: skip
+    for row, (stop_title, desc) in zip(
+        route.stops.itertuples(index=False), _stop_texts(route, lang=lang), strict=True
+    ):
+        _gpx_point(root, "wpt", float(row.lat), float(row.lon), when=row.arrive,
+                   title=stop_title, desc=desc, kind="stop")  # fmt: skip
+    _gpx_point(root, "wpt", end.lat, end.lon, when=end.time, title=ends[1][0], desc=ends[1][1],
+               kind="end")  # fmt: skip
+    _gpx_route(root, route, title=title, lang=lang)
     trk = ET.SubElement(root, _q("trk"))
-    ET.SubElement(trk, _q("name")).text = name
+    ET.SubElement(trk, _q("name")).text = title
     seg = ET.SubElement(trk, _q("trkseg"))
     for x, y, *_ in route.line.to_crs(CRS_WEB).geometry.iloc[0].coords:
         ET.SubElement(seg, _q("trkpt"), {"lat": f"{y:.7f}", "lon": f"{x:.7f}"})
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _end_texts(route: Route, *, lang: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Return ``(title, description)`` of the start and the end point."""
+    labels = strings("sheet", lang)
+    start, end = route.start, route.end
+    return (
+        (
+            f"{labels['start']}: {_point_name(start.name, start.lat, start.lon, lang=lang)}",
+            labels["gpx_depart"].format(t=start.time.strftime("%H:%M")),
+        ),
+        (
+            f"{labels['end']}: {_point_name(end.name, end.lat, end.lon, lang=lang)}",
+            labels["gpx_arrive"].format(t=end.time.strftime("%H:%M")),
+        ),
+    )
+
+
+def _gpx_route(root: ET.Element, route: Route, *, title: str, lang: str) -> None:
+    """Append the ``<rte>``: start, stops and end, with the streets' turns between them."""
+    rte = ET.SubElement(root, _q("rte"))
+    ET.SubElement(rte, _q("name")).text = title
+    ends = _end_texts(route, lang=lang)
+    named = [(ends[0][0], "start")] + [(t, "stop") for t, _ in _stop_texts(route, lang=lang)]
+    named.append((ends[1][0], "end"))
+    follows_streets = route.params.get("network") is not None
+    points: list[tuple[tuple[float, float], str | None, str]] = []
+    for leg_index, leg in enumerate(_legs_of(route)):
+        shape = _simplified(leg) if follows_streets else [leg[0], leg[-1]]
+        if leg_index == 0:
+            points.append((shape[0], named[0][0], named[0][1]))
+        points += [(via, None, "via") for via in shape[1:-1]]
+        points.append((shape[-1], *named[leg_index + 1]))
+    from pyproj import Transformer
+
+    to_web = Transformer.from_crs(route.line.crs, CRS_WEB, always_xy=True)
+    lon, lat = to_web.transform([p[0][0] for p in points], [p[0][1] for p in points])
+    for (_, title_, kind), la, lo in zip(points, lat, lon, strict=True):
+        _gpx_point(rte, "rtept", float(la), float(lo), title=title_, kind=kind)
+
+
+def _legs_of(route: Route) -> list[list[tuple[float, float]]]:
+    """Split the route's path into its legs (start → stop 1 → … → end), in metric coordinates.
+
+    The path is the legs joined end to start, so every stop is a vertex of it; the legs are cut
+    at the stops in order.
+    """
+    coords = [(float(c[0]), float(c[1])) for c in route.line.geometry.iloc[0].coords]
+    targets = [(float(g.x), float(g.y)) for g in route.stops.geometry]
+    legs: list[list[tuple[float, float]]] = []
+    current = [coords[0]]
+    k = 0
+    for xy in coords[1:]:
+        current.append(xy)
+        if k < len(targets) and math.dist(xy, targets[k]) < 1e-6:
+            legs.append(current)
+            current = [xy]
+            k += 1
+    legs.append(current if len(current) > 1 else [current[0], current[0]])
+    while len(legs) < len(targets) + 1:  # a stop at the end point: an empty last leg
+        legs.append([legs[-1][-1], legs[-1][-1]])
+    return legs
+
+
+def _simplified(leg: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Return a leg's vertices simplified to :data:`_RTE_TOLERANCE_M` (ends kept)."""
+    if len(leg) <= 2:
+        return leg
+    line = LineString(leg).simplify(_RTE_TOLERANCE_M, preserve_topology=False)
+    return [(float(x), float(y)) for x, y, *_ in line.coords]
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,10 +441,11 @@ def _route_svg(route: Route, *, width: int = 640, height: int = 420, pad: int = 
         return round(float(height - pad - (y - y0) * scale), 1)
 
     pts = " ".join(f"{sx(x)},{sy(y)}" for x, y in zip(xs, ys, strict=True))
+    colour = _safe_colour(route.colour)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="route">',
-        f'<polyline points="{pts}" fill="none" stroke="#1f5fa8" stroke-width="3" '
+        f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="3" '
         f'stroke-linejoin="round"/>',
     ]
     sbar = 10 ** math.floor(math.log10(span / 3)) if span > 3 else 1.0
@@ -263,6 +473,39 @@ def _route_svg(route: Route, *, width: int = 640, height: int = 420, pad: int = 
     return "".join(parts)
 
 
+def _sheet_rows(route: Route, *, lang: str) -> list[dict[str, Any]]:
+    """Return the stop rows of the sheet with their times and numbers formatted."""
+    labels = strings("sheet", lang)
+    rows = []
+    for stop in route_to_json(route)["stops"]:
+        rows.append(
+            {
+                **stop,
+                "arrive_hm": pd.Timestamp(stop["arrive"]).strftime("%H:%M"),
+                "depart_hm": pd.Timestamp(stop["depart"]).strftime("%H:%M"),
+                "wait": (
+                    f"{stop['wait_min']:.0f} {labels['min']}" if stop["wait_min"] >= 0.5 else ""
+                ),
+                "dwell": f"{stop['dwell_min']:.0f} {labels['min']}",
+                "priority_text": format_number(stop["priority"], digits=3, style="g", lang=lang),
+                "leg": f"{stop['leg_distance_m']:.0f} m",
+            }
+        )
+    return rows
+
+
+def _distance_note(route: Route, *, lang: str) -> str:
+    """Return whether the legs follow the streets or are straight lines × the detour factor."""
+    labels = strings("sheet", lang)
+    source = route.params.get("network")
+    if source:
+        from pathlib import Path
+
+        return labels["network_note"].format(source=Path(str(source)).name)
+    factor = route.params.get("detour_factor") or 1.0
+    return labels["straight_note"].format(factor=format_number(factor, digits=1, lang=lang))
+
+
 def to_html(route: Route, *, title: str | None = None, lang: Literal["cs", "en"] = "cs") -> str:
     """Return a printable, self-contained HTML route sheet (no external URLs).
 
@@ -273,13 +516,15 @@ def to_html(route: Route, *, title: str | None = None, lang: Literal["cs", "en"]
     title
         Heading; default "Trasa hlídky" / "Patrol route".
     lang
-        Language of the labels.
+        Language of the labels (and of the numbers: decimal comma in Czech).
 
     Returns
     -------
     str
-        HTML with inline CSS and an inline SVG sketch of the route, the stop table with times,
-        the totals and space for notes; every text from the data is HTML-escaped.
+        HTML with inline CSS and an inline SVG sketch of the route, the start and end by their
+        address or landmark, the team, the stop table with times, the totals, a note on how
+        the distances were measured and space for notes; every text from the data is
+        HTML-escaped.
 
     Raises
     ------
@@ -288,27 +533,36 @@ def to_html(route: Route, *, title: str | None = None, lang: Literal["cs", "en"]
     """
     import jinja2
 
-    labels = _labels(lang)
+    labels = strings("sheet", lang)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("apk_geo", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
     template = env.get_template("route.html.j2")
-    data = route_to_json(route)
-    for stop in data["stops"]:
-        stop["arrive_hm"] = pd.Timestamp(stop["arrive"]).strftime("%H:%M")
-        stop["depart_hm"] = pd.Timestamp(stop["depart"]).strftime("%H:%M")
-    cov = route.totals.get("coverage_share")
+    totals = route.totals
+    cov = totals.get("coverage_share")
+    start, end = route.start, route.end
     return template.render(
         title=title or labels["title"],
         lang=lang,
         L=labels,
-        data=data,
-        shift_from=route.start.time.strftime("%d. %m. %Y %H:%M"),
-        shift_to=pd.Timestamp(route.totals["shift_end"]).strftime("%H:%M"),
-        end_hm=route.end.time.strftime("%H:%M"),
+        team=route.team,
+        colour=_safe_colour(route.colour),
+        stops=_sheet_rows(route, lang=lang),
+        shift_from=start.time.strftime("%d. %m. %Y %H:%M"),
+        shift_to=pd.Timestamp(totals["shift_end"]).strftime("%H:%M"),
+        start_hm=start.time.strftime("%H:%M"),
+        end_hm=end.time.strftime("%H:%M"),
+        start_name=_point_name(start.name, start.lat, start.lon, lang=lang),
+        end_name=_point_name(end.name, end.lat, end.lon, lang=lang),
+        distance_km=format_number(totals["distance_m"] / 1000, digits=1, lang=lang),
+        duration=f"{totals['duration_min']:.0f}",
+        n_stops=totals["n_stops"],
+        collected=format_number(totals["priority_collected"], digits=3, style="g", lang=lang),
+        available=format_number(totals["priority_available"], digits=3, style="g", lang=lang),
         coverage=None if cov is None else f"{100 * cov:.0f} %",
-        coverage_label=labels["coverage"].format(r=f"{route.totals['coverage_radius_m']:g}"),
+        coverage_label=labels["coverage"].format(r=f"{totals['coverage_radius_m']:g}"),
+        note=_distance_note(route, lang=lang),
         svg=_route_svg(route),
     )

@@ -135,14 +135,15 @@ def _fill_lengths(lengths: np.ndarray, *, node_xy: np.ndarray, edges: np.ndarray
 
 def _edge_matrix(n: int, edges: np.ndarray, lengths: np.ndarray) -> sparse.csr_matrix:
     """Return the ``(n, n)`` weight matrix: the shortest of parallel edges, no self-loops."""
-    # sort by length descending so that the last write, the shortest, wins
-    order = np.argsort(-lengths, kind="stable")
-    mat = sparse.lil_matrix((n, n))
-    for k in order:
-        a, b = int(edges[k, 0]), int(edges[k, 1])
-        if a != b:
-            mat[a, b] = max(float(lengths[k]), 1e-3)
-    return mat.tocsr()
+    a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
+    keep = a != b
+    a, b, w = a[keep], b[keep], np.maximum(lengths[keep].astype(float), 1e-3)
+    # sort by pair, then length: the first edge of each pair is the shortest
+    order = np.lexsort((w, b, a))
+    a, b, w = a[order], b[order], w[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return sparse.csr_matrix((w[first], (a[first], b[first])), shape=(n, n))
 
 
 def _read_graphml(p: Path, *, crs: str | None) -> _Edges:

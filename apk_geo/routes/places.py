@@ -1,14 +1,18 @@
 """Places of a patrol: start/end points, must-visit places, candidate layers and time windows.
 
-* :func:`resolve_point` reads a point given as ``LAT,LON`` or as an address;
-* :func:`parse_places` / :func:`add_places` turn short texts into must-visit candidates;
+* :func:`resolve_point` reads a point given as ``LAT,LON`` or as an address, and
+  :func:`describe_point` names a point for the print sheet (the nearest address, else a
+  landmark, else the coordinates in Czech notation);
+* :func:`parse_places` / :func:`add_places` turn short texts into must-visit candidates; a
+  must-visit place absorbs the candidates next to it (their priority adds up, its window stays);
 * :func:`read_candidates` reads a candidate layer and checks it with the planner's rules;
 * the private helpers check a candidate layer, read its time windows (``"HH:MM"`` or ISO) as
-  seconds after the shift start and project a ``(lat, lon)`` pair, for the solver.
+  seconds after the plan's origin, its dwell times, and project a ``(lat, lon)`` pair.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -21,9 +25,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
+from shapely.geometry import Point
 
 from apk_geo import _validate
-from apk_geo.coords import located_mask
+from apk_geo.coords import located_mask, metric_crs
 from apk_geo.errors import (
     GeocodingError,
     InputFileError,
@@ -34,13 +39,17 @@ from apk_geo.errors import (
 from apk_geo.schema import CRS_WEB
 from apk_geo.times import as_timestamp
 
-__all__ = ["add_places", "parse_places", "read_candidates", "resolve_point"]
+__all__ = ["add_places", "describe_point", "parse_places", "read_candidates", "resolve_point"]
 
 #: Optional time-window columns of a candidate layer.
 _WINDOW_COLS: Final = ("window_start", "window_end")
 _WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})?\s*[-–]\s*(\d{1,2}:\d{2})?\s*$")
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)\s*$")
 _PLACE_FORMAT: Final = "'NAME | LAT,LON or address | HH:MM-HH:MM' (the time window is optional)"
+#: Optional per-candidate dwell column (minutes), e.g. of a place merged from several cells.
+DWELL_COL: Final = "dwell_min"
+#: An address point further than this from a point does not name it, metres.
+ADDRESS_RADIUS_M: Final = 80.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,6 +98,130 @@ def resolve_point(text: str, *, gazetteer: pd.DataFrame | None = None) -> tuple[
     if row["match"] == "failed" or pd.isna(row["lat"]):
         raise GeocodingError(f"address {text!r} not found: {row.get('geocode_reason', '')}")
     return float(row["lat"]), float(row["lon"])
+
+
+def describe_point(
+    lat: float,
+    lon: float,
+    *,
+    addresses: pd.DataFrame | None = None,
+    context: Any | None = None,
+    lang: str = "cs",
+    radius_m: float = ADDRESS_RADIUS_M,
+) -> str:
+    """Return how a print sheet names a point: its address, else a landmark, else coordinates.
+
+    Parameters
+    ----------
+    lat, lon
+        WGS84 degrees.
+    addresses
+        Address points (:func:`apk_geo.geocode.load_ruian_csv` or a store's
+        ``address_points``): the nearest one within ``radius_m`` names the point
+        (``"30. dubna 635/35, Moravská Ostrava"``).
+    context
+        Context layers (``svl``, ``hostels``, ``stops``) for a landmark
+        (:func:`apk_geo.labels.place_labels`) when no address is near.
+    lang
+        ``"cs"`` (decimal comma in the coordinates) or ``"en"``.
+    radius_m
+        Largest distance to the naming address point.
+
+    Returns
+    -------
+    str
+        The address, the landmark, or the coordinates (``"49,83530° s. š., 18,29200° v. d."``,
+        in English ``"49.83530° N, 18.29200° E"``).
+
+    Examples
+    --------
+    >>> describe_point(49.8353, 18.292)
+    '49,83530° s. š., 18,29200° v. d.'
+    """
+    xy = _latlon_to_xy((lat, lon), CRS("EPSG:5514"), name="point")
+    if addresses is not None and len(addresses):
+        found = nearest_addresses(np.array([xy]), addresses, radius_m=radius_m, kind="address")
+        if found[0]:
+            return found[0]
+    if context is not None:
+        from apk_geo.labels import place_labels
+
+        pts = gpd.GeoSeries([Point(*xy)], crs="EPSG:5514")
+        label = place_labels(pts, context=context, ids=[""], lang=lang)[0]
+        if label != place_labels(pts, ids=[""], lang=lang)[0]:
+            return label
+    return _coordinates_text(lat, lon, lang=lang)
+
+
+def _coordinates_text(lat: float, lon: float, *, lang: str) -> str:
+    """Return ``lat, lon`` in words of ``lang`` (Czech: decimal comma, "s. š.", "v. d.")."""
+    if lang == "en":
+        ns, ew = ("N" if lat >= 0 else "S"), ("E" if lon >= 0 else "W")
+        return f"{abs(lat):.5f}° {ns}, {abs(lon):.5f}° {ew}"
+    ns, ew = ("s. š." if lat >= 0 else "j. š."), ("v. d." if lon >= 0 else "z. d.")
+    lat_cs, lon_cs = (f"{abs(v):.5f}".replace(".", ",") for v in (lat, lon))
+    return f"{lat_cs}° {ns}, {lon_cs}° {ew}"
+
+
+def nearest_addresses(
+    xy_5514: np.ndarray,
+    addresses: pd.DataFrame,
+    *,
+    radius_m: float,
+    kind: str = "address",
+) -> list[str]:
+    """Return per point the nearest address (``kind="address"``) or street (``"street"``).
+
+    Parameters
+    ----------
+    xy_5514
+        ``(n, 2)`` EPSG:5514 coordinates.
+    addresses
+        Address points with ``x_5514``, ``y_5514``, ``street``, ``house_no``, ``orient_no``,
+        ``orient_letter`` and ``part`` (the gazetteer's columns; missing ones are skipped).
+    radius_m
+        Largest distance; farther points get ``""``.
+    kind
+        ``"address"`` (``"Hulvácká 1234/8, Zábřeh"``) or ``"street"`` (``"Hulvácká"``, the
+        part of the town when the address has no street).
+    """
+    from scipy.spatial import cKDTree
+
+    if len(addresses) == 0 or len(xy_5514) == 0 or not {"x_5514", "y_5514"} <= set(addresses):
+        return [""] * len(xy_5514)
+    ax = pd.to_numeric(addresses["x_5514"], errors="coerce").to_numpy(dtype=float)
+    ay = pd.to_numeric(addresses["y_5514"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(ax) & np.isfinite(ay)
+    if not ok.any():
+        return [""] * len(xy_5514)
+    rows = addresses.loc[ok].reset_index(drop=True)
+    dist, idx = cKDTree(np.column_stack([ax[ok], ay[ok]])).query(np.asarray(xy_5514, dtype=float))
+    out = []
+    for d, i in zip(np.atleast_1d(dist), np.atleast_1d(idx), strict=True):
+        out.append(_address_text(rows.iloc[int(i)], kind=kind) if d <= radius_m else "")
+    return out
+
+
+def _text_of(row: pd.Series, col: str) -> str:
+    """Return a gazetteer field as text (``""`` when missing)."""
+    value = row.get(col)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip()
+    return text.removesuffix(".0") if col in ("house_no", "orient_no") else text
+
+
+def _address_text(row: pd.Series, *, kind: str) -> str:
+    """Return ``"Street 12/3, Part"`` (``kind="address"``) or the street (``"street"``)."""
+    street, part = _text_of(row, "street"), _text_of(row, "part")
+    if kind == "street":
+        return street or part
+    number = _text_of(row, "house_no")
+    orient = _text_of(row, "orient_no")
+    if orient:
+        number = f"{number}/{orient}{_text_of(row, 'orient_letter')}"
+    lead = " ".join(x for x in (street or part, number) if x)
+    return f"{lead}, {part}" if street and part and part != street else lead
 
 
 def parse_places(
@@ -175,26 +308,96 @@ def _parse_window(spec: str, text: str) -> tuple[str | None, str | None]:
     return m.group(1), m.group(2)
 
 
-def add_places(candidates: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def add_places(
+    candidates: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    merge_radius_m: float | None = None,
+) -> gpd.GeoDataFrame:
     """Return the candidates with must-visit ``places`` (:func:`parse_places`) appended.
 
-    The result is in the candidates' CRS; columns missing on either side are left empty
-    (``must_visit`` False for the candidates). Neither input is modified.
+    A candidate within ``merge_radius_m`` of a must-visit place is the same stop: it is removed
+    and its priority is added to the place's, which keeps its own name and time window (the
+    nearest place takes it when two are near). The result is in the candidates' CRS; columns
+    missing on either side are left empty (``must_visit`` False for the candidates). Neither
+    input is modified.
+
+    Parameters
+    ----------
+    candidates
+        Candidate points with ``priority``.
+    places
+        Must-visit places.
+    merge_radius_m
+        Distance within which a candidate joins a must-visit place; default the
+        ``merge_radius_m`` recorded in ``candidates.attrs["params"]`` (hot cells merged into
+        places), else :data:`~apk_geo.routes.model.DEFAULT_COVERAGE_RADIUS_M`; ``0`` merges
+        nothing.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The candidates, then the places; ``attrs["params"]["absorbed"]`` maps each place id to
+        the candidate ids it absorbed.
     """
     _check_candidates(candidates)
     if len(places) == 0:
         return candidates
     _check_candidates(places)
+    radius = _merge_radius(candidates, merge_radius_m)
     base = candidates.copy()
     if "must_visit" not in base.columns:
         base["must_visit"] = False
-    extra = places.to_crs(base.crs)
+    extra = places.to_crs(base.crs).reset_index(drop=True)
+    base, extra, absorbed = _absorb(base, extra, radius_m=radius)
     out = pd.concat([base, extra], ignore_index=True)
     out["must_visit"] = out["must_visit"].fillna(False).astype(bool)
     result = gpd.GeoDataFrame(out, geometry=base.geometry.name, crs=base.crs)
     result.attrs = dict(candidates.attrs)
+    result.attrs["params"] = {**candidates.attrs.get("params", {}), "absorbed": absorbed}
     _check_candidates(result)
     return result
+
+
+def _merge_radius(candidates: gpd.GeoDataFrame, merge_radius_m: float | None) -> float:
+    """Return the radius within which a candidate joins a must-visit place."""
+    from apk_geo.routes.model import DEFAULT_COVERAGE_RADIUS_M
+
+    if merge_radius_m is None:
+        recorded = candidates.attrs.get("params", {}).get("merge_radius_m")
+        return float(recorded) if recorded else DEFAULT_COVERAGE_RADIUS_M
+    if not (merge_radius_m >= 0 and math.isfinite(merge_radius_m)):
+        raise ParameterError(f"merge_radius_m must be a finite number >= 0, got {merge_radius_m!r}")
+    return float(merge_radius_m)
+
+
+def _absorb(
+    base: gpd.GeoDataFrame, extra: gpd.GeoDataFrame, *, radius_m: float
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, list[str]]]:
+    """Move the priority of candidates near a must-visit place onto the place."""
+    absorbed: dict[str, list[str]] = {}
+    if radius_m <= 0 or len(base) == 0:
+        return base, extra, absorbed
+    metric = metric_crs(base, keep_projected=True, name="candidates")
+    here, there = base.geometry.to_crs(metric), extra.geometry.to_crs(metric)
+    cx, cy = here.x.to_numpy(), here.y.to_numpy()
+    px, py = there.x.to_numpy(), there.y.to_numpy()
+    dist = np.hypot(cx[:, None] - px[None, :], cy[:, None] - py[None, :])
+    nearest = dist.argmin(axis=1)
+    take = dist[np.arange(len(base)), nearest] <= radius_m
+    take &= ~base["must_visit"].fillna(False).astype(bool).to_numpy()
+    if not take.any():
+        return base, extra, absorbed
+    extra = extra.copy()
+    prio = pd.to_numeric(base["priority"]).to_numpy(dtype=float)
+    ids = base["id"].astype(str).to_numpy() if "id" in base.columns else base.index.astype(str)
+    for place in np.unique(nearest[take]):
+        rows = np.flatnonzero(take & (nearest == place))
+        extra.loc[place, "priority"] = float(extra.loc[place, "priority"]) + float(prio[rows].sum())
+        absorbed[str(extra.loc[place, "id"]) if "id" in extra.columns else str(place)] = [
+            str(ids[r]) for r in rows
+        ]
+    return base.loc[~take], extra, absorbed
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,7 +478,7 @@ def _check_candidates(candidates: gpd.GeoDataFrame) -> None:
 
 @dataclass(frozen=True)
 class _PlanCandidates:
-    """The candidates as the solver reads them (row ``i`` is location ``i + 2`` of the legs).
+    """The candidates as the solvers read them (row ``i`` is candidate ``i`` of the legs).
 
     Attributes
     ----------
@@ -286,8 +489,11 @@ class _PlanCandidates:
     priority, must
         Float priorities and the boolean must-visit flags.
     windows
-        ``(earliest, latest)`` start of each visit, in seconds after the shift start, clipped
-        to the shift.
+        ``(earliest, latest)`` start of each visit, in seconds after the plan's origin, clipped
+        to the plan's horizon.
+    dwell_s
+        Whole seconds at each stop: the candidate's ``dwell_min`` when it has one, else the
+        plan's dwell.
     """
 
     frame: gpd.GeoDataFrame
@@ -296,19 +502,25 @@ class _PlanCandidates:
     priority: np.ndarray
     must: np.ndarray
     windows: list[tuple[float, float]]
+    dwell_s: np.ndarray
 
 
 def _plan_candidates(
-    candidates: gpd.GeoDataFrame, *, crs: CRS, shift_start: pd.Timestamp, horizon_s: int
+    candidates: gpd.GeoDataFrame,
+    *,
+    crs: CRS,
+    shift_start: pd.Timestamp,
+    horizon_s: int,
+    dwell_minutes: float,
 ) -> _PlanCandidates:
-    """Return the candidates of a plan in ``crs`` with their ids, names and time windows.
+    """Return the candidates of a plan in ``crs`` with their ids, names, windows and dwells.
 
     Raises
     ------
     SchemaError
-        If a window value is neither ``"HH:MM"`` nor an ISO date-time.
+        If a window value is neither ``"HH:MM"`` nor an ISO date-time, or a dwell is negative.
     RouteInfeasibleError
-        If a must-visit place's window does not overlap the shift.
+        If a must-visit place's window does not overlap the plan's hours.
     """
     cand = candidates.to_crs(crs).reset_index(drop=True)
     ids = (
@@ -342,7 +554,24 @@ def _plan_candidates(
         priority=pd.to_numeric(cand["priority"]).to_numpy(dtype=float),
         must=must,
         windows=windows,
+        dwell_s=_dwell_seconds(cand, dwell_minutes=dwell_minutes),
     )
+
+
+def _dwell_seconds(cand: gpd.GeoDataFrame, *, dwell_minutes: float) -> np.ndarray:
+    """Return each candidate's dwell in whole seconds (its ``dwell_min``, else the default)."""
+    default = round(dwell_minutes * 60)
+    if DWELL_COL not in cand.columns:
+        return np.full(len(cand), default, dtype=np.int64)
+    own = pd.to_numeric(cand[DWELL_COL], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isnan(own) & ~((own >= 0) & np.isfinite(own))
+    if bad.any():
+        raise SchemaError(
+            f"candidates.{DWELL_COL} must be minutes >= 0; rows "
+            f"{np.flatnonzero(bad)[:5].tolist()} hold {own[bad][:5].tolist()}"
+        )
+    secs: np.ndarray = np.rint(np.where(np.isnan(own), dwell_minutes, own) * 60).astype(np.int64)
+    return secs
 
 
 def _window(
@@ -440,5 +669,11 @@ def _latlon_to_xy(latlon: tuple[float, float], crs: CRS, *, name: str) -> tuple[
             f"{name} = {latlon!r} is not a valid (lat, lon) in degrees; "
             f"give latitude first, e.g. (49.8353, 18.2920)"
         )
-    x, y = Transformer.from_crs(CRS_WEB, crs, always_xy=True).transform(lon, lat)
+    x, y = _from_web(crs).transform(lon, lat)
     return float(x), float(y)
+
+
+@functools.lru_cache(maxsize=16)
+def _from_web(crs: CRS) -> Transformer:
+    """Return the transformer from WGS84 to ``crs`` (made once: each costs about 30 ms)."""
+    return Transformer.from_crs(CRS_WEB, crs, always_xy=True)

@@ -1,0 +1,204 @@
+"""``apk-geo plan-week``: plan a week of patrols for several teams from a store (offline).
+
+The teams file (CSV or TOML: name, start, end, mode, days, shift — see ``apk-geo route --help``)
+says who works when. Each shift is planned on the forecast for its weekday and hours, so the
+riskiest places are covered on the days and hours they are risky; shifts that overlap are planned
+together, so no two teams stand at the same place at the same time; the hottest places of a shift
+get a second visit one to two hours after the first (Koper 1995). Fairness: a place's value halves
+with every earlier shift of the week that visited it, and every place on the week's list is
+visited at least once (added where it is most risky when the plan left it out).
+
+Written to ``--out-dir``: ``plan.json`` (the whole week), ``table.csv`` and ``table.html`` (the
+shifts × places table: visit times per team's shift and place), and per team's shift a printable
+sheet ``<date>_<HHMM>_<team>.html`` (``--pdf``: also PDF) and a GPX file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+
+from apk_geo import routes
+from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli.route import slug
+from apk_geo.errors import ApkGeoError, ConfigError
+from apk_geo.routes.export import strings
+
+#: The command's one-line help (``apk_geo.cli.COMMANDS``).
+HELP = "plan a week of patrols for several teams (shifts × places table, sheets, GPX)"
+
+
+def register(sub: Any) -> None:
+    """Add the ``plan-week`` sub-command."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "plan-week",
+        help=HELP,
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--store", required=True, help="incident store (.gpkg)")
+    p.add_argument("--week", required=True, help="ISO week, e.g. 2026-W48")
+    p.add_argument("--teams", required=True, help="teams file (CSV/TOML with days and shift)")
+    p.add_argument("--out-dir", required=True, help="folder for the plan, table and sheets")
+    p.add_argument("--gazetteer", help="RÚIAN address points CSV (default: the store's)")
+    p.add_argument("--network", help="street network: GraphML or a line layer of streets")
+    p.add_argument("--places", type=int, help="places on the week's list (default: automatic)")
+    p.add_argument(
+        "--dwell-minutes",
+        type=float,
+        default=routes.DEFAULT_DWELL_MINUTES,
+        help="time at a one-cell place (default 15)",
+    )
+    p.add_argument(
+        "--revisit-minutes", type=float, default=60.0, help="earliest revisit (default 60)"
+    )
+    p.add_argument(
+        "--revisit-within-minutes", type=float, default=120.0, help="latest revisit (default 120)"
+    )
+    p.add_argument("--no-revisits", action="store_true", help="never visit a place twice a shift")
+    p.add_argument(
+        "--repeat-factor",
+        type=float,
+        default=0.5,
+        help="value of a place after each earlier visit in the week (default 0.5)",
+    )
+    p.add_argument(
+        "--detour-factor",
+        type=float,
+        default=routes.DEFAULT_DETOUR_FACTOR,
+        help="street / straight distance without --network (default 1.3)",
+    )
+    p.add_argument("--cell-size-m", type=float, default=150.0, help="grid cell (default 150)")
+    p.add_argument("--recent-weeks", type=float, default=8.0, help="half-life (default 8)")
+    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="language of the sheets")
+    p.add_argument("--pdf", action="store_true", help="also print every sheet to PDF")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _inputs(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    """Return the store and its layers (address points from --gazetteer when given)."""
+    from apk_geo.store import open_store
+
+    store = open_store(args.store)
+    names = set(store.layer_names())
+    layers: dict[str, Any] = {
+        k: store.layer(k) for k in ("city", "districts", "svl", "hostels", "stops") if k in names
+    }
+    if args.gazetteer:
+        from apk_geo.geocode import load_ruian_csv
+
+        layers["address_points"] = load_ruian_csv(args.gazetteer)
+    elif "address_points" in names:
+        layers["address_points"] = pd.DataFrame(store.layer("address_points"))
+    return store, layers
+
+
+def _plan(args: argparse.Namespace) -> Any:
+    """Read the inputs and plan the week."""
+    store, layers = _inputs(args)
+    context = SimpleNamespace(**{k: layers[k] for k in ("svl", "hostels", "stops") if k in layers})
+    rosters = routes.read_teams(args.teams, gazetteer=layers.get("address_points"), context=context)
+    monday = routes.parse_week(args.week)
+    incidents = store.incidents(end=monday, geocoded_only=True)
+    revisit = None if args.no_revisits else args.revisit_minutes
+    try:
+        return routes.plan_week(
+            incidents, week=args.week, teams=rosters, area=layers.get("city"),
+            cell_size_m=args.cell_size_m, context=context, districts=layers.get("districts"),
+            addresses=layers.get("address_points"), n_places=args.places,
+            dwell_minutes=args.dwell_minutes, revisit_interval_minutes=revisit,
+            revisit_within_minutes=None if revisit is None else args.revisit_within_minutes,
+            repeat_factor=args.repeat_factor, recent_weeks=args.recent_weeks,
+            network=args.network, detour_factor=args.detour_factor,
+        )  # fmt: skip
+    except ApkGeoError:
+        raise
+    except ValueError as exc:  # an option out of range
+        raise ConfigError(str(exc)) from exc
+
+
+def _table_html(table: pd.DataFrame, *, title: str, lang: str) -> str:
+    """Return the shifts × places table as a self-contained printable HTML page."""
+    from html import escape
+
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>@page {{ size: A4 landscape; margin: 10mm; }} "
+        "body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8pt; } "
+        "table { border-collapse: collapse; } th, td { border: 1px solid #999; padding: 1mm; } "
+        "th { background: #eee; writing-mode: vertical-rl; transform: rotate(180deg); "
+        "max-height: 45mm; } th:nth-child(-n+3) { writing-mode: horizontal-tb; transform: none; }"
+        " td:nth-child(-n+3) { white-space: nowrap; }"
+        f"</style></head><body><h1>{escape(title)}</h1><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></body></html>\n"
+    )
+
+
+def _write(args: argparse.Namespace, plan: Any) -> dict[str, Any]:
+    """Write the plan, the table and every team's sheet and GPX; return the files."""
+    from apk_geo.files import atomic_write_bytes, atomic_write_text
+    from apk_geo.io import write_table
+
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / "plan.json", json.dumps(routes.week_to_json(plan), ensure_ascii=False,
+                                                    indent=2))  # fmt: skip
+    table = routes.week_table(plan, lang=args.lang)
+    write_table(table, out / "table.csv", delimiter=";", encoding="utf-8-sig")
+    title = strings("week", args.lang)["title"].format(week=plan.week)
+    atomic_write_text(out / "table.html", _table_html(table, title=title, lang=args.lang))
+    sheets: list[str] = []
+    with contextlib.ExitStack() as stack:
+        renderer = None
+        if args.pdf:
+            from apk_geo.browser import Renderer
+
+            renderer = stack.enter_context(Renderer())
+        for shift in plan.shifts:
+            for route in shift.plan.routes:
+                stem = f"{route.start.time:%Y-%m-%d_%H%M}_{slug(route.team)}"
+                html = routes.to_html(route, lang=args.lang)
+                atomic_write_text(out / f"{stem}.html", html)
+                atomic_write_text(out / f"{stem}.gpx", routes.to_gpx(route, lang=args.lang))
+                if renderer is not None:
+                    pdf = renderer.pdf(html, footer_html="<span></span>")
+                    atomic_write_bytes(out / f"{stem}.pdf", pdf)
+                sheets.append(stem)
+    return {"out_dir": str(out), "plan": "plan.json", "table": "table.csv", "sheets": len(sheets)}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan the week, write the files and print a summary."""
+    plan = _plan(args)
+    written = _write(args, plan)
+    data = routes.week_to_json(plan)
+    fair = data["fairness"]
+    summary: dict[str, Any] = {
+        "week": plan.week,
+        "shifts": len(plan.shifts),
+        "team_shifts": sum(len(s.plan.routes) for s in plan.shifts),
+        "places": fair["places"],
+        "covered": fair["covered"],
+        "visits_per_place": f"{fair['min_shifts']}–{fair['max_shifts']} shifts",
+        "added_by_fairness": fair["forced"],
+        "uncovered": ", ".join(plan.uncovered) or "none",
+        "stops": sum(int(s.plan.totals["n_stops"]) for s in plan.shifts),
+        **written,
+    }
+    if args.json:
+        emit({**summary, "fairness": fair}, as_json=True, title="")
+    else:
+        emit(summary, as_json=False, title=f"Week {plan.week}:")
+    return 0
