@@ -80,6 +80,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import sparse
+from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay, QhullError, cKDTree
 from sklearn.cluster import DBSCAN, HDBSCAN
 
@@ -96,6 +97,7 @@ __all__ = [
     "cluster_labels",
     "clusters",
     "context_label",
+    "mst_weights",
 ]
 
 logger = logging.getLogger(__name__)
@@ -122,6 +124,13 @@ PRIMS_MAX_POINTS: Final = 4_000
 
 #: Distance (metres) stored for incidents at identical coordinates in the candidate graph.
 ZERO_DISTANCE_M: Final = 1e-9
+
+#: Rounds of certifying and extending the candidate graph before falling back to Prim's.
+MAX_EXTENSION_ROUNDS: Final = 25
+
+#: Relative tolerance below which a pair counts as tied with a tree edge (the k-d tree and the
+#: graph compute one distance in different floating-point steps).
+_TIE_REL: Final = 1e-9
 
 #: The candidate graph holds max(factor * (min_samples - 1), minimum) nearest neighbours.
 _NEIGHBOURS_FACTOR: Final = 2
@@ -454,32 +463,93 @@ def _hdbscan_fit(
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Fit HDBSCAN on ``xy``; return its raw labels, membership probabilities and tree params.
 
-    The params are ``hdbscan_mst`` and, for the candidate graph, ``candidate_neighbours``.
+    The params are ``hdbscan_mst`` and, for the candidate graph, ``candidate_neighbours``,
+    ``mst_rounds`` and ``mst_edges_added`` (how far the certificate extended the graph).
     """
+    model, params = _hdbscan_model(
+        xy, locations, inverse, min_cluster_size=min_cluster_size, min_samples=min_samples, mst=mst
+    )
+    return np.asarray(model.labels_, dtype="int64"), np.asarray(model.probabilities_), params
+
+
+def mst_weights(
+    points: gpd.GeoDataFrame,
+    *,
+    min_cluster_size: int = 10,
+    min_samples: int | None = None,
+    mst: HdbscanMST = "auto",
+) -> np.ndarray:
+    """Return the sorted edge weights of the mutual-reachability MST that HDBSCAN clusters on.
+
+    An audit helper: every minimum spanning tree of a graph has the same sorted weights, so
+    comparing this with scikit-learn's exact tree (``HDBSCAN(...).fit(xy)``, Prim's over all
+    pairs) checks the tree behind :func:`clusters` (the candidate graph stores repeated
+    locations at :data:`ZERO_DISTANCE_M`, so weights may differ by that much).
+
+    Parameters
+    ----------
+    points
+        Incident points in a projected CRS.
+    min_cluster_size, min_samples, mst
+        As in :func:`cluster_labels`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The n - 1 tree weights (metres), ascending.
+    """
+    _validate.require_projected(points, name="points")
+    geom = points.geometry
+    xy = shapely.get_coordinates(geom.to_numpy()[~(geom.isna() | geom.is_empty).to_numpy()])
+    locations, inverse = np.unique(xy, axis=0, return_inverse=True)
+    model, _ = _hdbscan_model(
+        xy,
+        locations,
+        inverse.ravel(),
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples,
+        mst=mst,
+    )
+    # scikit-learn keeps the tree it clustered on as its single-linkage hierarchy
+    return np.sort(np.asarray(model._single_linkage_tree_["value"], dtype=float))
+
+
+def _hdbscan_model(
+    xy: np.ndarray,
+    locations: np.ndarray,
+    inverse: np.ndarray,
+    *,
+    min_cluster_size: int,
+    min_samples: int | None,
+    mst: HdbscanMST,
+) -> tuple[HDBSCAN, dict[str, Any]]:
+    """Return the fitted HDBSCAN model (Prim's or the certified graph) and the tree params."""
     ms = min_cluster_size if min_samples is None else min_samples
     chosen = _choose_mst(mst, n_points=len(xy), min_samples=ms)
     params: dict[str, Any] = {"hdbscan_mst": chosen}
+    exact = HDBSCAN(
+        min_cluster_size=min_cluster_size, min_samples=min_samples, metric="euclidean", copy=True
+    )
     if chosen == "prims":
-        model_p = HDBSCAN(
-            min_cluster_size=min_cluster_size,
-            min_samples=min_samples,
-            metric="euclidean",
-            copy=True,
-        )
-        raw = np.asarray(model_p.fit_predict(xy), dtype="int64")
-        return raw, np.asarray(model_p.probabilities_), params
+        return exact.fit(xy), params
     n_neighbours = min(len(xy) - 1, max(_NEIGHBOURS_FACTOR * (ms - 1), _NEIGHBOURS_MIN))
     params["candidate_neighbours"] = int(n_neighbours)
     logger.info(
-        "HDBSCAN on %d points (%d distinct locations) via a sparse candidate graph: "
+        "HDBSCAN on %d points (%d distinct locations) via a certified sparse candidate graph: "
         "%d nearest neighbours + Delaunay edges (mst=%r)",
         len(xy),
         len(locations),
         n_neighbours,
         mst,
     )
-    graph = _candidate_graph(xy, locations, inverse, n_neighbours=n_neighbours)
-    model_g = HDBSCAN(
+    graph, exact_params = _exact_graph(
+        xy, locations, inverse, n_neighbours=n_neighbours, min_samples=ms
+    )
+    params.update(exact_params)
+    if graph is None:
+        params["hdbscan_mst"] = "prims"
+        return exact.fit(xy), params
+    model = HDBSCAN(
         min_cluster_size=min_cluster_size,
         # the graph has no self-loops, so the (ms - 1)-th stored neighbour is the core
         # distance that scikit-learn computes with min_samples=ms (self included)
@@ -487,8 +557,7 @@ def _hdbscan_fit(
         metric="precomputed",
         copy=False,
     )
-    raw = np.asarray(model_g.fit_predict(graph), dtype="int64")
-    return raw, np.asarray(model_g.probabilities_), params
+    return model.fit(graph), params
 
 
 def _drop_weak(raw: np.ndarray, probabilities: np.ndarray, min_probability: float) -> np.ndarray:
@@ -503,6 +572,134 @@ def _drop_weak(raw: np.ndarray, probabilities: np.ndarray, min_probability: floa
             )
             raw = np.where(weak, -1, raw)
     return raw
+
+
+def _exact_graph(
+    xy: np.ndarray,
+    locations: np.ndarray,
+    inverse: np.ndarray,
+    *,
+    n_neighbours: int,
+    min_samples: int,
+) -> tuple[sparse.csr_matrix | None, dict[str, Any]]:
+    """Return a candidate graph that provably contains the exact mutual-reachability MST.
+
+    The graph starts as :func:`_candidate_graph`; its MST is then certified edge by edge in
+    Kruskal order (:func:`_uncertified_pairs`) and every lighter pair the certificate finds is
+    added, until the certificate holds. ``None`` (after :data:`MAX_EXTENSION_ROUNDS`) asks the
+    caller for scikit-learn's exact Prim's tree instead.
+    """
+    graph = _candidate_graph(xy, locations, inverse, n_neighbours=n_neighbours)
+    dist, _ = cKDTree(xy).query(xy, k=n_neighbours + 1, workers=-1)
+    dist = np.asarray(dist).reshape(len(xy), n_neighbours + 1)
+    core = np.maximum(dist[:, min_samples - 1], ZERO_DISTANCE_M)
+    bound = np.maximum(core, dist[:, n_neighbours])  # every pair outside the graph weighs >= this
+    added = 0
+    for rounds in range(1, MAX_EXTENSION_ROUNDS + 1):
+        mst = _mr_tree(graph, core)
+        extra = _uncertified_pairs(mst, core, bound, xy)
+        if len(extra[0]) == 0:
+            return graph, {"mst_rounds": rounds, "mst_edges_added": added}
+        added += len(extra[0])
+        graph = _with_edges(graph, xy, *extra)
+    logger.warning("HDBSCAN: candidate graph not certified after %d rounds", rounds)
+    return None, {"mst_rounds": rounds, "mst_edges_added": added}
+
+
+def _mr_tree(graph: sparse.csr_matrix, core: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return the MST of the graph under mutual reachability as (i, j, weight), by weight."""
+    coo = graph.tocoo()
+    weight = np.maximum(np.maximum(core[coo.row], core[coo.col]), coo.data)
+    mr = sparse.csr_matrix((weight, (coo.row, coo.col)), shape=graph.shape)
+    tree = minimum_spanning_tree(mr).tocoo()
+    order = np.argsort(tree.data, kind="stable")
+    return tree.row[order], tree.col[order], tree.data[order]
+
+
+def _uncertified_pairs(
+    mst: tuple[np.ndarray, ...],
+    core: np.ndarray,
+    bound: np.ndarray,
+    xy: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return pairs outside the graph that are lighter than a Kruskal merge they cross.
+
+    Kruskal adds the tree edge ``e`` of weight ``w`` between components ``A`` and ``B``; by the
+    cut property the tree is exact if, at every merge, no pair leaving ``A`` (or ``B``) weighs
+    less than ``w``. Pairs in the graph cannot (``e`` is the lightest graph edge leaving them);
+    a pair outside it weighs at least ``bound[u]`` (the larger of ``u``'s core distance and the
+    distance to its farthest graph neighbour), so a side whose smallest bound reaches ``w`` is
+    certified, and otherwise the members with ``bound < w`` of the smaller side are
+    searched for points ``v`` outside the side with ``core[v] < w`` within distance ``w``.
+    An empty result certifies the tree.
+    """
+    n = len(core)
+    order = np.argsort(xy[:, 0], kind="stable")
+    by_x = (order, xy[order, 0])
+    label = np.arange(n)
+    members: list[list[int]] = [[i] for i in range(n)]
+    low = bound.copy()  # smallest bound in each component
+    found_u: list[np.ndarray] = []
+    found_v: list[np.ndarray] = []
+    for a, b, w in zip(*mst, strict=True):
+        ra, rb = int(label[a]), int(label[b])
+        if low[ra] < w and low[rb] < w:
+            side = ra if len(members[ra]) <= len(members[rb]) else rb
+            u_found, v_found = _lighter_pairs(
+                np.asarray(members[side]), side, label, core, bound, xy, by_x, w
+            )
+            found_u.append(u_found)
+            found_v.append(v_found)
+        small, big = (ra, rb) if len(members[ra]) < len(members[rb]) else (rb, ra)
+        label[members[small]] = big
+        members[big].extend(members[small])
+        members[small] = []
+        low[big] = min(low[big], low[small])
+    if not found_u:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    return np.concatenate(found_u), np.concatenate(found_v)
+
+
+def _lighter_pairs(
+    side: np.ndarray,
+    root: int,
+    label: np.ndarray,
+    core: np.ndarray,
+    bound: np.ndarray,
+    xy: np.ndarray,
+    by_x: tuple[np.ndarray, np.ndarray],
+    w: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return pairs (u in the side, v outside it) lighter than ``w`` (mutual reachability).
+
+    Candidates ``v`` (outside the side, ``core[v] < w``) are taken from the side's bounding box
+    widened by ``w`` (points sorted by x, ``by_x``); each is matched with its nearest searched
+    member, which finds every ``v`` that has a lighter pair (each then gets one new edge).
+    """
+    searched = side[bound[side] < w]
+    if len(searched) == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    order, xs = by_x
+    lo, hi = xy[searched].min(axis=0) - w, xy[searched].max(axis=0) + w
+    near = order[np.searchsorted(xs, lo[0]) : np.searchsorted(xs, hi[0], side="right")]
+    near = near[(xy[near, 1] >= lo[1]) & (xy[near, 1] <= hi[1])]
+    near = near[(label[near] != root) & (core[near] < w)]
+    if len(near) == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    dist, nearest = cKDTree(xy[searched]).query(xy[near], k=1, distance_upper_bound=w)
+    keep = dist < w * (1 - _TIE_REL)  # a pair of weight w (the tree edge's own) is a tie
+    return searched[nearest[keep]], near[keep]
+
+
+def _with_edges(
+    graph: sparse.csr_matrix, xy: np.ndarray, u: np.ndarray, v: np.ndarray
+) -> sparse.csr_matrix:
+    """Return the graph with the symmetric edges (u, v) added at their distances."""
+    d = np.maximum(np.hypot(xy[u, 0] - xy[v, 0], xy[u, 1] - xy[v, 1]), ZERO_DISTANCE_M)
+    extra = sparse.csr_matrix((np.r_[d, d], (np.r_[u, v], np.r_[v, u])), shape=graph.shape)
+    merged = graph.maximum(extra).tocsr()  # an existing edge keeps its (equal) distance
+    merged.sort_indices()
+    return merged
 
 
 def _candidate_graph(

@@ -64,16 +64,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from apk_geo import _validate, grid
 from apk_geo import forecast as forecast_mod
+from apk_geo.capture import selection_weights
 from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
-from apk_geo.forecast import selection_weights
 from apk_geo.methods import cell_scores, method_names, run_method
 
 __all__ = [
     "DEFAULT_COVERAGES",
+    "GAIN_COLUMNS",
     "METHODS",
     "METRIC_COLUMNS",
     "capture_metrics",
     "evaluate",
+    "mean_gain",
     "metrics_by_method",
     "selection_weights",
     "winners",
@@ -84,12 +86,26 @@ logger = logging.getLogger(__name__)
 #: Default shares of the study area at which methods are compared.
 DEFAULT_COVERAGES: Final = (0.01, 0.05, 0.10)
 
+#: The baselines every method is compared with: last period's counts (``naive``) and the honest
+#: ensemble of counts and a quartic KDE whose bandwidth is chosen on the training months only.
+BASELINES: Final = ("naive", "ensemble")
+
 #: The methods :func:`evaluate` compares, in output order: every predictive method of the registry
-#: (:data:`apk_geo.methods.METHODS`) and the naive baseline (last period's counts).
-METHODS: Final = (*method_names(predictive=True), "naive")
+#: (:data:`apk_geo.methods.METHODS`) and the two baselines.
+METHODS: Final = (*method_names(predictive=True), *BASELINES)
 
 #: Columns of the frame returned by :func:`capture_metrics` and :func:`evaluate`.
 METRIC_COLUMNS: Final = ("coverage", "area_share", "hits", "hit_rate", "pai", "pei", "rri")
+
+#: Columns :func:`evaluate` adds: the hit-rate difference against each baseline (a share: 0.01 is
+#: one percentage point) with its 95 % day-block bootstrap interval.
+GAIN_COLUMNS: Final = tuple(f"gain_vs_{b}{end}" for b in BASELINES for end in ("", "_lo", "_hi"))
+
+#: Day-block bootstrap resamples of the test period.
+DEFAULT_N_BOOT: Final = 999
+
+#: How evaluation grids are built (stated in ``attrs["params"]["cell_rule"]``).
+CELL_RULE: Final = "whole cells of equal size whose centre lies in the study area"
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,6 +245,8 @@ def evaluate(
     methods: Sequence[str] = METHODS,
     time_col: str = "reported_at",
     seed: int = 0,
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
+    n_boot: int = DEFAULT_N_BOOT,
 ) -> pd.DataFrame:
     """Train every hotspot method before ``split_date`` and score it on the period after.
 
@@ -248,6 +266,20 @@ def evaluate(
         densest cluster it touches; cells outside every cluster are never selected.
     ``naive``
         Cells ranked by their training counts (the baseline every method should beat).
+    ``ensemble``
+        The honest ensemble: the equal-weight sum of the cells' shares of the training counts
+        and of a quartic KDE, its bandwidth chosen on the training months alone (the best PAI
+        at the objective coverage on the last third of the training period, among the
+        forecast's candidate bandwidths; ties: the smaller). It is the forecast's own reference
+        candidate, so the forecast departs from it only when the training data say so.
+
+    Every method's hit rate is compared with both baselines at every coverage: the difference
+    and its 95 % interval from a day-block bootstrap of the test period (whole days resampled
+    with replacement, ``n_boot`` times, seeded by ``seed``; the selections stay fixed).
+
+    Grid: whole cells of ``cell_size_m`` whose centre lies in the study area, all of one size,
+    as the evaluation literature does (stated in ``attrs["params"]["cell_rule"]``); incidents in
+    no such cell are left out and counted in ``n_train_outside``/``n_test_outside``.
 
     Hit rate, PAI (Chainey et al. 2008), PEI (Hunt 2016) and RRI (Levine 2008, ratio-of-ratios
     variant) are defined in the module docstring; coverage is by area (clipped cells are
@@ -268,22 +300,32 @@ def evaluate(
     coverages
         Shares of the study area to evaluate, each in (0, 1].
     area
-        Study area polygons (e.g. police precincts); default the convex hull of all incidents
-        buffered by one cell (``grid.study_area``).
+        Study area polygons (the city, the chosen districts, police precincts); default the
+        convex hull of all incidents buffered by one cell (``grid.study_area``), which
+        overstates the area where the hull is larger than the city: pass the area.
     methods
         Subset of :data:`METHODS` to run.
     time_col
         Name of the incident time column.
     seed
-        Passed to the methods that take one.
+        Seed of the bootstrap and of the methods that take one.
+    context
+        Named context layers for the forecast's risk-terrain covariates (e.g. hostels, stops).
+    n_boot
+        Bootstrap resamples (>= 100).
 
     Returns
     -------
     pandas.DataFrame
         One row per method and coverage, in the order of ``methods`` and ``coverages``, with
         columns ``method`` (str), ``coverage``, ``area_share``, ``hits``, ``hit_rate``, ``pai``,
-        ``pei``, ``rri`` (float; NaN where undefined). ``attrs["params"]`` records the split,
-        the counts, the grid and each method's own parameters (e.g. the forecast's bandwidth).
+        ``pei``, ``rri`` (float; NaN where undefined) and :data:`GAIN_COLUMNS`
+        (``gain_vs_naive``, ``gain_vs_naive_lo``, ``gain_vs_naive_hi``, the same for
+        ``ensemble``: hit-rate differences as shares). ``attrs["params"]`` records the split,
+        the counts, the grid and its cell rule, and each method's own parameters (e.g. the
+        forecast's bandwidth and components); ``attrs["bootstrap"]`` holds the bootstrap
+        replicates of the gains (``{baseline: {method: array (coverages, n_boot)}}``, used by
+        :func:`mean_gain`).
 
     Raises
     ------
@@ -322,38 +364,23 @@ def evaluate(
             f"split at {split}: {len(train)} training and {len(test)} test incident(s) "
             f"(incidents span {t.min()} to {t.max()}); choose a split date inside that span"
         )
+    if n_boot < 100:
+        raise ParameterError(f"n_boot must be at least 100, got {n_boot!r}")
     study = grid.study_area(pts.loc[is_train | is_test], cell_size_m=cell_size_m, area=area)
-    cells = grid.make_grid(study, cell_size_m=cell_size_m)
-    cell_area = cells.geometry.intersection(study.geometry.iloc[0]).area.to_numpy(dtype=float)
-    nonempty = cell_area > 0
-    if not nonempty.all():  # a cell touching the area only at an edge has no area to cover
-        cells = cells.loc[nonempty].reset_index(drop=True)
-        cell_area = cell_area[nonempty]
+    cells = grid.make_grid(study, cell_size_m=cell_size_m, keep="centre")
+    cell_area = cells.geometry.area.to_numpy(dtype=float)
     train_counts = grid.count_points(cells, train)["n"].to_numpy(dtype=float)
-    test_counts = grid.count_points(cells, test)["n"].to_numpy(dtype=float)
-
-    options: dict[str, dict[str, Any]] = {
-        "forecast": {"at": split, "seed": seed, "time_col": time_col},
-        "clusters": {"min_cluster_size": 10},
-    }
-
-    def score_of(name: str) -> tuple[NDArray[np.float64], dict[str, Any]]:
-        if name == "naive":
-            return train_counts.copy(), {"score": "training count"}
-        result = run_method(train, method=name, cells=cells, **options.get(name, {}))
-        return cell_scores(result, cells, method=name), _method_params(result, name)
-
+    test_pos = _positions(cells, test)
+    test_counts = np.bincount(test_pos[test_pos >= 0], minlength=len(cells)).astype(float)
+    test_day = ((test[time_col] - split) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    scores, method_params = _method_scores(
+        train, cells, train_counts, methods=methods, split=split, seed=seed, context=context,
+        time_col=time_col,
+    )  # fmt: skip
     frames: list[pd.DataFrame] = []
-    method_params: dict[str, Any] = {}
     for name in methods:
-        try:
-            score, params = score_of(name)
-        except InsufficientDataError as exc:
-            logger.warning("evaluate: %s skipped: %s", name, exc)
-            score, params = np.full(len(cells), np.nan), {"skipped": str(exc)}
-        method_params[name] = params
         m = capture_metrics(
-            score,
+            scores[name],
             test_counts=test_counts,
             train_counts=train_counts,
             cell_area=cell_area,
@@ -362,10 +389,18 @@ def evaluate(
         m.insert(0, "method", name)
         frames.append(m)
     out = pd.concat(frames, ignore_index=True)
+    boot = _bootstrap_gains(
+        scores, cell_area, test_pos, test_day, methods=methods, coverages=coverages,
+        n_boot=n_boot, seed=seed,
+    )  # fmt: skip
+    for column, values in _gain_columns(out, boot, methods=methods, coverages=coverages).items():
+        out[column] = values
     out.attrs["params"] = {
         "split_date": str(split),
         "test_end": None if end is None else str(end),
         "cell_size_m": float(cell_size_m),
+        "cell_rule": CELL_RULE,
+        "study_area": study.attrs["params"]["study_area"],
         "n_cells": len(cells),
         "study_area_km2": float(cell_area.sum()) / 1e6,
         "n_train": int(train_counts.sum()),
@@ -374,8 +409,10 @@ def evaluate(
         "n_test_outside": len(test) - int(test_counts.sum()),
         "coverages": [float(c) for c in coverages],
         "methods": method_params,
+        "bootstrap": {"unit": "day", "n_boot": n_boot, "interval": 0.95},
         "seed": seed,
     }
+    out.attrs["bootstrap"] = boot
     logger.info(
         "evaluate: %d cells, %d training and %d test incidents",
         len(cells),
@@ -383,6 +420,166 @@ def evaluate(
         int(test_counts.sum()),
     )
     return out
+
+
+def mean_gain(
+    tables: Sequence[pd.DataFrame],
+    *,
+    method: str = "forecast",
+    against: str = "ensemble",
+    coverage: float = 0.05,
+) -> dict[str, float]:
+    """Return a method's hit-rate gain over a baseline averaged over several evaluations.
+
+    The data sets are independent, so the bootstrap replicates of the mean are the means of the
+    data sets' replicates (same replicate number, each set resampled on its own days).
+
+    Parameters
+    ----------
+    tables
+        Frames returned by :func:`evaluate` (one per data set, same ``n_boot``).
+    method, against
+        The method and the baseline (``"naive"`` or ``"ensemble"``).
+    coverage
+        One of the evaluated coverages.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``lo``, ``hi`` (95 % interval), as shares (0.01 = one percentage point).
+
+    Raises
+    ------
+    ParameterError
+        If a table lacks the method, the baseline or the coverage.
+    """
+    means, reps = [], []
+    for table in tables:
+        covs = table.attrs.get("params", {}).get("coverages", [])
+        boot = table.attrs.get("bootstrap", {}).get(against, {}).get(method)
+        if boot is None or not any(math.isclose(c, coverage) for c in covs):
+            raise ParameterError(
+                f"an evaluation lacks {method!r} against {against!r} at coverage {coverage!r}"
+            )
+        k = next(i for i, c in enumerate(covs) if math.isclose(c, coverage))
+        row = table[(table["method"] == method) & np.isclose(table["coverage"], coverage)]
+        means.append(float(row[f"gain_vs_{against}"].iloc[0]))
+        reps.append(np.asarray(boot)[k])
+    stacked = np.mean(np.vstack(reps), axis=0)
+    lo, hi = np.nanquantile(stacked, [0.025, 0.975])
+    return {"mean": float(np.mean(means)), "lo": float(lo), "hi": float(hi)}
+
+
+def _positions(cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> NDArray[np.intp]:
+    """Return the row position of each point's cell (-1 outside every cell)."""
+    ids = grid.assign_cells(cells, points)
+    pos = pd.Index(cells["cell_id"].to_numpy()).get_indexer(ids)
+    return np.where(ids >= 0, pos, -1).astype(np.intp)
+
+
+def _method_scores(
+    train: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    train_counts: NDArray[np.float64],
+    *,
+    methods: Sequence[str],
+    split: pd.Timestamp,
+    seed: int,
+    context: Mapping[str, gpd.GeoDataFrame] | None,
+    time_col: str,
+) -> tuple[dict[str, NDArray[np.float64]], dict[str, Any]]:
+    """Return every method's cell scores (trained before ``split``) and its parameters."""
+    forecast_options: dict[str, Any] = {"at": split, "seed": seed, "time_col": time_col}
+    options: dict[str, dict[str, Any]] = {
+        "forecast": {**forecast_options, "context": context},
+        "ensemble": {
+            **forecast_options,
+            "blends": (0.5,),
+            "half_life_shares": (None,),
+            "near_repeat": False,
+        },
+        "clusters": {"min_cluster_size": 10},
+    }
+    scores: dict[str, NDArray[np.float64]] = {}
+    params: dict[str, Any] = {}
+    for name in methods:
+        try:
+            if name == "naive":
+                scores[name], params[name] = train_counts.copy(), {"score": "training count"}
+                continue
+            registry_name = "forecast" if name == "ensemble" else name
+            result = run_method(train, method=registry_name, cells=cells, **options.get(name, {}))
+            scores[name] = cell_scores(result, cells, method=registry_name)
+            params[name] = _method_params(result, registry_name)
+        except InsufficientDataError as exc:
+            logger.warning("evaluate: %s skipped: %s", name, exc)
+            scores[name], params[name] = np.full(len(cells), np.nan), {"skipped": str(exc)}
+    return scores, params
+
+
+def _bootstrap_gains(
+    scores: Mapping[str, NDArray[np.float64]],
+    cell_area: NDArray[np.float64],
+    test_pos: NDArray[np.intp],
+    test_day: NDArray[np.float64],
+    *,
+    methods: Sequence[str],
+    coverages: Sequence[float],
+    n_boot: int,
+    seed: int,
+) -> dict[str, dict[str, NDArray[np.float64]]]:
+    """Return day-block bootstrap replicates of each method's hit-rate gain over each baseline."""
+    inside = test_pos >= 0
+    pos, day = test_pos[inside], np.floor(test_day[inside]).astype(np.intp)
+    n_days = int(day.max()) + 1 if len(day) else 1
+    n_per_day = np.bincount(day, minlength=n_days).astype(float)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n_days, size=(n_boot, n_days))
+    resample = np.zeros((n_boot, n_days))
+    np.add.at(resample, (np.repeat(np.arange(n_boot), n_days), draws.ravel()), 1.0)
+    totals = resample @ n_per_day
+    hits: dict[str, NDArray[np.float64]] = {}
+    for name in set(methods) | set(BASELINES):
+        score = scores.get(name)
+        per_day = np.zeros((len(coverages), n_days))
+        if score is not None:
+            for k, c in enumerate(coverages):
+                w = selection_weights(score, cell_area=cell_area, coverage=float(c))
+                per_day[k] = np.bincount(day, weights=w[pos], minlength=n_days)
+        hits[name] = per_day
+    out: dict[str, dict[str, NDArray[np.float64]]] = {}
+    for base in BASELINES:
+        if base not in scores:
+            continue
+        out[base] = {
+            name: (hits[name] - hits[base]) @ resample.T / np.where(totals > 0, totals, np.nan)
+            for name in methods
+        }
+    return out
+
+
+def _gain_columns(
+    table: pd.DataFrame,
+    boot: Mapping[str, Mapping[str, NDArray[np.float64]]],
+    *,
+    methods: Sequence[str],
+    coverages: Sequence[float],
+) -> dict[str, list[float]]:
+    """Return the :data:`GAIN_COLUMNS` aligned with the rows of ``table``."""
+    rate = table.set_index(["method", "coverage"])["hit_rate"]
+    columns: dict[str, list[float]] = {c: [] for c in GAIN_COLUMNS}
+    for name in methods:
+        for k, c in enumerate(coverages):
+            for base in BASELINES:
+                if base not in boot:
+                    values = (math.nan, math.nan, math.nan)
+                else:
+                    lo, hi = np.nanquantile(boot[base][name][k], [0.025, 0.975])
+                    gain = float(rate[(name, c)] - rate[(base, c)])
+                    values = (gain, float(lo), float(hi))
+                for end, v in zip(("", "_lo", "_hi"), values, strict=True):
+                    columns[f"gain_vs_{base}{end}"].append(v)
+    return columns
 
 
 def metrics_by_method(table: pd.DataFrame) -> dict[str, dict[str, dict[str, float | None]]]:
@@ -399,16 +596,13 @@ def metrics_by_method(table: pd.DataFrame) -> dict[str, dict[str, dict[str, floa
     -------
     dict
         Nested mapping of method, coverage and metric (``area_share``, ``hits``, ``hit_rate``,
-        ``pai``, ``pei``, ``rri``).
+        ``pai``, ``pei``, ``rri`` and the :data:`GAIN_COLUMNS` when present).
     """
     _validate.require_columns(table, ["method", *METRIC_COLUMNS], name="table")
     out: dict[str, dict[str, dict[str, float | None]]] = {}
+    keys = [k for k in (*METRIC_COLUMNS, *GAIN_COLUMNS) if k in table.columns and k != "coverage"]
     for rec in table.to_dict("records"):
-        values = {
-            k: (None if pd.isna(rec[k]) else round(float(rec[k]), 6))
-            for k in METRIC_COLUMNS
-            if k != "coverage"
-        }
+        values = {k: (None if pd.isna(rec[k]) else round(float(rec[k]), 6)) for k in keys}
         out.setdefault(str(rec["method"]), {})[f"{float(rec['coverage']):g}"] = values
     return out
 

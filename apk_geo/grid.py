@@ -44,6 +44,7 @@ from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 __all__ = [
     "AUTO_CELL_DIVISOR",
     "AUTO_CELL_ROUND_M",
+    "CellRule",
     "GridShape",
     "assign_cells",
     "auto_cell_size_m",
@@ -56,6 +57,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 GridShape = Literal["square", "hex"]
+#: Which lattice cells a grid keeps: every cell that overlaps the study area (``"intersects"``) or
+#: the cells whose centre lies in it (``"centre"``, the rule of the evaluation literature: every
+#: cell whole and of one size, none counted twice along the boundary).
+CellRule = Literal["intersects", "centre"]
 
 #: The automatic cell size is the shorter side of the bounding box divided by this number …
 AUTO_CELL_DIVISOR: Final = 50
@@ -173,6 +178,7 @@ def make_grid(
     cell_size_m: float | None = None,
     shape: GridShape = "square",
     max_cells: int = 250_000,
+    keep: CellRule = "intersects",
 ) -> gpd.GeoDataFrame:
     """Build a square or hexagonal grid of whole cells covering ``area``.
 
@@ -188,6 +194,10 @@ def make_grid(
     max_cells
         Upper bound on the number of cells. If the lattice over ``area`` would hold more, the
         cell size is enlarged (to a multiple of 50 m when ≥ 50 m) and a ``UserWarning`` issued.
+    keep
+        ``"intersects"`` (default): every cell that overlaps the area (a shared edge alone is
+        not an overlap); ``"centre"``: the cells whose centre lies in the area or on its
+        boundary (evaluation grids: equal cells, the area share is the cell share).
 
     Returns
     -------
@@ -195,7 +205,7 @@ def make_grid(
         Columns ``cell_id`` (int64, 0..n-1, row-major from the south-west) and ``geometry``
         (Polygon) in the area's CRS. ``attrs["params"]``: ``shape``, ``cell_size_m``,
         ``cell_size_auto``, ``cell_size_requested_m``, ``capped``, ``max_cells``, ``n_cells``,
-        ``origin_x``, ``origin_y``, ``crs``.
+        ``origin_x``, ``origin_y``, ``crs``, ``keep``.
 
     Raises
     ------
@@ -217,6 +227,8 @@ def make_grid(
     crs = _validate.require_projected(frame, name="area")
     if shape not in ("square", "hex"):
         raise ParameterError(f"shape must be 'square' or 'hex', got {shape!r}")
+    if keep not in ("intersects", "centre"):
+        raise ParameterError(f"keep must be 'intersects' or 'centre', got {keep!r}")
     if not isinstance(max_cells, int | np.integer) or max_cells < 1:
         raise ParameterError(f"max_cells must be a positive integer, got {max_cells!r}")
     geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
@@ -255,10 +267,7 @@ def make_grid(
         logger.warning(message)
 
     cells = _build_cells(spans, size=size, shape=shape, origin=origin)
-    shapely.prepare(geom)
-    keep = shapely.intersects(geom, cells)
-    keep[keep] = ~shapely.touches(geom, cells[keep])  # a shared edge alone is not an overlap
-    cells = cells[keep]
+    cells = cells[_kept(geom, cells, keep)]
     if len(cells) == 0:  # pragma: no cover - spans always hold the area
         raise InsufficientDataError("no grid cell intersects the area")
     grid = gpd.GeoDataFrame(
@@ -275,6 +284,7 @@ def make_grid(
         "origin_x": float(origin[0]),
         "origin_y": float(origin[1]),
         "crs": CRS.from_user_input(crs).to_string(),
+        "keep": keep,
     }
     grid.attrs["params"] = params
     logger.info("grid: %d %s cells of %g m", len(grid), shape, size)
@@ -537,15 +547,29 @@ def _build_cells(
         xs = x0 + cols * size
         ys = y0 + rows * size
         return np.asarray(shapely.box(xs, ys, xs + size, ys + size))
-    dy = size * _SQRT3 / 2
-    cx = x0 + cols * size + np.where(rows % 2 == 1, size / 2, 0.0)
-    cy = y0 + rows * dy
-    radius = size / _SQRT3
-    angles = np.deg2rad(np.array([30.0, 90.0, 150.0, 210.0, 270.0, 330.0, 30.0]))
-    ring_x = cx[:, None] + radius * np.cos(angles)[None, :]
-    ring_y = cy[:, None] + radius * np.sin(angles)[None, :]
+    # every corner is computed from integer lattice indices (x in half cell widths, y in half
+    # circumradii), so neighbouring cells share their corners bit for bit
+    half_w = size / 2
+    half_r = size / (2 * _SQRT3)
+    kx = 2 * cols + (rows % 2)
+    ky = 3 * rows
+    dx = np.array([1, 0, -1, -1, 0, 1, 1], dtype="int64")
+    dyk = np.array([1, 2, 1, -1, -2, -1, 1], dtype="int64")
+    ring_x = x0 + (kx[:, None] + dx[None, :]).astype(float) * half_w
+    ring_y = y0 + (ky[:, None] + dyk[None, :]).astype(float) * half_r
     coords = np.stack([ring_x, ring_y], axis=-1)
     return np.asarray(shapely.polygons(coords))
+
+
+def _kept(geom: shapely.Geometry, cells: np.ndarray, keep: CellRule) -> np.ndarray:
+    """Return which candidate cells the grid keeps under the rule ``keep``."""
+    shapely.prepare(geom)
+    if keep == "centre":
+        centre = shapely.get_coordinates(shapely.centroid(cells))
+        return np.asarray(shapely.intersects_xy(geom, centre[:, 0], centre[:, 1]))
+    mask = np.asarray(shapely.intersects(geom, cells))
+    mask[mask] = ~shapely.touches(geom, cells[mask])  # a shared edge alone is not an overlap
+    return mask
 
 
 def _lattice(grid: gpd.GeoDataFrame) -> tuple[GridShape, float, float, float] | None:

@@ -200,7 +200,20 @@ METHODS: Final[Mapping[str, HotspotMethod]] = MappingProxyType(
             layer="surface",
             value_col="risk",
             score_col="risk",
-            options=frozenset({"at", "seed", "time_col"}),
+            options=frozenset(
+                {
+                    "at",
+                    "seed",
+                    "time_col",
+                    "bandwidths_m",
+                    "blends",
+                    "half_life_shares",
+                    "near_repeat",
+                    "context",
+                    "objective",
+                    "n_boot",
+                }
+            ),
             needs_time=True,
         ),
         "clusters": HotspotMethod(

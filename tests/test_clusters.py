@@ -10,10 +10,14 @@ import pandas as pd
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
+from numpy.testing import assert_allclose
+from sklearn.cluster import HDBSCAN
 
 from apk_geo import clusters
 from apk_geo.errors import CRSError, InsufficientDataError
 from apk_geo.points import read_points
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "real_crime"
 
 X0, Y0 = -470_000.0, -1_103_000.0
 MEMPHIS = Path(__file__).resolve().parent.parent / "data" / "real_crime"
@@ -406,3 +410,82 @@ def test_summaries_per_cluster_with_ties_and_top_n() -> None:
 def test_unknown_mst_is_refused() -> None:
     with pytest.raises(ValueError, match="mst must be"):
         clusters.cluster_labels(_two_blobs(), mst="boruvka")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ exact MST (issue 17)
+def _blocked_pattern() -> np.ndarray:
+    """38 points: two groups of 17 and a bridge u-v blocked by two sparse points.
+
+    u = (0, 0) and v = (100, 0) are joined by the exact tree (every other route passes a
+    blocker, whose core distance exceeds 100 m). Each has 16 points closer than the other (two
+    blockers, 14+ of its own group 55-95 m away), so the bridge is no 16-nearest-neighbour edge,
+    and the blockers (50, +2) and (50, -2) lie in every circle through u and v, so it is no
+    Delaunay edge either.
+    """
+    rng = np.random.default_rng(0)
+    angle, radius = rng.uniform(0, 2 * np.pi, 17), rng.uniform(0, 18, 17)
+    left = np.column_stack([-75 + radius * np.cos(angle), radius * np.sin(angle)])
+    right = np.column_stack([175 - radius * np.cos(angle), -radius * np.sin(angle)])
+    return np.vstack([[0.0, 0.0], [100.0, 0.0], [50.0, 2.0], [50.0, -2.0], left, right])
+
+
+def _mixture(n: int = 12_000, seed: int = 0) -> np.ndarray:
+    """25 Gaussian clusters (sd 100-600 m) over 20 km and 30 % uniform noise."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 20_000, (25, 2))
+    sd = rng.uniform(100, 600, 25)
+    n_noise = int(n * 0.3)
+    which = rng.integers(0, 25, n - n_noise)
+    clustered = centres[which] + rng.normal(size=(n - n_noise, 2)) * sd[which, None]
+    return np.vstack([clustered, rng.uniform(0, 20_000, (n_noise, 2))])
+
+
+def _exact_weights(xy: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    model = HDBSCAN(min_cluster_size=min_cluster_size).fit(xy)  # Prim's over all pairs
+    return np.sort(np.asarray(model._single_linkage_tree_["value"], dtype=float))
+
+
+def _as_points(xy: np.ndarray) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:5514")
+
+
+def test_blocked_bridge_is_neither_knn_nor_delaunay_and_the_tree_stays_exact() -> None:
+    xy = _blocked_pattern()
+    locations, inverse = np.unique(xy, axis=0, return_inverse=True)
+    plain = clusters._candidate_graph(xy, locations, inverse.ravel(), n_neighbours=16)
+    assert plain[0, 1] == 0  # the bridge u-v is not in the uncertified candidate graph
+    plain_tree = HDBSCAN(min_cluster_size=5, min_samples=4, metric="precomputed").fit(plain)
+    exact = _exact_weights(xy, 5)
+    assert 100.0 in exact  # the bridge (weight max(core_u, core_v, 100) = 100) is in the tree
+    plain_weights = np.sort(plain_tree._single_linkage_tree_["value"])
+    assert not np.allclose(plain_weights, exact)  # the old graph missed it
+    ours = clusters.mst_weights(_as_points(xy), min_cluster_size=5, mst="candidate_graph")
+    assert_allclose(ours, exact, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_mixture_of_25_gaussians_tree_equals_the_exact_one() -> None:
+    xy = _mixture()
+    found = clusters.clusters(_as_points(xy), min_cluster_size=15)
+    assert found.attrs["params"]["hdbscan_mst"] == "candidate_graph"  # the default path
+    ours = clusters.mst_weights(_as_points(xy), min_cluster_size=15)
+    assert_allclose(ours, _exact_weights(xy, 15), atol=1e-6)
+
+
+@pytest.mark.slow
+def test_real_sf_tree_equals_the_exact_one() -> None:
+    from apk_geo.points import read_points
+
+    parts = [
+        read_points(DATA / f"sf_{kind}_2012H2_geoda.gpkg")
+        for kind in ("robbery", "cartheft", "drugs", "vandalism")
+    ]
+    pts = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+    assert len(pts) == 13_472  # every row of the four files, as the issue measured
+    xy = np.column_stack([pts.geometry.x, pts.geometry.y])
+    ours = clusters.mst_weights(pts, min_cluster_size=15)
+    exact = _exact_weights(xy, 15)
+    # repeated locations are stored 1e-9 m apart in the graph, hence the tolerance
+    assert_allclose(ours, exact, atol=1e-6)
+    found = clusters.clusters(pts, min_cluster_size=15)
+    assert found.attrs["params"]["mst_rounds"] >= 2  # the certificate had to extend the graph

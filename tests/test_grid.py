@@ -7,9 +7,11 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from scipy.spatial import cKDTree
 
 from apk_geo import grid
 from apk_geo.errors import CRSError, InsufficientDataError, SchemaError
+from apk_geo.grid import make_grid
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MEMPHIS = DATA / "real_crime" / "memphis_robberies_sfhotspot.gpkg"
@@ -241,3 +243,30 @@ def test_ostrava_100m_grid_counts_every_point() -> None:
     c = grid.count_points(g, pts)
     assert 21_000 < len(g) < 23_000
     assert c["n"].sum() + c.attrs["params"]["n_outside"] == 200_000
+
+
+def test_written_hex_grid_shares_corners_bit_for_bit(tmp_path: Path) -> None:
+    import libpysal
+
+    area = gpd.GeoDataFrame(
+        geometry=[shapely.Point(-470_000.0, -1_105_000.0).buffer(1_000)], crs="EPSG:5514"
+    )
+    cells = make_grid(area, cell_size_m=100, shape="hex")
+    path = tmp_path / "hex.gpkg"
+    cells.to_file(path)
+    back = gpd.read_file(path)
+    w = libpysal.weights.Rook.from_dataframe(back, use_index=False, silence_warnings=True)
+    centres = np.column_stack([back.geometry.centroid.x, back.geometry.centroid.y])
+    near = cKDTree(centres).query_pairs(100 * 1.0001)  # neighbouring centres are 100 m apart
+    rook = {(i, j) for i, js in w.neighbors.items() for j in js if i < j}
+    assert rook == {tuple(sorted(p)) for p in near}
+    assert len(rook) > 300
+
+
+def test_centre_rule_keeps_equal_cells_whose_centre_is_inside() -> None:
+    area = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 240, 240)], crs="EPSG:5514")
+    touching = make_grid(area, cell_size_m=100)
+    centre = make_grid(area, cell_size_m=100, keep="centre")
+    assert len(touching) == 9 and len(centre) == 4  # centres at 50 and 150 only (250 is out)
+    assert centre.attrs["params"]["keep"] == "centre"
+    assert np.allclose(centre.area, 10_000)

@@ -94,7 +94,8 @@ def test_polygon_scores_are_the_densest_intersecting_cluster() -> None:
 
 def test_evaluate_compares_the_predictive_methods_of_the_registry() -> None:
     predictive = [m for m, spec in METHODS.items() if spec.predictive]
-    assert (*predictive, "naive") == evaluate.METHODS
+    assert (*predictive, *evaluate.BASELINES) == evaluate.METHODS
+    assert set(evaluate.BASELINES) == {"naive", "ensemble"}
     assert "change" not in evaluate.METHODS
 
 

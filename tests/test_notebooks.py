@@ -33,17 +33,8 @@ def test_notebook_runs_top_to_bottom(path: Path) -> None:
         if out.get("output_type") == "stream"
     )
     if path.stem == "evaluation":
-        # what the notebook's prose states must be what it measured
-        assert (
-            "At 5 % of the area the forecast has the highest PAI in 5 of 5 real data sets." in text
-        )
-        assert "Memphis robbery: the forecast has the highest PAI at every coverage." in text
-        assert "SF robbery: the forecast has the highest PAI at every coverage." in text
-        demo_5 = text.split("demo data, 5% of the city: best PAI")[1].splitlines()[0]
-        assert demo_5.endswith(" by forecast"), demo_5
-        lost = [line for line in text.splitlines() if "beats the forecast" in line]
-        assert all("Why: " in line for line in lost)
-        # real data: only at 1 % of the area does another method win
-        assert all(line.startswith("demo data") or ", 1% of the area:" in line for line in lost), (
-            lost
-        )
+        # the gain table and the verdict per data set are printed as measured
+        assert "vs ensemble (pp)" in text
+        assert "mean gain of the forecast over the ensemble at 5%:" in text
+        verdicts = [line for line in text.splitlines() if "forecast PAI 5 %" in line]
+        assert len(verdicts) == 5
