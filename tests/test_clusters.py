@@ -13,7 +13,7 @@ from geopandas.testing import assert_geodataframe_equal
 from numpy.testing import assert_allclose
 from sklearn.cluster import HDBSCAN
 
-from apk_geo import clusters
+from apk_geo import clusters, mrgraph
 from apk_geo.errors import CRSError, InsufficientDataError
 from apk_geo.points import read_points
 
@@ -334,7 +334,7 @@ def test_candidate_graph_holds_the_mutual_reachability_mst(pattern: str, min_sam
         xy = np.column_stack([np.sort(rng.uniform(0, 5000, 200)), np.zeros(200)])
     locations, inverse = np.unique(xy, axis=0, return_inverse=True)
     k = max(clusters._NEIGHBOURS_FACTOR * (min_samples - 1), clusters._NEIGHBOURS_MIN)
-    graph = clusters._candidate_graph(xy, locations, inverse.ravel(), n_neighbours=k)
+    graph = mrgraph._candidate_graph(xy, locations, inverse.ravel(), n_neighbours=k)
     assert (graph != graph.T).nnz == 0
     rows = np.repeat(np.arange(len(xy)), np.diff(graph.indptr))
     # scikit-learn takes the (min_samples - 1)-th stored distance of a row as core distance
@@ -452,7 +452,7 @@ def _as_points(xy: np.ndarray) -> gpd.GeoDataFrame:
 def test_blocked_bridge_is_neither_knn_nor_delaunay_and_the_tree_stays_exact() -> None:
     xy = _blocked_pattern()
     locations, inverse = np.unique(xy, axis=0, return_inverse=True)
-    plain = clusters._candidate_graph(xy, locations, inverse.ravel(), n_neighbours=16)
+    plain = mrgraph._candidate_graph(xy, locations, inverse.ravel(), n_neighbours=16)
     assert plain[0, 1] == 0  # the bridge u-v is not in the uncertified candidate graph
     plain_tree = HDBSCAN(min_cluster_size=5, min_samples=4, metric="precomputed").fit(plain)
     exact = _exact_weights(xy, 5)
