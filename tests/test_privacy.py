@@ -75,7 +75,8 @@ def _display(df: pd.DataFrame, columns: list[str], *, min_count: int = 3) -> dic
 
 
 def test_is_suppressed() -> None:
-    assert [privacy.is_suppressed(v) for v in (0, 1, 2, 3, None, float("nan"), pd.NA)] == [
+    values: list[object] = [0, 1, 2, 3, None, float("nan"), pd.NA]
+    assert [privacy.is_suppressed(v) for v in values] == [  # type: ignore[arg-type]
         False,
         True,
         True,

@@ -7,9 +7,11 @@ Examples::
 
 ``--area`` takes ``all`` (the configured MDT areas), an MDT-area name or a city-district name
 (case and diacritics do not matter). ``--month`` defaults to the latest complete month of the
-data. The ``presenter`` tier (default) shows aggregates only and hides counts below 3; the
-``internal`` tier shows exact counts and incident points and says so on every page. One headless
-Chromium is started for all PDFs and PNGs.
+data. The ``presenter`` tier (default) shows aggregates only, hides counts below 3 and withholds
+whatever would give one away (checked by an attacker that solves the pack's tables; the
+summary and the log show counts as the pack does); the ``internal`` tier shows exact counts and
+incident points and says so on every page. One headless Chromium is started for all PDFs and
+PNGs.
 """
 
 from __future__ import annotations
@@ -85,6 +87,23 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+def pack_summary(pack: reports.Pack) -> dict[str, Any]:
+    """Return what the summary says of a pack, by its tier's rules.
+
+    The internal tier gives the exact count (an integer); the presenter tier gives the count
+    as its pack shows it (text: ``"47"``, ``"<3"``), whether the pack shows the key figures
+    only (``few``) and the disclosure steps its audit took.
+    """
+    if pack.tier == "internal":
+        return {"incidents": pack.figures.n}
+    disclosure = pack.params.get("disclosure", {})
+    return {
+        "incidents": pack.count(pack.figures.n),
+        "few": bool(disclosure.get("few", False)),
+        "disclosure_steps": list(disclosure.get("steps", [])),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the packs and print a summary; return the exit code."""
     config = config_from(args)
@@ -128,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "area": ref.name,
                     "kind": ref.kind,
-                    "incidents": pack.figures.n,
+                    **pack_summary(pack),
                     "files": {k: str(v) for k, v in written.items()},
                     "seconds": round(time.perf_counter() - t0, 2),
                 }

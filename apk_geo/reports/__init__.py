@@ -13,7 +13,10 @@ The package is split by job and re-exports every name flat:
 * :mod:`~apk_geo.reports.tables` — the pack's tables, "what changed" and the data notes as
   display text (what the tier shows is decided by :mod:`apk_geo.privacy`);
 * :mod:`~apk_geo.reports.map` — the folium map and the check that a page loads no URL;
-* :mod:`~apk_geo.reports.render` — HTML, PDF and PNG, and writing the files.
+* :mod:`~apk_geo.reports.render` — HTML, PDF and PNG, and writing the files;
+* :mod:`~apk_geo.reports.disclosure` — the presenter view (:class:`View`): suppression,
+  pooling, the attacker's audit (``_system`` reads the pack as linear facts, ``_atoms`` cuts
+  the map into what a reader can tell apart) and the coarsening it asks for.
 
 The strings are in :mod:`apk_geo.i18n` under ``pack.`` (:func:`text` reads them by short key).
 
@@ -37,17 +40,20 @@ What a pack holds
 
 Privacy tiers
 -------------
-``"presenter"`` (default) is for a room of people from other organisations: aggregates only.
-Notes, assistant codes, addresses and record ids never enter a pack (:data:`PACK_COLUMNS` is
-the whole of what is read from an incident), incidents are never drawn as points (grid cells
-instead), counts below ``config.min_public_count`` (3) are shown as ``"<3"``, and a change,
-percentage or rate computed from a suppressed count is not shown (it would give the count away).
-A ``"<3"`` that the key figures would undo by subtraction is pooled (:mod:`apk_geo.privacy`):
-the categories, outcomes and SVL/hostel tables add up to the key figures (the places through
-their rate ratio against the rest of the area), so their rows with a suppressed count go into one
-row "ostatní (malé počty)" spanning at least two rows; the top hot cells are only some of the
-area's cells, so they are pooled only when the difference would still pin a small count. The
-data notes say so.
+``"presenter"`` (default) is for a room of people from other organisations: aggregates only,
+and no count that can be worked out (``docs/privacy.en.md``, ``docs/privacy.cs.md``). Notes,
+assistant codes, addresses and record ids never enter a pack (:data:`PACK_COLUMNS` is the whole
+of what is read from an incident), incidents are never drawn as points (grid cells instead),
+counts below ``config.min_public_count`` (3) are shown as ``"<3"`` and whatever is derived from
+them is withheld. :func:`build_pack` then runs disclosure control (:func:`protect`, in
+:mod:`~apk_geo.reports.disclosure`): small rows of the category and outcome tables are pooled
+into "ostatní (malé počty)", the hotspot table lists only cells with at least 3 incidents and
+the map marks no cell whose neighbourhood holds fewer, an area with 1 or 2 incidents gets the
+key figures only, and an attacker that solves everything the pack shows as one integer program
+(:func:`audit_pack`, :func:`pack_system`, :func:`apk_geo.privacy.attack`) must narrow no hidden
+count below the interval "<3" — the pack is coarsened (pool more rows, drop a column, withhold
+a table, key figures only) until it cannot. The pack's :class:`View` holds the decisions;
+:mod:`~apk_geo.reports.tables` only formats them.
 ``"internal"`` shows exact counts and the incident points on the map, and says "INTERNÍ" /
 "INTERNAL" on every page (a stamp in the HTML, the footer of every PDF page).
 
@@ -69,6 +75,8 @@ Examples
 
 from __future__ import annotations
 
+from apk_geo.reports._system import pack_system
+from apk_geo.reports._view import View
 from apk_geo.reports.data import (
     DEFAULT_CELL_SIZE_M,
     EMERGING_MONTHS,
@@ -89,6 +97,7 @@ from apk_geo.reports.data import (
     parse_month,
     resolve_areas,
 )
+from apk_geo.reports.disclosure import LADDERS, audit_pack, initial_view, protect
 from apk_geo.reports.map import NON_LOADING_URLS, build_map, external_urls, map_html
 from apk_geo.reports.render import (
     FORMATS,
@@ -109,6 +118,7 @@ __all__ = [
     "EMERGING_MONTHS",
     "FORMATS",
     "INTENSIFYING_CLASSES",
+    "LADDERS",
     "NEW_CLASSES",
     "NON_LOADING_URLS",
     "NOTABLE_ALPHA",
@@ -125,16 +135,21 @@ __all__ = [
     "Pack",
     "Renderer",
     "ReportData",
+    "View",
+    "audit_pack",
     "build_map",
     "build_pack",
     "changed_items",
     "external_urls",
     "footer",
+    "initial_view",
     "map_html",
     "month_label",
     "notes",
     "pack_filename",
+    "pack_system",
     "parse_month",
+    "protect",
     "render_html",
     "render_pdf",
     "render_png",

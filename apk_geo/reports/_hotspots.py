@@ -94,8 +94,13 @@ def analyse(
     layers: Mapping[str, gpd.GeoDataFrame],
     hostel_radius_m: float,
     params: dict[str, Any],
+    min_n: int = 1,
+    signal_min: int | None = None,
 ) -> Hotspots:
-    """Analyse the area's grid (:func:`_hotspot_grid`), then rank and name its hot cells."""
+    """Analyse the area's grid (:func:`_hotspot_grid`), then rank and name its hot cells.
+
+    ``min_n`` and ``signal_min`` are passed to :func:`rank` (the presenter tier's rules).
+    """
     cells, note = _hotspot_grid(
         area,
         month_pts,
@@ -113,6 +118,8 @@ def analyse(
         layers=layers,
         hostel_radius_m=hostel_radius_m,
         emerging_note=note,
+        min_n=min_n,
+        signal_min=signal_min,
     )
 
 
@@ -186,15 +193,24 @@ def rank(
     layers: Mapping[str, gpd.GeoDataFrame],
     hostel_radius_m: float,
     emerging_note: str | None = None,
+    min_n: int = 1,
+    signal_min: int | None = None,
 ) -> Hotspots:
     """Rank the hot cells with incidents this month and name them and the emerging ones.
 
-    The table lists hot cells that had incidents this month (a cell can be hot through its
-    neighbours alone; the map shows every hot cell), by class, count, z-score and cell id.
-    New and intensifying hot spots are the cells whose centre lies in the area and whose
-    emerging class is in :data:`NEW_CLASSES` / :data:`INTENSIFYING_CLASSES`.
+    The table lists hot cells that had at least ``min_n`` incidents this month (a cell can be
+    hot through its neighbours alone; the map shows every hot cell), by class, count, z-score
+    and cell id. New and intensifying hot spots are the cells whose centre lies in the area
+    and whose emerging class is in :data:`NEW_CLASSES` / :data:`INTENSIFYING_CLASSES`.
+
+    With ``signal_min`` (the presenter tier's threshold) a cell's Gi* and emerging classes are
+    cleared (class 0, no trend) where the month's incidents in its Gi* neighbourhood (the cell
+    and its neighbours) number ``1 … signal_min − 1``: a marked cell never points to fewer
+    than ``signal_min`` incidents. A listed cell (``min_n ≥ signal_min``) is never cleared.
     """
-    hot = cells.loc[(cells["hotspot_class"] > 0) & (cells["n"] > 0)]
+    if signal_min is not None:
+        cells = _clear_small_signals(cells, signal_min)
+    hot = cells.loc[(cells["hotspot_class"] > 0) & (cells["n"] >= max(1, min_n))]
     top_cells = hot.sort_values(
         ["hotspot_class", "n", "gi_z", "cell_id"], ascending=[False, False, False, True]
     ).head(top)
@@ -216,6 +232,24 @@ def rank(
         n_hot=len(hot),
         emerging_note=emerging_note,
     )
+
+
+def _clear_small_signals(cells: gpd.GeoDataFrame, signal_min: int) -> gpd.GeoDataFrame:
+    """Return ``cells`` with classes cleared where the neighbourhood holds 1 … signal_min − 1."""
+    from apk_geo.gistar import neighbour_weights
+
+    if cells.empty:
+        return cells
+    weights = neighbour_weights(cells)
+    near = weights @ cells["n"].to_numpy(dtype=float)
+    small = (near > 0) & (near < signal_min)
+    if not small.any():
+        return cells
+    out = cells.copy()
+    out.loc[small, "hotspot_class"] = 0
+    out["emerging_class"] = out["emerging_class"].astype("string")
+    out.loc[small, "emerging_class"] = pd.NA
+    return out
 
 
 def _hotspot_table(

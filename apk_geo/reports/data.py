@@ -18,12 +18,13 @@ months.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +36,7 @@ from apk_geo.coords import located_mask
 from apk_geo.errors import ParameterError, SchemaError
 from apk_geo.i18n import Lang, normalize_lang, t
 from apk_geo.privacy import TIERS, Tier, format_count, may_show
+from apk_geo.reports._atoms import atom_counts, place_shapes
 from apk_geo.reports._counts import (
     NOTABLE_ALPHA,
     category_table,
@@ -50,6 +52,8 @@ from apk_geo.reports._hotspots import (
     Hotspots,
 )
 from apk_geo.reports._hotspots import analyse as analyse_hotspots
+from apk_geo.reports._names import AreaKind, AreaRef, month_label, parse_month, resolve_areas
+from apk_geo.reports._view import SHOW_ALL, View
 from apk_geo.schema import CRS_METRIC, fold
 from apk_geo.times import local_naive
 
@@ -76,7 +80,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-AreaKind = Literal["mdt_area", "district"]
 
 #: The only incident columns a pack reads (no note, assistant, address, id or coordinates).
 PACK_COLUMNS: Final = ("reported_at", "category", "outcome", "district_name", "mdt_area", "match")
@@ -194,14 +197,6 @@ class ReportData:
 
 
 @dataclass(frozen=True)
-class AreaRef:
-    """One area a pack can be made for: an MDT area or a city district."""
-
-    name: str
-    kind: AreaKind
-
-
-@dataclass(frozen=True)
 class KeyFigures:
     """Incidents of the month against the previous month and the same month a year earlier.
 
@@ -267,6 +262,21 @@ class Pack:
         :class:`DataNotes`.
     params
         Parameters used (JSON-serialisable), including automatically chosen ones.
+    view
+        What the tier shows (:class:`apk_geo.reports._view.View`): set by
+        :func:`build_pack` (the presenter tier's view is audited by
+        :func:`apk_geo.reports.disclosure.protect`); ``None`` on a pack built by hand, whose
+        presenter tables are then protected when they are formatted.
+    atoms
+        Presenter tier: this month's and the previous month's incidents per grid cell and set
+        of places (:data:`apk_geo.reports._atoms.ATOM_COLUMNS`), the true values the audit
+        checks its facts against; never shown. ``None`` in the internal tier.
+    top
+        The most hot cells the hotspot table lists.
+
+    In the presenter tier the hotspot table lists only hot cells with at least ``min_count``
+    incidents this month, and ``cells`` carries no Gi* or emerging class where the month's
+    incidents in the cell's neighbourhood number ``1 … min_count − 1``.
     """
 
     area: str
@@ -292,6 +302,9 @@ class Pack:
     params: dict[str, Any]
     synthetic: bool = False
     hostel_buffer_m: float = 250.0
+    view: View | None = None
+    atoms: pd.DataFrame | None = None
+    top: int = 10
 
     def count(self, n: float | int | None) -> str:
         """Return a count as shown in this pack's tier (``"<3"`` for small presenter counts)."""
@@ -302,78 +315,6 @@ class Pack:
     def shown(self, *counts: float | int | None) -> bool:
         """Whether a value derived from ``counts`` may be shown (see :func:`privacy.may_show`)."""
         return may_show(*counts, min_count=self.min_count, tier=self.tier)
-
-
-# ------------------------------------------------------------------------ names and months
-
-
-def parse_month(value: str | pd.Period) -> pd.Period:
-    """Return the calendar month ``YYYY-MM`` as a :class:`pandas.Period`.
-
-    Raises
-    ------
-    ParameterError
-        If ``value`` is not a month like ``2024-06``.
-
-    Examples
-    --------
-    >>> parse_month("2024-06")
-    Period('2024-06', 'M')
-    """
-    if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}", text):
-        raise ParameterError(f"month must look like YYYY-MM (e.g. 2024-06); got {value!r}")
-    try:
-        return pd.Period(text, freq="M")
-    except ValueError as exc:
-        raise ParameterError(f"month {value!r} is not a valid month: {exc}") from exc
-
-
-def month_label(month: pd.Period, lang: str) -> str:
-    """Return ``"říjen 2026"`` / ``"October 2026"``.
-
-    Examples
-    --------
-    >>> month_label(pd.Period("2026-10", freq="M"), "cs")
-    'říjen 2026'
-    """
-    return f"{t(f'month.{month.month}', lang)} {month.year}"
-
-
-def resolve_areas(spec: str, *, config: Config, districts: Iterable[str]) -> list[AreaRef]:
-    """Return the areas named by ``spec``: ``"all"``, an MDT-area name or a district name.
-
-    Names match case- and diacritics-insensitively (``"poruba"`` finds ``Poruba``); an MDT area
-    wins over a district of the same name.
-
-    Raises
-    ------
-    ParameterError
-        If ``spec`` names neither; the message lists the valid names.
-
-    Examples
-    --------
-    >>> [a.name for a in resolve_areas("all", config=Config(), districts=[])][:2]
-    ['Moravská Ostrava a Přívoz', 'Slezská Ostrava']
-    >>> resolve_areas("hrabova", config=Config(), districts=["Hrabová"])
-    [AreaRef(name='Hrabová', kind='district')]
-    """
-    areas = list(config.mdt_area_names)
-    if fold(spec) == "all":
-        return [AreaRef(a, "mdt_area") for a in areas]
-    for a in areas:
-        if fold(a) == fold(spec):
-            return [AreaRef(a, "mdt_area")]
-    names = sorted({str(d) for d in districts})
-    for d in names:
-        if fold(d) == fold(spec):
-            return [AreaRef(d, "district")]
-    raise ParameterError(
-        f"unknown area {spec!r}; use 'all', an MDT area ({', '.join(areas)}) or a city district "
-        f"({', '.join(names)})"
-    )
 
 
 def pack_filename(pack: Pack, fmt: str) -> str:
@@ -451,10 +392,17 @@ def build_pack(
     hot = _hotspots(shape, sel, data, req=req, params=params)
     layers = _area_layers(data, shape, sel)
     notes = _data_notes(data, sel, emerging_note=hot.emerging_note)
-    _log_pack(req, n=counts.figures.n, n_hot=hot.n_hot, params=params)
-    return _assemble(
+    pack = _assemble(
         data, req, shape, counts=counts, hot=hot, layers=layers, notes=notes, sel=sel, params=params
     )
+    if pack.tier == "internal":
+        pack = dataclasses.replace(pack, view=SHOW_ALL)
+    else:
+        from apk_geo.reports.disclosure import protect
+
+        pack = protect(pack)
+    _log_pack(pack, n_hot=len(pack.hotspots))
+    return pack
 
 
 # ---------------------------------------------------------------- build_pack: the steps
@@ -644,7 +592,13 @@ def _hotspots(
     req: _Request,
     params: dict[str, Any],
 ) -> Hotspots:
-    """Run the hotspot analysis of the area (:mod:`apk_geo.reports._hotspots`)."""
+    """Run the hotspot analysis of the area (:mod:`apk_geo.reports._hotspots`).
+
+    In the presenter tier only cells with at least ``min_public_count`` incidents are ranked,
+    and classes that point to fewer incidents are cleared (:func:`._hotspots.rank`).
+    """
+    k = data.config.min_public_count
+    presenter = req.tier == "presenter"
     return analyse_hotspots(
         shape,
         sel.month_pts,
@@ -657,6 +611,8 @@ def _hotspots(
         layers=data.layers,
         hostel_radius_m=data.config.hostel_buffer_m,
         params=params,
+        min_n=k if presenter else 1,
+        signal_min=k if presenter else None,
     )
 
 
@@ -718,15 +674,40 @@ def _internal_points(sel: _Selection, tier: str, *, crs: Any) -> gpd.GeoDataFram
     )
 
 
-def _log_pack(req: _Request, *, n: int, n_hot: int, params: Mapping[str, Any]) -> None:
+def _log_pack(pack: Pack, *, n_hot: int) -> None:
+    """Log the pack as its tier shows it (a presenter pack's log holds no exact small count)."""
+    view = pack.view
     logger.info(
-        "report: %s %s: %d incidents, %d hot cells, params %s",
-        req.ref.name,
-        req.month,
-        n,
+        "report: %s %s (%s): %s incidents, %d hot cells listed, cell %s m%s",
+        pack.area,
+        pack.month,
+        pack.tier,
+        pack.count(pack.figures.n),
         n_hot,
-        {k: v for k, v in params.items() if k in ("cell_size_m", "month")},
+        f"{pack.params['cell_size_m']:.0f}",
+        f", disclosure steps {list(view.steps)}" if view is not None and view.steps else "",
     )
+
+
+def _atoms(
+    req: _Request,
+    hot: Hotspots,
+    layers: _AreaLayers,
+    shape: gpd.GeoDataFrame,
+    *,
+    sel: _Selection,
+    buffer_m: float,
+) -> pd.DataFrame | None:
+    """The presenter tier's incidents per cell and set of places (for the audit only)."""
+    if req.tier != "presenter":
+        return None
+    shapes = place_shapes(
+        layers.places, layers.svl, layers.hostels, shape.geometry.iloc[0], buffer_m=buffer_m
+    )
+    points = {0: sel.month_pts}
+    if sel.prev_known:
+        points[1] = sel.prev_pts
+    return atom_counts(hot.cells, shapes, points)
 
 
 def _assemble(
@@ -766,4 +747,6 @@ def _assemble(
         params=params,
         synthetic=data.synthetic,
         hostel_buffer_m=data.config.hostel_buffer_m,
+        atoms=_atoms(req, hot, layers, shape, sel=sel, buffer_m=data.config.hostel_buffer_m),
+        top=req.top,
     )

@@ -25,6 +25,7 @@ from apk_geo import maps
 from apk_geo.browser import Renderer
 from apk_geo.errors import ParameterError
 from apk_geo.i18n import t
+from apk_geo.reports._strings import text_of
 from apk_geo.reports.data import Pack, month_label, pack_filename
 from apk_geo.reports.map import map_html
 from apk_geo.reports.tables import changed_items, notes, tables
@@ -81,6 +82,35 @@ def _template() -> jinja2.Template:
     return _ENV.get_template("report.html.j2")
 
 
+#: Headers (string keys) of the columns that hold numbers, aligned right.
+_NUMBER_HEADS: Final = (
+    "pack.this_month",
+    "pack.prev_month",
+    "pack.year_before",
+    "pack.change",
+    "pack.share",
+    "pack.rate",
+    "pack.ratio",
+    "field.count",
+)
+
+
+def _privacy_context(pack: Pack) -> dict[str, Any]:
+    """What the template says about a presenter view: the few view, withheld tables."""
+    view = pack.view
+    lg, k = pack.lang, pack.min_count
+    few = view is not None and view.few
+    return {
+        "few": text_of("pack.few", lg, k=k) if few else None,
+        "withheld": {
+            name: view is not None and not few and not view.shows(name)
+            for name in ("categories", "outcomes", "hotspots", "places")
+        },
+        "withheld_text": text_of("pack.withheld", lg),
+        "num_heads": [t(h, lg) for h in _NUMBER_HEADS],
+    }
+
+
 def _page(pack: Pack, *, map_png: bytes | None) -> str:
     lg = pack.lang
     tabs = tables(pack)
@@ -109,6 +139,7 @@ def _page(pack: Pack, *, map_png: bytes | None) -> str:
         "print": map_png is not None,
         "has_hotspots": not pack.hotspots.empty,
         "has_places": not pack.places.empty,
+        **_privacy_context(pack),
     }
     return _template().render(**context)
 

@@ -2,11 +2,13 @@
 
 :func:`tables` dispatches to one function per table (key figures, categories, outcomes, top
 hot spots, SVL and hostels); :func:`changed_items` lists what changed and :func:`notes` the
-data notes. What each tier may show is decided in :mod:`apk_geo.privacy`:
-:func:`~apk_geo.privacy.pool_table` says which rows are merged into the pooled row "ostatní
-(malé počty)" and with which sums, :meth:`Pack.count <apk_geo.reports.Pack.count>` formats a
-count (``"<3"``) and :meth:`Pack.shown <apk_geo.reports.Pack.shown>` says whether a change,
-share or rate may be shown. This module only formats what they return.
+data notes. What each tier may show is decided before: the pack's view
+(:class:`apk_geo.reports._view.View`, audited by :mod:`apk_geo.reports.disclosure`) says which
+rows are merged into the pooled row "ostatní (malé počty)", which columns and tables are
+withheld and whether the area has too few incidents for details;
+:meth:`Pack.count <apk_geo.reports.Pack.count>` formats a count (``"<3"``) and
+:meth:`Pack.shown <apk_geo.reports.Pack.shown>` says whether a change, share or rate may be
+shown. This module only formats what they decide.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import pandas as pd
 
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.i18n import t
-from apk_geo.privacy import Pooling, pool_table
+from apk_geo.privacy import is_suppressed, pool_rows
+from apk_geo.reports._strings import text_of
+from apk_geo.reports._view import SHOW_ALL, View
 from apk_geo.reports.data import EMERGING_MONTHS, NOTABLE_ALPHA, Pack
 
 __all__ = ["TABLES", "changed_items", "notes", "tables", "text"]
@@ -27,7 +31,6 @@ __all__ = ["TABLES", "changed_items", "notes", "tables", "text"]
 #: Count columns of the tables that are pooled (see :mod:`apk_geo.privacy`).
 _CATEGORY_COUNTS: Final = ("n", "n_previous", "n_year_before")
 _OUTCOME_COUNTS: Final = ("n",)
-_HOTSPOT_COUNTS: Final = ("n", "n_previous")
 _PLACE_COUNTS: Final = ("n", "n_previous")
 _EMERGING_LABELS: Final = {c.code: c for c in EMERGING_CATEGORIES}
 _NO_VALUE: Final = "–"
@@ -108,15 +111,36 @@ def _emerging_label(code: object, lang: str) -> str:
     return c.label(lang) if c else str(code)
 
 
-def _pooled(pack: Pack, table: pd.DataFrame, columns: Sequence[str]) -> Pooling:
-    """How the pack's tier shows a complete table (its rows add up to the key figures)."""
-    return pool_table(table, columns, min_count=pack.min_count, tier=pack.tier)
+def _view(pack: Pack) -> View:
+    """What the pack's tier shows: its view, or (a presenter pack built by hand) the audited one."""
+    if pack.view is not None:
+        return pack.view
+    if pack.tier == "internal":
+        return SHOW_ALL
+    from apk_geo.reports.disclosure import protect
+
+    view = protect(pack).view
+    return view if view is not None else SHOW_ALL
+
+
+def _split(
+    view: View, name: str, table: pd.DataFrame, columns: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int | None]]:
+    """Return the rows shown as they are, the pooled rows and the pooled row's sums."""
+    rows = [r for r in view.pooled_rows(name) if r in table.index]
+    if not rows:
+        return table, table.iloc[:0], {}
+    return table.drop(index=rows), table.loc[rows], pool_rows(table, rows, columns)
 
 
 def _frame(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> pd.DataFrame:
     """Return a table of display strings with these headers (no rows: headers only)."""
     cols = list(columns)
     return pd.DataFrame({c: [r[i] for r in rows] for i, c in enumerate(cols)}, columns=cols)
+
+
+def _pick(row: Sequence[str], keep: Sequence[bool]) -> list[str]:
+    return [v for v, k in zip(row, keep, strict=True) if k]
 
 
 # ---------------------------------------------------------------------------- the tables
@@ -147,32 +171,43 @@ def _count_texts(pack: Pack, n: int, base: int | None) -> tuple[str, str, str]:
 
 
 def _categories(pack: Pack) -> pd.DataFrame:
-    lg = pack.lang
-    p = _pooled(pack, pack.categories, _CATEGORY_COUNTS)
+    lg, view = pack.lang, _view(pack)
+    prev, year = view.shows("categories", "n_previous"), view.shows("categories", "n_year_before")
+    keep = (True, True, prev, year, prev)
+    heads = _pick(
+        [t(f"pack.{h}", lg) for h in ("categories", "this_month", "prev_month", "year_before")]
+        + [t("pack.change", lg)],
+        keep,
+    )
+    if not view.shows("categories"):
+        return _frame(heads, [])
+    kept, _pooled, sums = _split(view, "categories", pack.categories, _CATEGORY_COUNTS)
     rows = [
         (str(r.label), _int(r.n), _opt(r.n_previous), _opt(r.n_year_before))
-        for r in p.kept.itertuples()
+        for r in kept.itertuples()
     ]
-    if p.is_pooled:
-        s = p.sums
-        rows.append((t("pack.pooled", lg), int(s["n"] or 0), s["n_previous"], s["n_year_before"]))
-    heads = ("categories", "this_month", "prev_month", "year_before", "change")
+    if sums:
+        rows.append(
+            (t("pack.pooled", lg), int(sums["n"] or 0), sums["n_previous"], sums["n_year_before"])
+        )
     texts = []
     for label, n, n_prev, n_year in rows:
-        now, prev, change = _count_texts(pack, n, n_prev)
-        texts.append((label, now, prev, pack.count(n_year), change))
-    return _frame([t(f"pack.{h}", lg) for h in heads], texts)
+        now, before, change = _count_texts(pack, n, n_prev)
+        texts.append(_pick([label, now, before, pack.count(n_year), change], keep))
+    return _frame(heads, texts)
 
 
 def _outcomes(pack: Pack) -> pd.DataFrame:
-    lg, out = pack.lang, pack.outcomes
-    p = _pooled(pack, out, _OUTCOME_COUNTS)
-    rows = [(str(r.label), _int(r.n), _float(r.share)) for r in p.kept.itertuples()]
-    if p.is_pooled:
-        rows.append((t("pack.pooled", lg), int(p.sums["n"] or 0), _float(p.pooled["share"].sum())))
+    lg, out, view = pack.lang, pack.outcomes, _view(pack)
+    heads = [t("pack.outcomes", lg), t("field.count", lg), t("pack.share", lg)]
+    if not view.shows("outcomes"):
+        return _frame(heads, [])
+    kept, pooled, sums = _split(view, "outcomes", out, _OUTCOME_COUNTS)
+    rows = [(str(r.label), _int(r.n), _float(r.share)) for r in kept.itertuples()]
+    if sums:
+        rows.append((t("pack.pooled", lg), int(sums["n"] or 0), _float(pooled["share"].sum())))
     return _frame(
-        [t("pack.outcomes", lg), t("field.count", lg), t("pack.share", lg)],
-        [(label, pack.count(n), _share_text(pack, n, share)) for label, n, share in rows],
+        heads, [(label, pack.count(n), _share_text(pack, n, share)) for label, n, share in rows]
     )
 
 
@@ -181,39 +216,38 @@ def _share_text(pack: Pack, n: int, share: float) -> str:
 
 
 def _hotspots(pack: Pack) -> pd.DataFrame:
-    lg, hs, f = pack.lang, pack.hotspots, pack.figures
-    # a partial table: the area's other cells hold the rest of the key figures
-    totals = {"n": f.n, "n_previous": f.n_previous}
-    p = pool_table(hs, _HOTSPOT_COUNTS, min_count=pack.min_count, tier=pack.tier, totals=totals)
+    lg, hs, view = pack.lang, pack.hotspots, _view(pack)
+    prev = view.shows("hotspots", "n_previous")
+    keep = (True, True, True, prev, prev, True, True)
+    heads = ["#", *(t(f"pack.{h}", lg) for h in ("place", "this_month", "prev_month", "change"))]
+    heads += [t("pack.class", lg), t("pack.emerging", lg, n=EMERGING_MONTHS)]
+    if not view.shows("hotspots"):
+        return _frame(_pick(heads, keep), [])
     rows = [
-        (
-            str(r.rank),
-            str(r.label),
-            _int(r.n),
-            _int(r.n_previous),
-            t(f"gistar.class_{_int(r.hotspot_class)}", lg),
-            _emerging_label(r.emerging_class, lg),
+        _pick(
+            [
+                str(r.rank),
+                str(r.label),
+                *_count_texts(pack, _int(r.n), _int(r.n_previous)),
+                t(f"gistar.class_{_int(r.hotspot_class)}", lg),
+                _emerging_label(r.emerging_class, lg),
+            ],
+            keep,
         )
-        for r in p.kept.itertuples()
+        for r in hs.itertuples()
     ]
-    if p.is_pooled:
-        ranks = ", ".join(str(int(r)) for r in p.pooled["rank"])
-        s = p.sums
-        n, n_prev = int(s["n"] or 0), int(s["n_previous"] or 0)
-        rows.append((ranks, t("pack.pooled", lg), n, n_prev, _NO_VALUE, _NO_VALUE))
-    heads = ("place", "this_month", "prev_month", "change", "class")
-    return _frame(
-        ["#", *(t(f"pack.{h}", lg) for h in heads), t("pack.emerging", lg, n=EMERGING_MONTHS)],
-        [
-            (rank, label, *_count_texts(pack, n, n_prev), gi_class, trend)
-            for rank, label, n, n_prev, gi_class, trend in rows
-        ],
-    )
+    return _frame(_pick(heads, keep), rows)
 
 
 def _places(pack: Pack) -> pd.DataFrame:
-    lg, pl = pack.lang, pack.places
-    p = _pooled(pack, pl, _PLACE_COUNTS)
+    lg, pl, view = pack.lang, pack.places, _view(pack)
+    prev = view.shows("places", "n_previous")
+    keep = (True, True, True, prev, prev, True, True)
+    heads = ("place", "kind", "this_month", "prev_month", "change", "rate", "ratio")
+    head_texts = _pick([t(f"pack.{h}", lg) for h in heads], keep)
+    if not view.shows("places"):
+        return _frame(head_texts, [])
+    kept, _pooled, sums = _split(view, "places", pl, _PLACE_COUNTS)
     kind = {
         "svl": t("pack.svl", lg),
         "hostel": t("pack.hostel", lg, m=f"{pack.hostel_buffer_m:.0f}"),
@@ -227,19 +261,17 @@ def _places(pack: Pack) -> pd.DataFrame:
             _float(r.per_10ha_month),
             _float(r.rate_ratio),
         )
-        for r in p.kept.itertuples()
+        for r in kept.itertuples()
     ]
-    if p.is_pooled:
-        s = p.sums
+    if sums:
         # a pool has no single area: its rate and ratio are not shown
-        n = int(s["n"] or 0)
-        rows.append((t("pack.pooled", lg), _NO_VALUE, n, s["n_previous"], math.nan, math.nan))
-    heads = ("place", "kind", "this_month", "prev_month", "change", "rate", "ratio")
+        n = int(sums["n"] or 0)
+        rows.append((t("pack.pooled", lg), _NO_VALUE, n, sums["n_previous"], math.nan, math.nan))
     texts = []
     for name, kind_text, n, n_prev, rate, ratio in rows:
         derived = (_ratio_text(pack, n, rate), _ratio_text(pack, n, ratio))
-        texts.append((name, kind_text, *_count_texts(pack, n, n_prev), *derived))
-    return _frame([t(f"pack.{h}", lg) for h in heads], texts)
+        texts.append(_pick([name, kind_text, *_count_texts(pack, n, n_prev), *derived], keep))
+    return _frame(head_texts, texts)
 
 
 #: The pack's tables, by name, in the order shown.
@@ -256,21 +288,28 @@ TABLES: Final[Mapping[str, Callable[[Pack], pd.DataFrame]]] = {
 
 
 def changed_items(pack: Pack) -> list[tuple[str, list[str]]]:
-    """Return the "what changed" headings with their items (display text in the pack's tier)."""
-    lg = pack.lang
-    cat = pack.categories
-    pooled = set(_pooled(pack, cat, _CATEGORY_COUNTS).pooled.index)
+    """Return the "what changed" headings with their items (display text in the pack's tier).
+
+    A category is named only where its own row shows both months' counts exactly (a pooled,
+    small or withheld category is left out: naming it would say more than the table does).
+    """
+    lg, view, cat = pack.lang, _view(pack), pack.categories
+    pooled = set(view.pooled_rows("categories"))
+    listed = view.shows("categories") and view.shows("categories", "n_previous")
+
+    def exact(n: int | None) -> bool:
+        return n is not None and (
+            pack.tier == "internal" or not is_suppressed(n, min_count=pack.min_count)
+        )
 
     def cats(direction: str) -> list[str]:
         rows = cat.loc[cat["direction"] == direction]
-        # a pooled category's own counts would undo the pooling: its label only
         return [
-            str(label)
-            if idx in pooled
-            else f"{label}: {pack.count(_opt(prev))} → {pack.count(int(n))}"
+            f"{label}: {pack.count(_opt(prev))} → {pack.count(int(n))}"
             for idx, label, prev, n in zip(
                 rows.index, rows["label"], rows["n_previous"], rows["n"], strict=True
             )
+            if listed and idx not in pooled and exact(int(n)) and exact(_opt(prev))
         ]
 
     return [
@@ -291,20 +330,23 @@ def notes(pack: Pack) -> list[tuple[str, str]]:
         (t("pack.quarantine", lg), t("pack.quarantine_text", lg, n=nt.quarantined)),
     ]
     if pack.tier == "presenter":
-        pooled = t("pack.pooled", lg)
-        rows.append(
-            (t("pack.privacy", lg), t("pack.privacy_text", lg, k=pack.min_count, pooled=pooled))
-        )
+        k = pack.min_count
+        rules = text_of("pack.privacy_rules", lg, k=k, k1=k - 1, pooled=t("pack.pooled", lg))
+        rows.append((t("pack.privacy", lg), rules))
+        if _view(pack).few:
+            rows.append((text_of("pack.few_heading", lg), text_of("pack.few", lg, k=k)))
     cell = f"{pack.params['cell_size_m']:.0f}"
     methods = t("pack.methods_text", lg, cell=cell, n=EMERGING_MONTHS, alpha=NOTABLE_ALPHA)
     rows.append((t("pack.methods", lg), methods))
     if nt.emerging_note:
-        rows.append(
-            (
-                t("pack.emerging", lg, n=EMERGING_MONTHS),
-                t("pack.emerging_skipped", lg, reason=nt.emerging_note),
-            )
+        # the analysis's own reason may quote a count of the area ("none of the 2 points …"):
+        # presenters get a reason without numbers
+        skipped = (
+            text_of("pack.emerging_skipped_presenter", lg, n=EMERGING_MONTHS)
+            if pack.tier == "presenter"
+            else t("pack.emerging_skipped", lg, reason=nt.emerging_note)
         )
+        rows.append((t("pack.emerging", lg, n=EMERGING_MONTHS), skipped))
     if nt.synthetic:
         rows.append(("", t("pack.synthetic", lg)))
     return rows
@@ -318,7 +360,18 @@ def _span(pack: Pack) -> str:
 
 
 def _geocoding_text(pack: Pack) -> str:
+    """The month's geocoding coverage: exact counts internally, a whole percentage otherwise.
+
+    The presenter tier gives no city-wide count: the seven MDT areas (and the 23 districts)
+    split the city's located records, so that count next to the other areas' packs would give
+    a small area's count away.
+    """
     nt = pack.notes
+    if pack.tier == "presenter":
+        pct = f"{100 * nt.month_geocoded_city / nt.month_records_city:.0f} %"
+        return text_of(
+            "pack.geocoding_share", pack.lang, pct=pct if nt.month_records_city else _NO_VALUE
+        )
     pct = (
         f"{100 * nt.month_geocoded_city / nt.month_records_city:.1f} %"
         if nt.month_records_city

@@ -1,39 +1,7 @@
-"""Privacy rules for presenter and public views: places, never persons.
+"""Primary suppression and pooling: which counts a presenter view shows, hides or merges.
 
-Presenter outputs (MDT packs, the presenter page) show aggregates only: no notes, no assistant
-codes, no addresses, no record ids and no individual incident points; counts below
-:attr:`apk_geo.config.Config.min_public_count` (default 3) are shown as ``"<3"``.
-
-Suppression must survive subtraction
-------------------------------------
-A ``"<3"`` next to a shown total is no suppression: if an outcome table shows a total of 19 and
-rows of 11, 3, 4 and ``"<3"``, the hidden row is 19 − 18 = 1. The pack therefore pools small
-counts (:func:`rows_to_pool`, :func:`pool_rows`):
-
-* **Complete tables** — rows that add up to a shown total (categories and outcomes against the
-  key figures; SVL and hostel places, whose rate ratio against the rest of the area gives the
-  rest's count away): every row with a suppressed count in *any* count column goes into one row
-  "ostatní (malé počty)" / "other (small counts)". If that would pool a single row, the next
-  smallest row (least sum of its counts, the later row on a tie) joins it, so a pooled count
-  always spans at least two source rows: with a public list of categories or outcomes a pool
-  of one would be named by elimination. The pooled row's counts are sums, themselves shown as
-  ``"<3"`` when small; a change, share or rate is shown only when every count it is derived
-  from is shown. A table of a single row is left as it is (its counts are the totals, and the
-  totals are suppressed the same way).
-* **Partial tables** — rows that are some of the parts of a shown total but not all (the top
-  hot cells: the area's other cells hold the rest, and their counts are not shown): the
-  difference ``total − shown`` is split between the suppressed rows and the unlisted parts,
-  so a suppressed value is not determined, unless the difference is no larger than the number
-  of suppressed rows (then each of them must be 1 and the unlisted parts empty).
-  :func:`residual_pins` detects that case, and then the same pooling applies.
-
-The rule is checked by :func:`derivable_rows`, the attacker's view: it lists the rows whose
-suppressed value a subtraction (or the bound ``1 ≤ value < min_count``) would determine.
-
-What a view shows is decided here, not where it is formatted: :func:`pool_table` splits a table
-into the rows shown as they are and the rows merged into the pooled row (with their sums) for
-a tier, and :func:`may_show` says whether a change, share or rate derived from some counts may
-be shown. :mod:`apk_geo.reports` only formats what these return.
+See :mod:`apk_geo.privacy` for the rules; this module holds the per-table helpers the
+packs have used since the first presenter tier (``format_count``, ``pool_table``, ...).
 """
 
 from __future__ import annotations
