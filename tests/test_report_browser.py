@@ -80,7 +80,8 @@ def test_pdf_has_nonblank_a4_pages_with_czech_text(
         "MDT porada – Moravská Ostrava a Přívoz",
         "Klíčové údaje",
         "Předchozí měsíc",
-        "volné pobíhání psů",
+        "přivolána hlídka MP",
+        "ostatní (malé počty)",
         "Nejvýznamnější hotspoty",
         "SVL Test",
         "Poznámky k datům",
@@ -272,4 +273,8 @@ def test_cli_all_formats_for_a_district(tmp_path: Path) -> None:
     assert names == ["poruba_2024-06_en.pdf", "poruba_2024-06_en.png"]
     text = "\n".join(pdf_text(tmp_path / "out" / "poruba_2024-06_en.pdf"))
     assert "MDT meeting – Poruba" in text and "SYNTHETIC" not in text
-    assert "Poruba: 2 incidents" in run.stdout
+    # presenter tier: the summary shows the count as the pack does, and the pack (two
+    # incidents) shows the key figures only
+    assert "Poruba: <3 incidents" in run.stdout and "2 incidents" not in run.stdout
+    assert "Fewer than 3 incidents in the area this month" in text
+    assert "Top hotspots" in text and "No significant hot spot" not in text
