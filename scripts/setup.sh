@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+# pip warns once per package about an unreachable extra index of this machine's pip config.
+quiet_pip() { "$@" 2> >(grep -v "^WARNING: Location" >&2); }
 
 # A Python 3.11 interpreter for the development environment (the lock files are resolved for it;
 # the package itself runs on 3.11–3.13, which scripts/other_python.sh checks): $PYTHON, python3.11,
@@ -37,9 +39,9 @@ want=$(cat requirements.lock requirements-dev.lock pyproject.toml frontend/packa
   sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -f app_pages/static/vendor/manifest.json ]; then
   log "installing pinned, hash-checked Python dependencies (requirements-dev.lock)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+  quiet_pip .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
     -r requirements-dev.lock
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  quiet_pip .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
   log "installing front-end assets from the npm registry (served locally, nothing loads from a CDN)"
   .venv/bin/apk-geo assets install
