@@ -63,11 +63,16 @@ def test_encoding_and_delimiter_are_detected(
 
 
 def test_overrides_win_over_detection(write_csv) -> None:
-    path = write_csv([row(note="žluť")], encoding="cp1250", delimiter=";")
-    # ISO-8859-2 shares Č with cp1250 but not ž/ť: proof that the override is used.
-    raw = io.read_table(path, encoding="iso-8859-2", delimiter=";")
-    assert raw.encoding == "iso-8859-2"
-    assert raw.data.iloc[0, 7] == "\x9elu\x9d"
+    path = write_csv([row(note="žluť")], encoding="iso-8859-2", delimiter=";")
+    assert io.read_table(path).encoding == "iso-8859-2"  # decided from the letters
+    # cp1250 reads ISO-8859-2's ž and ť as ľ and »: proof that the override is used, and refused
+    with pytest.raises(
+        InputFileError,
+        match=r"'ą' na řádku 2 .*'Ostrava;vyřeąeno;A07;ľlu»'.*cp1250 \(vypadá jako ISO-8859-2\)",
+    ):
+        io.read_table(path, encoding="cp1250", delimiter=";")
+    raw = io.read_table(path, encoding="latin2", delimiter=";")
+    assert raw.encoding == "latin2" and raw.data.iloc[0, 7] == "žluť"
     with pytest.raises(InputFileError, match=r"export\.csv: missing required column"):
         io.read_table(path, delimiter=",")
 
@@ -94,9 +99,16 @@ def test_row_with_too_many_fields_is_quarantined_with_its_line(write_csv) -> Non
     v = check(io.read_table(path))
     assert v.valid["id"].tolist() == ["1", "3"]
     q = v.quarantine.iloc[0]
-    assert (q["line"], q["field"]) == (3, "row")
-    assert "got 9 fields, expected 8" in q["reason"]
+    assert (q["line"], q["field"], q["value"], q["expected"]) == (
+        3,
+        "row",
+        "9 polí",
+        "8 polí jako v záhlaví",
+    )
+    assert q["reason"].startswith("příliš mnoho polí: 9, záhlaví má 8")
     assert json.loads(q["raw"])[-1] == "extra"
+    english = check(io.read_table(path, lang="en")).quarantine.iloc[0]
+    assert "got 9 fields, expected 8" in english["reason"] and english["value"] == "9 fields"
 
 
 def test_xlsx_with_date_and_time_cells(tmp_path: Path) -> None:
@@ -131,7 +143,7 @@ def test_xlsx_with_date_and_time_cells(tmp_path: Path) -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel .xls"),
         (b"PK\x03\x04garbage", "cannot read as an XLSX"),
         (b"id;Datum\x00;x\n", "NUL bytes"),
-        (b"\x81\x83\x88\x90\x98\xff;\n", "cannot decode"),
+        (b"\x81\x83\x88\x90\x98\xff;\n", "bajt 0x81 na řádku 1 není platný v kódování cp1250"),
         ("name;value\nš;1\n".encode(), "missing required column"),
         ("Číslo záznamu;Datum;Kategorie;lat\n".encode(), r"missing required column\(s\) lon"),
         ("id;Datum;Kategorie;Adresa;Číslo\n".encode(), "both mean 'id'"),
@@ -160,9 +172,11 @@ def test_missing_file_and_bad_options(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot read the file"):
         io.read_table(tmp_path / "nope.csv")
     (tmp_path / "a.csv").write_text("id;Datum;Kategorie;Adresa\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="unknown encoding 'klingon'"):
+    with pytest.raises(ParameterError, match=r"unknown encoding 'klingon' \(--encoding\)"):
+        io.read_table(tmp_path / "a.csv", encoding="klingon", lang="en")
+    with pytest.raises(ParameterError, match="neznámé kódování 'klingon'"):
         io.read_table(tmp_path / "a.csv", encoding="klingon")
-    with pytest.raises(InputFileError, match="delimiter must be one character"):
+    with pytest.raises(ParameterError, match=r"delimiter .* must be one character"):
         io.read_table(tmp_path / "a.csv", delimiter=";;")
 
 
@@ -408,7 +422,10 @@ def test_valid_output_schema(write_csv) -> None:
     for c in ("lat", "lon", "x", "y"):
         assert v.valid[c].dtype == np.float64
     assert v.valid["line"].dtype == np.int64
+    assert str(v.valid["modified_at"].dtype) == "datetime64[ns, Europe/Prague]"
+    assert v.valid["modified_at"].isna().all() and v.valid["sheet"].isna().all()
     assert v.params["encoding"] == "utf-8" and v.params["delimiter"] == ";"
+    assert v.params["physical_lines"] == v.params["records"] == 1
 
 
 # ------------------------------------------------------------------ property-based
@@ -489,20 +506,20 @@ def test_read_csv_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("a;b\n1;2;3\n", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
-        io.read_csv(path)
+        io.read_csv(path, lang="en")
     path.write_text("a;b\n1;2;3\n4;5\n", encoding="utf-8")  # pandas would shift the columns
-    with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
+    with pytest.raises(InputFileError, match=r"line 2: příliš mnoho polí: 3, záhlaví má 2"):
         io.read_csv(path)
     with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
-        io.read_csv(path, dtype="infer")
+        io.read_csv(path, dtype="infer", lang="en")
     path.write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(InputFileError, match="Excel workbook, not a CSV"):
         io.read_csv(path)
     with pytest.raises(InputFileError, match="cannot read the file"):
         io.read_csv(tmp_path / "nope.csv")
     path.write_text("a;b\n1;2\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="unknown encoding"):
-        io.read_csv(path, encoding="klingon")
+    with pytest.raises(ParameterError, match="unknown encoding"):
+        io.read_csv(path, encoding="klingon", lang="en")
 
 
 # ------------------------------------------------------------------ writing
@@ -514,7 +531,7 @@ def test_write_table_is_excel_csv_and_private(tmp_path: Path) -> None:
     assert io.write_table(table, out, delimiter=";", encoding="utf-8-sig", private=True) == out
     content = out.read_bytes()
     assert content.startswith(b"\xef\xbb\xbfsource;file;line;")
-    assert content == table.to_csv(index=False, sep=";").encode("utf-8-sig")
+    assert content == table.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
     assert out.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in out.parent.iterdir()] == ["q.csv"]  # no temporary file left
 

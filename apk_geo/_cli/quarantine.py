@@ -1,4 +1,11 @@
-"""``apk-geo quarantine --store PATH --out FILE.csv``: export the rejected rows for correction."""
+"""``apk-geo quarantine --store PATH --out FILE``: export the rejected rows for correction.
+
+The file is CSV (UTF-8 with BOM and ``;`` for Czech Excel) or, when ``--out`` ends with
+``.xlsx``, an Excel workbook. Either way it is formula-safe: a cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return (a quarantined row may hold
+``=HYPERLINK(...)``) is written with a leading ``'`` so a spreadsheet shows it as text
+(:func:`apk_geo.io.write_table`). The rows hold personal data: a new file is ``0600``.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +22,14 @@ from apk_geo.store import open_store
 def register(sub: Any) -> None:
     """Add the ``quarantine`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "quarantine", help="export quarantined rows to CSV", description=__doc__
+        "quarantine", help="export quarantined rows to CSV or XLSX", description=__doc__
     )
     p.add_argument("--store", required=True, help="store file (.gpkg)")
-    p.add_argument("--out", required=True, help="CSV file to write (UTF-8 with BOM for Excel)")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="file to write: .csv (UTF-8 with BOM for Excel) or .xlsx",
+    )
     p.add_argument("--delimiter", default=";", help="CSV delimiter (default ; for Czech Excel)")
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -30,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
     table = store.quarantine()
     out = Path(args.out)
     try:
-        # the rejected rows hold the original cells (notes, addresses): a new file is 0600
         write_table(table, out, delimiter=args.delimiter, encoding="utf-8-sig", private=True)
     except OSError as exc:
         raise StoreError(f"{out}: cannot write the quarantine export: {exc}") from exc

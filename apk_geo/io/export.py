@@ -5,8 +5,19 @@
   (``.geojson``, EPSG:4326 as RFC 7946 requires) or CSV (``.csv``: the attributes, the centroid's
   ``lon``/``lat`` and the geometry as ``wkt``, all EPSG:4326).
 * :func:`write_table` writes a plain table as CSV (the delimiter and encoding given, e.g. UTF-8 with
-  BOM and ``;`` for Czech Excel).
-* :func:`layer_bytes` returns what :func:`write_layer` would write, for a download button.
+  BOM and ``;`` for Czech Excel) or, for ``.xlsx``, as an Excel workbook with typed cells.
+* :func:`layer_bytes` and :func:`table_bytes` return what :func:`write_layer` and
+  :func:`write_table` would write, for a download button.
+
+**Formula-safe spreadsheets** (OWASP's CSV-injection rule): a spreadsheet opens a text cell that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return as a formula
+(``=HYPERLINK(...)`` becomes a live link). Every CSV and XLSX written here (tables, the CSV of a
+layer, their bytes for downloads) goes through :func:`formula_safe`, which puts a single quote
+``'`` before such a text cell, header names included. Numbers stay numbers: numeric cells are
+never touched, and neither is text that is a plain number (``-46900``, ``+420``, ``-1,5``;
+not ``-1+2`` or ``+420 123``),
+which a spreadsheet reads as that number, not as a formula. In an XLSX file every text cell is
+also typed as text, so no cell is ever written as a formula.
 
 Every write goes through :func:`apk_geo.files.atomic_path`: a reader or a kill at any moment sees
 the old file or the new one, never half of one. ``private=True`` creates a new file ``0600``, for
@@ -16,12 +27,15 @@ files that hold personal data (quarantined rows, geocoded incident records).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
+import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -33,11 +47,30 @@ from apk_geo.coords import metric_crs
 from apk_geo.errors import ParameterError
 from apk_geo.files import atomic_path
 from apk_geo.schema import CRS_WEB
+from apk_geo.times import wall_clock
 
-__all__ = ["LAYER_FORMATS", "layer_bytes", "write_layer", "write_table"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "LAYER_FORMATS",
+    "TABLE_FORMATS",
+    "formula_safe",
+    "layer_bytes",
+    "table_bytes",
+    "write_layer",
+    "write_table",
+]
 
 #: File suffix → format written by :func:`write_layer`.
 LAYER_FORMATS: Final = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".csv": "CSV"}
+#: Formats of :func:`write_table` and :func:`table_bytes`.
+TABLE_FORMATS: Final = ("csv", "xlsx")
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP).
+FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
+
+_FORMULA_START: Final = re.compile(r"^[=+\-@\t\r]")
+#: Text a spreadsheet reads as a plain number (not a formula), left as it is.
+_PLAIN_NUMBER: Final = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+_XLSX_SHEET: Final = "data"
 
 _Writer = Callable[[gpd.GeoDataFrame, Path, CRS, str], None]
 
@@ -105,30 +138,47 @@ def write_table(
     *,
     delimiter: str = ",",
     encoding: str = "utf-8",
-    lineterminator: str | None = None,
+    lineterminator: str = "\r\n",
     private: bool = False,
+    fmt: Literal["csv", "xlsx"] | None = None,
+    sheet: str = _XLSX_SHEET,
 ) -> Path:
-    r"""Write a plain table to ``path`` as CSV, atomically.
+    r"""Write a plain table to ``path`` as CSV or XLSX, formula-safe, atomically.
 
     Parameters
     ----------
     frame
-        The table; its index is not written.
+        The table; its index is not written. It is not changed.
     path
-        The CSV file; missing folders are created.
+        The file; missing folders are created.
     delimiter
-        Field separator (``";"`` for Czech Excel).
+        CSV field separator (``";"`` for Czech Excel).
     encoding
-        Text encoding; ``"utf-8-sig"`` writes the byte-order mark Excel needs to read UTF-8.
+        CSV text encoding; ``"utf-8-sig"`` writes the byte-order mark Excel needs to read UTF-8.
     lineterminator
-        Line ending; default :data:`os.linesep` (pandas' default). ``"\r\n"`` for Windows tools.
+        CSV line ending; default ``"\r\n"`` (RFC 4180, as Excel writes it), so that a value
+        holding either ``\r`` or ``\n`` is quoted.
     private
         Create a new file ``0600`` (personal data); an existing file keeps its mode.
+    fmt
+        ``"csv"`` or ``"xlsx"``; default from the suffix (``.xlsx`` → XLSX, anything else CSV).
+    sheet
+        Name of the XLSX sheet.
 
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    ParameterError
+        If ``fmt`` is not one of :data:`TABLE_FORMATS`.
+
+    Notes
+    -----
+    Text cells that a spreadsheet would run as a formula get a leading ``'`` (see the module
+    docstring and :func:`formula_safe`).
 
     Examples
     --------
@@ -137,12 +187,159 @@ def write_table(
     PosixPath('q.csv')
     """
     target = Path(path)
+    kind = _table_format(target, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
+    safe = formula_safe(frame)
     with atomic_path(target, private=private) as tmp:
-        frame.to_csv(
-            tmp, index=False, sep=delimiter, encoding=encoding, lineterminator=lineterminator
-        )
+        if kind == "xlsx":
+            _xlsx(safe, tmp, sheet=sheet)
+        else:
+            safe.to_csv(
+                tmp, index=False, sep=delimiter, encoding=encoding, lineterminator=lineterminator
+            )
     return target
+
+
+def table_bytes(
+    frame: pd.DataFrame,
+    *,
+    fmt: Literal["csv", "xlsx"] = "csv",
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    lineterminator: str = "\r\n",
+    sheet: str = _XLSX_SHEET,
+) -> bytes:
+    """Return the bytes :func:`write_table` writes (for a download), formula-safe.
+
+    Parameters
+    ----------
+    frame
+        The table.
+    fmt, delimiter, encoding, lineterminator, sheet
+        As for :func:`write_table`.
+
+    Returns
+    -------
+    bytes
+        The file's content.
+
+    Examples
+    --------
+    >>> quarantine = store.quarantine()  # doctest: +SKIP
+    >>> data = table_bytes(quarantine, delimiter=";", encoding="utf-8-sig")  # doctest: +SKIP
+    """
+    with tempfile.TemporaryDirectory(prefix="apk-geo-table-") as folder:
+        path = Path(folder) / f"table.{_table_format(Path('x.' + str(fmt)), fmt)}"
+        write_table(
+            frame,
+            path,
+            delimiter=delimiter,
+            encoding=encoding,
+            lineterminator=lineterminator,
+            fmt=fmt,
+            sheet=sheet,
+        )
+        return path.read_bytes()
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    A text cell (and a column name) that starts with one of :data:`FORMULA_PREFIXES` gets a
+    leading ``'``, unless it is a plain number (``-46900``, ``+1,5``), which a spreadsheet reads
+    as that number. Numeric, boolean and date columns are not changed.
+
+    Parameters
+    ----------
+    frame
+        The table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same table with such cells neutralised (``attrs`` kept).
+
+    Examples
+    --------
+    >>> formula_safe(pd.DataFrame({"v": ["=1+1", "-5", "@x", "ok"]}))["v"].tolist()
+    ["'=1+1", '-5', "'@x", 'ok']
+    """
+    out = frame.copy()
+    out.columns = pd.Index([_safe_text(c) if isinstance(c, str) else c for c in out.columns])
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if not (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
+            continue
+        text = col.map(lambda v: v if not isinstance(v, str) else _safe_text(v))
+        values = text.astype(col.dtype) if col.dtype != object else text
+        out.isetitem(i, values.to_numpy() if col.dtype == object else values.array)
+    return out
+
+
+def _safe_text(value: str) -> str:
+    """Return ``value`` with a leading ``'`` if a spreadsheet would read it as a formula."""
+    if _FORMULA_START.match(value) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _table_format(path: Path, fmt: str | None) -> Literal["csv", "xlsx"]:
+    """Return the table format: ``fmt``, else from the suffix; refuse an unknown one."""
+    kind = fmt if fmt is not None else ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    if kind == "csv":
+        return "csv"
+    if kind == "xlsx":
+        return "xlsx"
+    raise ParameterError(f"a table format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")
+
+
+def _xlsx(frame: pd.DataFrame, path: Path, *, sheet: str) -> None:
+    """Write ``frame`` (already formula-safe) as a one-sheet workbook with typed cells."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(title=sheet[:31] or _XLSX_SHEET)
+    columns = [_xlsx_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+
+    def row(values: list[object]) -> list[WriteOnlyCell]:
+        cells = []
+        for value in values:
+            c = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                c.data_type = "s"  # text, never a formula
+            elif isinstance(value, dt.datetime):
+                c.number_format = "d.m.yyyy h:mm:ss"
+            cells.append(c)
+        return cells
+
+    ws.append(row([str(c) for c in frame.columns]))
+    for values in zip(*columns, strict=True) if columns else ():
+        ws.append(row(list(values)))
+    book.save(path)
+
+
+def _xlsx_column(col: pd.Series) -> list[object]:
+    """Return a column's values as Excel takes them: numbers, text, naive local times, None."""
+    if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col):
+        naive, _zone = wall_clock(col)
+        return [None if pd.isna(v) else v.to_pydatetime() for v in naive]
+    return [_xlsx_value(v) for v in col.tolist()]
+
+
+def _xlsx_value(value: object) -> object:
+    """Return one cell's value for openpyxl (missing → empty, numpy scalars → Python)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _xlsx_value(value.item())
+    if isinstance(value, bool | int | float | str | dt.datetime | dt.date | dt.time):
+        return value
+    if isinstance(value, list | tuple | dict):
+        return _safe_text(json.dumps(value, ensure_ascii=False, default=str))
+    return _safe_text(str(value))
 
 
 def layer_bytes(
@@ -229,7 +426,7 @@ def _csv(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
     table["lon"] = centroids.x.round(7).to_numpy()
     table["lat"] = centroids.y.round(7).to_numpy()
     table["wkt"] = web.geometry.to_wkt().to_numpy()
-    table.to_csv(tmp, index=False, encoding="utf-8")
+    formula_safe(table).to_csv(tmp, index=False, encoding="utf-8")
 
 
 def _storable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -3,38 +3,69 @@
 Two public readers share one way of decoding and splitting CSV text:
 
 * :func:`read_table` opens an incident export and returns a :class:`RawTable`: the cells as text
-  under their original headers, the file line of every row and the mapping of canonical column
-  names (:data:`apk_geo.schema.INPUT_COLUMNS`) to the file's headers.
+  under their original headers, the line (or sheet row) of every record, the mapping of
+  canonical column names (:data:`apk_geo.schema.INPUT_COLUMNS`) to the file's headers, and the
+  records that could not be split (``bad_rows``, quarantined by validation).
 * :func:`read_csv` reads any other CSV (addresses to geocode, point files) into a
   :class:`pandas.DataFrame`, with no header mapping.
 
-Encoding: a byte-order mark (UTF-8 or UTF-16) when there is one, else strict UTF-8, else
-Windows-1250. Delimiter: whichever of :data:`DELIMITERS` splits the header line into the most
-known column names (then the most fields). Both can be overridden. A file that cannot be read
-raises :class:`~apk_geo.errors.InputFileError` naming the file.
+**No record is lost silently.** Every read ends with the line invariant of
+:class:`~apk_geo.io._records.LineCounts` (data lines = records + lines inside closed quotes +
+blank lines + lines of quarantined broken records), checked by :meth:`RawTable.check_lines` and
+reported in :attr:`RawTable.params`. A quote that does not close before the next record, a row
+with too few or too many fields and a truncated last line are bad rows with their line and
+reason; a quoted word inside a value keeps its quotes (see :mod:`apk_geo.io._records`).
 
-The C parser of pandas reads the bytes directly; a file with rows of too many fields or broken
-quoting goes down a row-by-row path that keeps such rows as ``bad_rows`` with their line.
+**Encoding** is decided from the whole file (:mod:`apk_geo.io._text`): a byte-order mark, else
+UTF-8 when every non-ASCII byte is part of a UTF-8 sequence, else cp1250 or ISO-8859-2 by the
+letters those two encode differently. Bytes invalid in the encoding, control characters, text
+implausible in Czech (``©árka`` for ``Šárka``) and a file mixing two encodings are refused with
+the line. **Delimiter**: whichever of :data:`DELIMITERS` splits the header line into the most
+known column names (then the most fields). **Headers** are matched folded (case, accents,
+non-breaking and zero-width spaces); the same column twice is refused. **Workbooks**: every
+sheet with an export's header is read (:mod:`apk_geo.io._xlsx`); the others are named in
+``params["sheets_skipped"]`` with the reason.
+
+Messages are Czech by default (``lang="en"`` for English).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io as _stdio
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from apk_geo.errors import InputFileError
-from apk_geo.schema import HEADER_ALIASES, fold
+from apk_geo.errors import InputFileError, ParameterError
+from apk_geo.io._headers import (
+    canonical_headers,
+    clean_names,
+    header_score,
+    missing_columns,
+    missing_columns_error,
+    refuse_duplicates,
+)
+from apk_geo.io._messages import msg
+from apk_geo.io._records import (
+    BadRow,
+    LineCounts,
+    Parsed,
+    dedupe_names,
+    first_record_length,
+    parse_header,
+    parse_records,
+    too_many_fields,
+)
+from apk_geo.io._text import Decoded, check_encoding_name, decide_encoding, undecodable_error
+from apk_geo.io._xlsx import Sheet, read_workbook
 
-__all__ = ["DELIMITERS", "RawTable", "read_csv", "read_table"]
+__all__ = ["DELIMITERS", "BadRow", "LineCounts", "RawTable", "read_csv", "read_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +74,9 @@ DELIMITERS: Final = (";", ",", "\t", "|")
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Bytes decoded to find the delimiter and the header (cut at a line end).
+_HEAD_BYTES: Final = 1 << 20
 _SNIFF_CHARS: Final = 65_536
-
-#: A row that cannot be split into the header's fields: ``(line, cells, reason)``.
-BadRow = tuple[int, tuple[str, ...], str]
 
 
 @dataclass(frozen=True)
@@ -58,19 +88,34 @@ class RawTable:
     path
         The file read.
     data
-        One row per record, the file's own headers as columns, every cell as text (``""`` when
-        empty). Fully empty rows are not records and are left out.
+        One row per record that could be split, the file's own headers as columns (zero-width
+        characters dropped), every cell as text (``""`` when empty). Rows without any value are
+        not records and are left out.
     lines
         The 1-based line (CSV) or sheet row (XLSX) where each row of ``data`` starts.
     columns
         Canonical column name (``id``, ``reported_at``, ``date``, ``time``, ``category`` …) → header
         in the file.
     bad_rows
-        Rows that could not be split into the header's fields: ``(line, cells, reason)``.
+        Records that could not be split into the header's fields (an unclosed quote, too few or
+        too many fields, a truncated last line) or read (a formula without a saved value), with
+        their line and reason (:class:`~apk_geo.io._records.BadRow`).
     kind
         ``"csv"`` or ``"xlsx"``.
     encoding, delimiter
         What was used to read a CSV file (``None`` for XLSX).
+    sheets
+        The sheet of each row of ``data`` (XLSX), ``None`` for CSV.
+    line_counts
+        How the file's data lines were accounted for (:meth:`check_lines`).
+    params
+        What was detected, JSON-serialisable, for the import summary: the line counts
+        (``physical_lines``, ``records``, ``quoted_newlines``, ``blank_lines``,
+        ``unclosed_quote_lines``), ``parser`` (``"fast"``/``"strict"``, CSV), and for XLSX
+        ``sheets`` (``[{"sheet", "records", "header_row"}]``), ``sheets_skipped``
+        (``[{"sheet", "reason"}]``) and ``formulas_without_value``.
+    zero_width
+        Whether the text may hold zero-width characters (validation folds them in ids and codes).
     """
 
     path: Path
@@ -81,11 +126,51 @@ class RawTable:
     kind: Literal["csv", "xlsx"] = "csv"
     encoding: str | None = None
     delimiter: str | None = None
+    sheets: np.ndarray | None = None
+    line_counts: LineCounts | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+    zero_width: bool = False
 
     @property
     def n_rows(self) -> int:
         """Number of records in the file (readable rows plus bad rows)."""
         return len(self.data) + len(self.bad_rows)
+
+    @property
+    def records(self) -> int:
+        """Records read (the same as :attr:`n_rows`)."""
+        return self.n_rows
+
+    @property
+    def physical_lines(self) -> int:
+        """Data lines of the file (CSV, after the header) or rows under the headers (XLSX)."""
+        counts = self.line_counts
+        return counts.physical if counts is not None else self.n_rows
+
+    def check_lines(self, *, lang: str = "cs") -> None:
+        """Check the line invariant: data lines = records + quoted + blank + broken lines.
+
+        Raises
+        ------
+        InputFileError
+            If the counts do not add up, or the records counted are not the table's; the file
+            is then not read at all rather than read with a record missing.
+        """
+        counts = self.line_counts
+        if counts is None:
+            return
+        if not counts.balanced or counts.records != self.n_rows:
+            raise InputFileError(
+                msg(
+                    "io.error.lines_mismatch",
+                    lang,
+                    physical=counts.physical,
+                    records=self.n_rows,
+                    quoted=counts.quoted_newlines,
+                    blank=counts.blank,
+                ),
+                path=str(self.path),
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,69 +179,70 @@ class RawTable:
 
 
 def read_table(
-    path: str | Path, *, delimiter: str | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    lang: str = "cs",
 ) -> RawTable:
     """Read an incident export (CSV or XLSX) into a :class:`RawTable`.
 
     Parameters
     ----------
     path
-        CSV (UTF-8, UTF-16 with BOM or cp1250; ``;``, ``,``, tab or ``|`` separated) or XLSX
-        file; the format is detected from the content, not the suffix.
+        CSV (UTF-8, UTF-16 with BOM, cp1250 or ISO-8859-2; ``;``, ``,``, tab or ``|``
+        separated) or XLSX file; the format is detected from the content, not the suffix.
     delimiter
         CSV field separator; detected from the header line when ``None``.
     encoding
-        CSV text encoding (any Python codec name); detected when ``None`` (BOM, then strict
-        UTF-8, then cp1250).
+        CSV text encoding (a Python text codec); detected from the whole file when ``None``.
+        The bytes are checked against it either way.
+    lang
+        Language of messages and reasons: ``"cs"`` (default) or ``"en"``.
 
     Returns
     -------
     RawTable
-        The cells as text under the original headers, with line numbers and the canonical column
-        mapping. Rows with more fields than the header are kept in ``bad_rows``.
+        The cells as text under the original headers, with line numbers, the canonical column
+        mapping, the bad rows and ``params`` (see :class:`RawTable`).
 
     Raises
     ------
+    ParameterError
+        If ``delimiter`` is not one character, or ``encoding`` is unknown or not a text encoding.
     InputFileError
-        If the file is missing, empty, binary, in an unknown encoding, not parseable, or lacks a
-        required column (``id``, a date, ``category`` and a location: an address, ``lat``/``lon``
-        or ``x``/``y``). The message names the file and says how to fix it.
+        If the file is missing, empty, binary, not valid or implausible in its encoding, mixes
+        encodings, has the same column twice, lacks a required column (``id``, a date,
+        ``category`` and a location: an address, ``lat``/``lon`` or ``x``/``y``; in a workbook:
+        on every sheet), or its lines do not add up to its records. The message names the file
+        and the line and says how to fix it.
 
     Examples
     --------
     >>> raw = read_table("export.csv")  # doctest: +SKIP
     >>> raw.columns["id"]  # doctest: +SKIP
     'Číslo záznamu'
+    >>> raw.params["physical_lines"] == raw.params["records"] + raw.params["blank_lines"]
+    ... # doctest: +SKIP
+    True
     """
     p = Path(path)
-    _check_options(delimiter=delimiter, encoding=encoding, path=p)
+    _check_options(delimiter=delimiter, encoding=encoding, lang=lang)
     content = _read_bytes(p)
     if content.startswith(_ZIP_MAGIC):
-        return _xlsx_table(p)
-    text, used_encoding = _decode(content, encoding=encoding, path=p)
-    used_delimiter = delimiter or _detect_delimiter(text)
-    data, lines, bad = _parse_csv(
-        content, text, encoding=used_encoding, delimiter=used_delimiter, path=p
-    )
-    columns = _map_headers(data.columns, path=p)
-    data, lines = _drop_empty_rows(data, lines)
+        raw = _xlsx_table(p, lang=lang)
+    else:
+        raw = _csv_table(p, content, delimiter=delimiter, encoding=encoding, lang=lang)
+    raw.check_lines(lang=lang)
     logger.info(
-        "%s: read %d row(s) as CSV, encoding %s, delimiter %r",
+        "%s: read %d record(s) from %d data line(s) as %s (%s)",
         p,
-        len(data) + len(bad),
-        used_encoding,
-        used_delimiter,
+        raw.n_rows,
+        raw.physical_lines,
+        raw.kind.upper(),
+        ", ".join(f"{k} {v}" for k, v in raw.params.items() if not isinstance(v, list)),
     )
-    return RawTable(
-        path=p,
-        data=data,
-        lines=lines,
-        columns=columns,
-        bad_rows=bad,
-        kind="csv",
-        encoding=used_encoding,
-        delimiter=used_delimiter,
-    )
+    return raw
 
 
 def read_csv(
@@ -165,34 +251,43 @@ def read_csv(
     delimiter: str | None = None,
     encoding: str | None = None,
     dtype: Literal["str", "infer"] = "str",
+    lang: str = "cs",
 ) -> pd.DataFrame:
-    """Read a CSV file with the encoding and delimiter detection of :func:`read_table`.
+    """Read a CSV file with the encoding, delimiter and record checks of :func:`read_table`.
 
     The one CSV reader of the product for files that are not incident exports (addresses to
-    geocode, point files); header names are kept as they are.
+    geocode, point files); header names are kept as they are (a repeated one gets ``.1``). A
+    row with fewer fields than the header is padded with empty cells.
 
     Parameters
     ----------
     path
-        A CSV file (UTF-8, UTF-16 with BOM or cp1250; ``;``, ``,``, tab or ``|`` separated).
+        A CSV file (UTF-8, UTF-16 with BOM, cp1250 or ISO-8859-2; ``;``, ``,``, tab or ``|``
+        separated).
     delimiter
         Field separator; detected from the header line when ``None``.
     encoding
-        Text encoding (any Python codec name); detected when ``None``.
+        Text encoding (a Python text codec); detected from the whole file when ``None``.
     dtype
         ``"str"``: every cell as text, ``""`` when empty, fully empty rows left out.
         ``"infer"``: the column types pandas infers (numbers, ``NaN`` for empty cells).
+    lang
+        Language of messages.
 
     Returns
     -------
     pandas.DataFrame
-        The file's columns; ``attrs["csv"]`` records ``{"file", "encoding", "delimiter"}`` used.
+        The file's columns; ``attrs["csv"]`` records ``{"file", "encoding", "delimiter",
+        "records", "physical_lines"}``.
 
     Raises
     ------
+    ParameterError
+        If ``delimiter`` or ``encoding`` is not usable.
     InputFileError
-        If the file is missing, empty, an Excel workbook, binary, in an unknown encoding, or not
-        parseable (including a row with more fields than the header).
+        If the file is missing, empty, an Excel workbook, binary, not valid or implausible in
+        its encoding, or a record cannot be split (an unclosed quote, more fields than the
+        header); the message names the line.
 
     Examples
     --------
@@ -201,51 +296,67 @@ def read_csv(
     ';'
     """
     p = Path(path)
-    _check_options(delimiter=delimiter, encoding=encoding, path=p)
+    _check_options(delimiter=delimiter, encoding=encoding, lang=lang)
     content = _read_bytes(p)
     if content.startswith(_ZIP_MAGIC):
         raise InputFileError(
             "this is an Excel workbook, not a CSV; export it as CSV (UTF-8) and try again",
             path=str(p),
         )
-    text, used_encoding = _decode(content, encoding=encoding, path=p)
-    used_delimiter = delimiter or _detect_delimiter(text)
-    if dtype == "infer":
-        frame = _parse_inferred(
-            content, text, encoding=used_encoding, delimiter=used_delimiter, path=p
+    decoded = decide_encoding(content, encoding=encoding, path=p, lang=lang)
+    head = _head_text(decoded, path=p, lang=lang)
+    used = delimiter or _detect_delimiter(head)
+    header, header_lines = parse_header(head, delimiter=used, path=str(p), lang=lang)
+    longer = _first_record_longer(
+        head, delimiter=used, header=header, header_lines=header_lines, lang=lang
+    )
+    if longer is not None:
+        raise InputFileError(f"line {longer[0]}: {longer[1]}", path=str(p))
+    parsed = parse_records(
+        decoded,
+        delimiter=used,
+        header=header,
+        header_lines=header_lines,
+        path=str(p),
+        lang=lang,
+        short_rows="pad",
+    )
+    if parsed.bad:
+        first = parsed.bad[0]
+        raise InputFileError(
+            f"line {first.line}: {first.reason}; {len(parsed.bad)} such row(s) in all",
+            path=str(p),
         )
-    else:
-        frame = _parse_text(content, text, encoding=used_encoding, delimiter=used_delimiter, path=p)
-    frame.attrs["csv"] = {"file": str(p), "encoding": used_encoding, "delimiter": used_delimiter}
+    frame = _typed(parsed, decoded, delimiter=used, path=p) if dtype == "infer" else None
+    if frame is None:
+        frame, _ = _records_only(parsed)
+    frame.attrs["csv"] = {
+        "file": str(p),
+        "encoding": decoded.encoding,
+        "delimiter": used,
+        "records": int((~parsed.empty).sum()),
+        "physical_lines": parsed.physical,
+    }
     logger.info(
-        "%s: read %d row(s), encoding %s, delimiter %r",
-        p,
-        len(frame),
-        used_encoding,
-        used_delimiter,
+        "%s: read %d row(s), encoding %s, delimiter %r", p, len(frame), decoded.encoding, used
     )
     return frame
 
 
 # --------------------------------------------------------------------------------------------
-# Bytes and text
+# Options, bytes, delimiter
 # --------------------------------------------------------------------------------------------
 
 
-def _check_options(*, delimiter: str | None, encoding: str | None, path: Path) -> None:
-    """Refuse a delimiter that is not one plain character and an unknown codec name."""
+def _check_options(*, delimiter: str | None, encoding: str | None, lang: str) -> None:
+    """Refuse a delimiter that is not one plain character and a codec that is not for text."""
     if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
-        raise InputFileError(
-            f"delimiter must be one character other than a quote or newline, got {delimiter!r}",
-            path=str(path),
+        raise ParameterError(
+            f"delimiter (--delimiter) must be one character other than a quote or newline, "
+            f"got {delimiter!r}"
         )
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise InputFileError(
-                f"unknown encoding {encoding!r}; use e.g. utf-8 or cp1250", path=str(path)
-            ) from exc
+        check_encoding_name(encoding, lang=lang)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -268,39 +379,17 @@ def _read_bytes(path: Path) -> bytes:
     return content
 
 
-def _decode(content: bytes, *, encoding: str | None, path: Path) -> tuple[str, str]:
-    """Decode CSV bytes with the given or detected encoding; return ``(text, encoding)``."""
-    if encoding is not None:
-        candidates = [encoding]
-    elif content.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "cp1250"]
-    for enc in candidates:
-        try:
-            text = content.decode(enc)
-        except (UnicodeDecodeError, UnicodeError):
-            continue
-        if "\x00" in text:
-            raise InputFileError(
-                f"the file holds NUL bytes when read as {enc}: it is not a text CSV; "
-                "export it as CSV (UTF-8) or XLSX",
-                path=str(path),
-            )
-        return text.lstrip("\ufeff"), enc
-    raise InputFileError(
-        f"cannot decode the file as {' or '.join(candidates)}; "
-        "re-save it as UTF-8 or name its encoding with --encoding",
-        path=str(path),
-    )
-
-
-def _header_score(fields: list[str]) -> tuple[int, int]:
-    """Score a split header: (number of recognised column names, number of fields)."""
-    known = {alias for aliases in HEADER_ALIASES.values() for alias in aliases}
-    return sum(fold(f) in known for f in fields), len(fields)
+def _head_text(decoded: Decoded, *, path: Path, lang: str) -> str:
+    """Return the first lines of the file as text (about a megabyte, cut at a line end)."""
+    content = decoded.content
+    cut = len(content)
+    if cut > _HEAD_BYTES:
+        end = content.rfind(b"\n", 0, _HEAD_BYTES)
+        cut = end + 1 if end >= 0 else cut
+    try:
+        return content[:cut].decode(decoded.parse_encoding)
+    except UnicodeDecodeError as exc:
+        raise undecodable_error(content, decoded.parse_encoding, path=path, lang=lang) from exc
 
 
 def _detect_delimiter(text: str) -> str:
@@ -312,257 +401,193 @@ def _detect_delimiter(text: str) -> str:
             first = next(csv.reader(_stdio.StringIO(head), delimiter=delim), [])
         except csv.Error:
             continue
-        score = _header_score(first)
+        score = header_score(first)
         if score > best_score:
             best, best_score = delim, score
     return best
 
 
-# --------------------------------------------------------------------------------------------
-# CSV parsing
-# --------------------------------------------------------------------------------------------
-
-
-def _parse_csv(
-    content: bytes, text: str, *, encoding: str, delimiter: str, path: Path
-) -> tuple[pd.DataFrame, np.ndarray, tuple[BadRow, ...]]:
-    """Split CSV into a frame of strings, the start line of each row and the bad rows.
-
-    The C parser reads the bytes directly (several times faster than from decoded text); rows
-    with too many fields or broken quoting send the file down the row-by-row path.
-    """
-    if _first_record_fields(text, delimiter=delimiter) is not None:
-        return _parse_csv_slow(text, delimiter=delimiter, path=path)
-    try:
-        frame = pd.read_csv(
-            _stdio.BytesIO(content),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            quotechar='"',
-            encoding=encoding,
-            encoding_errors="strict",
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise InputFileError("the file has no header line", path=str(path)) from exc
-    except (pd.errors.ParserError, ValueError, csv.Error, OverflowError, MemoryError):
-        return _parse_csv_slow(text, delimiter=delimiter, path=path)
-    frame = frame.fillna("")
-    return frame, _fast_path_lines(frame), ()
-
-
-def _first_record_fields(text: str, *, delimiter: str) -> tuple[int, int, int] | None:
-    """Return ``(line, fields, header fields)`` when the first record is longer than the header.
+def _first_record_longer(
+    head: str, *, delimiter: str, header: Sequence[str], header_lines: int, lang: str = "cs"
+) -> tuple[int, str] | None:
+    """Return ``(line, reason)`` when the first record has more fields than the header.
 
     The C parser would then take the record's first field(s) as an index and shift every
-    column by one, silently; such a file must go down the row-by-row path instead.
+    column by one, silently; such a file must go down the record-by-record path instead.
     """
-    reader = csv.reader(
-        _stdio.StringIO(text[: 16 * _SNIFF_CHARS], newline=""), delimiter=delimiter, quotechar='"'
-    )
-    try:
-        header = next(reader)
-        first = next(reader)
-        while not first:  # pandas skips blank lines before it looks at the first record
-            first = next(reader)
-    except (StopIteration, csv.Error):
+    n = first_record_length(head, delimiter=delimiter, header_lines=header_lines)
+    if n is None or n <= len(header):
         return None
-    if len(first) <= len(header):
-        return None
-    return reader.line_num, len(first), len(header)
+    line = header_lines + 1
+    return line, too_many_fields(n, len(header), delimiter, lang=lang)
 
 
-def _fast_path_lines(frame: pd.DataFrame) -> np.ndarray:
-    """Return the start line of each row read by the C parser (quoted newlines included)."""
-    header_newlines = sum(str(c).count("\n") for c in frame.columns)
-    extra = np.zeros(len(frame), dtype=np.int64)
-    multiline = [c for c in frame.columns if frame[c].str.contains("\n", regex=False).any()]
-    if multiline:  # quoted values spanning lines shift the line numbers of later rows
-        per_row = sum(
-            frame[c].str.count("\n").to_numpy(dtype=np.int64, copy=True) for c in multiline
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+
+def _csv_table(
+    path: Path, content: bytes, *, delimiter: str | None, encoding: str | None, lang: str
+) -> RawTable:
+    """Read a CSV incident export into a :class:`RawTable`."""
+    decoded = decide_encoding(content, encoding=encoding, path=path, lang=lang)
+    head = _head_text(decoded, path=path, lang=lang)
+    used = delimiter or _detect_delimiter(head)
+    header, header_lines = parse_header(head, delimiter=used, path=str(path), lang=lang)
+    names = clean_names(header)
+    columns = _map_headers(names, path=str(path), lang=lang)
+    parsed = parse_records(
+        decoded,
+        delimiter=used,
+        header=names,
+        header_lines=header_lines,
+        path=str(path),
+        lang=lang,
+        force_strict=_first_record_longer(
+            head, delimiter=used, header=names, header_lines=header_lines
         )
-        extra = np.concatenate([[0], np.cumsum(per_row)[:-1]]).astype(np.int64)
-    return 2 + header_newlines + np.arange(len(frame), dtype=np.int64) + extra
-
-
-def _parse_csv_slow(
-    text: str, *, delimiter: str, path: Path
-) -> tuple[pd.DataFrame, np.ndarray, tuple[BadRow, ...]]:
-    """Row-by-row CSV parsing that keeps rows with a wrong number of fields as bad rows."""
-    reader = csv.reader(_stdio.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
-    rows: list[list[str]] = []
-    starts: list[int] = []
-    bad: list[BadRow] = []
-    try:
-        header = next(reader)
-        prev_end = reader.line_num
-        for row in reader:
-            start = prev_end + 1
-            prev_end = reader.line_num
-            if len(row) > len(header):
-                bad.append((start, tuple(row), _too_many_fields(row, header, delimiter)))
-                continue
-            rows.append(row + [""] * (len(header) - len(row)))
-            starts.append(start)
-    except StopIteration as exc:
-        raise InputFileError("the file has no header line", path=str(path)) from exc
-    except csv.Error as exc:
-        raise InputFileError(
-            f"cannot parse CSV near line {reader.line_num}: {exc}", path=str(path)
-        ) from exc
-    names = _dedupe_names(header)
-    frame = (
-        pd.DataFrame(rows, columns=names, dtype="str")
-        if rows
-        else pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
+        is not None,
     )
-    return frame, np.asarray(starts, dtype=np.int64), tuple(bad)
-
-
-def _too_many_fields(row: list[str], header: list[str], delimiter: str) -> str:
-    """Return the reason of a row with more fields than the header."""
-    return (
-        f"row: got {len(row)} fields, expected {len(header)} as in the header "
-        f"(is a {delimiter!r} inside an unquoted value?)"
+    data, lines = _records_only(parsed)
+    counts = LineCounts(
+        physical=parsed.physical,
+        records=len(data) + len(parsed.bad),
+        quoted_newlines=parsed.quoted_newlines,
+        blank=parsed.blank + int(parsed.empty.sum()),
+        broken=parsed.broken,
+    )
+    return RawTable(
+        path=path,
+        data=data,
+        lines=lines,
+        columns=columns,
+        bad_rows=parsed.bad,
+        kind="csv",
+        encoding=decoded.encoding,
+        delimiter=used,
+        line_counts=counts,
+        params={**counts.as_params(), "parser": parsed.parser},
+        zero_width=decoded.zero_width,
     )
 
 
-def _dedupe_names(header: list[str]) -> list[str]:
-    """Make header names unique the way pandas does (``a``, ``a.1``)."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in header:
-        if name in seen:
-            seen[name] += 1
-            out.append(f"{name}.{seen[name]}")
-        else:
-            seen[name] = 0
-            out.append(name)
-    return out
+def _records_only(parsed: Parsed) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the rows that are records (not all blank) and their lines (no copy if all are)."""
+    if not parsed.empty.any():
+        return parsed.frame, parsed.lines
+    keep = ~parsed.empty
+    return parsed.frame.loc[keep].reset_index(drop=True), parsed.lines[keep]
 
 
-def _parse_text(
-    content: bytes, text: str, *, encoding: str, delimiter: str, path: Path
-) -> pd.DataFrame:
-    """Read every cell as text; refuse rows with more fields than the header."""
-    frame, lines, bad = _parse_csv(content, text, encoding=encoding, delimiter=delimiter, path=path)
-    if bad:
-        line, _, reason = bad[0]
-        raise InputFileError(
-            f"line {line}: {reason}; {len(bad)} such row(s) in all", path=str(path)
-        )
-    frame, _ = _drop_empty_rows(frame, lines)
-    return frame
-
-
-def _parse_inferred(
-    content: bytes, text: str, *, encoding: str, delimiter: str, path: Path
-) -> pd.DataFrame:
-    """Read with the column types pandas infers (numbers, ``NaN`` for empty cells)."""
-    too_long = _first_record_fields(text, delimiter=delimiter)
-    if too_long is not None:
-        line, fields, expected = too_long
-        raise InputFileError(
-            f"line {line}: row: got {fields} fields, expected {expected} as in the header "
-            f"(is a {delimiter!r} inside an unquoted value?)",
-            path=str(path),
-        )
+def _typed(parsed: Parsed, decoded: Decoded, *, delimiter: str, path: Path) -> pd.DataFrame:
+    """Return the records with the column types pandas infers (numbers, NaN for empty cells)."""
     try:
-        return pd.read_csv(_stdio.BytesIO(content), sep=delimiter, encoding=encoding)
-    except pd.errors.EmptyDataError as exc:
-        raise InputFileError("the file has no header line", path=str(path)) from exc
-    except (pd.errors.ParserError, csv.Error, UnicodeError) as exc:
+        if parsed.parser == "fast":
+            return pd.read_csv(
+                _stdio.BytesIO(decoded.content), sep=delimiter, encoding=decoded.parse_encoding
+            )
+        text = parsed.frame.to_csv(index=False, sep=delimiter)
+        return pd.read_csv(_stdio.StringIO(text), sep=delimiter)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeError) as exc:
         raise InputFileError(f"cannot parse as CSV: {exc}", path=str(path)) from exc
 
 
-# --------------------------------------------------------------------------------------------
-# XLSX, empty rows and headers
-# --------------------------------------------------------------------------------------------
-
-
-def _xlsx_table(path: Path) -> RawTable:
-    """Read an XLSX incident export into a :class:`RawTable`."""
-    data, lines = _read_xlsx(path)
-    columns = _map_headers(data.columns, path=path)
-    data, lines = _drop_empty_rows(data, lines)
-    return RawTable(path=path, data=data, lines=lines, columns=columns, kind="xlsx")
-
-
-def _read_xlsx(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
-    """Read the first sheet of an XLSX workbook as text cells."""
-    try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise InputFileError(
-            f"cannot read as an XLSX workbook ({type(exc).__name__}: {exc}); "
-            "save it again from Excel or export it as CSV",
-            path=str(path),
-        ) from exc
-    frame = frame.fillna("").astype("str")
-    frame.columns = [str(c) for c in frame.columns]
-    return frame, 2 + np.arange(len(frame), dtype=np.int64)
-
-
-def _drop_empty_rows(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """Leave out rows whose every cell is blank (they are not records)."""
-    if frame.empty:
-        return frame.reset_index(drop=True), lines
-    nonblank = np.zeros(len(frame), dtype=bool)
-    for col in frame.columns:
-        nonblank |= frame[col].str.strip().ne("").to_numpy(dtype=bool, copy=True)
-    if nonblank.all():
-        return frame.reset_index(drop=True), lines
-    return frame.loc[nonblank].reset_index(drop=True), lines[nonblank]
-
-
-def _map_headers(headers: pd.Index, *, path: Path) -> dict[str, str]:
-    """Map canonical column names to the file's headers; raise if required ones are missing."""
-    columns = _canonical_headers(headers, path=path)
-    missing = _missing_columns(columns)
+def _map_headers(names: Sequence[str], *, path: str, lang: str) -> dict[str, str]:
+    """Map canonical column names to the file's headers; refuse duplicated or missing ones."""
+    refuse_duplicates(names, path=path, lang=lang)
+    columns = canonical_headers(names, path=path)
+    missing = missing_columns(columns)
     if missing:
-        accepted = ", ".join(f"{c}: {'/'.join(HEADER_ALIASES[c][:2])}" for c in HEADER_ALIASES)
-        raise InputFileError(
-            f"missing required column(s) {', '.join(missing)}; the file has "
-            f"{[str(h) for h in headers][:20]}; accepted headers (folded) include {accepted}. "
-            "Is this an incident export, and is the delimiter or encoding right "
-            "(--delimiter, --encoding)?",
-            path=str(path),
-        )
+        raise missing_columns_error(missing, names, path=path)
     return columns
 
 
-def _canonical_headers(headers: pd.Index, *, path: Path) -> dict[str, str]:
-    """Map each recognised header to its canonical name; refuse two headers of one meaning."""
-    alias_to_canon = {
-        alias: canon for canon, aliases in HEADER_ALIASES.items() for alias in aliases
+# --------------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------------
+
+#: The required columns as :func:`missing_columns` names them → the text key of their label.
+_REQUIRED_LABELS: Final = {
+    "id": "io.column.id",
+    "category": "io.column.category",
+    "reported_at (or Datum)": "io.column.date",
+    "address (or lat/lon or x/y)": "io.column.place",
+}
+
+
+def _xlsx_table(path: Path, *, lang: str) -> RawTable:
+    """Read every data sheet of an XLSX incident export into one :class:`RawTable`."""
+
+    def header_check(sheet: str, header: list[str]) -> tuple[dict[str, str] | None, str]:
+        names = clean_names(header)
+        lenient = canonical_headers(names, path=str(path), lenient=True)
+        missing = missing_columns(lenient)
+        if missing:
+            labels = [
+                msg(_REQUIRED_LABELS[m], lang) if m in _REQUIRED_LABELS else m for m in missing
+            ]
+            return None, msg("io.sheet.missing_columns", lang, columns=", ".join(labels))
+        where = f"{path} [{sheet}]"
+        refuse_duplicates(names, path=where, lang=lang)
+        return canonical_headers(names, path=where), ""
+
+    book = read_workbook(path, header_check=header_check, lang=lang)
+    skipped = [{"sheet": name, "reason": reason} for name, reason in book.skipped]
+    if not book.sheets:
+        listed = "; ".join(f"„{s['sheet']}“: {s['reason']}" for s in skipped)
+        raise InputFileError(msg("io.error.no_data_sheet", lang, sheets=listed), path=str(path))
+    for s in skipped:
+        logger.warning("%s: sheet %r is not read: %s", path, s["sheet"], s["reason"])
+    data, columns, sheets = _merge_sheets(book.sheets)
+    bad = tuple(b for sheet in book.sheets for b in sheet.bad)
+    counts = LineCounts(
+        physical=sum(s.physical for s in book.sheets),
+        records=len(data) + len(bad),
+        blank=sum(s.blank for s in book.sheets),
+    )
+    params: dict[str, object] = {
+        **counts.as_params(),
+        "sheets": [
+            {"sheet": s.name, "records": len(s.rows) + len(s.bad), "header_row": s.header_row}
+            for s in book.sheets
+        ],
+        "sheets_skipped": skipped,
+        "formulas_without_value": sum(s.formulas for s in book.sheets),
     }
-    columns: dict[str, str] = {}
-    for header in map(str, headers):
-        canon = alias_to_canon.get(fold(header))
-        if canon is None:
-            logger.info("%s: column %r is not used", path, header)
-            continue
-        if canon in columns:
-            raise InputFileError(
-                f"columns {columns[canon]!r} and {header!r} both mean {canon!r}; "
-                "rename or delete one of them",
-                path=str(path),
-            )
-        columns[canon] = header
-    return columns
+    return RawTable(
+        path=path,
+        data=data,
+        lines=np.asarray([ln for s in book.sheets for ln in s.lines], dtype=np.int64),
+        columns=columns,
+        bad_rows=bad,
+        kind="xlsx",
+        sheets=sheets,
+        line_counts=counts,
+        params=params,
+        zero_width=True,
+    )
 
 
-def _missing_columns(columns: Mapping[str, str]) -> list[str]:
-    """Return the required canonical columns an export lacks (id, a date, category, a place)."""
-    missing = [c for c in ("id", "category") if c not in columns]
-    if "reported_at" not in columns and "date" not in columns:
-        missing.append("reported_at (or Datum)")
-    for a, b in (("lat", "lon"), ("x", "y")):
-        if (a in columns) != (b in columns):
-            missing.append(b if a in columns else a)
-    if not ({"address", "lat", "x"} & columns.keys()):
-        missing.append("address (or lat/lon or x/y)")
-    return missing
+def _merge_sheets(sheets: Sequence[Sheet]) -> tuple[pd.DataFrame, dict[str, str], np.ndarray]:
+    """Stack the data sheets under the first one's headers (a column meaning the same, renamed).
+
+    Returns the table, the canonical mapping and the sheet of each row.
+    """
+    columns: dict[str, str] = dict(sheets[0].columns)
+    names: list[str] = list(dict.fromkeys(sheets[0].header))
+    frames = []
+    for sheet in sheets:
+        rename = {}
+        for canon, header in sheet.columns.items():
+            if canon not in columns:
+                columns[canon] = header
+            rename[header] = columns[canon]
+        cols = dedupe_names([rename.get(h, h) for h in sheet.header])
+        names.extend(c for c in cols if c not in names)
+        frames.append(pd.DataFrame(sheet.rows, columns=cols, dtype="str"))
+    data = pd.concat(
+        [f.reindex(columns=names, fill_value="") for f in frames], ignore_index=True
+    ).astype("str")
+    where = np.asarray([s.name for s in sheets for _ in s.rows], dtype=object)
+    return data, columns, where

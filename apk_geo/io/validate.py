@@ -30,6 +30,7 @@ import pandas as pd
 from apk_geo.config import Config
 from apk_geo.coords import default_city_extent_5514, resolve_coordinates
 from apk_geo.errors import ParameterError, RecordError
+from apk_geo.io._text import ZERO_WIDTH
 from apk_geo.io.cells import ParsedTimes, bools, map_codes, parse_datetimes, parse_numbers
 from apk_geo.io.read import RawTable
 from apk_geo.schema import (
@@ -47,6 +48,7 @@ __all__ = [
     "LATLON_ABS_RANGE",
     "SJTSK_ABS_RANGE",
     "VALID_COLUMNS",
+    "ZERO_WIDTH_FOLDED",
     "Validated",
     "quarantine_frame",
     "record_hash",
@@ -55,8 +57,28 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Columns of :attr:`Validated.valid`, in this order.
-VALID_COLUMNS: Final = ("source", *INPUT_COLUMNS, "record_hash", "line")
+#: Columns of :attr:`Validated.valid`, in this order: the canonical input, when the source
+#: system last changed the record (``modified_at``, NaT when the export does not say), the hash,
+#: and where the record is (``line``; ``sheet`` for a workbook, missing for CSV).
+VALID_COLUMNS: Final = ("source", *INPUT_COLUMNS, "modified_at", "record_hash", "line", "sheet")
+
+#: Canonical columns whose cells lose zero-width characters (like a non-breaking space, they
+#: would make ``A07`` and ``A\u200b07`` two ids); notes keep theirs.
+ZERO_WIDTH_FOLDED: Final = (
+    "id",
+    "reported_at",
+    "date",
+    "time",
+    "category",
+    "outcome",
+    "assistant",
+    "address",
+    "lat",
+    "lon",
+    "x",
+    "y",
+    "modified_at",
+)
 
 #: Magnitude of either WGS84 coordinate inside Czechia (latitude 48.5–51.1, longitude 12.0–18.9),
 #: so that swapped axes and flipped signs reach :func:`apk_geo.coords.resolve_coordinates`.
@@ -84,8 +106,10 @@ class Validated:
     ----------
     valid
         Valid records, columns :data:`VALID_COLUMNS`: text columns as pandas strings (missing =
-        NA), ``reported_at`` timezone-aware Europe/Prague, ``lat``/``lon``/``x``/``y`` float (NaN
-        when absent), ``record_hash`` (16 hex digits over the canonical content) and ``line``.
+        NA), ``reported_at`` and ``modified_at`` timezone-aware Europe/Prague (``modified_at``
+        NaT when the export has no such column or the cell cannot be read),
+        ``lat``/``lon``/``x``/``y`` float (NaN when absent), ``record_hash`` (16 hex digits over
+        the canonical content), ``line`` and ``sheet`` (XLSX; missing for CSV).
     quarantine
         Rejected rows, columns :data:`apk_geo.schema.QUARANTINE_COLUMNS` (``imported_at`` is NaT
         until the store writes them).
@@ -94,7 +118,13 @@ class Validated:
     read
         Number of records read: ``read == len(valid) + duplicates + len(quarantine)``.
     params
-        What was detected (encoding, delimiter, column mapping, DST adjustments), JSON-serialisable.
+        What was detected, JSON-serialisable: ``file``, ``kind``, ``encoding``, ``delimiter``,
+        ``columns``, the DST adjustments (``dst_shifted_forward``, ``dst_ambiguous_standard``),
+        ``zero_width_folded`` (cells that lost zero-width characters),
+        ``modified_at_unreadable``, and everything of :attr:`RawTable.params
+        <apk_geo.io.read.RawTable>` (the line counts ``physical_lines``, ``records``,
+        ``quoted_newlines``, ``blank_lines``, ``unclosed_quote_lines``; ``parser``; for XLSX
+        ``sheets``, ``sheets_skipped``, ``formulas_without_value``).
     """
 
     valid: pd.DataFrame
@@ -125,6 +155,7 @@ def validate(
     source: str,
     config: Config,
     city_extent_5514: tuple[float, float, float, float] | None = None,
+    file_label: str | None = None,
 ) -> Validated:
     """Validate every row of ``raw``; return canonical valid records and quarantined rows.
 
@@ -141,6 +172,9 @@ def validate(
         fixing swapped axes and signs, see :func:`apk_geo.coords.resolve_coordinates`);
         ``None``: Ostrava's (:func:`apk_geo.coords.default_city_extent_5514`). Pass the same
         extent to :func:`apk_geo.geocode.geocode`.
+    file_label
+        The file name for the quarantine's ``file`` column (default: ``raw.path``), e.g. the
+        original name of an upload. A workbook's rows add their sheet: ``export.xlsx [List2]``.
 
     Returns
     -------
@@ -173,23 +207,40 @@ def validate(
     True
     """
     _require_source(source)
-    canon = _canonical_cells(raw)
+    canon, folded = _canonical_cells(raw)
     times = parse_datetimes(canon, raw.columns)
+    modified, unreadable = _modified_times(canon, raw)
     labels, label_checks = _check_labels(canon, config=config)
     coords, location_checks = _check_locations(canon, city_extent_5514=city_extent_5514)
     checks = [_id_check(canon["id"]), *_time_checks(times), *label_checks, *location_checks]
-    records = _records(raw, canon, source=source, times=times.local, labels=labels, coords=coords)
+    records = _records(
+        raw,
+        canon,
+        source=source,
+        times=times.local,
+        modified=modified,
+        labels=labels,
+        coords=coords,
+    )
     failed = _failed_rows(checks, n=len(records))
     valid, n_same, id_check = _first_of_each_id(records, failed, path=raw.path)
     checks.append(id_check)
-    quarantine = _quarantine_frame(raw, source=source, checks=checks, failed=failed | id_check.mask)
+    quarantine = _quarantine_frame(
+        raw,
+        source=source,
+        file=file_label if file_label is not None else str(raw.path),
+        checks=checks,
+        failed=failed | id_check.mask,
+    )
     _log_dst(raw.path, times)
+    params = _params(raw, times)
+    params.update(zero_width_folded=folded, modified_at_unreadable=unreadable)
     result = Validated(
         valid=valid,
         quarantine=quarantine,
         duplicates=n_same,
         read=raw.n_rows,
-        params=_params(raw, times),
+        params=params,
     )
     if result.read != len(valid) + n_same + len(quarantine):  # pragma: no cover - invariant
         raise RuntimeError("internal error: validation counts do not reconcile")
@@ -264,10 +315,56 @@ def _require_source(source: str) -> None:
         raise ParameterError(f"source must be a non-empty name, got {source!r}")
 
 
-def _canonical_cells(raw: RawTable) -> dict[str, pd.Series]:
-    """Return every canonical column as stripped text (empty strings where absent)."""
+def _canonical_cells(raw: RawTable) -> tuple[dict[str, pd.Series], int]:
+    """Return every canonical column as stripped text (empty strings where absent).
+
+    Zero-width characters are dropped from ids, times, codes, addresses and coordinates
+    (:data:`ZERO_WIDTH_FOLDED`) when the file may hold any; returns the cells and how many
+    cells lost one.
+    """
     n = len(raw.data)
-    return {c: _col(raw.data, raw.columns.get(c), n) for c in HEADER_ALIASES}
+    canon = {c: _col(raw.data, raw.columns.get(c), n) for c in HEADER_ALIASES}
+    folded = 0
+    if raw.zero_width:
+        pattern = f"[{ZERO_WIDTH}]"
+        for c in ZERO_WIDTH_FOLDED:
+            if c not in raw.columns:
+                continue
+            cells = canon[c]
+            has = bools(cells.str.contains(pattern, regex=True))
+            if has.any():
+                folded += int(has.sum())
+                canon[c] = cells.str.replace(pattern, "", regex=True).str.strip()
+    return canon, folded
+
+
+def _modified_times(canon: Mapping[str, pd.Series], raw: RawTable) -> tuple[pd.Series, int]:
+    """Parse the source system's modification times (NaT where absent or unreadable).
+
+    Same formats as ``reported_at``. An unreadable cell does not quarantine the record (the
+    time is then unknown, see :mod:`apk_geo.ingest`) and is logged; returns the times and how
+    many cells could not be read.
+    """
+    n = len(canon["id"])
+    unknown = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype=f"datetime64[ns, {TIMEZONE}]")
+    header = raw.columns.get("modified_at")
+    if header is None or not n:
+        return unknown, 0
+    cells = canon["modified_at"]
+    parsed = parse_datetimes({"reported_at": cells}, {"reported_at": header})
+    bad = parsed.unparsed & bools(cells.ne(""))
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        logger.warning(
+            "%s: %d record(s) with an unreadable %r (e.g. line %d: %r); their modification "
+            "time is taken as unknown",
+            raw.path,
+            int(bad.sum()),
+            header,
+            int(raw.lines[first]),
+            cells.iloc[first],
+        )
+    return parsed.local, int(bad.sum())
 
 
 def _id_check(ids: pd.Series) -> _Check:
@@ -440,6 +537,7 @@ def _records(
     *,
     source: str,
     times: pd.Series,
+    modified: pd.Series,
     labels: Mapping[str, pd.Series],
     coords: Mapping[str, pd.Series],
 ) -> pd.DataFrame:
@@ -456,7 +554,11 @@ def _records(
             "note": _empty_to_na(canon["note"]),
             "address": _empty_to_na(canon["address"]),
             **{c: coords[c] for c in ("lat", "lon", "x", "y")},
+            "modified_at": modified,
             "line": raw.lines.astype(np.int64),
+            "sheet": pd.Series(
+                [None] * n if raw.sheets is None else raw.sheets.tolist(), dtype="str"
+            ),
         }
     )
     records["record_hash"] = record_hash(records)
@@ -487,15 +589,16 @@ def _first_of_each_id(
     check = _Check("id", conflict, records["id"], pd.Series(expected, dtype="str"))
     if not dup.any():
         return ok.reset_index(drop=True), 0, check
-    first = ok.loc[~dup, ["id", "record_hash", "line"]].set_index("id")
+    first = ok.loc[~dup, ["id", "record_hash", "line", "sheet"]].set_index("id")
     later = ok.loc[dup]
     first_of_later = first.loc[later["id"]]
     same = later["record_hash"].to_numpy() == first_of_later["record_hash"].to_numpy()
     conflict_pos = later.index[~same].to_numpy()
     conflict[conflict_pos] = True
+    holders = first_of_later.loc[~same, ["line", "sheet"]]
     expected[conflict_pos] = [
-        f"an id unique within the file (line {ln} holds a different record with this id)"
-        for ln in first_of_later["line"].to_numpy()[~same].tolist()
+        f"an id unique within the file ({_where(ln, sh)} holds a different record with this id)"
+        for ln, sh in zip(holders["line"].tolist(), holders["sheet"].tolist(), strict=True)
     ]
     n_same = int(same.sum())
     logger.info(
@@ -505,9 +608,15 @@ def _first_of_each_id(
     return ok.loc[~dup].reset_index(drop=True), n_same, check
 
 
+def _where(line: int, sheet: object) -> str:
+    """Return ``line 5`` or ``line 5 of sheet 'List2'``."""
+    return f"line {line}" if not isinstance(sheet, str) else f"line {line} of sheet {sheet!r}"
+
+
 def _params(raw: RawTable, times: ParsedTimes) -> dict[str, object]:
     """Return what was detected and adjusted, JSON-serialisable."""
     return {
+        **raw.params,
         "file": str(raw.path),
         "kind": raw.kind,
         "encoding": raw.encoding,
@@ -558,10 +667,9 @@ def _empty_to_na(s: pd.Series) -> pd.Series:
 
 
 def _quarantine_frame(
-    raw: RawTable, *, source: str, checks: list[_Check], failed: np.ndarray
+    raw: RawTable, *, source: str, file: str, checks: list[_Check], failed: np.ndarray
 ) -> pd.DataFrame:
     """Build quarantine rows (per-row work only for the rows that failed)."""
-    file = str(raw.path)
     headers = [str(c) for c in raw.data.columns]
     rows = [
         _failed_row(raw, pos, source=source, file=file, headers=headers, checks=checks)
@@ -570,17 +678,29 @@ def _quarantine_frame(
     rows.extend(
         {
             "source": source,
-            "file": file,
-            "line": line,
-            "field": "row",
-            "value": f"{len(cells)} fields",
-            "expected": f"{len(headers)} fields",
-            "reason": reason,
-            "raw": json.dumps(list(cells), ensure_ascii=False),
+            "file": _in_sheet(file, bad.sheet),
+            "line": bad.line,
+            "field": bad.field,
+            "value": bad.value,
+            "expected": bad.expected,
+            "reason": bad.reason,
+            "raw": json.dumps(_raw_cells(bad.cells, headers), ensure_ascii=False),
         }
-        for line, cells, reason in raw.bad_rows
+        for bad in raw.bad_rows
     )
     return quarantine_frame(rows)
+
+
+def _in_sheet(file: str, sheet: object) -> str:
+    """Return ``file`` or, for a workbook's row, ``file [sheet]``."""
+    return f"{file} [{sheet}]" if isinstance(sheet, str) else file
+
+
+def _raw_cells(cells: tuple[str, ...], headers: list[str]) -> list[str] | dict[str, str]:
+    """Return a bad row's cells: by header when they fit the header, else as a list."""
+    if len(cells) == len(headers):
+        return dict(zip(headers, cells, strict=True))
+    return list(cells)
 
 
 def _failed_row(
@@ -604,9 +724,10 @@ def _failed_row(
     ]
     first = errors[0]
     cells = raw.data.iloc[pos]
+    sheet = None if raw.sheets is None else raw.sheets[pos]
     return {
         "source": source,
-        "file": file,
+        "file": _in_sheet(file, sheet),
         "line": int(raw.lines[pos]),
         "field": first.field,
         "value": str(first.value),
