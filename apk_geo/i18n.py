@@ -507,6 +507,102 @@ _S: dict[str, tuple[str, str]] = {
         "příchod {arrive}, odchod {depart}, priorita {priority}",
         "arrive {arrive}, depart {depart}, priority {priority}",
     ),
+    # dashboard journeys (issue 11): state, areas, readable results, presenter, errors
+    "sidebar.no_filters": (
+        "Filtry na této stránce neplatí.",
+        "The filters do not apply on this page.",
+    ),
+    "msg.page_failed": (
+        "Stránku se nepodařilo zobrazit; podrobnosti jsou v protokolu aplikace.",
+        "The page could not be shown; the details are in the application log.",
+    ),
+    "area.city": ("celé město", "whole city"),
+    "area.label": ("Území: {area}", "Area: {area}"),
+    "place.stop": ("zastávka", "stop"),
+    "place.unnamed": ("místo bez názvu", "unnamed place"),
+    "field.address": ("Adresa", "Address"),
+    "legend.counts": ("Počet událostí", "Incidents"),
+    "legend.gistar": ("Významnost (Gi*)", "Significance (Gi*)"),
+    "legend.risk": ("Předpověď rizika", "Forecast risk"),
+    "legend.low": ("nízké", "low"),
+    "legend.high": ("vysoké", "high"),
+    "map.tiles_local": ("místní podkladová mapa (offline)", "local base map (offline)"),
+    "map.hotspot_method_area": ("Hotspoty: {method} · {area}", "Hotspots: {method} · {area}"),
+    "map.hotspots_unavailable": (
+        "Hotspoty nelze spočítat: {reason}",
+        "Hotspots cannot be computed: {reason}",
+    ),
+    "map.risk_unavailable": (
+        "Na předpověď rizika je v tomto výběru málo dat.",
+        "There are too few data in this selection for a risk forecast.",
+    ),
+    "hot.running": ("Počítám hotspoty…", "Computing hotspots…"),
+    "hot.explain_gistar": (
+        "{n} ve čtverci, {area} se sousedy: {cls}",
+        "{n} in the square, {area} with its neighbours: {cls}",
+    ),
+    "hot.explain_kde": (
+        "{n} ve čtverci, hustota {d:.0f} na km²",
+        "{n} in the square, density {d:.0f} per km²",
+    ),
+    "hot.explain_risk": (
+        "{n} ve čtverci, riziko {risk:.3f}",
+        "{n} in the square, risk {risk:.3f}",
+    ),
+    "hot.explain_note": (
+        "Gi* hodnotí čtverec i s jeho osmi sousedy: hotspot je místo, kde je událostí v okolí "
+        "výrazně víc než jinde ve zvoleném území, i když ve čtverci samotném může být jen pár.",
+        "Gi* judges a square together with its eight neighbours: a hot spot is a place with "
+        "markedly more incidents around it than elsewhere in the area, even if the square "
+        "itself holds only a few.",
+    ),
+    "hot.evaluation_area": (
+        "Úspěšnost v území: {area} (plocha se počítá jen v něm).",
+        "Success within: {area} (the area share counts only there).",
+    ),
+    "hot.method_applies": (
+        "Výsledky se přepočítají po každé změně.",
+        "Results update on every change.",
+    ),
+    "column.n_area": ("Počet se sousedy", "Count with neighbours"),
+    "column.explain": ("Co to znamená", "What it means"),
+    "column.period": ("Období", "Period"),
+    "column.top_categories": ("Nejčastější kategorie", "Top categories"),
+    "trend.auto": ("automaticky", "automatic"),
+    "trend.day": ("den", "day"),
+    "trend.dropped": (
+        "Neúplná období vynechána: {periods}.",
+        "Incomplete periods left out: {periods}.",
+    ),
+    "route.base": ("Výchozí místo", "Base"),
+    "route.base_custom": (
+        "jiné místo (adresa nebo souřadnice)",
+        "another place (address or coordinates)",
+    ),
+    "route.start_click": (
+        "Nebo klikněte do mapy: bod se použije jako start.",
+        "Or click the map: the point becomes the start.",
+    ),
+    "route.clicked": ("bod z mapy {lat:.5f}, {lon:.5f}", "point on the map {lat:.5f}, {lon:.5f}"),
+    "route.suggest": ("Myslíte: {options}?", "Did you mean: {options}?"),
+    "route.address_not_found": (
+        "Adresu „{text}“ v adresních místech úložiště nenacházím.",
+        "The address “{text}” is not among the store's address points.",
+    ),
+    "route.found": ("Nalezeno: {address}", "Found: {address}"),
+    "route.synthetic_line": (
+        "SYNTETICKÁ DEMO DATA – nejde o skutečné události",
+        "SYNTHETIC DEMO DATA – not real incidents",
+    ),
+    "mdt.fit_hint": (
+        "Celá obrazovka: mapa vyplní okno; tlačítkem ⛶ v mapě přes celou obrazovku.",
+        "Full screen: the map fills the window; the ⛶ button in the map covers the screen.",
+    ),
+    "mdt.locked": ("Režim prezentace (uzamčeno)", "Presentation mode (locked)"),
+    # import counts of the store (issue 10)
+    "column.stale": ("Zastaralé", "Stale"),
+    "column.reverted": ("Vráceno na starší verzi", "Reverted"),
+    "column.versions_kept": ("Uložené verze", "Versions kept"),
 }
 
 #: Every UI string: key → (Czech, English).

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from html import escape
 from typing import Any, Final, Literal
 
 import geopandas as gpd
@@ -22,9 +23,12 @@ from apk_geo._validate import require_columns
 from apk_geo.coords import located
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.errors import InsufficientDataError, ParameterError
+from apk_geo.gistar import neighbour_weights
+from apk_geo.i18n import t
 from apk_geo.labels import place_labels
 from apk_geo.methods import METHODS as METHODS_REGISTRY
 from apk_geo.methods import HotspotMethod, method_names, run_method
+from apk_geo.placenames import date_text, place_names
 from apk_geo.schema import TIMEZONE
 from apk_geo.selection import (
     Filters,
@@ -408,6 +412,7 @@ def run_hotspots(
     with_emerging: bool = True,
     history: gpd.GeoDataFrame | None = None,
     seed: int = 0,
+    emerging_period: str | None = None,
 ) -> HotspotRun:
     """Run one hotspot method on geocoded incidents, as the Hotspots page does.
 
@@ -437,6 +442,10 @@ def run_hotspots(
         trend over a few weeks of points means little (ArcGIS recommends at least 10 periods).
     seed
         Seed for methods with a random step.
+    emerging_period
+        Period of the emerging analysis (``"M"``: calendar months, so the last complete
+        month counts; ``None`` lets :func:`apk_geo.emerging.choose_period` choose, which
+        uses quarters for long histories and leaves the months of an unfinished quarter out).
 
     Returns
     -------
@@ -458,19 +467,25 @@ def run_hotspots(
     params: dict[str, object] = {"grid": result.attrs["params"].get("grid", {})}
     params[method] = {k: v for k, v in result.attrs["params"].items() if k != "grid"}
     if with_emerging:
-        result = _with_emerging(result, points if history is None else history, params)
+        source = points if history is None else history
+        result = _with_emerging(result, source, params, period=emerging_period)
     logger.info("hotspots: %s on %d cells, params %s", method, len(result), params)
     return HotspotRun(method, result, None, params)
 
 
 def _with_emerging(
-    cells: gpd.GeoDataFrame, history: gpd.GeoDataFrame, params: dict[str, object]
+    cells: gpd.GeoDataFrame,
+    history: gpd.GeoDataFrame,
+    params: dict[str, object],
+    *,
+    period: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Add ``emerging_class`` and ``trend_z`` of the history on the same cells (when it can run)."""
     grid_cells = cells[["cell_id", cells.geometry.name]]
     try:
         src = located(history).to_crs(cells.crs)
-        em = run_method(src, method="emerging", cells=grid_cells)
+        options: dict[str, Any] = {} if period is None else {"period": period}
+        em = run_method(src, method="emerging", cells=grid_cells, **options)
     except InsufficientDataError as exc:
         logger.info("hotspots: emerging analysis skipped: %s", exc)
         return cells
@@ -478,3 +493,234 @@ def _with_emerging(
     out = cells.merge(pd.DataFrame(em[["cell_id", *keep]]), on="cell_id", how="left")
     params["emerging"] = {k: v for k, v in em.attrs.get("params", {}).items() if k != "grid"}
     return out
+
+
+# --- the area analysed, readable hotspot tables, complete trend periods, synthetic labels -----
+
+
+@dataclass(frozen=True)
+class AnalysisArea:
+    """The area a hotspot analysis, the evaluation (PAI, hit rate) and the forecast cover.
+
+    Attributes
+    ----------
+    shape
+        One polygon row (EPSG of the layers): the filtered districts and/or MDT areas, else
+        the city.
+    name
+        What to call it next to the figures ("Poruba", "celé město").
+    whole_city
+        ``True`` when no district or MDT-area filter narrows it.
+    """
+
+    shape: gpd.GeoDataFrame
+    name: str
+    whole_city: bool
+
+
+def analysis_area(
+    filters: Filters,
+    *,
+    city: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame | None = None,
+    mdt_areas: gpd.GeoDataFrame | None = None,
+    lang: str = "cs",
+) -> AnalysisArea:
+    """Return the area of the filtered districts and MDT areas (both: their intersection).
+
+    Parameters
+    ----------
+    filters
+        The selection; ``districts`` match ``NAZEV`` of ``districts``, ``mdt_areas`` match
+        ``name`` of ``mdt_areas``.
+    city
+        The city polygon (the area without an area filter).
+    districts, mdt_areas
+        The store's context layers.
+    lang
+        Language of the name of the whole city.
+
+    Returns
+    -------
+    AnalysisArea
+    """
+    shape = city[[city.geometry.name]].dissolve()
+    parts: list[str] = []
+    for names, layer, column in (
+        (filters.districts, districts, "NAZEV"),
+        (filters.mdt_areas, mdt_areas, "name"),
+    ):
+        if not names or layer is None or layer.empty:
+            continue
+        require_columns(layer, [column], name="area layer")
+        chosen = layer[layer[column].isin(list(names))]
+        if chosen.empty:
+            continue
+        union = chosen.to_crs(shape.crs).geometry.union_all()
+        shape = gpd.GeoDataFrame(
+            geometry=[shape.geometry.iloc[0].intersection(union)], crs=shape.crs
+        )
+        parts.append(", ".join(sorted(str(v) for v in chosen[column])))
+    if not parts or shape.geometry.iloc[0].is_empty:
+        return AnalysisArea(city[[city.geometry.name]].dissolve(), t("area.city", lang), True)
+    return AnalysisArea(shape, " ∩ ".join(parts), False)
+
+
+def neighbourhood_counts(cells: gpd.GeoDataFrame) -> pd.Series:
+    """Return per cell the incidents in it and its neighbours (the window Gi* looks at).
+
+    The same binary weights as :func:`apk_geo.gistar.gistar` (self included), aligned to
+    ``cells``' index.
+    """
+    require_columns(cells, ["n"], name="cells")
+    weights = neighbour_weights(cells)
+    totals = weights @ cells["n"].to_numpy(dtype="float64")
+    return pd.Series(np.rint(totals).astype("int64"), index=cells.index, name="n_area")
+
+
+def readable_hotspots(
+    run: HotspotRun,
+    *,
+    top: int = 10,
+    layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame] | None = None,
+    lang: str = "cs",
+) -> gpd.GeoDataFrame:
+    """Return the Hotspots page's table: places by street or landmark, counts that explain it.
+
+    Grid methods: ``rank, label, n`` (incidents in the cell), ``n_area`` (in the cell and its
+    neighbours), then the method's columns and ``explain`` (one line: what the row means).
+    Gi* hot cells rank by class, then by ``n_area``, then ``n``, so a cell with one incident
+    whose neighbours are busy does not outrank the busy cells. Clusters: ``rank, label`` ("place
+    · first – last day"), ``n``, ``period`` in the language's date format, ``top_categories``.
+
+    Parameters
+    ----------
+    run
+        A hotspot run (:func:`run_hotspots`).
+    top
+        Rows.
+    layers
+        The store's context layers: ``address_points``, ``stops``, ``schools``, ``districts``
+        name the places; ``svl``, ``hostels`` are passed to :func:`hotspot_table`.
+    lang
+        Language.
+    """
+    ly = dict(layers or {})
+    if top < 1:
+        raise ParameterError(f"top must be >= 1; got {top}")
+    if run.cells is None:
+        return _readable_clusters(run.result, top=top, layers=ly, lang=lang)
+    cells = run.result.copy()
+    if "hotspot_class" in cells:
+        cells["n_area"] = neighbourhood_counts(cells)
+        cells = cells[cells["hotspot_class"] > 0]
+        keys = ["hotspot_class", "n_area", "n"]
+    else:
+        keys = [k for k in ("risk", "density_km2", "n") if k in cells]
+    cells = cells.sort_values(keys, ascending=False, kind="stable").head(top)
+    columns = ["n", "n_area", "hotspot_class", "gi_z", "risk", "density_km2", "trend_z"]
+    table = gpd.GeoDataFrame(
+        {
+            "rank": np.arange(1, len(cells) + 1),
+            "label": place_names(cells, **_naming_layers(ly), lang=lang),
+            **{c: cells[c].to_numpy() for c in columns if c in cells},
+        },
+        geometry=cells.geometry.to_numpy(),
+        crs=cells.crs,
+    )
+    if "emerging_class" in cells:
+        names = {c.code: c.label(lang) for c in EMERGING_CATEGORIES}
+        table["emerging_class"] = [
+            names.get(str(v), str(v)) if isinstance(v, str) else "" for v in cells["emerging_class"]
+        ]
+    table["explain"] = [_explain(row, lang) for row in table.to_dict("records")]
+    return table
+
+
+def _naming_layers(ly: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "address_points": ly.get("address_points"),
+        "stops": ly.get("stops"),
+        "schools": ly.get("schools"),
+        "districts": ly.get("districts"),
+    }
+
+
+def _readable_clusters(
+    clusters: gpd.GeoDataFrame, *, top: int, layers: Mapping[str, Any], lang: str
+) -> gpd.GeoDataFrame:
+    table = clusters.sort_values("n", ascending=False, kind="stable").head(top).copy()
+    places = place_names(table, **_naming_layers(layers), lang=lang)
+    start = [date_text(v, lang) for v in table.get("date_from", [None] * len(table))]
+    end = [date_text(v, lang) for v in table.get("date_to", [None] * len(table))]
+    period = [f"{a} – {b}" if a and b else a or b for a, b in zip(start, end, strict=True)]
+    out = gpd.GeoDataFrame(
+        {
+            "rank": np.arange(1, len(table) + 1),
+            "label": [f"{p} · {d}" if d else p for p, d in zip(places, period, strict=True)],
+            "n": table["n"].to_numpy(),
+            "period": period,
+        },
+        geometry=table.geometry.to_numpy(),
+        crs=clusters.crs,
+    )
+    if "top_categories" in table:
+        out.insert(4, "top_categories", [_text_list(v) for v in table["top_categories"]])
+    return out
+
+
+def _text_list(value: object) -> str:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _explain(row: Mapping[str, Any], lang: str) -> str:
+    if "hotspot_class" in row and "n_area" in row:
+        cls = int(row["hotspot_class"])
+        return t(
+            "hot.explain_gistar", lang, n=int(row["n"]), area=int(row["n_area"]),
+            cls=t(f"gistar.class_{cls}", lang),
+        )  # fmt: skip
+    if "risk" in row:
+        return t("hot.explain_risk", lang, n=int(row["n"]), risk=float(row["risk"]))
+    if "density_km2" in row:
+        return t("hot.explain_kde", lang, n=int(row["n"]), d=float(row["density_km2"]))
+    return ""
+
+
+def mark_synthetic(layer: gpd.GeoDataFrame, *, synthetic: bool) -> gpd.GeoDataFrame:
+    """Return ``layer`` with a ``synthetic`` column (``True`` for demo data) before writing it."""
+    out = layer.copy()
+    out["synthetic"] = bool(synthetic)
+    return out
+
+
+def synthetic_gpx(gpx: str, *, lang: str = "cs") -> str:
+    """Return a GPX document whose metadata says that it holds synthetic demo data."""
+    line = escape(t("route.synthetic_line", lang))
+    tags = f"<desc>{line}</desc><keywords>synthetic</keywords>"
+    if "</metadata>" in gpx:
+        return gpx.replace("</metadata>", f"{tags}</metadata>", 1)
+    return gpx.replace(">", f"><metadata>{tags}</metadata>", 1) if "<gpx" in gpx else gpx
+
+
+def synthetic_json(route: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a route JSON with ``"synthetic": true`` at its top level."""
+    return {**dict(route), "synthetic": True}
+
+
+def synthetic_html(page: str, *, lang: str = "cs") -> str:
+    """Return a printed sheet with a line at its top: synthetic demo data, not real incidents."""
+    banner = (
+        '<p class="synthetic" style="border:2px solid #b00;color:#b00;font-weight:bold;'
+        f'padding:1.5mm 2mm;margin:0 0 3mm">{escape(t("route.synthetic_line", lang))}</p>'
+    )
+    if "<body>" in page:
+        return page.replace("<body>", f"<body>\n{banner}", 1)
+    return banner + page

@@ -17,116 +17,62 @@ import html
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster, HeatMap
-from folium.template import Template
+from folium.utilities import JsCode
 
-from apk_geo import assets, routes
+from apk_geo import assets, map_style
 from apk_geo._validate import require_columns, require_crs, require_positive
+from apk_geo.basemap import LocalBasemap
 from apk_geo.errors import ParameterError
-from apk_geo.i18n import normalize_lang, t
+from apk_geo.i18n import t
+from apk_geo.map_style import (
+    COUNT_COLOURS,
+    LAYER_KEYS,
+    RISK_COLOURS,
+    Legend,
+    Script,
+    controls_js,
+    css_js,
+    fit_view,
+    label_points,
+    labels_js,
+    layer_state_js,
+    legend_html,
+    memo_by_content,
+    narrow_js,
+    quantile_colours,
+)
 from apk_geo.methods import METHODS
 from apk_geo.schema import CRS_METRIC, CRS_WEB, label_of
 
+if TYPE_CHECKING:  # the route map needs only the type; routes stays out of the import
+    from apk_geo.routes import Route
+
 logger = logging.getLogger(__name__)
 
-TileChoice = Literal["none", "osm", "cuzk_ortho"]
+TileChoice = Literal["none", "local", "osm", "cuzk_ortho"]
+#: Re-exported from :mod:`apk_geo.map_style` (older name of the count colours).
+SEQUENTIAL: Final = COUNT_COLOURS
+#: URL path of the local base map's tiles (served by the dashboard, see apk_geo.basemap).
+LOCAL_TILES_URL: Final = "/basemap/{z}/{x}/{y}.png"
 
-#: Attribution of the shipped data (see data/PROVENANCE.md).
-DATA_ATTRIBUTION: Final = (
-    "Městské obvody: © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ 2016 (RCzechia, MIT) · "
-    "Školy, zastávky, sportoviště: Statutární město Ostrava, CC BY 4.0"
-)
-
-#: Origin and licence of every store layer (from data/PROVENANCE.md), Czech and English,
-#: shown on the Data page (:func:`layer_provenance`).
-LAYER_PROVENANCE: Final[Mapping[str, tuple[str, str]]] = {
-    "districts": (
-        "ArcČR 500 v3 (© ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016) přes RCzechia (MIT); "
-        "volné užití s uvedením zdroje",
-        "ArcČR 500 v3 (© ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016) via RCzechia (MIT); "
-        "free use with attribution",
-    ),
-    "city": (
-        "sjednocení 23 městských obvodů (ArcČR 500 v3, © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016)",
-        "union of the 23 districts (ArcČR 500 v3, © ArcČR, ARCDATA PRAHA, ZÚ, ČSÚ, 2016)",
-    ),
-    "mdt_areas": (
-        "sjednocení obvodů podle nastaveného přiřazení k MDT (apk_geo.config)",
-        "union of districts by the configured MDT mapping (apk_geo.config)",
-    ),
-    "schools": (
-        "Statutární město Ostrava, otevřená data, CC BY 4.0",
-        "Statutární město Ostrava, open data, CC BY 4.0",
-    ),
-    "stops": (
-        "Statutární město Ostrava, otevřená data, CC BY 4.0",
-        "Statutární město Ostrava, open data, CC BY 4.0",
-    ),
-    "sports": (
-        "Statutární město Ostrava, otevřená data, CC BY 4.0",
-        "Statutární město Ostrava, open data, CC BY 4.0",
-    ),
-    "svl": (
-        "syntetické demo polygony (oficiální hranice SVL offline neexistuje), není-li nastaveno "
-        "jinak",
-        "synthetic demo polygons (no official SVL boundary exists offline) unless configured",
-    ),
-    "hostels": (
-        "syntetické demo body u zastávek MHD, není-li nastaveno jinak",
-        "synthetic demo points near public-transport-stop proxies unless configured",
-    ),
-    "address_points": (
-        "adresní místa RÚIAN (ČÚZK), nebo syntetické demo adresy",
-        "RÚIAN address points (ČÚZK), or synthetic demo addresses",
-    ),
-    "incidents": (
-        "exporty asistentů prevence kriminality, nebo syntetické demo události (apk_geo.demo)",
-        "APK assistants' exports, or synthetic demo incidents (apk_geo.demo)",
-    ),
-}
-
-
-def layer_provenance(name: str, lang: str = "cs") -> str:
-    """Return the origin and licence of store layer ``name`` (empty when unknown)."""
-    cs, en = LAYER_PROVENANCE.get(name, ("", ""))
-    return en if normalize_lang(lang) == "en" else cs
-
-
-#: Optional tile layers with their attribution; the default map uses none.
-TILES: Final[Mapping[str, tuple[str, str]]] = {
-    "osm": (
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-    ),
-    "cuzk_ortho": (
-        "https://ags.cuzk.gov.cz/arcgis1/rest/services/ORTOFOTO_WM/MapServer/tile/{z}/{y}/{x}",
-        'Ortofoto © <a href="https://cuzk.gov.cz">ČÚZK</a>',
-    ),
-}
-
-#: Colours of the Gi* classes (−3 cold, 99 % … +3 hot, 99 %).
-GISTAR_COLOURS: Final[Mapping[int, str]] = {
-    3: "#b2182b",
-    2: "#ef8a62",
-    1: "#fddbc7",
-    -1: "#d1e5f0",
-    -2: "#67a9cf",
-    -3: "#2166ac",
-}
-#: Colours of aggregated counts and risk, light to dark (five quantile classes).
-SEQUENTIAL: Final = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
-CLUSTER_COLOUR: Final = "#6a3d9a"
-HOSTEL_COLOUR: Final = "#e08214"
-SVL_COLOUR: Final = "#1b7837"
+# Re-exported from apk_geo.map_style (palettes, attribution, provenance live there).
+DATA_ATTRIBUTION: Final = map_style.DATA_ATTRIBUTION
+LAYER_PROVENANCE: Final = map_style.LAYER_PROVENANCE
+TILES: Final = map_style.TILES
+GISTAR_COLOURS: Final = map_style.GISTAR_COLOURS
+CLUSTER_COLOUR: Final = map_style.CLUSTER_COLOUR
+HOSTEL_COLOUR: Final = map_style.HOSTEL_COLOUR
+SVL_COLOUR: Final = map_style.SVL_COLOUR
+layer_provenance = map_style.layer_provenance
 
 _MAP_JS: Final = ("leaflet", "jquery", "bootstrap", "awesome_markers")
 _MAP_CSS: Final = (
@@ -146,44 +92,6 @@ _POINT_CALLBACK: Final = """function (row) {
     m.bindPopup(row[2], {maxWidth: 260});
     return m;
 }"""
-
-
-class _Script(MacroElement):  # type: ignore[misc]
-    """A raw script run after the map is created (imagePath, attribution)."""
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
-
-    def __init__(self, js: str) -> None:
-        super().__init__()
-        self._name = "Script"
-        self.js = js
-
-
-class _Legend(MacroElement):  # type: ignore[misc]
-    """A fixed HTML legend; needs no branca colour map (and so no d3)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(){
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "apk-legend");
-                div.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;" +
-                    "font:12px/1.4 sans-serif;border-radius:4px;box-shadow:0 0 4px #888";
-                div.innerHTML = {{ this.html|tojson }};
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html_text: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html = html_text
 
 
 def esc(value: object) -> str:
@@ -230,6 +138,7 @@ def base_map(
     synthetic: bool = False,
     asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
     height_px: int = 600,
+    local_basemap: LocalBasemap | None = None,
 ) -> folium.Map:
     """Return an empty offline map with the data attribution and local assets.
 
@@ -238,7 +147,8 @@ def base_map(
     bounds_4326
         ``(minx, miny, maxx, maxy)`` in degrees to fit; ``None`` centres on Ostrava.
     tiles
-        ``"none"`` (vector outlines only, works offline), ``"osm"`` or ``"cuzk_ortho"``.
+        ``"none"`` (vector outlines only, works offline), ``"local"`` (the city's MBTiles
+        file served by the dashboard, ``local_basemap``), ``"osm"`` or ``"cuzk_ortho"``.
     lang
         ``"cs"`` or ``"en"`` for the attribution note.
     synthetic
@@ -247,19 +157,28 @@ def base_map(
         URL under which the vendor folder is served.
     height_px
         Height of the map.
+    local_basemap
+        The local base map (:meth:`apk_geo.basemap.MBTiles.describe`), needed by
+        ``tiles="local"``.
 
     Returns
     -------
     folium.Map
+        With a metric-only scale bar and a one-line attribution (full text on tap).
     """
-    if tiles not in ("none", *TILES):
-        raise ParameterError(f"tiles must be 'none', 'osm' or 'cuzk_ortho'; got {tiles!r}")
+    if tiles not in ("none", "local", *TILES):
+        raise ParameterError(f"tiles must be 'none', 'local', 'osm' or 'cuzk_ortho'; got {tiles!r}")
+    if tiles == "local" and local_basemap is None:
+        raise ParameterError("tiles='local' needs local_basemap (an MBTiles file); none is set")
+    centre, zoom = (49.82, 18.26), 12
+    if bounds_4326 is not None:
+        centre, zoom = fit_view(bounds_4326, height_px=height_px)
     m = folium.Map(
-        location=[49.82, 18.26],
-        zoom_start=12,
+        location=list(centre),
+        zoom_start=zoom,
         tiles=None,
         height=height_px,
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=False,
     )
     # MarkerCluster needs the map's maxZoom, which otherwise only a tile layer would set
@@ -268,15 +187,26 @@ def base_map(
     m.options["min_zoom"] = 8
     _localise(m, _MAP_JS, _MAP_CSS, asset_base_url)
     image_path = f"{asset_base_url.rstrip('/')}/leaflet/images/"
-    m.add_child(_Script(f"L.Icon.Default.imagePath = {json.dumps(image_path)};"))
+    m.add_child(Script(f"L.Icon.Default.imagePath = {json.dumps(image_path)};"))
     attribution = DATA_ATTRIBUTION
     if synthetic:
         attribution += f" · <b>{esc(t('map.synthetic_data', lang))}</b>"
     m.add_child(
-        _Script(f"{m.get_name()}.attributionControl.addAttribution({json.dumps(attribution)});")
+        Script(f"{m.get_name()}.attributionControl.addAttribution({json.dumps(attribution)});")
     )
-    if tiles != "none":
-        url, attr = TILES[tiles]
+    m.add_child(Script(css_js() + controls_js(m.get_name())))
+    if tiles == "local" and local_basemap is not None:
+        folium.TileLayer(
+            local_basemap.url,
+            attr=esc(local_basemap.attribution),
+            name=t("map.tiles_local", lang),
+            min_zoom=local_basemap.min_zoom,
+            max_zoom=19,
+            max_native_zoom=local_basemap.max_zoom,
+            overlay=False,
+        ).add_to(m)
+    elif tiles != "none":
+        url, attr = TILES[str(tiles)]
         folium.TileLayer(
             url, attr=attr, name=t(f"map.tiles_{tiles}", lang), max_zoom=19, overlay=False
         ).add_to(m)
@@ -286,10 +216,16 @@ def base_map(
     return m
 
 
-def popup_html(row: Mapping[str, Any], *, lang: str = "cs") -> str:
+def popup_html(
+    row: Mapping[str, Any],
+    *,
+    lang: str = "cs",
+    tier: Literal["presenter", "internal"] = "presenter",
+) -> str:
     """Return the escaped popup of one incident: category, date, outcome, geocoding quality.
 
-    Notes, assistant codes and addresses are never included.
+    The ``"internal"`` tier (the dashboard's mentors and analysts) adds the address; notes and
+    assistant codes are never included, nor is the address in the ``"presenter"`` tier.
     """
     when = row.get("reported_at")
     date = pd.Timestamp(when).strftime("%d.%m.%Y %H:%M") if pd.notna(when) else ""
@@ -303,6 +239,9 @@ def popup_html(row: Mapping[str, Any], *, lang: str = "cs") -> str:
         (t("field.date", lang), date),
         (t("field.outcome", lang), label_of(str(row.get("outcome")), kind="outcome", lang=lang)),
     ]
+    address = row.get("address")
+    if tier == "internal" and isinstance(address, str) and address.strip():
+        parts.append((t("field.address", lang), address))
     body = "<br>".join(f"<b>{esc(k)}:</b> {esc(v)}" for k, v in parts)
     return f"{body}<br><b>{esc(t('field.geocoding', lang))}:</b> {quality}"
 
@@ -348,13 +287,8 @@ def aggregate_points(points: gpd.GeoDataFrame, *, cell_size_m: float = 250.0) ->
     ).reset_index(drop=True)
 
 
-def _quantile_colour(values: pd.Series) -> list[str]:
-    """Return one of :data:`SEQUENTIAL` per value by quintile rank."""
-    if values.empty:
-        return []
-    ranks = values.rank(method="average", pct=True).to_numpy()
-    idx = np.clip(np.ceil(ranks * len(SEQUENTIAL)) - 1, 0, len(SEQUENTIAL) - 1).astype(int)
-    return [SEQUENTIAL[i] for i in idx]
+def _quantile(values: pd.Series, palette: Sequence[str] = COUNT_COLOURS) -> list[str]:
+    return quantile_colours(values, palette)
 
 
 def _style(
@@ -385,11 +319,7 @@ def _outline(
 ) -> None:
     if gdf is None or gdf.empty:
         return
-    web = _to_web(gdf, name=name, simplify_m=5.0)
-    label = (
-        web[label_col].map(esc) if label_col and label_col in web else pd.Series([""] * len(web))
-    )
-    data = _geojson(web, {"label": label})
+    data = _outline_geojson(gdf, name=name, label_col=label_col)
     style = {"color": colour, "weight": weight, "fill": fill > 0, "fillOpacity": fill}
     layer = folium.GeoJson(
         data,
@@ -399,6 +329,16 @@ def _outline(
         tooltip=folium.GeoJsonTooltip(["label"], labels=False) if label_col else None,
     )
     layer.add_to(m)
+
+
+@memo_by_content
+def _outline_geojson(gdf: gpd.GeoDataFrame, *, name: str, label_col: str | None) -> dict[str, Any]:
+    """Return a context layer as simplified GeoJSON with escaped labels (memoised by content)."""
+    web = _to_web(gdf, name=name, simplify_m=5.0)
+    label = (
+        web[label_col].map(esc) if label_col and label_col in web else pd.Series([""] * len(web))
+    )
+    return _geojson(web, {"label": label})
 
 
 def add_context(
@@ -458,6 +398,7 @@ def add_incidents(
     aggregate_cell_m: float = 250.0,
     heat: bool = True,
     asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
+    tier: Literal["presenter", "internal"] = "presenter",
 ) -> str:
     """Add incidents as clustered markers (or counts per cell when many) and a heat layer.
 
@@ -477,6 +418,8 @@ def add_incidents(
         Add a heat layer (off when the map opens).
     asset_base_url
         URL of the vendor folder.
+    tier
+        ``"internal"`` puts the address into the popups (see :func:`popup_html`).
 
     Returns
     -------
@@ -493,7 +436,7 @@ def add_incidents(
         lon = np.round(web.geometry.x.to_numpy(), 5)
         records = web.drop(columns=web.geometry.name).to_dict("records")
         data = [
-            [float(a), float(o), popup_html(r, lang=lang)]
+            [float(a), float(o), popup_html(r, lang=lang, tier=tier)]
             for a, o, r in zip(lat, lon, records, strict=True)
         ]
         cluster = FastMarkerCluster(data, callback=_POINT_CALLBACK, name=t("layer.incidents", lang))
@@ -511,7 +454,7 @@ def add_incidents(
             aggregate_cell_m,
         )
         web = _to_web(cells, name="cells")
-        colour = pd.Series(_quantile_colour(cells["n"].astype(float)))
+        colour = pd.Series(_quantile(cells["n"].astype(float)))
         tip = cells["n"].map(lambda n: f"{esc(t('field.incidents', lang))}: {int(n)}")
         data_fc = _geojson(web, {"colour": colour, "tip": tip})
         folium.GeoJson(
@@ -556,8 +499,8 @@ def add_hotspots(
     clusters
         Cluster polygons with ``label`` and ``n``.
     risk
-        Grid with ``risk``; the ``max_risk_cells`` highest are drawn (an optional layer, off at
-        first).
+        Grid with ``risk``; the ``max_risk_cells`` highest are drawn in the risk palette
+        (:data:`RISK_COLOURS`), shown.
     surface, surface_col, surface_name
         Grid of a method drawn as a surface (``METHODS[...].layer == "surface"``: KDE density,
         forecast risk) with its value column and layer name; the ``max_risk_cells`` highest
@@ -599,6 +542,7 @@ def add_hotspots(
             column=surface_col,
             name=surface_name or surface_col,
             show=True,
+            palette=RISK_COLOURS if surface_col == "risk" else COUNT_COLOURS,
             lang=lang,
             max_cells=max_risk_cells,
         )
@@ -608,7 +552,8 @@ def add_hotspots(
             risk,
             column="risk",
             name=t("layer.risk", lang),
-            show=False,
+            show=True,
+            palette=RISK_COLOURS,
             lang=lang,
             max_cells=max_risk_cells,
         )
@@ -624,12 +569,13 @@ def _add_surface(
     show: bool,
     lang: str,
     max_cells: int,
+    palette: Sequence[str] = COUNT_COLOURS,
 ) -> None:
     """Draw the ``max_cells`` highest cells of ``column`` in five quantile classes."""
     require_columns(cells, [column], name=name)
     top = cells.sort_values(column, ascending=False).head(max_cells)
     web = _to_web(top, name=name)
-    colour = pd.Series(_quantile_colour(top[column].astype(float)))
+    colour = pd.Series(_quantile(top[column].astype(float), palette))
     label = esc(t("field.risk", lang)) if column == "risk" else esc(name)
     tip = top[column].map(lambda r: f"{label}: {float(r):.3f}")
     folium.GeoJson(
@@ -658,41 +604,6 @@ def method_layers(result: gpd.GeoDataFrame, *, method: str, lang: str = "cs") ->
     raise ParameterError(f"the map has no layer for {method!r} ({spec.value_col})")
 
 
-def legend_html(
-    *,
-    lang: str = "cs",
-    gistar: bool = False,
-    counts: bool = False,
-    svl: bool = True,
-    hostels: bool = True,
-    clusters: bool = True,
-) -> str:
-    """Return the legend's HTML for the layers present (labels from :mod:`apk_geo.i18n`)."""
-
-    def swatch(colour: str, text: str, *, outline: bool = False) -> str:
-        style = f"border:2px solid {colour}" if outline else f"background:{colour}"
-        return (
-            f'<div><span style="display:inline-block;width:12px;height:12px;{style};'
-            f'margin-right:4px;vertical-align:middle"></span>{esc(text)}</div>'
-        )
-
-    rows = [f"<b>{esc(t('map.legend', lang))}</b>"]
-    for present, colour, key in (
-        (svl, SVL_COLOUR, "layer.svl"),
-        (hostels, HOSTEL_COLOUR, "layer.hostels"),
-        (clusters, CLUSTER_COLOUR, "layer.clusters"),
-    ):
-        if present:
-            rows.append(swatch(colour, t(key, lang), outline=True))
-    if counts:
-        rows.append(swatch(SEQUENTIAL[0], t("legend.few", lang)))
-        rows.append(swatch(SEQUENTIAL[-1], t("legend.many", lang)))
-    if gistar:
-        rows += [swatch(GISTAR_COLOURS[c], t(f"gistar.class_{c}", lang)) for c in (3, 2, 1)]
-        rows += [swatch(GISTAR_COLOURS[c], t(f"gistar.class_{c}", lang)) for c in (-1, -2, -3)]
-    return "".join(rows)
-
-
 def incident_map(
     incidents: gpd.GeoDataFrame,
     *,
@@ -714,6 +625,11 @@ def incident_map(
     max_points: int = 2000,
     asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
     height_px: int = 600,
+    stops: gpd.GeoDataFrame | None = None,
+    schools: gpd.GeoDataFrame | None = None,
+    hidden_layers: Collection[str] | None = None,
+    tier: Literal["presenter", "internal"] = "presenter",
+    local_basemap: LocalBasemap | None = None,
 ) -> folium.Map:
     """Return the full dashboard map: context, incidents, heat, hotspots, legend, layer switch.
 
@@ -728,14 +644,24 @@ def incident_map(
     cells, clusters, risk, surface, surface_col, surface_name
         Hotspot results (see :func:`add_hotspots`).
     focus
-        Geometry to zoom to (a selected hotspot); default: the city, else the incidents.
-    lang, tiles, synthetic, max_points, asset_base_url, height_px
+        Geometry to zoom to (a selected hotspot, the filtered districts); default: the city,
+        else the incidents.
+    lang, tiles, synthetic, max_points, asset_base_url, height_px, local_basemap
         See :func:`base_map` and :func:`add_incidents`.
+    stops, schools
+        Labelled from zoom :data:`apk_geo.map_style.LABEL_MIN_ZOOM` on (names ``zast_jm``;
+        ``NAME``); district names are labelled at every zoom.
+    hidden_layers
+        Keys (:data:`LAYER_KEYS`) of the layers that start switched off; ``None``: the
+        defaults (the heat layer off). The map reports the user's choice back through
+        streamlit-folium (:func:`apk_geo.map_style.layer_state_js`).
+    tier
+        ``"internal"`` adds addresses to the incident popups.
 
     Returns
     -------
     folium.Map
-        Nothing in it loads from the internet unless ``tiles`` asks for tiles.
+        Nothing in it loads from the internet unless ``tiles`` asks for web tiles.
 
     Examples
     --------
@@ -747,27 +673,14 @@ def incident_map(
     >>> "cdn" in m.get_root().render()
     False
     """
-    frame = next(
-        (
-            g
-            for g in (focus, city, districts, incidents)
-            if g is not None and not g.empty and g.geometry.notna().any()
-        ),
-        None,
-    )
-    bounds = None
-    if frame is not None:
-        require_crs(frame, name="map extent")
-        minx, miny, maxx, maxy = frame.to_crs(CRS_WEB).total_bounds
-        if np.isfinite([minx, miny, maxx, maxy]).all():
-            bounds = (float(minx), float(miny), float(maxx), float(maxy))
     m = base_map(
-        bounds_4326=bounds,
+        bounds_4326=_extent(focus, city, districts, incidents),
         tiles=tiles,
         lang=lang,
         synthetic=synthetic,
         asset_base_url=asset_base_url,
         height_px=height_px,
+        local_basemap=local_basemap,
     )
     add_context(
         m,
@@ -779,7 +692,7 @@ def incident_map(
         lang=lang,
     )
     mode = add_incidents(
-        m, incidents, lang=lang, max_points=max_points, asset_base_url=asset_base_url
+        m, incidents, lang=lang, max_points=max_points, asset_base_url=asset_base_url, tier=tier
     )
     add_hotspots(
         m,
@@ -791,21 +704,73 @@ def incident_map(
         surface_name=surface_name,
         lang=lang,
     )
-    has_gistar = cells is not None and "hotspot_class" in cells
+    has_surface = surface is not None and not surface.empty
     m.add_child(
-        _Legend(
+        Legend(
             legend_html(
                 lang=lang,
-                gistar=has_gistar,
-                counts=mode == "cells" or (surface is not None and not surface.empty),
+                gistar=cells is not None and "hotspot_class" in cells,
+                counts=mode == "cells" or (has_surface and surface_col != "risk"),
+                risk=(risk is not None and not risk.empty)
+                or (has_surface and surface_col == "risk"),
                 svl=svl is not None and not svl.empty,
                 hostels=hostels is not None and not hostels.empty,
                 clusters=clusters is not None and not clusters.empty,
             )
         )
     )
-    folium.LayerControl(collapsed=False).add_to(m)
+    label_districts, label_places = label_points(districts, stops, schools)
+    m.add_child(Script(labels_js(m.get_name(), districts=label_districts, places=label_places)))
+    names = _layer_keys(m, lang=lang, surface_name=surface_name)
+    hidden = _apply_hidden(m, names, hidden_layers)
+    folium.LayerControl(collapsed=JsCode(narrow_js())).add_to(m)
+    m.add_child(Script(layer_state_js(m.get_name(), names=names, hidden=hidden)))
     return m
+
+
+def _extent(*frames: gpd.GeoDataFrame | None) -> tuple[float, float, float, float] | None:
+    """Return the WGS 84 bounds of the first non-empty frame."""
+    frame = next(
+        (g for g in frames if g is not None and not g.empty and g.geometry.notna().any()), None
+    )
+    if frame is None:
+        return None
+    require_crs(frame, name="map extent")
+    minx, miny, maxx, maxy = frame.to_crs(CRS_WEB).total_bounds
+    if not np.isfinite([minx, miny, maxx, maxy]).all():
+        return None
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def _layer_keys(m: folium.Map, *, lang: str, surface_name: str | None) -> dict[str, str]:
+    """Return the name of each switchable layer on ``m`` → its key in :data:`LAYER_KEYS`."""
+    by_name = {t(f"layer.{k}", lang): k for k in LAYER_KEYS if k != "surface"}
+    if surface_name:
+        by_name[surface_name] = "surface"
+    return {
+        child.layer_name: by_name[child.layer_name]
+        for child in m._children.values()
+        if getattr(child, "layer_name", None) in by_name and getattr(child, "overlay", True)
+    }
+
+
+def _apply_hidden(
+    m: folium.Map, names: Mapping[str, str], hidden: Collection[str] | None
+) -> list[str]:
+    """Switch off the layers whose key is in ``hidden`` (None: keep each layer's default).
+
+    Returns the keys of every layer that starts off.
+    """
+    off = []
+    for child in m._children.values():
+        key = names.get(getattr(child, "layer_name", ""))
+        if key is None:
+            continue
+        if hidden is not None:
+            child.show = key not in hidden
+        if not child.show:
+            off.append(key)
+    return sorted(off)
 
 
 def render_html(m: folium.Map) -> str:
@@ -827,7 +792,7 @@ def external_urls(page: str) -> list[str]:
 
 
 def route_map(
-    route: routes.Route,
+    route: Route,
     *,
     lang: str = "cs",
     synthetic: bool = False,

@@ -1,18 +1,26 @@
-"""Shared pieces of the dashboard: store access, cached loaders, session state and the sidebar.
+"""Shared pieces of the dashboard: the one app state, store access, cached results, the sidebar.
 
-Every page imports from here; the sidebar is drawn once by ``dashboard.py``. Large frames are
-cached with ``st.cache_resource`` (shared, never mutated: every apk_geo function is pure), keyed by
-the store path and its modification time, so an import invalidates them. Derived results are
-cached with ``st.cache_data``; large arguments start with ``_`` and stay out of the cache key.
+Every page imports from here; the sidebar is drawn once by ``main.py``. The session holds one
+:class:`apk_geo.app_state.AppState` under :data:`K_STATE` (filters, language, each page's
+options); widgets are bound to a field of it (:func:`bound`): each run a widget shows the
+state's value, and its change callback writes the new value back. The widget keys carry the
+language, so a language switch draws fresh widgets with the new labels from the same state,
+and a page switch cannot reset a filter. The URL mirrors the state on every change.
+
+Large frames are cached with ``st.cache_resource`` (shared, never mutated: every apk_geo function
+is pure), keyed by the store path and its modification time, so an import invalidates them.
+Derived results are cached with ``st.cache_data`` under the parts of the state they depend on;
+large arguments start with ``_`` and stay out of the cache key.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,46 +30,74 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from apk_geo import indicators, io, selection
+from apk_geo import app_state, indicators, io, selection
+from apk_geo.app_state import AppState
+from apk_geo.basemap import LocalBasemap, open_basemap
 from apk_geo.config import Config, load_config
 from apk_geo.coords import located
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import LANGS, normalize_lang, t
+from apk_geo.map_style import hidden_from_selected
 from apk_geo.schema import CATEGORY_CODES, CRS_METRIC, OUTCOME_CODES, label_of
 
+logger = logging.getLogger("apk_geo.dashboard")
+
 #: Session-state keys (initialised once in :func:`init_state`).
-K_LANG: Final = "lang"
-K_PRESET: Final = "f_preset"
-K_RANGE: Final = "f_range"
-K_CATS: Final = "f_categories"
-K_OUTS: Final = "f_outcomes"
-K_DISTS: Final = "f_districts"
-K_MDT: Final = "f_mdt_areas"
-K_WDAYS: Final = "f_weekdays"
-K_HOURS: Final = "f_hours"
-K_HOTSPOT: Final = "hotspot_run"
+K_STATE: Final = "app_state"
 K_INIT: Final = "state_initialised"
+K_LANG_WIDGET: Final = "w.lang"
 
 DEFAULT_STORE: Final = "var/demo.gpkg"
-CONTEXT_LAYERS: Final = ("districts", "city", "svl", "hostels", "mdt_areas")
+CONTEXT_LAYERS: Final = (
+    "districts",
+    "city",
+    "svl",
+    "hostels",
+    "mdt_areas",
+    "stops",
+    "schools",
+    "address_points",
+)
+#: A named start for the route planner (the APK office at the city hall) until the
+#: configuration carries one (``Config.route_base``, reported to the coordinator).
+ROUTE_BASE: Final = ("Magistrát (Nová radnice)", "Prokešovo náměstí 8, Ostrava")
 
 
 @dataclass(frozen=True)
 class AppArgs:
-    """Command-line options after ``--`` in ``streamlit run dashboard.py -- --store PATH``."""
+    """Command-line options after ``--`` in ``streamlit run main.py -- --store PATH``."""
 
     store: Path
     config: Path | None
+    presenter: bool = False
+    basemap: Path | None = None
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def app_args() -> AppArgs:
-    """Return the store and config paths: ``--store``/``--config``, ``$APK_GEO_STORE``, default."""
+    """Return the options: ``--store``/``--config``/``--presenter``/``--basemap``, then env."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--store")
     parser.add_argument("--config")
+    parser.add_argument("--presenter", action="store_true")
+    parser.add_argument("--basemap")
     known, _ = parser.parse_known_args(sys.argv[1:])
     store = known.store or os.environ.get("APK_GEO_STORE") or DEFAULT_STORE
-    return AppArgs(Path(store), Path(known.config) if known.config else None)
+    basemap = known.basemap or os.environ.get("APK_GEO_BASEMAP")
+    return AppArgs(
+        Path(store),
+        Path(known.config) if known.config else None,
+        presenter=bool(known.presenter) or _truthy(os.environ.get("APK_GEO_PRESENTER")),
+        basemap=Path(basemap) if basemap else None,
+    )
+
+
+def presenter_mode() -> bool:
+    """Return whether the app runs locked to the MDT page (``apk-geo dashboard --presenter``)."""
+    return app_args().presenter
 
 
 @st.cache_resource
@@ -74,6 +110,24 @@ def app_config() -> Config:
     """Return the configuration named on the command line."""
     cfg = app_args().config
     return config(str(cfg) if cfg else None)
+
+
+@st.cache_resource
+def _basemap(path: str) -> LocalBasemap | None:
+    found = open_basemap(path)
+    return None if found is None else found.describe()
+
+
+def local_basemap() -> LocalBasemap | None:
+    """Return the local MBTiles base map the app serves (``--basemap``), or ``None``."""
+    path = app_args().basemap
+    if path is None:
+        return None
+    try:
+        return _basemap(str(path))
+    except (ApkGeoError, ValueError) as exc:
+        logger.warning("base map %s not used: %s", path, exc)
+        return None
 
 
 def store_version(path: Path) -> int:
@@ -118,14 +172,12 @@ def _metadata(path: str, version: int) -> dict[str, str]:
 
 def incidents() -> gpd.GeoDataFrame:
     """Return every incident of the store (shared; do not modify)."""
-    path = app_args().store
-    return _incidents(str(path), store_version(path))
+    return _incidents(*cache_key())
 
 
 def layers() -> dict[str, gpd.GeoDataFrame]:
-    """Return the store's context layers present (``districts``, ``city``, …)."""
-    path = app_args().store
-    return _layers(str(path), store_version(path))
+    """Return the store's context layers present (``districts``, ``address_points``, …)."""
+    return _layers(*cache_key())
 
 
 def context() -> SimpleNamespace:
@@ -135,212 +187,263 @@ def context() -> SimpleNamespace:
 
 def is_synthetic() -> bool:
     """Return whether the store holds synthetic demo data."""
+    return _metadata(*cache_key()).get("synthetic", "").lower() == "true"
+
+
+def cache_key() -> tuple[str, int]:
+    """Return ``(store path, version)`` for cached helpers."""
     path = app_args().store
-    return _metadata(str(path), store_version(path)).get("synthetic", "").lower() == "true"
+    return str(path), store_version(path)
 
 
-def lang() -> str:
-    """Return the current UI language."""
-    return normalize_lang(st.session_state.get(K_LANG, "cs"))
-
-
-def require_store() -> None:
-    """Stop the page with a clear message (and a demo button) when the store is missing."""
-    path = app_args().store
-    lg = lang()
-    if path.is_file():
-        try:
-            store()
-        except Exception as exc:  # any failure to open is shown, not raised
-            st.error(t("msg.store_error", lg, reason=str(exc)))
-            st.stop()
-        return
-    st.error(t("msg.no_store", lg, path=str(path)))
-    st.markdown(t("msg.no_store_hint", lg))
-    if st.button(t("msg.build_demo", lg), key="build_demo"):
-        try:
-            from apk_geo.demo import build_demo_store
-        except ImportError:
-            st.warning(t("msg.demo_missing", lg))
-        else:
-            with st.spinner(t("msg.build_demo", lg)):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                build_demo_store(path)
-            st.success(t("msg.demo_built", lg))
-            st.rerun()
-    st.stop()
-
-
-def synthetic_banner() -> None:
-    """Show the synthetic-data banner when the store holds demo data."""
-    if is_synthetic():
-        st.warning(t("banner.synthetic", lang()))
+# --- the app state ----------------------------------------------------------------------------
 
 
 def anchor_day() -> date:
     """Return the day the date presets end on: the last day with data (else today)."""
-    span = selection.data_span(incidents()) if app_args().store.is_file() else None
+    span = data_span()
     return span[1] if span else date.today()
 
 
-def _choices() -> dict[str, list[str]]:
-    inc = incidents()
-    districts = sorted(inc["district_name"].dropna().astype(str).unique())
-    areas = sorted(inc["mdt_area"].dropna().astype(str).unique())
-    cats = list(
-        dict.fromkeys([*CATEGORY_CODES, *sorted(inc["category"].dropna().astype(str).unique())])
-    )
+@st.cache_data(max_entries=4, show_spinner=False)
+def _span(path: str, version: int) -> tuple[date, date] | None:
+    return selection.data_span(_incidents(path, version))
+
+
+def data_span() -> tuple[date, date] | None:
+    """Return the first and last day with data (``None`` without a store or data)."""
+    return _span(*cache_key()) if app_args().store.is_file() else None
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _choices_of(path: str, version: int) -> dict[str, list[str]]:
+    inc = _incidents(path, version)
+    cats = [*CATEGORY_CODES, *sorted(inc["category"].dropna().astype(str).unique())]
     return {
-        "categories": cats,
+        "categories": list(dict.fromkeys(cats)),
         "outcomes": list(OUTCOME_CODES),
-        "districts": districts,
-        "mdt_areas": areas,
+        "districts": sorted(inc["district_name"].dropna().astype(str).unique()),
+        "mdt_areas": sorted(inc["mdt_area"].dropna().astype(str).unique()),
     }
 
 
+def choices() -> dict[str, list[str]]:
+    """Return the values each list filter offers (categories, outcomes, districts, MDT areas)."""
+    if not app_args().store.is_file():
+        return {"categories": list(CATEGORY_CODES), "outcomes": list(OUTCOME_CODES)}
+    return _choices_of(*cache_key())
+
+
 def init_state() -> None:
-    """Initialise session state once, from the URL query parameters (shared links)."""
-    if st.session_state.get(K_INIT):
+    """Initialise the app state once, from the URL query parameters (shared links)."""
+    if st.session_state.get(K_INIT) and K_STATE in st.session_state:
         return
-    st.session_state[K_LANG] = normalize_lang(st.query_params.get("lang", "cs"))
-    if app_args().store.is_file():
-        f = selection.filters_from_query(
-            dict(st.query_params),
-            today=anchor_day(),
-            allowed=_choices(),
-            span=selection.data_span(incidents()),
-        )
-        st.session_state[K_PRESET] = f.preset
-        st.session_state[K_RANGE] = (f.start, f.end)
-        st.session_state[K_CATS] = list(f.categories)
-        st.session_state[K_OUTS] = list(f.outcomes)
-        st.session_state[K_DISTS] = list(f.districts)
-        st.session_state[K_MDT] = list(f.mdt_areas)
-        st.session_state[K_WDAYS] = list(f.weekdays)
-        st.session_state[K_HOURS] = f.hours
+    has_store = app_args().store.is_file()
+    restored = app_state.state_from_query(
+        dict(st.query_params),
+        today=anchor_day(),
+        allowed=choices() if has_store else None,
+        span=data_span(),
+    )
+    st.session_state[K_STATE] = restored
+    st.session_state[K_LANG_WIDGET] = restored.lang
     st.session_state[K_INIT] = True
 
 
-def filters() -> selection.Filters:
-    """Return the filters selected in the sidebar."""
-    preset = st.session_state.get(K_PRESET, "30d")
-    if preset == "custom":
-        rng = st.session_state.get(K_RANGE) or ()
-        start, end = (*tuple(rng), None, None)[:2]
-        end = end or start
-    else:
-        start, end = selection.preset_range(preset, today=anchor_day())
-    return selection.Filters(
-        start=start,
-        end=end,
-        preset=preset,
-        categories=tuple(st.session_state.get(K_CATS, ())),
-        outcomes=tuple(st.session_state.get(K_OUTS, ())),
-        districts=tuple(st.session_state.get(K_DISTS, ())),
-        mdt_areas=tuple(st.session_state.get(K_MDT, ())),
-        weekdays=tuple(sorted(st.session_state.get(K_WDAYS, ()))),
-        hours=tuple(st.session_state.get(K_HOURS, (0, 23))),
-    )  # type: ignore[arg-type]
-
-
-def draw_sidebar() -> None:
-    """Draw the language switch and the filters (once per run, from ``dashboard.py``)."""
+def state() -> AppState:
+    """Return the current app state."""
     init_state()
+    current: AppState = st.session_state[K_STATE]
+    return current
+
+
+def set_state(new: AppState) -> None:
+    """Store ``new`` (preset dates resolved; a new area resets the map view) and the URL."""
+    old = state()
+    new = replace(new, filters=app_state.resolved_filters(new.filters, today=anchor_day()))
+    area_changed = (new.filters.districts, new.filters.mdt_areas) != (
+        old.filters.districts,
+        old.filters.mdt_areas,
+    )
+    if area_changed:  # zoom to the chosen districts
+        new = new.with_value("map.zoom", None).with_value("map.center", None)
+    st.session_state[K_STATE] = new
+    sync_url()
+
+
+def sync_url() -> None:
+    """Write the state into the URL query parameters (a link reproduces the view)."""
+    query = state().to_query()
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
+
+
+def lang() -> str:
+    """Return the current UI language."""
+    return normalize_lang(state().lang)
+
+
+def filters() -> selection.Filters:
+    """Return the sidebar filters (dates resolved)."""
+    return state().filters
+
+
+def bound(
+    factory: Callable[..., Any],
+    label: str,
+    path: str,
+    *,
+    to_widget: Callable[[Any], Any] = lambda v: v,
+    from_widget: Callable[[Any], Any] = lambda v: v,
+    **kwargs: Any,
+) -> Any:
+    """Draw a widget that shows and changes the state field ``path`` (see the module docstring).
+
+    ``factory`` is a Streamlit widget function (``st.sidebar.multiselect``, ``col.toggle``…);
+    ``to_widget``/``from_widget`` convert between the state's value and the widget's. A value
+    the state refuses (:class:`ValueError`) is logged and leaves the state as it was.
+    """
+    key = f"w.{path}.{lang()}"
+    st.session_state[key] = to_widget(state().value(path))
+
+    def changed() -> None:
+        try:
+            set_state(state().with_value(path, from_widget(st.session_state[key])))
+        except (ValueError, TypeError) as exc:
+            logger.warning("widget %s: value refused: %s", path, exc)
+
+    return factory(label, key=key, on_change=changed, **kwargs)
+
+
+def _set_lang() -> None:
+    set_state(state().with_value("lang", st.session_state[K_LANG_WIDGET]))
+
+
+def draw_sidebar(*, with_filters: bool = True) -> None:
+    """Draw the language switch, and the filters on the pages they apply to."""
     sb = st.sidebar
+    st.session_state[K_LANG_WIDGET] = lang()
     sb.selectbox(
         t("sidebar.language", lang()),
         LANGS,
-        key=K_LANG,
+        key=K_LANG_WIDGET,
+        on_change=_set_lang,
         format_func=lambda c: {"cs": "čeština", "en": "English"}[c],
     )
-    lg = lang()
-    if not app_args().store.is_file():
-        st.query_params.from_dict({"lang": lg})
+    sync_url()
+    if not with_filters or not app_args().store.is_file():
+        if with_filters is False and app_args().store.is_file():
+            sb.caption(t("sidebar.no_filters", lang()))
         return
-    ch = _choices()
+    _draw_filters(sb)
+
+
+def _keep(options: list[str]) -> Callable[[Any], list[Any]]:
+    allowed = set(options)
+    return lambda values: [v for v in values if v in allowed]
+
+
+def _draw_filters(sb: Any) -> None:
+    lg = lang()
+    ch = choices()
     sb.header(t("sidebar.filters", lg))
     sb.caption(t("sidebar.data_until", lg, date=anchor_day().strftime("%d.%m.%Y")))
-    sb.selectbox(
+    bound(
+        sb.selectbox,
         t("filter.period", lg),
-        selection.PRESETS,
-        key=K_PRESET,
+        "filters.preset",
+        options=selection.PRESETS,
         format_func=lambda p: t(f"preset.{p}", lg),
     )
-    if st.session_state[K_PRESET] == "custom":
-        if not st.session_state.get(K_RANGE):
-            st.session_state[K_RANGE] = selection.preset_range("30d", today=anchor_day())
-        span = selection.data_span(incidents())
-        sb.date_input(
-            t("filter.range", lg),
-            key=K_RANGE,
-            format="DD.MM.YYYY",
-            min_value=span[0] if span else None,
-            max_value=span[1] if span else None,
+    f = filters()
+    if f.preset == "custom":
+        _date_range(sb, lg, f)
+    for path, label, options, fmt in (
+        (
+            "filters.categories",
+            "filter.categories",
+            ch["categories"],
+            lambda c: label_of(c, lang=lg),
+        ),
+        ("filters.districts", "filter.districts", ch.get("districts", []), str),
+        ("filters.mdt_areas", "filter.mdt_areas", ch.get("mdt_areas", []), str),
+        (
+            "filters.outcomes",
+            "filter.outcomes",
+            ch["outcomes"],
+            lambda c: label_of(c, kind="outcome", lang=lg),
+        ),
+    ):
+        bound(
+            sb.multiselect,
+            t(label, lg),
+            path,
+            options=options,
+            to_widget=_keep(options),
+            format_func=fmt,
+            placeholder=t("filter.all", lg),
         )
-    sb.multiselect(
-        t("filter.categories", lg),
-        ch["categories"],
-        key=K_CATS,
-        format_func=lambda c: label_of(c, lang=lg),
-        placeholder=t("filter.all", lg),
-    )
-    sb.multiselect(
-        t("filter.districts", lg), ch["districts"], key=K_DISTS, placeholder=t("filter.all", lg)
-    )
-    sb.multiselect(
-        t("filter.mdt_areas", lg), ch["mdt_areas"], key=K_MDT, placeholder=t("filter.all", lg)
-    )
-    sb.multiselect(
-        t("filter.outcomes", lg),
-        ch["outcomes"],
-        key=K_OUTS,
-        format_func=lambda c: label_of(c, kind="outcome", lang=lg),
-        placeholder=t("filter.all", lg),
-    )
-    sb.multiselect(
+    bound(
+        sb.multiselect,
         t("filter.weekdays", lg),
-        list(range(7)),
-        key=K_WDAYS,
+        "filters.weekdays",
+        options=list(range(7)),
+        to_widget=list,
+        from_widget=lambda v: tuple(sorted(v)),
         format_func=lambda d: t(f"weekday.{d}", lg),
         placeholder=t("filter.all", lg),
     )
-    sb.slider(t("filter.hours", lg), 0, 23, key=K_HOURS)
-    st.query_params.from_dict({"lang": lg, **selection.filters_to_query(filters())})
-
-
-def filtered() -> gpd.GeoDataFrame:
-    """Return the incidents passing the sidebar filters."""
-    return selection.filter_incidents(incidents(), filters())
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def hotspot_run(
-    path: str,
-    version: int,
-    filters_key: str,
-    method: str,
-    cell_size_m: float | None,
-    bandwidth_m: float | None,
-    min_cluster_size: int,
-    _points: gpd.GeoDataFrame,
-    _area: gpd.GeoDataFrame,
-    _history: gpd.GeoDataFrame | None = None,
-) -> indicators.HotspotRun:
-    """Run (and cache by its inputs) one hotspot analysis; ``_history`` feeds the trend."""
-    return indicators.run_hotspots(
-        _points,
-        method=method,
-        area=_area,
-        cell_size_m=cell_size_m,
-        bandwidth_m=bandwidth_m,
-        min_cluster_size=min_cluster_size,
-        history=_history,
+    bound(
+        sb.slider,
+        t("filter.hours", lg),
+        "filters.hours",
+        min_value=0,
+        max_value=23,
+        to_widget=tuple,
+        from_widget=lambda v: (int(v[0]), int(v[1])),
     )
 
 
-def hotspot_file(run: indicators.HotspotRun, suffix: str) -> bytes:
-    """Return a hotspot result as the file ``apk-geo hotspots --out x<suffix>`` writes."""
-    return io.layer_bytes(run.result, suffix=suffix, layer="hotspots", crs=CRS_METRIC)
+def _date_range(sb: Any, lg: str, f: selection.Filters) -> None:
+    """Draw the custom range picker; a complete pick (two days) sets both ends at once."""
+    key = f"w.filters.range.{lg}"
+    st.session_state[key] = (f.start, f.end)
+    span = data_span()
+
+    def changed() -> None:
+        picked = st.session_state[key]
+        if not isinstance(picked, list | tuple) or len(picked) != 2:
+            return  # the second click is still to come
+        start, end = sorted(picked)
+        new = replace(state().filters, start=start, end=end, preset="custom")
+        set_state(replace(state(), filters=new))
+
+    sb.date_input(
+        t("filter.range", lg),
+        key=key,
+        on_change=changed,
+        format="DD.MM.YYYY",
+        min_value=span[0] if span else None,
+        max_value=span[1] if span else None,
+    )
+
+
+def filtered() -> gpd.GeoDataFrame:
+    """Return the incidents passing the sidebar filters (cached per filter; do not modify)."""
+    return _filtered(
+        *cache_key(), state().key("filters"), _incidents=incidents(), _filters=filters()
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _filtered(
+    path: str,
+    version: int,
+    filters_key: str,
+    _incidents: gpd.GeoDataFrame,
+    _filters: selection.Filters,
+) -> gpd.GeoDataFrame:
+    return selection.filter_incidents(_incidents, _filters)
 
 
 def history() -> gpd.GeoDataFrame:
@@ -348,25 +451,88 @@ def history() -> gpd.GeoDataFrame:
     return located(selection.filter_history(incidents(), filters()))
 
 
-def run_hotspots(
-    method: str,
-    *,
-    cell_size_m: float | None = None,
-    bandwidth_m: float | None = None,
-    min_cluster_size: int = 15,
+def analysis_area() -> indicators.AnalysisArea:
+    """Return the area analysed: the filtered districts / MDT areas, else the city (cached)."""
+    f = filters()
+    return _area(*cache_key(), f.districts, f.mdt_areas, lang())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _area(
+    path: str, version: int, districts: tuple[str, ...], mdt_areas: tuple[str, ...], lg: str
+) -> indicators.AnalysisArea:
+    ly = _layers(path, version)
+    return indicators.analysis_area(
+        selection.Filters(districts=districts, mdt_areas=mdt_areas),
+        city=ly["city"],
+        districts=ly.get("districts"),
+        mdt_areas=ly.get("mdt_areas"),
+        lang=lg,
+    )
+
+
+# --- cached results ---------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def hotspot_run(
+    path: str,
+    version: int,
+    filters_key: str,
+    options_key: str,
+    area_name: str,
+    with_emerging: bool,
+    _options: app_state.HotspotOptions,
+    _points: gpd.GeoDataFrame,
+    _area: gpd.GeoDataFrame,
+    _history: gpd.GeoDataFrame | None = None,
 ) -> indicators.HotspotRun:
-    """Run one method on the filtered incidents, the trend on their history (cached)."""
+    """Run (and cache by the state it comes from) one hotspot analysis."""
+    return indicators.run_hotspots(
+        _points,
+        method=_options.method,
+        area=_area,
+        cell_size_m=_options.cell_size_m,
+        bandwidth_m=_options.bandwidth_m,
+        min_cluster_size=_options.min_cluster_size,
+        history=_history,
+        emerging_period="M",
+        with_emerging=with_emerging,
+    )
+
+
+def hotspots(*, with_emerging: bool = True) -> indicators.HotspotRun | None:
+    """Return the hotspot result of the current state (filters, area, Hotspots-page options).
+
+    The map and the Hotspots page show the same result for the same state (the map skips the
+    emerging-trend columns it does not draw: the cells and classes are the same); ``None`` when
+    fewer than 3 incidents are located. Errors of the method propagate (the page says them).
+    """
+    points = located(filtered())
+    if len(points) < 3:
+        return None
+    s = state()
+    area = analysis_area()
     return hotspot_run(
         *cache_key(),
-        filters_key(),
-        method,
-        cell_size_m,
-        bandwidth_m,
-        min_cluster_size,
-        _points=located(filtered()),
-        _area=layers()["city"],
-        _history=history(),
+        s.key("filters"),
+        s.key("hotspots"),
+        area.name,
+        with_emerging,
+        _options=s.hotspots,
+        _points=points,
+        _area=area.shape,
+        _history=history() if with_emerging else None,
     )
+
+
+def hotspot_file(run: indicators.HotspotRun, suffix: str) -> bytes:
+    """Return a hotspot result as the file ``apk-geo hotspots --out x<suffix>`` writes.
+
+    Demo stores add ``synthetic = true`` to every feature.
+    """
+    layer = indicators.mark_synthetic(run.result, synthetic=is_synthetic())
+    return io.layer_bytes(layer, suffix=suffix, layer="hotspots", crs=CRS_METRIC)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -377,6 +543,7 @@ def _evaluation(
     method: str,
     month: str,
     cell_size_m: float,
+    area_name: str,
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
 ) -> pd.DataFrame:
@@ -393,45 +560,31 @@ def _evaluation(
     )
 
 
-def evaluation(method: str, *, cell_size_m: float) -> tuple[pd.Period, pd.DataFrame] | None:
-    """Evaluate ``method`` on the latest complete month of the filtered period (cached).
+def evaluation(
+    method: str, *, cell_size_m: float
+) -> tuple[pd.Period, pd.DataFrame, indicators.AnalysisArea] | None:
+    """Evaluate ``method`` on the latest complete month of the filtered period, in the area.
 
-    It is trained on every earlier incident passing the other filters
-    (:func:`indicators.evaluation_data`), not only on the date-filtered ones. Returns
-    ``(month, table)`` or ``None`` without data.
+    PAI and hit rate are computed within :func:`analysis_area` (the filtered districts, not
+    the whole city). It is trained on every earlier incident passing the other filters
+    (:func:`indicators.evaluation_data`). Returns ``(month, table, area)`` or ``None``.
     """
     found = indicators.evaluation_data(incidents(), filters())
     if found is None:
         return None
     points, month = found
+    area = analysis_area()
     table = _evaluation(
         *cache_key(),
-        filters_key(),
+        state().key("filters"),
         method,
         str(month),
         cell_size_m,
+        area.name,
         _points=points,
-        _area=layers()["city"],
+        _area=area.shape,
     )
-    return month, table
-
-
-def filters_key() -> str:
-    """Return the sidebar filters as a stable string (a cache key)."""
-    return json.dumps(selection.filters_to_query(filters()), sort_keys=True)
-
-
-def default_hotspots() -> indicators.HotspotRun | None:
-    """Return Gi* with default parameters on the filtered incidents (cached), or None.
-
-    The map shows it until the user runs another method on the Hotspots page.
-    """
-    if len(located(filtered())) < 3:
-        return None
-    try:
-        return run_hotspots("gistar")
-    except (ApkGeoError, ValueError):
-        return None
+    return month, table, area
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -439,6 +592,7 @@ def _forecast(
     path: str,
     version: int,
     filters_key: str,
+    area_name: str,
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
@@ -451,13 +605,16 @@ def forecast_risk() -> gpd.GeoDataFrame | None:
     """Return the forecast risk surface for the period after the filtered one (cached), or None.
 
     It is trained on every incident up to the end of the filtered period that passes the other
-    filters (categories, areas, outcome, weekdays, hours): a forecast needs history.
+    filters, over the analysis area: a forecast needs history.
     """
     points = history()
     if len(points) < 10:
         return None
+    area = analysis_area()
     try:
-        return _forecast(*cache_key(), filters_key(), _points=points, _area=layers()["city"])
+        return _forecast(
+            *cache_key(), state().key("filters"), area.name, _points=points, _area=area.shape
+        )
     except (ApkGeoError, ValueError):
         return None
 
@@ -487,7 +644,70 @@ def shift_candidates(
     )
 
 
-def cache_key() -> tuple[str, int]:
-    """Return ``(store path, version)`` for cached helpers."""
+def remember_view(out: Any, *, initial: tuple[Any, Any] | None = None, prefix: str = "map") -> None:
+    """Keep the map's view and switched-off layers that ``st_folium`` returned in the state.
+
+    Only a value the browser sent counts (it carries a centre). A freshly drawn map first
+    reports the view it was built with (``initial``: the folium map's location and zoom) before
+    it moves to the kept view; that report is ignored while the state holds another view.
+    """
+    if not isinstance(out, dict) or not isinstance(out.get("center"), dict):
+        return
+    try:
+        centre = (round(float(out["center"]["lat"]), 5), round(float(out["center"]["lng"]), 5))
+        zoom = int(out["zoom"])
+    except (KeyError, TypeError, ValueError):
+        return
+    kept = state().value(prefix)
+    if initial is not None and kept.zoom is not None and _same_view((centre, zoom), initial):
+        return
+    new = state().with_value(f"{prefix}.center", centre).with_value(f"{prefix}.zoom", zoom)
+    hidden = hidden_from_selected(out.get("selected_layers"))
+    if hidden is not None:
+        new = new.with_value(f"{prefix}.hidden_layers", hidden)
+    if new != state():
+        st.session_state[K_STATE] = new
+        sync_url()
+
+
+def _same_view(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
+    (lat1, lon1), z1 = a
+    (lat2, lon2), z2 = b
+    return int(z1) == int(z2) and abs(lat1 - lat2) < 1e-4 and abs(lon1 - lon2) < 1e-4
+
+
+# --- the store and messages -------------------------------------------------------------------
+
+
+def require_store() -> None:
+    """Stop the page with a clear message (and a demo button) when the store is missing."""
     path = app_args().store
-    return str(path), store_version(path)
+    lg = lang()
+    if path.is_file():
+        try:
+            store()
+        except Exception:  # any failure to open is shown as one sentence and logged
+            logger.exception("the store %s could not be opened", path)
+            st.error(t("msg.store_error", lg, reason=path.name))
+            st.stop()
+        return
+    st.error(t("msg.no_store", lg, path=str(path)))
+    st.markdown(t("msg.no_store_hint", lg))
+    if st.button(t("msg.build_demo", lg), key="build_demo"):
+        try:
+            from apk_geo.demo import build_demo_store
+        except ImportError:
+            st.warning(t("msg.demo_missing", lg))
+        else:
+            with st.spinner(t("msg.build_demo", lg)):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                build_demo_store(path)
+            st.success(t("msg.demo_built", lg))
+            st.rerun()
+    st.stop()
+
+
+def synthetic_banner() -> None:
+    """Show the synthetic-data banner when the store holds demo data."""
+    if is_synthetic():
+        st.warning(t("banner.synthetic", lang()))

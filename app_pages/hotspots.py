@@ -1,4 +1,11 @@
-"""Hotspoty: run one method per form submit; top-hotspot table linked to a map; downloads; PAI."""
+"""Hotspoty: one method on the filtered incidents, recomputed on every change of the state.
+
+The method and its options are part of the app state (and of the URL); the result is cached
+under the filters, the area and the options (:func:`_common.hotspots`), so the table, the map,
+the downloads and the Mapa page always show the same, current result. The table names places
+by street and house number or a landmark, shows a cell's own count next to its neighbourhood's,
+and the evaluation (PAI, hit rate) is computed within the area analysed, named next to it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from apk_geo import indicators, maps
-from apk_geo.coords import located
+from apk_geo.app_state import HOTSPOT_METHODS
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
@@ -18,80 +25,87 @@ st.title(t("hot.title", lang))
 c.require_store()
 c.synthetic_banner()
 
-data = c.filtered()
-points = located(data)
-ly = c.layers()
-with st.form("hotspot_form"):
-    method = st.radio(
-        t("hot.method", lang),
-        indicators.METHODS,
-        horizontal=True,
-        format_func=lambda m: t(f"hot.method_{m}", lang),
-    )
-    a, b, d, e = st.columns(4)
-    cell = a.number_input(t("hot.cell_size", lang), 0, 2000, 0, step=50)
-    bandwidth = b.number_input(t("hot.bandwidth", lang), 0, 5000, 0, step=50)
-    min_size = d.number_input(t("hot.min_cluster", lang), 3, 500, 15)
-    top = e.number_input(t("hot.top", lang), 3, 50, 10)
-    submitted = st.form_submit_button(t("hot.run", lang), type="primary")
 
-if submitted or c.K_HOTSPOT not in st.session_state:  # Gi* with defaults on first visit
-    if points.empty:
-        st.info(t("msg.empty_filter", lang))
-        st.stop()
-    try:
-        st.session_state[c.K_HOTSPOT] = c.run_hotspots(
-            method,
-            cell_size_m=float(cell) or None,
-            bandwidth_m=float(bandwidth) or None,
-            min_cluster_size=int(min_size),
-        )
-    except ModuleNotFoundError as exc:
-        st.warning(t("hot.module_missing", lang, name=exc.name))
-    except (ApkGeoError, ValueError) as exc:
-        st.error(t("hot.failed", lang, reason=str(exc)))
+def auto(value: float | None) -> float | None:
+    """Return a size in metres, ``None`` (automatic) for an empty field or 0."""
+    return float(value) if value else None
 
-run: indicators.HotspotRun | None = st.session_state.get(c.K_HOTSPOT)
+
+c.bound(
+    st.radio,
+    t("hot.method", lang),
+    "hotspots.method",
+    options=list(HOTSPOT_METHODS),
+    horizontal=True,
+    format_func=lambda m: t(f"hot.method_{m}", lang),
+)
+a, b, d, e = st.columns(4)
+c.bound(a.number_input, t("hot.cell_size", lang), "hotspots.cell_size_m",
+        min_value=0.0, max_value=2000.0, step=50.0, from_widget=auto)  # fmt: skip
+c.bound(b.number_input, t("hot.bandwidth", lang), "hotspots.bandwidth_m",
+        min_value=0.0, max_value=5000.0, step=50.0, from_widget=auto)  # fmt: skip
+c.bound(d.number_input, t("hot.min_cluster", lang), "hotspots.min_cluster_size",
+        min_value=3, max_value=500, step=1)  # fmt: skip
+c.bound(e.number_input, t("hot.top", lang), "hotspots.top", min_value=3, max_value=50, step=1)
+st.caption(t("hot.method_applies", lang))
+
+area = c.analysis_area()
+try:
+    with st.spinner(t("hot.running", lang)):
+        run = c.hotspots()
+except ModuleNotFoundError as exc:
+    st.warning(t("hot.module_missing", lang, name=exc.name))
+    st.stop()
+except (ApkGeoError, ValueError) as exc:
+    st.error(t("hot.failed", lang, reason=str(exc)))
+    st.stop()
 if run is None:
-    st.info(t("hot.none_yet", lang))
+    st.info(t("msg.empty_filter", lang))
     st.stop()
 
-table = indicators.hotspot_table(
-    run.result, top=int(top), districts=ly.get("districts"), context=c.context(), lang=lang
-)
+opts = c.state().hotspots
+table = indicators.readable_hotspots(run, top=opts.top, layers=c.layers(), lang=lang)
 st.subheader(t("hot.table", lang))
-st.caption(t("hot.select_hint", lang))
+st.caption(t("area.label", lang, area=area.name) + " · " + t("hot.select_hint", lang))
+if run.method == "gistar":
+    st.caption(t("hot.explain_note", lang))
 shown = table.drop(columns=table.geometry.name)
 shown = shown.rename(columns={col: t(f"column.{col}", lang) for col in shown.columns})
 sel = st.dataframe(
-    shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="hot_table"
+    shown,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key=f"hot_table.{c.state().key('filters', 'hotspots')}",
 )
 rows = sel.selection.rows if sel else []
-focus = table.iloc[rows] if rows else None
+focus = table.iloc[rows] if rows else (None if area.whole_city else area.shape)
+ly = c.layers()
 m = maps.incident_map(
-    points,
+    c.filtered(),
     districts=ly.get("districts"),
     city=ly.get("city"),
+    stops=ly.get("stops"),
+    schools=ly.get("schools"),
     focus=focus,
     **maps.method_layers(run.result, method=run.method, lang=lang),
     lang=lang,
     synthetic=c.is_synthetic(),
+    tier="internal",
 )
 st_folium(m, key="hot_map", height=480, use_container_width=True, returned_objects=[])
 
 # The same files as `apk-geo hotspots --out`: one writer, one schema (GeoPackage in S-JTSK,
-# GeoJSON and CSV in WGS 84 with the cell centres).
+# GeoJSON and CSV in WGS 84 with the cell centres); demo data say so in a `synthetic` column.
 downloads = (
     (".geojson", "hot.download_geojson", "application/geo+json"),
     (".gpkg", "hot.download_gpkg", "application/geopackage+sqlite3"),
     (".csv", "hot.download_csv", "text/csv"),
 )
+prefix = "hotspots_synthetic" if c.is_synthetic() else "hotspots"
 for col, (suffix, key, mime) in zip(st.columns(len(downloads)), downloads, strict=True):
     col.download_button(
-        t(key, lang),
-        c.hotspot_file(run, suffix),
-        f"hotspots_{run.method}{suffix}",
-        mime,
+        t(key, lang), c.hotspot_file(run, suffix), f"{prefix}_{run.method}{suffix}", mime
     )
 with st.expander(t("hot.params", lang)):
     st.json(run.params)
@@ -105,9 +119,13 @@ except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
     st.info(t("hot.eval_unavailable", lang, reason=str(exc)))
 else:
     if evaluated is not None:
-        month, ev = evaluated
+        month, ev, ev_area = evaluated
         st.subheader(t("hot.evaluation", lang, month=str(month)))
-        st.caption(t("hot.evaluation_hint", lang, month=str(month)))
+        st.caption(
+            t("hot.evaluation_area", lang, area=ev_area.name)
+            + " "
+            + t("hot.evaluation_hint", lang, month=str(month))
+        )
         values = ev[["coverage", "pai", "hit_rate"]].to_numpy(dtype=float)
         for col, (coverage, pai, hit_rate) in zip(st.columns(len(ev)), values, strict=True):
             col.metric(
@@ -116,4 +134,4 @@ else:
                 help=t("hot.pai", lang),
             )
             hit = t("kpi.na", lang) if math.isnan(hit_rate) else f"{hit_rate:.0%}"
-            col.caption(f"{t('hot.hit_rate', lang)}: {hit}")
+            col.caption(f"{t('hot.hit_rate', lang)}: {hit} · {ev_area.name}")

@@ -1,15 +1,23 @@
-"""Mapa: KPI cards and the offline folium map of the filtered incidents and hotspot results."""
+"""Mapa: KPI cards and the offline folium map of the filtered incidents and hotspot results.
+
+Everything drawn comes from the app state: the hotspots are those of the Hotspots page for the
+same filter and options (:func:`_common.hotspots`), the map zooms to the filtered districts, and
+its view and switched-off layers come back from ``st_folium`` into the state, so a rerun (any
+filter change) keeps them.
+"""
 
 from __future__ import annotations
-
-from typing import cast
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from apk_geo import indicators, maps
+from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
+
+MAX_POINTS = 2000
+MAP_HEIGHT_PX = 600
 
 lang = c.lang()
 st.title(t("nav.map", lang))
@@ -39,41 +47,67 @@ if no_geom:
     st.caption(t("msg.no_geocoded", lang, n=no_geom))
 
 left, right = st.columns([3, 1])
-tiles = right.selectbox(
+basemap = c.local_basemap()
+tile_options = ["none", *(["local"] if basemap else []), "osm", "cuzk_ortho"]
+tiles = c.bound(
+    right.selectbox,
     t("map.tiles", lang),
-    ["none", "osm", "cuzk_ortho"],
-    key="map_tiles",
+    "map.tiles",
+    options=tile_options,
+    to_widget=lambda v: v if v in tile_options else "none",
     format_func=lambda v: t(f"map.tiles_{v}", lang),
 )
-run: indicators.HotspotRun | None = st.session_state.get(c.K_HOTSPOT) or c.default_hotspots()
-show_hot = right.toggle(
-    t("map.show_hotspots", lang), value=True, disabled=run is None, key="map_show_hot"
-)
+show_hot = c.bound(right.toggle, t("map.show_hotspots", lang), "map.show_hotspots")
+show_risk = c.bound(right.toggle, t("map.show_risk", lang), "map.show_risk")
+area = c.analysis_area()
+run: indicators.HotspotRun | None = None
+if show_hot:
+    try:
+        with st.spinner(t("hot.running", lang)):
+            run = c.hotspots(with_emerging=False)
+    except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
+        right.caption(t("map.hotspots_unavailable", lang, reason=str(exc)))
 if run is not None:
-    right.caption(t("map.hotspot_method", lang, method=t(f"hot.method_{run.method}", lang)))
-show_risk = right.toggle(t("map.show_risk", lang), value=False, key="map_show_risk")
+    method = t(f"hot.method_{run.method}", lang)
+    right.caption(t("map.hotspot_method_area", lang, method=method, area=area.name))
 risk = c.forecast_risk() if show_risk else None
-MAX_POINTS = 2000
+if show_risk and risk is None:
+    right.caption(t("map.risk_unavailable", lang))
 geocoded = int(len(data) - no_geom)
 if geocoded > MAX_POINTS:
     right.caption(t("map.aggregated", lang, n=geocoded, cell=250))
 
 ly = c.layers()
-cfg = c.app_config()
-hot = run if (run is not None and show_hot) else None
+view = c.state().map
 m = maps.incident_map(
     data,
     districts=ly.get("districts"),
     city=ly.get("city"),
     svl=ly.get("svl"),
     hostels=ly.get("hostels"),
-    hostel_buffer_m=cfg.hostel_buffer_m,
+    stops=ly.get("stops"),
+    schools=ly.get("schools"),
+    hostel_buffer_m=c.app_config().hostel_buffer_m,
     risk=risk,
-    **(maps.method_layers(hot.result, method=hot.method, lang=lang) if hot is not None else {}),
+    **(maps.method_layers(run.result, method=run.method, lang=lang) if run is not None else {}),
+    focus=None if area.whole_city else area.shape,
     lang=lang,
-    tiles=cast(maps.TileChoice, tiles),
+    tiles=tiles,
     synthetic=c.is_synthetic(),
     max_points=MAX_POINTS,
+    hidden_layers=view.hidden_layers or None,
+    tier="internal",
+    local_basemap=basemap,
+    height_px=MAP_HEIGHT_PX,
 )
 with left:
-    st_folium(m, key="map", height=600, use_container_width=True, returned_objects=[])
+    out = st_folium(
+        m,
+        key="map",
+        height=MAP_HEIGHT_PX,
+        use_container_width=True,
+        returned_objects=["zoom", "center", "selected_layers"],
+        zoom=view.zoom,
+        center=view.center,
+    )
+c.remember_view(out, initial=(tuple(m.location), m.options.get("zoom")))

@@ -1,17 +1,24 @@
-"""Trendy: weekly/monthly series per category or outcome for an area; weekday × hour; a year ago."""
+"""Trendy: counts per day, week or month over complete periods; weekday × hour; a year ago.
+
+The interval is chosen from the length of the filtered period unless the user picks one
+(:func:`apk_geo.trends.trend_view`), partial periods at either end are left out and named,
+and categories get twelve colours that stay apart, with labels that are not cut.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Literal, cast
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from apk_geo import indicators, selection
+from apk_geo import indicators, selection, trends
+from apk_geo.app_state import FREQS, TREND_BYS
 from apk_geo.i18n import t
+from apk_geo.placenames import date_text
 from apk_geo.schema import label_of
 from app_pages import _common as c
 
@@ -21,52 +28,59 @@ c.require_store()
 c.synthetic_banner()
 
 data = c.filtered()
+opts = c.state().trends
 a, b, d, e = st.columns(4)
-freq = a.radio(
-    t("trend.freq", lang),
-    ["week", "month"],
-    index=1,
-    horizontal=True,
-    format_func=lambda v: t(f"trend.{v}", lang),
-    key="trend_freq",
-)
-by = b.selectbox(
+c.bound(a.radio, t("trend.freq", lang), "trends.freq", options=list(FREQS), horizontal=True,
+        format_func=lambda v: t(f"trend.{v}", lang))  # fmt: skip
+c.bound(
+    b.selectbox,
     t("trend.by", lang),
-    ["none", "category", "outcome"],
-    key="trend_by",
+    "trends.by",
+    options=list(TREND_BYS),
     format_func=lambda v: t("trend.by_none", lang) if v == "none" else t(f"field.{v}", lang),
 )
-kind = d.selectbox(
-    t("trend.area", lang),
-    selection.AREA_KINDS,
-    key="trend_area",
-    format_func=lambda v: t(f"trend.area_{v}", lang),
+c.bound(d.selectbox, t("trend.area", lang), "trends.area_kind", options=list(selection.AREA_KINDS),
+        format_func=lambda v: t(f"trend.area_{v}", lang))  # fmt: skip
+column = {"district": "district_name", "svl": "svl_name", "hostel": "hostel_name"}.get(
+    opts.area_kind
 )
-column = {"district": "district_name", "svl": "svl_name", "hostel": "hostel_name"}.get(kind)
 names = sorted(data[column].dropna().astype(str).unique()) if column else []
-name = e.selectbox(t("trend.area_name", lang), names, key="trend_name") if column else None
-area_kind = cast(selection.AreaKind, kind)
+name: str | None = None
+if column and names:
+    name = c.bound(
+        e.selectbox,
+        t("trend.area_name", lang),
+        "trends.area_name",
+        options=names,
+        to_widget=lambda v: v if v in names else names[0],
+    )
+area_kind = opts.area_kind
 area = (
-    selection.select_area(data, kind=area_kind, name=name) if (kind == "city" or name) else data[:0]
+    selection.select_area(data, kind=area_kind, name=name)
+    if (area_kind == "city" or name)
+    else data[:0]
 )
-
 if area.empty:
     st.info(t("msg.empty_filter", lang))
     st.stop()
 
 f = c.filters()
-split = None if by == "none" else cast(Literal["category", "outcome"], by)
-series = indicators.trend_table(
-    area, freq=cast(indicators.Freq, freq), by=split, start=f.start, end=f.end
-)
-if by != "none":
-    kind_of = "category" if by == "category" else "outcome"
-    series[by] = series[by].map(lambda v: label_of(v, kind=kind_of, lang=lang))
+split: Literal["category", "outcome"] | None = None if opts.by == "none" else opts.by
+start = f.start or c.anchor_day()
+end = min(f.end or c.anchor_day(), c.anchor_day())
+view = trends.trend_view(area, start=start, end=end, freq=opts.freq, by=split)
+series = view.series
+if split is not None:
+    kind_of = "category" if split == "category" else "outcome"
+    series[split] = series[split].map(lambda v: label_of(v, kind=kind_of, lang=lang))
 st.subheader(t("trend.series", lang))
+if view.dropped:
+    periods = ", ".join(f"{date_text(x, lang)} – {date_text(y, lang)}" for x, y in view.dropped)
+    st.caption(t("trend.dropped", lang, periods=periods))
 if series["period"].nunique() < 2:
     st.info(t("trend.too_short", lang))
-day_fmt = "%d.%m.%Y" if freq == "week" else "%m/%Y"  # numeric: Vega's month names are English
-enc = {
+day_fmt = "%m/%Y" if view.freq == "month" else "%d.%m.%Y"  # numeric: Vega's months are English
+enc: dict[str, Any] = {
     "x": alt.X("period:T", title=t("field.period", lang), axis=alt.Axis(format=day_fmt)),
     "y": alt.Y("n:Q", title=t("field.incidents", lang)),
     "tooltip": [
@@ -74,9 +88,14 @@ enc = {
         alt.Tooltip("n:Q", title=t("field.incidents", lang)),
     ],
 }
-if by != "none":
-    enc["color"] = alt.Color(f"{by}:N", title=t(f"field.{by}", lang))
-    enc["tooltip"] = [*enc["tooltip"], alt.Tooltip(f"{by}:N", title=t(f"field.{by}", lang))]
+if split is not None:
+    enc["color"] = alt.Color(
+        f"{split}:N",
+        title=t(f"field.{split}", lang),
+        scale=alt.Scale(range=list(trends.CATEGORY_PALETTE)),
+        legend=alt.Legend(labelLimit=0, orient="bottom", columns=2, symbolLimit=0),
+    )
+    enc["tooltip"] = [*enc["tooltip"], alt.Tooltip(f"{split}:N", title=t(f"field.{split}", lang))]
 st.altair_chart(
     alt.Chart(series).mark_line(point=True).encode(**enc).interactive(), width="stretch"
 )

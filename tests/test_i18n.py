@@ -133,3 +133,33 @@ def test_table_columns_and_status_keys_are_translated() -> None:
         assert t(f"column.{col}") != col
     for key in STATUS_KEYS:
         t(f"status.{key}")
+
+
+def test_dashboard_state_keys_exist_in_both_languages() -> None:
+    # issue 11: every option the app state offers and every map layer key has its string
+    from apk_geo.app_state import FREQS, TILES, TREND_BYS
+    from apk_geo.map_style import LAYER_KEYS
+
+    for f in FREQS:
+        assert t(f"trend.{f}") != t(f"trend.{f}", "en")
+    for b in TREND_BYS:
+        t("trend.by_none") if b == "none" else t(f"field.{b}")
+    for v in TILES:
+        t(f"map.tiles_{v}")
+    for key in LAYER_KEYS:
+        if key != "surface":  # named after the method
+            t(f"layer.{key}")
+    for col in ("n_area", "explain", "period", "top_categories"):
+        assert t(f"column.{col}") != col
+    for key in ("legend.counts", "legend.gistar", "legend.risk", "msg.page_failed"):
+        cs, en = STRINGS[key]
+        assert cs != en
+
+
+def test_new_ui_modules_are_scanned_for_keys() -> None:
+    more = [ROOT / "apk_geo" / n for n in ("map_style.py", "placenames.py", "indicators.py")]
+    used: set[str] = set()
+    for path in more:
+        used |= set(re.findall(r"\bt\(\s*[\"']([a-z_]+\.[a-z0-9_.]+)[\"']", path.read_text()))
+    assert {"legend.risk", "place.stop", "area.city"} <= used
+    assert sorted(k for k in used if k not in STRINGS) == []

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from apk_geo import indicators, selection
+from apk_geo import indicators, selection, trends
 from apk_geo.errors import SchemaError
 
 TZ = "Europe/Prague"
@@ -385,3 +385,195 @@ def test_status_table() -> None:
         ["date_to", "30.06.2024 23:39"],
         ["synthetic", "True"],
     ]
+
+
+# --- issue 11: the area analysed, readable tables, complete trend periods, synthetic labels ---
+
+
+def _grid(counts: list[list[int]], *, size: float = 100.0) -> gpd.GeoDataFrame:
+    """A square grid (rows north to south) with counts ``n`` and cell_id in reading order."""
+    cells, n = [], []
+    for r, row in enumerate(counts):
+        for c, value in enumerate(row):
+            x, y = -470000 + c * size, -1100000 - r * size
+            cells.append(box(x, y - size, x + size, y))
+            n.append(value)
+    frame = gpd.GeoDataFrame({"cell_id": range(len(n)), "n": n}, geometry=cells, crs="EPSG:5514")
+    frame.attrs["params"] = {"cell_size_m": size}
+    return frame
+
+
+def _gazetteer(points: list[tuple[str, int, int | None, float, float]]) -> pd.DataFrame:
+    """Address points: (street, číslo popisné, číslo orientační, x_5514, y_5514)."""
+    return pd.DataFrame(
+        {
+            "adm": range(1, len(points) + 1),
+            "street": [p[0] for p in points],
+            "part": ["Část"] * len(points),
+            "house_no": [p[1] for p in points],
+            "orient_no": [p[2] for p in points],
+            "orient_letter": [None] * len(points),
+            "x_5514": [p[3] for p in points],
+            "y_5514": [p[4] for p in points],
+        }
+    )
+
+
+def test_neighbourhood_counts_by_hand() -> None:
+    grid = _grid([[1, 0, 0], [0, 5, 2], [0, 0, 0]])
+    # the centre cell sees all nine: 8; the corner (0,0) sees itself and 3 neighbours: 6
+    got = indicators.neighbourhood_counts(grid).tolist()
+    assert got == [6, 8, 7, 6, 8, 7, 5, 7, 7]
+
+
+def test_readable_hotspots_rank_by_neighbourhood_and_name_streets() -> None:
+    grid = _grid([[1, 0, 0], [0, 5, 2], [0, 0, 0]])
+    grid["gi_z"] = [3.0, 1.0, 1.0, 1.0, 2.5, 2.6, 0.0, 0.0, 0.0]
+    grid["hotspot_class"] = [3, 0, 0, 0, 3, 3, 0, 0, 0]
+    run = indicators.HotspotRun("gistar", grid, None, {})
+    gaz = _gazetteer(
+        [
+            ("Hlavní třída", 583, 12, -469950, -1100050),  # in cell 0
+            ("Hlavní třída", 583, 12, -469850, -1100150),  # same text, cell 4: must not repeat
+            ("Polská", 1826, 7, -469750, -1100150),  # cell 5
+        ]
+    )
+    districts = gpd.GeoDataFrame(
+        {"NAZEV": ["Poruba"]}, geometry=[box(-470000, -1100300, -469700, -1100000)], crs="EPSG:5514"
+    )
+    table = indicators.readable_hotspots(
+        run, top=5, layers={"address_points": gaz, "districts": districts}, lang="cs"
+    )
+    # class 3 for all three; by neighbourhood: cell 4 (8), cell 5 (7), cell 0 (6)
+    assert table["n"].tolist() == [5, 2, 1]
+    assert table["n_area"].tolist() == [8, 7, 6]
+    assert table["label"].tolist() == [
+        "Poruba – Hlavní třída 583/12",
+        "Poruba – Polská 1826/7",
+        "Poruba – Hlavní třída 583/12 (2)",
+    ]
+    assert table["explain"].iloc[2] == "1 ve čtverci, 6 se sousedy: hotspot 99 %"
+    assert list(table.columns[:4]) == ["rank", "label", "n", "n_area"]
+
+
+def test_place_names_fall_back_to_a_stop_then_the_district() -> None:
+    places = gpd.GeoSeries([Point(0, 0), Point(1000, 0), Point(5000, 0)], crs="EPSG:5514")
+    stops = gpd.GeoDataFrame({"zast_jm": ["Hulváky"]}, geometry=[Point(1200, 0)], crs="EPSG:5514")
+    gaz = _gazetteer([("Nádražní", 120, None, 50, 0)])
+    names = indicators.place_names(places, address_points=gaz, stops=stops, lang="en")
+    assert names == ["Nádražní 120", "stop Hulváky", "unnamed place"]
+
+
+def test_cluster_rows_name_place_and_czech_period() -> None:
+    clusters = gpd.GeoDataFrame(
+        {
+            "cluster_id": [1, 2],
+            "n": [4, 9],
+            "date_from": ["2026-05-03T10:00:00+02:00", "2026-01-07T08:00:00+01:00"],
+            "date_to": ["2026-06-28T21:00:00+02:00", "2026-03-01T09:00:00+01:00"],
+            "top_categories": ['["dogs", "truancy"]', '["syringes"]'],
+            "label": ["shluk 1", "shluk 2"],
+        },
+        geometry=[box(0, 0, 50, 50), box(1000, 0, 1050, 50)],
+        crs="EPSG:5514",
+    )
+    gaz = _gazetteer([("Nádražní", 120, None, 25, 25), ("Stodolní", 8, 2, 1025, 25)])
+    run = indicators.HotspotRun("clusters", None, clusters, {})
+    table = indicators.readable_hotspots(run, layers={"address_points": gaz}, lang="cs")
+    assert table["label"].tolist() == [
+        "Stodolní 8/2 · 7. 1. 2026 – 1. 3. 2026",
+        "Nádražní 120 · 3. 5. 2026 – 28. 6. 2026",
+    ]
+    assert table["top_categories"].tolist() == ["syringes", "dogs, truancy"]
+    assert indicators.date_text("2026-05-03", "en") == "3 May 2026"
+
+
+def test_emerging_runs_on_calendar_months_up_to_the_last_one() -> None:
+    # incidents every month Jan 2023 – Nov 2023: quarterly bins would end with Q3 (Sep),
+    # leaving October and November out; monthly bins keep them
+    times = [pd.Timestamp(2023, m, d, 12, tz=TZ) for m in range(1, 12) for d in (5, 15, 25)]
+    pts = gpd.GeoDataFrame(
+        {"reported_at": times},
+        geometry=[Point(-470000 + 7 * i % 90, -1100000 + 3 * i % 90) for i in range(len(times))],
+        crs="EPSG:5514",
+    )
+    area = gpd.GeoDataFrame(geometry=[box(-470000, -1100000, -469600, -1099600)], crs="EPSG:5514")
+    run = indicators.run_hotspots(
+        pts, method="gistar", area=area, cell_size_m=100, emerging_period="M"
+    )
+    em = run.params["emerging"]
+    assert isinstance(em, dict) and em["period"] == "M" and em["n_points"] == 33
+
+
+def test_analysis_area_is_the_filtered_districts() -> None:
+    city = gpd.GeoDataFrame({"NAZEV": ["Ostrava"]}, geometry=[box(0, 0, 30, 10)], crs="EPSG:5514")
+    districts = gpd.GeoDataFrame(
+        {"NAZEV": ["A", "B", "C"]},
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(20, 0, 30, 10)],
+        crs="EPSG:5514",
+    )
+    whole = indicators.analysis_area(selection.Filters(), city=city, districts=districts)
+    assert whole.whole_city and whole.name == "celé město" and whole.shape.area.sum() == 300
+    two = indicators.analysis_area(
+        selection.Filters(districts=("C", "A")), city=city, districts=districts, lang="en"
+    )
+    assert not two.whole_city and two.name == "A, C"
+    assert two.shape.geometry.iloc[0].area == pytest.approx(200)
+
+
+def test_complete_range_and_trend_view_leave_partial_periods_out(inc: gpd.GeoDataFrame) -> None:
+    # Saturday 1 June – Sunday 30 June 2024: complete weeks 3–9 … 24–30 June
+    assert trends.complete_range(date(2024, 6, 1), date(2024, 6, 30), freq="week") == (
+        date(2024, 6, 3),
+        date(2024, 6, 30),
+    )
+    assert trends.complete_range(date(2024, 6, 5), date(2024, 7, 30), freq="month") is None
+    assert trends.complete_range(date(2024, 5, 1), date(2024, 7, 15), freq="month") == (
+        date(2024, 5, 1),
+        date(2024, 6, 30),
+    )
+    view = trends.trend_view(inc, start=date(2024, 6, 1), end=date(2024, 6, 30), freq="week")
+    assert view.dropped == ((date(2024, 6, 1), date(2024, 6, 2)),)
+    assert view.series["period"].dt.day.tolist() == [3, 10, 17, 24]
+    # none in 3–9 June; 10, 11, 12 and 15 June; none; 30 June (1 June is in the dropped days)
+    assert view.series["n"].tolist() == [0, 4, 0, 1]
+    auto = trends.trend_view(inc, start=date(2024, 6, 1), end=date(2024, 6, 30))
+    assert auto.freq == "day" and len(auto.series) == 30 and auto.series["n"].sum() == 6
+    assert trends.choose_trend_freq(date(2024, 1, 1), date(2024, 6, 30)) == "week"
+    assert trends.choose_trend_freq(date(2023, 1, 1), date(2024, 6, 30)) == "month"
+
+
+def test_category_palette_tells_eleven_categories_apart() -> None:
+    palette = trends.CATEGORY_PALETTE
+    assert len(set(palette)) == len(palette) >= 11
+
+    def rgb(h: str) -> np.ndarray:
+        return np.array([int(h[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    nearest = min(
+        np.linalg.norm(rgb(a) - rgb(b)) for i, a in enumerate(palette) for b in palette[i + 1 :]
+    )
+    assert nearest > 60  # no two near-identical blues
+
+
+def test_synthetic_labels_on_route_files() -> None:
+    gpx = '<?xml version="1.0"?><gpx version="1.1"><metadata><name>x</name></metadata></gpx>'
+    out = indicators.synthetic_gpx(gpx)
+    assert "<desc>SYNTETICKÁ DEMO DATA – nejde o skutečné události</desc>" in out
+    assert "<keywords>synthetic</keywords></metadata>" in out
+    assert indicators.synthetic_json({"version": 1})["synthetic"] is True
+    sheet = indicators.synthetic_html("<html><body><h1>Trasa</h1></body></html>", lang="en")
+    assert sheet.index("SYNTHETIC DEMO DATA") < sheet.index("<h1>")
+    cells = gpd.GeoDataFrame({"n": [1]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:5514")
+    assert indicators.mark_synthetic(cells, synthetic=True)["synthetic"].tolist() == [True]
+    assert "synthetic" not in cells
+
+
+def test_find_address_reads_coordinates_and_needs_a_gazetteer_for_addresses() -> None:
+    from apk_geo.placenames import find_address
+
+    got = find_address("49.8353, 18.2920", gazetteer=None)
+    assert (got.lat, got.lon, got.match) == (49.8353, 18.292, "coordinates")
+    assert got.point == (49.8353, 18.292)
+    missing = find_address("Nikde 1", gazetteer=None)
+    assert not missing.found and missing.match == "failed"

@@ -308,3 +308,182 @@ def test_layer_provenance_in_both_languages() -> None:
     assert "via RCzechia" in layer_provenance("districts", "en")
     assert layer_provenance("svl", "en").startswith("synthetic")
     assert layer_provenance("nope") == ""
+
+
+# --- issue 11: three map styles, kept layer choices, small screens, an offline map to read ---
+
+from apk_geo import map_style  # noqa: E402
+from apk_geo.basemap import MBTiles, open_basemap, tile_app_routes  # noqa: E402
+from apk_geo.errors import InputFileError, ParameterError  # noqa: E402
+
+
+def _grid(n: int = 6) -> gpd.GeoDataFrame:
+    cells = [box(-470000 + 100 * i, -1100000, -469900 + 100 * i, -1099900) for i in range(n)]
+    return gpd.GeoDataFrame(
+        {"cell_id": range(n), "n": range(n), "hotspot_class": [3, 2, 1, -1, -2, -3][:n],
+         "risk": np.linspace(0.1, 0.9, n)},
+        geometry=cells, crs="EPSG:5514",
+    )  # fmt: skip
+
+
+def _layer(m: folium.Map, name: str) -> folium.GeoJson:
+    return next(c for c in m._children.values() if getattr(c, "layer_name", None) == name)
+
+
+def test_three_map_styles_use_palettes_that_share_no_colour() -> None:
+    counts, classes = set(map_style.COUNT_COLOURS), set(map_style.GISTAR_COLOURS.values())
+    risk = set(map_style.RISK_COLOURS)
+    assert not counts & classes and not counts & risk and not classes & risk
+    html = map_style.legend_html(counts=True, gistar=True, risk=True)
+    for title in ("Počet událostí", "Významnost (Gi*)", "Předpověď rizika"):
+        assert title in html
+    assert all(colour in html for colour in risk | counts | classes)
+
+
+def test_risk_layer_is_shown_in_the_risk_palette_with_a_legend() -> None:
+    m = maps.incident_map(_points(5), risk=_grid())
+    layer = _layer(m, "Předpověď rizika")
+    assert layer.show is True  # the toggle adds a layer that is on
+    colours = {f["properties"]["colour"] for f in layer.data["features"]}
+    assert colours <= set(map_style.RISK_COLOURS) and len(colours) > 1
+    page = maps.render_html(m)
+    legend = page[page.index("legend.onAdd") :]
+    assert json.dumps("Předpověď rizika")[1:-1] in legend[: legend.index("legend.addTo")]
+
+
+def test_counts_per_square_use_the_count_palette() -> None:
+    m = maps.incident_map(_points(300), max_points=100)
+    layer = _layer(m, "Události (počty ve čtvercích)")
+    colours = {f["properties"]["colour"] for f in layer.data["features"]}
+    assert colours <= set(map_style.COUNT_COLOURS)
+
+
+def test_switched_off_layers_start_off_and_are_reported_back() -> None:
+    m = maps.incident_map(_points(5), districts=DISTRICTS, hidden_layers={"districts"})
+    assert _layer(m, "Městské obvody").show is False
+    assert _layer(m, "Teplotní mapa").show is True  # not in the hidden set: on
+    page = maps.render_html(m)
+    assert '"Městské obvody": "districts"' in json.dumps(
+        {"Městské obvody": "districts"}, ensure_ascii=False
+    )
+    assert "apk:off" in page and '["districts"]' in page
+    default = maps.incident_map(_points(5), districts=DISTRICTS)
+    assert _layer(default, "Teplotní mapa").show is False  # the default: heat off
+    selected = [{"name": "districts", "url": "apk:off"}, {"name": "x", "url": "http://wms"}]
+    assert map_style.hidden_from_selected(selected) == ("districts",)
+    assert map_style.hidden_from_selected(None) is None
+
+
+def test_small_screens_get_folded_controls_metric_scale_and_a_short_attribution() -> None:
+    page = maps.render_html(maps.incident_map(_points(5), districts=DISTRICTS))
+    assert "L.control.scale({imperial: false, metric: true" in page
+    assert "L.control.scale()" not in page  # folium's own (miles and feet) is off
+    assert '"collapsed": (function(){try {return window.top.innerWidth < 700;}' in page
+    assert "text-overflow: ellipsis" in page and "apk-open" in page  # one line, tap for all
+    assert "\\u003cdetails open\\u003e\\u003csummary\\u003e" in page  # the legend folds
+
+
+def test_street_labels_and_district_names() -> None:
+    stops = gpd.GeoDataFrame(
+        {"zast_jm": ["Hulváky", "Hulváky", "<b>Nádraží</b>"]},
+        geometry=[Point(-470000, -1100000), Point(-470040, -1100000), Point(-469000, -1100000)],
+        crs="EPSG:5514",
+    )
+    schools = gpd.GeoDataFrame(
+        {"LABEL_1": ["Základní škola"], "ULICE": ["Ostrčilova"], "NAME": ["ZŠ ... dlouhý název"]},
+        geometry=[Point(-469500, -1100000)],
+        crs="EPSG:5514",
+    )
+    districts, places = map_style.label_points(DISTRICTS, stops, schools)
+    assert len(districts) == len(DISTRICTS)
+    names = [(name, kind) for _, _, name, kind in places]
+    assert names == [("<b>Nádraží</b>", "stop"), ("Hulváky", "stop"), ("ZŠ Ostrčilova", "school")]
+    page = maps.render_html(maps.incident_map(_points(5), districts=DISTRICTS, stops=stops,
+                                              schools=schools))  # fmt: skip
+    assert "&lt;b&gt;Nádraží&lt;/b&gt;" in page and "<b>Nádraží" not in page
+    assert f"map.getZoom() < {map_style.LABEL_MIN_ZOOM}" in page
+
+
+def test_incident_popups_show_the_address_only_to_the_internal_tier() -> None:
+    row = {"category": "dogs", "outcome": "referred", "address": "Nádražní <120>",
+           "reported_at": pd.Timestamp("2024-05-03 17:05", tz=TZ), "note": "TAJNÉ"}  # fmt: skip
+    internal = maps.popup_html(row, tier="internal")
+    assert "<b>Adresa:</b> Nádražní &lt;120&gt;" in internal and "TAJN" not in internal
+    assert "Nádražní" not in maps.popup_html(row)
+
+
+def test_choosing_a_district_zooms_to_it() -> None:
+    poruba = DISTRICTS[DISTRICTS["NAZEV"] == "Poruba"]
+    m = maps.incident_map(_points(5), city=CITY, districts=DISTRICTS, focus=poruba)
+    minx, miny, maxx, maxy = poruba.total_bounds
+    lat, lon = m.location
+    assert miny < lat < maxy and minx < lon < maxx
+    city = maps.incident_map(_points(5), city=CITY, districts=DISTRICTS)
+    assert m.options["zoom"] > city.options["zoom"]
+
+
+def _mbtiles(tmp_path: Path) -> Path:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "journeys"))
+    from basemap_file import make_mbtiles
+
+    return make_mbtiles(tmp_path / "city.mbtiles", zooms=range(12, 14))
+
+
+def test_mbtiles_tiles_are_read_in_the_xyz_scheme(tmp_path: Path) -> None:
+    import sys
+
+    path = _mbtiles(tmp_path)
+    sys.path.insert(0, str(ROOT / "tests" / "journeys"))
+    from basemap_file import png, tile_xy
+
+    tiles = MBTiles(path)
+    x, y = tile_xy(49.84, 18.29, 13)
+    assert tiles.tile(13, x, y) == png(13, x, y)  # TMS row flipped back to XYZ
+    assert tiles.tile(13, x, (1 << 13) - 1 - y) is None  # the unflipped row is elsewhere
+    assert tiles.tile(13, -1, y) is None
+    described = tiles.describe()
+    assert (described.min_zoom, described.max_zoom) == (12, 13)
+    assert described.attribution == "© Test city base map"
+    page = maps.render_html(maps.base_map(tiles="local", local_basemap=described))
+    assert '"/basemap/{z}/{x}/{y}.png"' in page and "Test city base map" in page
+    assert maps.external_urls(page) == []
+
+
+def test_the_tile_route_serves_pngs_and_empty_squares(tmp_path: Path) -> None:
+    import asyncio
+    import sys
+
+    from starlette.requests import Request
+
+    sys.path.insert(0, str(ROOT / "tests" / "journeys"))
+    from basemap_file import tile_xy
+
+    (route,) = tile_app_routes(MBTiles(_mbtiles(tmp_path)))
+    assert route.path == "/basemap/{z}/{x}/{y}"
+
+    def get(z: str, x: str, y: str) -> object:
+        scope = {"type": "http", "method": "GET", "path_params": {"z": z, "x": x, "y": y},
+                 "headers": [], "query_string": b""}  # fmt: skip
+        return asyncio.run(route.endpoint(Request(scope)))
+
+    x, y = tile_xy(49.84, 18.29, 12)
+    ok = get("12", str(x), f"{y}.png")
+    assert ok.status_code == 200 and ok.media_type == "image/png"  # type: ignore[attr-defined]
+    assert ok.body[:8] == b"\x89PNG\r\n\x1a\n"  # type: ignore[attr-defined]
+    assert get("12", "0", "0.png").status_code == 204  # type: ignore[attr-defined]
+    assert get("x", "0", "0.png").status_code == 404  # type: ignore[attr-defined]
+
+
+def test_bad_base_maps_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match=r"\.mbtiles"):
+        open_basemap(tmp_path / "city.png")
+    (tmp_path / "x.mbtiles").write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(InputFileError, match="not an MBTiles file"):
+        MBTiles(tmp_path / "x.mbtiles")
+    with pytest.raises(InputFileError, match="does not exist"):
+        MBTiles(tmp_path / "none.mbtiles")
+    assert open_basemap(None) is None
+    with pytest.raises(ParameterError, match="needs local_basemap"):
+        maps.base_map(tiles="local")

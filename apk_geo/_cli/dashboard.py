@@ -12,9 +12,12 @@ from apk_geo.errors import InputFileError
 from apk_geo.resources import app_dir
 
 
-def entry() -> Path:
-    """Return the dashboard's entry script (``app_pages/main.py``, installed beside the package)."""
-    return app_dir() / "main.py"
+def entry(*, basemap: bool = False) -> Path:
+    """Return the dashboard's entry script (``app_pages/main.py``, installed beside the package).
+
+    With a local base map it is ``app_pages/server.py``: the same app plus the tile route.
+    """
+    return app_dir() / ("server.py" if basemap else "main.py")
 
 
 def register(sub: Any) -> None:
@@ -29,12 +32,25 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--address", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8501, help="port (8501)")
+    p.add_argument(
+        "--presenter",
+        action="store_true",
+        default=os.environ.get("APK_GEO_PRESENTER", "").lower() in ("1", "true", "yes"),
+        help="locked presenter mode for the MDT meeting: only the MDT page, no navigation, "
+        "no raw data, no incident points ($APK_GEO_PRESENTER=1)",
+    )
+    p.add_argument(
+        "--basemap",
+        default=os.environ.get("APK_GEO_BASEMAP"),
+        help="a local street base map: an MBTiles file of raster tiles the city made "
+        "(see docs/basemap.md; $APK_GEO_BASEMAP)",
+    )
     p.set_defaults(func=run)
 
 
 def command(args: argparse.Namespace) -> list[str]:
     """Return the ``streamlit run`` command line for ``args``."""
-    script = entry()
+    script = entry(basemap=bool(getattr(args, "basemap", None)))
     if not script.is_file():
         raise InputFileError("the dashboard's entry script is missing; reinstall", path=str(script))
     cmd = [
@@ -53,13 +69,33 @@ def command(args: argparse.Namespace) -> list[str]:
         "false",
         "--server.enableStaticServing",
         "true",
+        "--client.showErrorDetails",
+        "none",
         "--",
         "--store",
         str(Path(args.store).resolve()),
     ]
     if getattr(args, "config", None):
         cmd += ["--config", str(Path(args.config).resolve())]
+    if getattr(args, "presenter", False):
+        cmd += ["--presenter"]
+    if getattr(args, "basemap", None):
+        cmd += ["--basemap", str(Path(args.basemap).resolve())]
     return cmd
+
+
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    """Return the server's environment: the options also as ``APK_GEO_*`` variables.
+
+    The ASGI entry (``server.py``, with a base map) reads them there.
+    """
+    env = dict(os.environ)
+    env["APK_GEO_STORE"] = str(Path(args.store).resolve())
+    if getattr(args, "presenter", False):
+        env["APK_GEO_PRESENTER"] = "1"
+    if getattr(args, "basemap", None):
+        env["APK_GEO_BASEMAP"] = str(Path(args.basemap).resolve())
+    return env
 
 
 def _warn_if_assets_missing() -> None:
@@ -77,6 +113,10 @@ def _warn_if_assets_missing() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Replace this process with the Streamlit server."""
+    if getattr(args, "basemap", None):
+        from apk_geo.basemap import open_basemap
+
+        open_basemap(args.basemap)  # a bad file is one message now, not a dead server later
     cmd = command(args)
     print(
         f"apk-geo dashboard: http://{args.address}:{args.port}  (store: {args.store})",
@@ -84,5 +124,5 @@ def run(args: argparse.Namespace) -> int:
     )
     _warn_if_assets_missing()
     os.chdir(entry().parent)  # Streamlit reads .streamlit/config.toml from here, static/ beside it
-    os.execv(cmd[0], cmd)
+    os.execve(cmd[0], cmd, environment(args))
     return 0  # pragma: no cover - execv does not return
