@@ -40,7 +40,6 @@ from apk_geo import geocode as _geocode
 from apk_geo.config import Config
 from apk_geo.errors import GeocodingError, ParameterError
 from apk_geo.io import RawTable, read_table, validate
-from apk_geo.io.cells import parse_datetimes
 from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, TIMEZONE
 from apk_geo.store import ImportCounts, IncidentStore
 
@@ -141,11 +140,14 @@ def ingest_file(
     step("validate")
     # The same city extent as geocoding: a row placed only by coordinates outside the city is
     # quarantined here, swapped axes and flipped signs pass and are fixed by geocoding.
-    checked = validate(raw, source=src, config=config, city_extent_5514=context.city_extent_5514())
-
+    checked = validate(
+        raw,
+        source=src,
+        config=config,
+        city_extent_5514=context.city_extent_5514(),
+        file_label=file_label,  # an upload's own name; workbook rows add " [sheet]"
+    )
     quarantine = checked.quarantine
-    if file_label is not None:
-        quarantine = quarantine.assign(file=file_label)
 
     step("geocode")
     located = _locate(checked.valid, gazetteer_frame, context=context)
@@ -173,7 +175,7 @@ def ingest_file(
         dry_run=dry_run,
     )
     logger.info(
-        "%s → %s%s: %s", path, store.path, " (dry run)" if dry_run else "", counts.as_dict()
+        "%s → %s%s: %s", path, store.location, " (dry run)" if dry_run else "", counts.as_dict()
     )
     return counts
 
@@ -184,7 +186,9 @@ def _context(
     """Return the context, the layers to write into the store and metadata to record."""
     if store.exists() and set(_CONTEXT_NEEDED) <= set(store.layer_names()):
         return _enrich.Context.from_store(store, config=config), {}, {}
-    logger.info("store %s has no context layers: reading them from the configuration", store.path)
+    logger.info(
+        "store %s has no context layers: reading them from the configuration", store.location
+    )
     context = _enrich.load_context(config)
     metadata = {
         "svl_synthetic": str(bool(config.layers.svl_synthetic)).lower(),
@@ -240,33 +244,12 @@ def _locate(
 def _modified_times(raw: RawTable, valid: pd.DataFrame, ids: pd.Series) -> pd.Series:
     """Return the source system's modification time of each record of ``ids`` (NaT if none).
 
-    Taken from the validated records when validation carries ``modified_at``, otherwise parsed
-    here from the export's ``modified_at`` column (same formats as ``reported_at``); a cell that
-    cannot be read counts as an unknown time (the file then wins for that record) and is logged.
+    Validation carries ``modified_at`` (NaT where the export has no such column or a cell
+    cannot be read, which then counts as an unknown time: the file wins for that record).
     """
     unknown = pd.Series(pd.NaT, index=ids.index, dtype=f"datetime64[ns, {TIMEZONE}]")
-    header = raw.columns.get("modified_at")
-    if "modified_at" in valid.columns:
-        times = valid["modified_at"]
-    elif header is None or not len(valid):
+    if not len(valid) or "modified_at" not in valid.columns:
         return unknown
-    else:
-        pos = pd.Index(raw.lines).get_indexer(valid["line"].to_numpy())
-        text = raw.data[header].astype("str").fillna("").str.strip().iloc[pos]
-        text = text.reset_index(drop=True)
-        parsed = parse_datetimes({"reported_at": text}, {"reported_at": header})
-        bad = parsed.unparsed & text.ne("").to_numpy(dtype=bool)
-        if bad.any():
-            first = int(np.flatnonzero(bad)[0])
-            logger.warning(
-                "%s: %d record(s) with an unreadable %r (e.g. line %d: %r); their modification "
-                "time is taken as unknown",
-                raw.path,
-                int(bad.sum()),
-                header,
-                int(valid["line"].iloc[first]),
-                text.iloc[first],
-            )
-        times = parsed.local
+    times = valid["modified_at"]
     by_id = pd.Series(times.to_numpy(), index=valid["id"].to_numpy(), dtype=unknown.dtype)
     return ids.map(by_id).astype(unknown.dtype)

@@ -286,10 +286,6 @@ CASES: list[tuple[str, Case]] = [
             [r"^apk-geo route: error: ", r"--start|start point", "48.2082"],
         ),
     ),
-]
-
-#: Cases whose fix is in a file of another module (exit code 2 expected).
-OTHERS: list[tuple[str, Case, str]] = [
     (
         "geocode-encoding-rot13",
         lambda f: (
@@ -305,26 +301,12 @@ OTHERS: list[tuple[str, Case, str]] = [
             ],
             ["--encoding|encoding", "rot13", "text encoding"],
         ),
-        "apk_geo/io/read.py (_check_options) or apk_geo/_cli/geocode.py (type=text_encoding)",
     ),
 ]
 
 
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[i for i, _ in CASES])
 def test_data_and_usage_errors_are_one_line_and_exit_2(files: Files, case: Case) -> None:
-    args, needles = case(files)
-    assert_one_line(run(args), code=2, needles=needles)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=NEEDS.format(where)))
-        for _, c, where in OTHERS
-    ],
-    ids=[i for i, _, _ in OTHERS],
-)
-def test_errors_fixed_in_other_modules_are_one_line_and_exit_2(files: Files, case: Case) -> None:
     args, needles = case(files)
     assert_one_line(run(args), code=2, needles=needles)
 

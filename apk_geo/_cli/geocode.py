@@ -11,7 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import add_json_flag, emit, text_encoding
 from apk_geo.errors import InputFileError
 from apk_geo.geocode import MATCH_KINDS, build_index, geocode, load_ruian_csv
 from apk_geo.io import read_csv, write_table
@@ -53,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--encoding",
+        type=text_encoding,
         default=None,
         help="input encoding (default: UTF-8 or UTF-16 by BOM, else UTF-8, else cp1250)",
     )
@@ -88,7 +89,11 @@ def run(args: argparse.Namespace) -> int:
             f"name the address column with --address-col",
             path=str(args.input),
         )
-    gazetteer = load_ruian_csv(args.gazetteer)
+    try:
+        gazetteer = load_ruian_csv(args.gazetteer)
+    except InputFileError as exc:  # name the option, not only the file
+        reason = str(exc).removeprefix(f"{exc.path}: ")
+        raise InputFileError(f"--gazetteer {args.gazetteer}: {reason}") from exc
     out = geocode(
         frame,
         build_index(gazetteer),

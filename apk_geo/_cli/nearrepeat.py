@@ -13,6 +13,7 @@ from typing import Any
 
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo._cli.hotspots import add_source_arguments, load_points
+from apk_geo.io import write_table
 from apk_geo.nearrepeat import knox
 
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         by=args.by,
     )
     if args.out:
-        table.to_csv(args.out, index=False)
+        write_table(table, args.out)  # the one formula-safe writer
     rows = table.to_dict(orient="records")
     if args.json:
         emit(

@@ -254,8 +254,8 @@ def _decode(raw: bytes, *, path: Path, encoding: str | None) -> str:
         return raw.decode("cp1250", errors="strict")
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            f"not a text file: byte {exc.start} is neither UTF-8 nor cp1250; expected the RÚIAN "
-            "address-point CSV (…_ADR.csv) as ČÚZK publishes it",
+            f"the gazetteer is not a text file: byte {exc.start} is neither UTF-8 nor cp1250; "
+            "expected the RÚIAN address-point CSV (…_ADR.csv) as ČÚZK publishes it",
             path=str(path),
         ) from exc
 
