@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Final, Literal
 
 import pandas as pd
@@ -43,32 +43,6 @@ _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 #: Tolerance of the street path's simplification in the GPX ``<rte>``, metres.
 _RTE_TOLERANCE_M: Final = 5.0
 
-# TEMPORARY until the coordinator adds them to apk_geo.i18n (the catalogue wins once it has them):
-# key -> (Czech, English).
-_PENDING_STRINGS: Final[Mapping[str, tuple[str, str]]] = {
-    "sheet.team_n": ("Dvojice {n}", "Pair {n}"),
-    "sheet.dwell": ("Pobyt", "Dwell"),
-    "sheet.straight_note": (
-        "Vzdálenosti a časy jsou odhad: vzdušná čára × {factor} (bez uliční sítě).",
-        "Distances and times are estimates: straight lines × {factor} (no street network).",
-    ),
-    "sheet.network_note": (
-        "Úseky vedou po ulicích (síť {source}).",
-        "Legs follow the streets (network {source}).",
-    ),
-    "week.title": ("Týdenní plán hlídek {week}", "Weekly patrol plan {week}"),
-    "week.date": ("Datum", "Date"),
-    "week.shift": ("Směna", "Shift"),
-    "week.team": ("Tým", "Team"),
-    "week.weekday.0": ("po", "Mon"),
-    "week.weekday.1": ("út", "Tue"),
-    "week.weekday.2": ("st", "Wed"),
-    "week.weekday.3": ("čt", "Thu"),
-    "week.weekday.4": ("pá", "Fri"),
-    "week.weekday.5": ("so", "Sat"),
-    "week.weekday.6": ("ne", "Sun"),
-}
-
 
 def strings(prefix: str, lang: str) -> dict[str, str]:
     """Return the strings under ``prefix.`` in ``lang``: the catalogue's, else the pending ones.
@@ -80,12 +54,7 @@ def strings(prefix: str, lang: str) -> dict[str, str]:
     """
     if lang not in LANGS:
         raise ParameterError(f"lang must be one of {sorted(LANGS)}, got {lang!r}")
-    start = prefix + "."
-    pick = 1 if lang == "en" else 0
-    pending = {
-        k.removeprefix(start): v[pick] for k, v in _PENDING_STRINGS.items() if k.startswith(start)
-    }
-    return {**pending, **section(prefix, lang)}
+    return section(prefix, lang)
 
 
 def format_number(value: float, *, digits: int = 1, lang: str = "cs", style: str = "f") -> str:
