@@ -82,6 +82,7 @@ import shapely
 from sklearn.cluster import DBSCAN, HDBSCAN
 
 from apk_geo import _validate
+from apk_geo.context import PlaceLayers
 from apk_geo.errors import InsufficientDataError, ParameterError
 from apk_geo.mrgraph import _NEIGHBOURS_FACTOR, _NEIGHBOURS_MIN, ZERO_DISTANCE_M, _exact_graph
 from apk_geo.schema import label_of
@@ -194,7 +195,7 @@ def clusters(
     min_probability: float = 0.05,
     mst: HdbscanMST = "auto",
     buffer_m: float = 50.0,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     hostel_radius_m: float = 300.0,
     svl_radius_m: float = 300.0,
     stop_radius_m: float = 500.0,
@@ -311,7 +312,7 @@ def clusters(
 def context_label(
     polygon: shapely.Geometry,
     *,
-    context: Any | None,
+    context: PlaceLayers | None,
     fallback: str,
     crs: Any,
     hostel_radius_m: float = 300.0,
@@ -663,7 +664,7 @@ def _outcome_mix(
 def _context_labels(
     polygons: np.ndarray,
     *,
-    context: Any | None,
+    context: PlaceLayers | None,
     fallbacks: list[str],
     crs: Any,
     hostel_radius_m: float,

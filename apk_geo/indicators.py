@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from apk_geo._validate import require_columns
+from apk_geo.context import PlaceLayers
 from apk_geo.coords import located
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.errors import InsufficientDataError, ParameterError
@@ -220,7 +221,7 @@ def hotspot_table(
     *,
     top: int = 10,
     districts: gpd.GeoDataFrame | None = None,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     lang: str = "cs",
 ) -> gpd.GeoDataFrame:
     """Return the top hotspots of a result: label, counts, trend and emerging class.

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from apk_geo import _validate
+from apk_geo.context import PlaceLayers
 
 #: Default search radii in metres.
 HOSTEL_RADIUS_M: Final = 250.0
@@ -36,7 +37,7 @@ _WORDS: Final = {
 def place_labels(
     places: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     districts: gpd.GeoDataFrame | None = None,
     ids: Sequence[object] | None = None,
     lang: str = "cs",
@@ -115,7 +116,7 @@ def _representative_points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _context_hits(
     points: gpd.GeoDataFrame,
-    context: Any | None,
+    context: PlaceLayers | None,
     *,
     words: dict[str, str],
     hostel_radius_m: float,
@@ -165,7 +166,9 @@ def _lead_with_district(
     ]
 
 
-def _layer(context: Any | None, attr: str, column: str, crs: Any) -> gpd.GeoDataFrame | None:
+def _layer(
+    context: PlaceLayers | None, attr: str, column: str, crs: Any
+) -> gpd.GeoDataFrame | None:
     layer = getattr(context, attr, None) if context is not None else None
     if layer is None or len(layer) == 0 or column not in layer:
         return None

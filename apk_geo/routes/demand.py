@@ -17,7 +17,7 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import sparse
 
 from apk_geo import _validate
+from apk_geo.context import PlaceLayers
 from apk_geo.coords import located, located_mask
 from apk_geo.errors import InsufficientDataError, ParameterError
 from apk_geo.routes.places import _as_shift_start
@@ -429,7 +430,7 @@ def candidates_for_shift(
     cell_size_m: float = 150.0,
     recent_weeks: float = 8.0,
     top_n: int = 50,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     districts: gpd.GeoDataFrame | None = None,
     addresses: pd.DataFrame | None = None,
     merge_radius_m: float | None = None,
@@ -507,7 +508,7 @@ def top_candidates(
     *,
     top_n: int = 50,
     incidents: gpd.GeoDataFrame | None = None,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     districts: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the ``top_n`` cells of :func:`shift_expected`'s result as candidate points.
@@ -572,7 +573,7 @@ def _cell_names(
     cells: gpd.GeoDataFrame,
     *,
     incidents: gpd.GeoDataFrame | None,
-    context: Any | None,
+    context: PlaceLayers | None,
     districts: gpd.GeoDataFrame | None,
 ) -> dict[int, str]:
     """Return a readable label per ranked cell id: from the context, else the districts."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from apk_geo import _validate
+from apk_geo.context import PlaceLayers
 from apk_geo.errors import ParameterError
 from apk_geo.routes.model import DEFAULT_DWELL_MINUTES, DEFAULT_SPEED_KMH
 from apk_geo.routes.places import nearest_addresses
@@ -78,7 +79,7 @@ def merge_cells(
     merge_radius_m: float | None = None,
     dwell_minutes: float = DEFAULT_DWELL_MINUTES,
     pool_factor: int = POOL_FACTOR,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     districts: gpd.GeoDataFrame | None = None,
     addresses: pd.DataFrame | None = None,
     lang: str = "cs",
@@ -242,7 +243,7 @@ def _place_frame(
 def name_places(
     places: gpd.GeoDataFrame,
     *,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     districts: gpd.GeoDataFrame | None = None,
     addresses: pd.DataFrame | None = None,
     lang: str = "cs",

@@ -28,6 +28,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
 from apk_geo import _validate
+from apk_geo.context import PlaceLayers
 from apk_geo.coords import located_mask, metric_crs
 from apk_geo.errors import (
     GeocodingError,
@@ -105,7 +106,7 @@ def describe_point(
     lon: float,
     *,
     addresses: pd.DataFrame | None = None,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     lang: str = "cs",
     radius_m: float = ADDRESS_RADIUS_M,
 ) -> str:

@@ -29,6 +29,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from apk_geo.context import PlaceLayers
 from apk_geo.errors import GeocodingError, InputFileError, ParameterError
 from apk_geo.routes.model import Mode, Team, team_colour
 from apk_geo.routes.places import describe_point, resolve_point
@@ -354,7 +355,7 @@ def read_teams(
     path: str | Path,
     *,
     gazetteer: pd.DataFrame | None = None,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
 ) -> list[TeamRoster]:
     """Read a teams file (CSV or TOML, see the module's description).
 
@@ -421,7 +422,11 @@ def _csv_rows(p: Path) -> list[dict[str, Any]]:
 
 
 def _roster(
-    raw: Mapping[str, Any], *, index: int, gazetteer: pd.DataFrame | None, context: Any | None
+    raw: Mapping[str, Any],
+    *,
+    index: int,
+    gazetteer: pd.DataFrame | None,
+    context: PlaceLayers | None,
 ) -> TeamRoster:
     """Return one team of a teams file."""
     name = str(raw.get("name") or f"Dvojice {index + 1}").strip()
@@ -445,7 +450,7 @@ def _roster(
 
 
 def _place(
-    text: object, *, gazetteer: pd.DataFrame | None, context: Any | None
+    text: object, *, gazetteer: pd.DataFrame | None, context: PlaceLayers | None
 ) -> tuple[tuple[float, float] | None, str]:
     """Return ``(lat, lon)`` and the printed name of a start or end (``None`` when empty)."""
     if text is None or not str(text).strip():

@@ -40,6 +40,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from apk_geo.context import PlaceLayers
 from apk_geo.coords import located
 from apk_geo.errors import InsufficientDataError, ParameterError, RouteInfeasibleError
 from apk_geo.routes.demand import expected_for_shifts
@@ -152,7 +153,7 @@ def plan_week(
     teams: Sequence[TeamRoster],
     area: gpd.GeoDataFrame | None = None,
     cell_size_m: float = 150.0,
-    context: Any | None = None,
+    context: PlaceLayers | None = None,
     districts: gpd.GeoDataFrame | None = None,
     addresses: pd.DataFrame | None = None,
     n_places: int | None = None,
