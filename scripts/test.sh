@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command (and what .ci/run calls): set up, install what the browser tests need
-# (Debian's chromium; poppler-utils for PDF checks; DejaVu fonts for Czech diacritics), then lint, format
-# check, type check and the whole test suite. Extra arguments go to pytest.
+# (Debian's chromium; poppler-utils for PDF checks; DejaVu fonts for Czech diacritics), start the local
+# PostgreSQL/PostGIS cluster (scripts/postgis.sh; the PostGIS tests always run here, in databases and
+# roles of their own that they drop at the end), then lint, format check, type check and the whole test
+# suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
@@ -15,6 +17,9 @@ echo "[test] mypy" >&2
 .venv/bin/mypy
 echo "[test] lint-imports (the tiers of docs/ARCHITECTURE.md)" >&2
 .venv/bin/lint-imports --no-cache
+echo "[test] PostgreSQL/PostGIS (scripts/postgis.sh)" >&2
+APK_GEO_TEST_PG_URL=$(bash scripts/postgis.sh)
+export APK_GEO_TEST_PG_URL
 echo "[test] pytest" >&2
 mkdir -p test-artifacts
 exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -10,6 +10,7 @@ import argparse
 import codecs
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -51,6 +52,73 @@ def emit(summary: Mapping[str, Any], *, as_json: bool, title: str) -> None:
     width = max((len(str(k)) for k in summary), default=0)
     for key, value in summary.items():
         print(f"  {str(key).ljust(width)}  {value}")
+
+
+#: The environment variable naming the store when ``--store`` is not given.
+ENV_STORE = "APK_GEO_STORE"
+#: What ``--store`` accepts, for help texts.
+STORE_HELP = (
+    "incident store: a .gpkg file, or a PostGIS database postgresql://user@host:port/db "
+    "(password from ~/.pgpass or PGPASSWORD); default $APK_GEO_STORE"
+)
+
+
+def add_store_option(
+    parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup,
+    *,
+    help: str = STORE_HELP,
+    required: bool = True,
+) -> None:
+    """Add ``--store`` (a ``.gpkg`` path or a ``postgresql://`` URL), default ``$APK_GEO_STORE``.
+
+    It is required only when ``required`` and the variable is unset.
+    """
+    default = os.environ.get(ENV_STORE) or None
+    parser.add_argument(
+        "--store", default=default, required=required and default is None, help=help
+    )
+
+
+def add_url_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--url`` (a PostGIS store), default ``$APK_GEO_STORE`` when that is a database URL."""
+    from apk_geo.store.location import is_database_url
+
+    env = os.environ.get(ENV_STORE) or ""
+    default = env if is_database_url(env) else None
+    parser.add_argument(
+        "--url",
+        default=default,
+        required=default is None,
+        help="the PostGIS store: postgresql://user@host:port/db (password from ~/.pgpass, "
+        "PGPASSWORD or the URL); default $APK_GEO_STORE",
+    )
+
+
+def read_password(*, from_stdin: bool, confirm: bool = True, prompt: str = "Password") -> str:
+    """Return a password typed at a prompt (twice, when ``confirm``) or one line of stdin.
+
+    Raises
+    ------
+    ParameterError
+        If there is no terminal to prompt on, or the two entries differ.
+    """
+    import getpass
+
+    from apk_geo.errors import ParameterError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ParameterError("no terminal for the password prompt; pass --password-stdin")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} (again): ") != first:
+        raise ParameterError("the two passwords differ; nothing was changed")
+    return first
+
+
+def store_label(store: object) -> str:
+    """Return how to name a store to the user: its location (a URL without its password)."""
+    return str(getattr(store, "location", store))
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

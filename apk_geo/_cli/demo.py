@@ -13,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from apk_geo._cli._common import add_json_flag, config_from, emit
+from apk_geo._cli._common import add_json_flag, add_store_option, config_from, emit
 from apk_geo.demo import build_demo_store
 
 
@@ -22,7 +22,11 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "demo", help="build a store with synthetic demo data", description=__doc__
     )
-    p.add_argument("--store", required=True, help="store file to create (.gpkg)")
+    add_store_option(
+        p,
+        help="store to create: a .gpkg file, or an empty PostGIS store postgresql://… "
+        "(apk-geo db init first); default $APK_GEO_STORE",
+    )
     p.add_argument("--seed", type=int, default=42, help="random seed of the incidents (42)")
     p.add_argument(
         "--incidents", type=int, default=30_000, help="number of incidents (about 30 000)"
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     imports = summary.pop("imports", {})
     summary.pop("last_imports", None)
-    emit(summary, as_json=False, title=f"Demo store {args.store} (synthetic data):")
+    emit(summary, as_json=False, title=f"Demo store {summary['store']} (synthetic data):")
     print("  imports:")
     for name, counts in imports.items():
         line = ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -1,4 +1,4 @@
-"""``apk-geo ingest FILE --store PATH``: import an incident export (CSV or XLSX) into a store.
+"""``apk-geo ingest FILE --store PATH|URL``: import an incident export (CSV or XLSX) into a store.
 
 ``--dry-run`` shows the counts the import would have and writes nothing. A second import of the
 same store waits for the first one (it says so on stderr) for up to ``--lock-timeout`` seconds.
@@ -13,7 +13,9 @@ from typing import Any
 from tqdm import tqdm
 
 from apk_geo._cli._common import (
+    STORE_HELP,
     add_json_flag,
+    add_store_option,
     config_from,
     emit,
     non_blank,
@@ -31,7 +33,7 @@ def register(sub: Any) -> None:
         "ingest", help="import an incident export into a store", description=__doc__
     )
     p.add_argument("file", help="incident export: CSV (UTF-8 or cp1250, ; or ,) or XLSX")
-    p.add_argument("--store", required=True, help="store file (.gpkg), created if missing")
+    add_store_option(p, help=STORE_HELP + "; a .gpkg file is created if missing")
     p.add_argument(
         "--source",
         type=non_blank,
@@ -97,24 +99,24 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
         )
         bar.update(1)
-    _report(counts, args)
+    _report(counts, args, where=store.location)
     return 0
 
 
-def _report(counts: ImportCounts, args: argparse.Namespace) -> None:
+def _report(counts: ImportCounts, args: argparse.Namespace, *, where: str) -> None:
     """Print the counts (and what to do about quarantined and reverted records)."""
     if args.json:
         emit(counts.as_dict(), as_json=True, title="")
         return
     if args.dry_run:
-        title = f"Dry run, nothing written: importing {args.file} into {args.store} would give:"
+        title = f"Dry run, nothing written: importing {args.file} into {where} would give:"
     else:
-        title = f"Imported {args.file} into {args.store}:"
+        title = f"Imported {args.file} into {where}:"
     emit(counts.as_dict(), as_json=False, title=title)
     if counts.quarantined:
         print(
             f"  {counts.quarantined} row(s) quarantined: "
-            f"apk-geo quarantine --store {args.store} --out quarantine.csv"
+            f"apk-geo quarantine --store {where} --out quarantine.csv"
         )
     if counts.reverted:
         verb = "would turn" if args.dry_run else "turned"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, config_from, emit
+from apk_geo._cli._common import add_json_flag, add_store_option, config_from, emit
 from apk_geo.enrich import Context
+from apk_geo.io import write_table
 from apk_geo.rates import context_rates
 from apk_geo.store import open_store
 
@@ -24,7 +25,7 @@ def register(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--store", required=True, help="incident store (.gpkg)")
+    add_store_option(p)
     p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
     p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
     p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     )
     frame = table.drop(columns="geometry")
     if args.out:
-        frame.to_csv(args.out, index=False)
+        write_table(frame, args.out)  # the one formula-safe writer
     rows = frame.to_dict(orient="records")
     if args.json:
         emit({"params": table.attrs.get("params", {}), "rates": rows}, as_json=True, title="")

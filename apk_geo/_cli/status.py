@@ -1,4 +1,4 @@
-"""``apk-geo status --store PATH``: counts, date span, last imports and the synthetic flag.
+"""``apk-geo status --store PATH|URL``: counts, date span, last imports and the synthetic flag.
 
 ``--check`` also reconciles the store: every import's counts add up and the incidents, versions
 and quarantine it holds account for every record read (exit code 2 if not).
@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import add_json_flag, add_store_option, emit
 from apk_geo.store import open_store
 
 
@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "status", help="summarise a store", description=__doc__
     )
-    p.add_argument("--store", required=True, help="store file (.gpkg)")
+    add_store_option(p)
     p.add_argument(
         "--check",
         action="store_true",
@@ -40,10 +40,10 @@ def run(args: argparse.Namespace) -> int:
         summary["problems"] = list(problems)
     if args.json:
         emit(summary, as_json=True, title="")
-        return _checked(problems, args.store)
+        return _checked(problems, store.location)
     shown = {k: v for k, v in summary.items() if k not in ("last_imports", "metadata", "problems")}
     shown["synthetic"] = "YES (demo data)" if summary["synthetic"] else "no"
-    emit(shown, as_json=False, title=f"Store {args.store}:")
+    emit(shown, as_json=False, title=f"Store {store.location}:")
     last = summary["last_imports"]
     if isinstance(last, list) and last:
         print("  last imports:")
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{entry['quarantined']}, not geocoded {entry['not_geocoded']}, reverted "
                 f"{entry.get('reverted', 0)}"
             )
-    return _checked(problems, args.store)
+    return _checked(problems, store.location)
 
 
 def _checked(problems: tuple[str, ...], store: str) -> int:

@@ -21,6 +21,7 @@ from apk_geo.demo.gazetteer import read_address_points
 from apk_geo.demo.incidents import generate_incidents
 from apk_geo.enrich import Context, load_context
 from apk_geo.errors import StoreError
+from apk_geo.store.location import is_database_url
 
 if TYPE_CHECKING:
     from apk_geo.store import IncidentStore
@@ -52,7 +53,9 @@ def build_demo_store(
     Parameters
     ----------
     path
-        The store to create (``.gpkg``).
+        The store to create (``.gpkg``), or an empty PostGIS store (``postgresql://…``,
+        initialised with ``apk-geo db init``; ``overwrite`` is refused there: a shared
+        database is never emptied by the demo).
     seed
         Seed of the incidents (the layers are fixed, see :data:`apk_geo.demo.LAYER_SEED`).
     config
@@ -64,7 +67,8 @@ def build_demo_store(
     months
         Length of the period in months (36: about three years).
     exports_dir
-        Where the exports are written; default ``<store folder>/<store name>_exports``.
+        Where the exports are written; default ``<store folder>/<store name>_exports``
+        (``var/demo_exports`` for a PostGIS store).
     overwrite
         Replace an existing store; otherwise an existing store is an error.
     on_progress
@@ -79,13 +83,14 @@ def build_demo_store(
     Raises
     ------
     StoreError
-        If the store exists and ``overwrite`` is false.
+        If the store exists (a PostGIS store: holds imports) and ``overwrite`` is false, or
+        ``overwrite`` is asked of a PostGIS store.
     """
     from apk_geo import ingest  # same tier; imported here to keep start-up light
 
     cfg = config or Config()
-    target = Path(path)
-    st = _fresh_store(target, overwrite=overwrite)
+    st = _fresh_store(path, overwrite=overwrite)
+    target = Path("var") / "demo.gpkg" if is_database_url(path) else Path(path)
     context = load_context(cfg)
     st.write_layers(_store_layers(context), metadata={"synthetic": "true", "seed": str(seed)})
     addresses = read_address_points(GAZETTEER_FILE)
@@ -104,11 +109,14 @@ def build_demo_store(
     return summary
 
 
-def _fresh_store(target: Path, *, overwrite: bool) -> IncidentStore:
-    """Open ``target`` as a new, empty store; remove an existing one only if ``overwrite``."""
+def _fresh_store(path: str | Path, *, overwrite: bool) -> IncidentStore:
+    """Open ``path`` as a new, empty store; remove an existing file only if ``overwrite``."""
     from apk_geo import store  # same tier; imported here to keep start-up light
 
-    st = store.open_store(target)
+    st = store.open_store(path)
+    if is_database_url(path):
+        return _empty_database(st, overwrite=overwrite)
+    target = Path(path)
     if not st.exists():
         return st
     if not overwrite:
@@ -121,6 +129,22 @@ def _fresh_store(target: Path, *, overwrite: bool) -> IncidentStore:
     else:
         target.unlink()
     return store.open_store(target)
+
+
+def _empty_database(st: IncidentStore, *, overwrite: bool) -> IncidentStore:
+    """Return a PostGIS store that exists and holds no import (the demo never empties one)."""
+    if overwrite:
+        raise StoreError(
+            f"{st.location}: --force is refused for a shared database; use a new, empty one "
+            "(apk-geo db init on a new database)"
+        )
+    if not st.exists():
+        raise StoreError(f"{st.location}: no store here; create it with `apk-geo db init --url …`")
+    if len(st.import_log()):
+        raise StoreError(
+            f"{st.location}: the store holds imports already; the demo goes into an empty store"
+        )
+    return st
 
 
 def _store_layers(context: Context) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:

@@ -1,4 +1,4 @@
-"""The incident store: one GeoPackage file that QGIS opens, behind a small protocol.
+"""The incident store behind a small protocol: a GeoPackage file (one PC) or PostGIS (a team).
 
 Layers of a store (see ``docs/ARCHITECTURE.md``):
 
@@ -24,20 +24,31 @@ reconciles (:meth:`IncidentStore.reconcile`).
 The jobs live in these modules, re-exported here flat:
 
 * :mod:`apk_geo.store.protocol` — :class:`IncidentStore`;
-* :mod:`apk_geo.store.geopackage` — :class:`GeoPackageStore`, :func:`open_store`;
+* :mod:`apk_geo.store.backends` — :func:`open_store` (a ``.gpkg`` path or a ``postgresql://``
+  URL; ``$APK_GEO_STORE`` when none is given);
+* :mod:`apk_geo.store.geopackage` — :class:`GeoPackageStore`;
+* :mod:`apk_geo.store.postgis` — :class:`PostGISStore` (one database for a team; roles,
+  row-level security and the audit trail are PostgreSQL's, see :mod:`apk_geo.db`), with
+  :mod:`~apk_geo.store.pg` (connections, COPY), :mod:`~apk_geo.store.pgimport` (the upsert in
+  SQL, one transaction) and :mod:`~apk_geo.store.pglayers` (context layers, metadata);
+* :mod:`apk_geo.store.common` — the import checks and log row both backends share;
 * :mod:`apk_geo.store.counts` — :class:`ImportCounts`, :class:`Reconciliation`;
 * :mod:`apk_geo.store.upsert` — what an import does with each record, and writing it;
 * :mod:`apk_geo.store.lock` — the write lock, the private copy, the atomic replace;
 * :mod:`apk_geo.store.layers` — layer names, columns and the normalisation of each frame;
 * :mod:`apk_geo.store.gpkg` — low-level GeoPackage reads and writes.
 
-The pipeline uses only :class:`IncidentStore`; a PostGIS backend can implement the same protocol.
+The pipeline uses only :class:`IncidentStore`. ``PostGISStore`` is imported on first use (it
+needs psycopg), so ``from apk_geo.store import PostGISStore`` works without loading it earlier.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from apk_geo.store.backends import ENV_STORE, open_store
 from apk_geo.store.counts import ImportCounts, Reconciliation
-from apk_geo.store.geopackage import GeoPackageStore, open_store
+from apk_geo.store.geopackage import GeoPackageStore
 from apk_geo.store.layers import (
     CONTEXT_LAYERS,
     IMPORT_LOG,
@@ -52,9 +63,13 @@ from apk_geo.store.layers import (
 from apk_geo.store.lock import DEFAULT_LOCK_TIMEOUT_S, cleanup_temp_files, lock_path_of
 from apk_geo.store.protocol import IncidentStore
 
+if TYPE_CHECKING:
+    from apk_geo.store.postgis import PostGISStore
+
 __all__ = [
     "CONTEXT_LAYERS",
     "DEFAULT_LOCK_TIMEOUT_S",
+    "ENV_STORE",
     "IMPORT_LOG",
     "IMPORT_LOG_COLUMNS",
     "INCIDENTS",
@@ -66,8 +81,18 @@ __all__ = [
     "GeoPackageStore",
     "ImportCounts",
     "IncidentStore",
+    "PostGISStore",
     "Reconciliation",
     "cleanup_temp_files",
     "lock_path_of",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import :class:`PostGISStore` (and psycopg) on first use."""
+    if name == "PostGISStore":
+        from apk_geo.store.postgis import PostGISStore
+
+        return PostGISStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

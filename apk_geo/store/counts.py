@@ -16,7 +16,9 @@ Every record an import reads ends in exactly one of five places::
 So the store accounts for every record read: ``incidents == sum(accepted)`` and
 ``versions == sum(versions_kept)`` (``versions_kept`` = the import's ``updated`` plus the stale
 versions it kept), and the quarantine holds at most ``sum(quarantined)`` rows (a repeated
-rejected row is stored once).
+rejected row is stored once). A PostGIS store's retention may delete incidents and versions
+past the retention period; those it removed are subtracted (``removed_incidents``,
+``removed_versions``; always 0 for a GeoPackage store).
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ class Reconciliation:
         whether ``read == accepted + updated + stale + duplicates + quarantined``.
     incidents, versions, quarantine
         Rows in the incidents, ``incident_versions`` and quarantine layers.
+    removed_incidents, removed_versions
+        Incidents and versions retention deleted (PostGIS stores; 0 otherwise).
     problems
         What does not add up, in words (empty when :attr:`ok`).
     """
@@ -120,6 +124,8 @@ class Reconciliation:
     versions: int
     quarantine: int
     problems: tuple[str, ...]
+    removed_incidents: int = 0
+    removed_versions: int = 0
 
     @property
     def ok(self) -> bool:
@@ -128,7 +134,13 @@ class Reconciliation:
 
 
 def reconcile(
-    log: pd.DataFrame, *, incidents: int, versions: int, quarantine: int
+    log: pd.DataFrame,
+    *,
+    incidents: int,
+    versions: int,
+    quarantine: int,
+    removed_incidents: int = 0,
+    removed_versions: int = 0,
 ) -> Reconciliation:
     """Check an import log against the rows a store holds (see the module docstring).
 
@@ -138,6 +150,8 @@ def reconcile(
         The store's import log (:data:`apk_geo.store.layers.IMPORT_LOG_COLUMNS`).
     incidents, versions, quarantine
         Rows in those layers.
+    removed_incidents, removed_versions
+        Rows retention deleted from the incidents and versions (not counted as stored).
 
     Returns
     -------
@@ -154,11 +168,17 @@ def reconcile(
             f"imports {off}: read != accepted + updated + stale + duplicates + quarantined"
         )
     accepted = int(table["accepted"].sum())
-    if incidents != accepted:
-        problems.append(f"{incidents} incidents stored but {accepted} accepted")
+    if incidents != accepted - removed_incidents:
+        problems.append(
+            f"{incidents} incidents stored but {accepted} accepted"
+            + (f" less {removed_incidents} removed by retention" if removed_incidents else "")
+        )
     kept = int(table["versions_kept"].sum())
-    if versions != kept:
-        problems.append(f"{versions} versions stored but {kept} kept by the imports")
+    if versions != kept - removed_versions:
+        problems.append(
+            f"{versions} versions stored but {kept} kept by the imports"
+            + (f" less {removed_versions} removed by retention" if removed_versions else "")
+        )
     quarantined = int(table["quarantined"].sum())
     if quarantine > quarantined:
         problems.append(f"{quarantine} quarantine rows but {quarantined} quarantined")
@@ -168,4 +188,6 @@ def reconcile(
         versions=versions,
         quarantine=quarantine,
         problems=tuple(problems),
+        removed_incidents=removed_incidents,
+        removed_versions=removed_versions,
     )

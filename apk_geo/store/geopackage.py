@@ -1,4 +1,4 @@
-"""The GeoPackage store :class:`GeoPackageStore` (one ``.gpkg`` file) and :func:`open_store`.
+"""The GeoPackage store :class:`GeoPackageStore`: one ``.gpkg`` file, for one user on one PC.
 
 Reading goes straight to the file (a write replaces it atomically, so a reader always sees a
 whole store); writing goes through :func:`apk_geo.store.lock.transaction` (lock, private copy,
@@ -19,11 +19,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-from pyproj import CRS
 
-from apk_geo._validate import require_columns, require_crs
-from apk_geo.errors import CRSError, SchemaError, StoreError
-from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, QUARANTINE_COLUMNS, TIMEZONE
+from apk_geo.errors import StoreError
+from apk_geo.schema import CRS_METRIC, TIMEZONE
+from apk_geo.store.common import check_import, last_imports, log_entry
 from apk_geo.store.counts import ImportCounts, Reconciliation, reconcile
 from apk_geo.store.gpkg import (
     layers_in,
@@ -38,7 +37,6 @@ from apk_geo.store.layers import (
     CONTEXT_LAYERS,
     IMPORT_LOG,
     INCIDENTS,
-    LOG_COUNT_COLUMNS,
     METADATA,
     QUARANTINE,
     VERSIONS,
@@ -50,60 +48,31 @@ from apk_geo.store.layers import (
     stored_to_local,
 )
 from apk_geo.store.lock import DEFAULT_LOCK_TIMEOUT_S, OnWait, check_lock_timeout, transaction
-from apk_geo.store.protocol import IncidentStore
 from apk_geo.store.upsert import plan_import, write_import, write_log
 from apk_geo.times import as_timestamp
 
-__all__ = ["GeoPackageStore", "open_store"]
+__all__ = ["GeoPackageStore", "check_gpkg_path"]
 
 logger = logging.getLogger(__name__)
 
 
-def open_store(
-    path: str | Path,
-    *,
-    lock_timeout_s: float | None = DEFAULT_LOCK_TIMEOUT_S,
-    on_lock_wait: OnWait | None = None,
-) -> IncidentStore:
-    """Return the store at ``path`` (it need not exist yet).
-
-    Parameters
-    ----------
-    path
-        A ``.gpkg`` file.
-    lock_timeout_s
-        How long a write waits for another writer's lock before it gives up with a
-        :class:`~apk_geo.errors.StoreError`, in seconds; ``None`` waits for ever.
-    on_lock_wait
-        Called once with a message when a write has to wait for the lock (default: a log
-        warning); e.g. the CLI prints it on stderr.
-
-    Returns
-    -------
-    IncidentStore
-        A :class:`GeoPackageStore`.
+def check_gpkg_path(path: str | Path) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path` if it can be a GeoPackage store.
 
     Raises
     ------
     StoreError
-        If the suffix names no supported backend, or ``path`` is a directory.
-    ParameterError
-        If ``lock_timeout_s`` is negative or not a number.
-
-    Examples
-    --------
-    >>> store = open_store("apk.gpkg")  # doctest: +SKIP
-    >>> store.summary()["incidents"]  # doctest: +SKIP
+        If the suffix is not ``.gpkg`` or ``path`` is a directory.
     """
     p = Path(path)
     if p.suffix.lower() != ".gpkg":
         raise StoreError(
             f"{p}: unsupported store {p.suffix or '(no suffix)'!r}; name a GeoPackage file "
-            "ending in .gpkg"
+            "ending in .gpkg or a PostGIS database (postgresql://…)"
         )
     if p.is_dir():
         raise StoreError(f"{p}: is a directory; name a .gpkg file")
-    return GeoPackageStore(p, lock_timeout_s=lock_timeout_s, on_lock_wait=on_lock_wait)
+    return p
 
 
 class GeoPackageStore:
@@ -131,11 +100,45 @@ class GeoPackageStore:
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
 
+    @property
+    def location(self) -> str:
+        """The store file's path, as text."""
+        return str(self.path)
+
     # ---------------------------------------------------------------- reading
 
     def exists(self) -> bool:
         """Return whether the store file exists."""
         return self.path.is_file()
+
+    def change_token(self) -> str:
+        """Return the file's modification time and size (``"absent"`` before the first write).
+
+        Every write replaces the file (:func:`os.replace`), so the token changes with it.
+        """
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return "absent"
+        return f"{info.st_mtime_ns}:{info.st_size}:{info.st_ino}"
+
+    def audit(
+        self,
+        action: str,
+        *,
+        subject: str | None = None,
+        details: Mapping[str, object] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Log ``action`` (a single-user GeoPackage store keeps no audit trail)."""
+        logger.info(
+            "%s: %s %s %s%s",
+            self.path,
+            action,
+            subject or "",
+            json.dumps(dict(details or {}), ensure_ascii=False, default=str),
+            f" ({reason})" if reason else "",
+        )
 
     def _layers(self) -> set[str]:
         self._require_exists()
@@ -222,7 +225,7 @@ class GeoPackageStore:
             geocoded_only=geocoded_only,
         )
         out = gdf.loc[keep].reset_index(drop=True) if not keep.all() else gdf
-        out.attrs["params"] = {"store": str(self.path)}
+        out.attrs["params"] = {"store": self.location}
         return out
 
     def versions(self) -> gpd.GeoDataFrame:
@@ -327,7 +330,7 @@ class GeoPackageStore:
         log = self.import_log()
         meta = self.metadata()
         return {
-            "store": str(self.path),
+            "store": self.location,
             "incidents": len(inc),
             "geocoded": len(inc) - n_failed,
             "not_geocoded": n_failed,
@@ -337,7 +340,7 @@ class GeoPackageStore:
             "date_from": pd.Timestamp(times.min()).isoformat() if len(times) else None,
             "date_to": pd.Timestamp(times.max()).isoformat() if len(times) else None,
             "imports": len(log),
-            "last_imports": _last_imports(log),
+            "last_imports": last_imports(log),
             "context_layers": self.layer_names(),
             "synthetic": meta.get("synthetic", "false").lower() == "true",
             "metadata": meta,
@@ -431,7 +434,7 @@ class GeoPackageStore:
             If the write lock is not free within ``lock_timeout_s`` or the write fails; the
             store is then unchanged.
         """
-        _check_import(incidents, quarantine)
+        check_import(incidents, quarantine)
         prepared = prepare_layers(layers or {})
         in_file = int(log.get("duplicates_in_file", 0) or 0)  # type: ignore[call-overload]
         now = pd.Timestamp.now(tz=TIMEZONE)
@@ -448,7 +451,7 @@ class GeoPackageStore:
             counts = plan.counts(quarantined=len(quar), in_file_duplicates=in_file)
             write_import(tmp, present, plan, now=now, import_id=import_id)
             _write_quarantine(tmp, present, quar)
-            entry = _log_entry(log, counts, now=now, import_id=import_id)
+            entry = log_entry(log, counts, now=now, import_id=import_id)
             write_log(tmp, present, entry.assign(versions_kept=plan.versions_kept))
             write_prepared(tmp, prepared)
             if metadata or METADATA not in present:
@@ -487,66 +490,8 @@ def _attribute_filter(
     return keep
 
 
-def _last_imports(log: pd.DataFrame) -> list[dict[str, object]]:
-    """Return the last five imports, newest first, as JSON-ready dicts."""
-    return [
-        {
-            "imported_at": pd.Timestamp(r.imported_at).isoformat(),  # type: ignore[arg-type]
-            "source": r.source,
-            "file": r.file,
-            **{k: int(getattr(r, k)) for k in LOG_COUNT_COLUMNS},
-        }
-        for r in log.tail(5).iloc[::-1].itertuples(index=False)
-    ]
-
-
-def _check_import(incidents: gpd.GeoDataFrame, quarantine: pd.DataFrame) -> None:
-    """Refuse missing columns, a CRS other than EPSG:5514 and repeated keys, before any write."""
-    require_columns(
-        incidents, [c for c in INCIDENT_COLUMNS if c != "imported_at"], name="incidents"
-    )
-    require_columns(
-        quarantine, [c for c in QUARANTINE_COLUMNS if c != "imported_at"], name="quarantine"
-    )
-    if len(incidents):
-        crs = require_crs(incidents, name="incidents")
-        if not crs.equals(CRS.from_user_input(CRS_METRIC)):
-            raise CRSError(
-                f"incidents are in {crs.to_string()}, the store needs {CRS_METRIC}; "
-                f"use .to_crs('{CRS_METRIC}')"
-            )
-    keys = incidents[["source", "id"]]
-    if keys.duplicated().any():
-        dup = keys.loc[keys.duplicated(), "id"].head(5).tolist()
-        raise SchemaError(
-            f"incidents repeat (source, id) keys, e.g. ids {dup}; "
-            "deduplicate them (apk_geo.io.validate does) before storing"
-        )
-
-
 def _write_quarantine(tmp: Path, present: set[str], quar: pd.DataFrame) -> None:
     """Append the quarantine rows not stored already (creating the layer on the first import)."""
     fresh = not_yet_quarantined(tmp, quar) if QUARANTINE in present else quar
     if len(fresh) or QUARANTINE not in present:
         write_frame(tmp, fresh, QUARANTINE, append=QUARANTINE in present)
-
-
-def _log_entry(
-    log: Mapping[str, object], counts: ImportCounts, *, now: pd.Timestamp, import_id: str
-) -> pd.DataFrame:
-    """Return the import-log row of this import."""
-    details = {k: v for k, v in log.items() if k not in ("source", "file", "duplicates_in_file")}
-    return normalise_log(
-        pd.DataFrame(
-            [
-                {
-                    "import_id": import_id,
-                    "source": str(log.get("source", "")),
-                    "file": str(log.get("file", "")),
-                    "imported_at": now,
-                    **counts.as_dict(),
-                    "details": json.dumps(details, ensure_ascii=False, default=str),
-                }
-            ]
-        )
-    )

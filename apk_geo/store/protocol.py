@@ -1,13 +1,15 @@
 """The :class:`IncidentStore` protocol: all the pipeline knows about where incidents are kept.
 
-:class:`apk_geo.store.GeoPackageStore` implements it in one GeoPackage file; a PostGIS backend can
-implement the same protocol.
+:class:`apk_geo.store.GeoPackageStore` implements it in one GeoPackage file (one user, one PC),
+:class:`apk_geo.store.PostGISStore` in a shared PostgreSQL/PostGIS database (a team, roles the
+database enforces, an audit trail). Neither is a file path to the pipeline: ``location`` names the
+store in messages (a path, or a URL without its password) and :meth:`IncidentStore.change_token`
+changes whenever the store's content does, for caches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import geopandas as gpd
@@ -22,10 +24,31 @@ __all__ = ["IncidentStore"]
 class IncidentStore(Protocol):
     """Where incidents, versions, quarantine, import log, metadata and context layers are kept."""
 
-    path: Path
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: a file path, or a database URL without password."""
+        ...
 
     def exists(self) -> bool:
         """Return whether the store has been created."""
+        ...
+
+    def change_token(self) -> str:
+        """Return a text that changes whenever the store's content changes (for caches)."""
+        ...
+
+    def audit(
+        self,
+        action: str,
+        *,
+        subject: str | None = None,
+        details: Mapping[str, object] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Record an action (an export, a download, a pack or route generated) in the audit trail.
+
+        A store without an audit trail (the single-user GeoPackage) only logs it.
+        """
         ...
 
     def incidents(

@@ -1,0 +1,136 @@
+"""``apk-geo db init|migrate|retention``: set up and look after a shared PostGIS store.
+
+    apk-geo db init --url "$(bash scripts/postgis.sh)" --admin eva    # schema, roles, first admin
+    apk-geo db migrate --from var/demo.gpkg --url URL                 # a GeoPackage store into it
+    apk-geo db retention --url URL --older-than-years 5 --dry-run     # what retention would do
+
+``init`` is idempotent (a second run changes nothing); it writes the sign-in gate's URL, which
+the dashboard needs, to a private file (``0600``; see ``apk_geo.auth.gate_file``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from apk_geo._cli._common import add_json_flag, add_url_option, emit, read_password, seconds
+from apk_geo.store import DEFAULT_LOCK_TIMEOUT_S
+
+
+def register(sub: Any) -> None:
+    """Add the ``db`` sub-command and its actions."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "db",
+        help="shared PostGIS store: create (init), copy a GeoPackage in (migrate), retention",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    init = actions.add_parser("init", help="create or upgrade the schema, roles and policies")
+    add_url_option(init)
+    init.add_argument("--role-prefix", default="apk", help="prefix of the role names (apk)")
+    init.add_argument("--reset-gate", action="store_true", help="give the gate a new password")
+    init.add_argument("--gate-file", help="where to write the gate's URL (default: see above)")
+    init.add_argument("--admin", metavar="NAME", help="also create this first administrator")
+    init.add_argument(
+        "--password-stdin", action="store_true", help="read --admin's password from stdin"
+    )
+    add_json_flag(init)
+    init.set_defaults(func=run_init)
+
+    migrate = actions.add_parser("migrate", help="copy a GeoPackage store into the PostGIS one")
+    migrate.add_argument("--from", dest="source", required=True, help="the .gpkg store")
+    add_url_option(migrate)
+    migrate.add_argument(
+        "--lock-timeout", type=seconds, default=DEFAULT_LOCK_TIMEOUT_S, metavar="SECONDS"
+    )
+    add_json_flag(migrate)
+    migrate.set_defaults(func=run_migrate)
+
+    keep = actions.add_parser("retention", help="anonymise or delete incidents past retention")
+    add_url_option(keep)
+    keep.add_argument("--older-than-years", type=int, help="period (default: the setting)")
+    keep.add_argument("--mode", choices=("anonymise", "delete"), help="default: the setting")
+    keep.add_argument("--dry-run", action="store_true", help="count only, change nothing")
+    keep.add_argument("--set-years", type=int, help="store the period (and --mode) as the setting")
+    keep.add_argument("--reason", help="why (recorded in the audit trail)")
+    add_json_flag(keep)
+    keep.set_defaults(func=run_retention)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Create or upgrade the store; write the gate's URL; add the first admin."""
+    from apk_geo.auth import gate_file
+    from apk_geo.db import add_user, init_database
+    from apk_geo.files import atomic_write_text
+
+    result = init_database(args.url, role_prefix=args.role_prefix, reset_gate=args.reset_gate)
+    target = Path(args.gate_file) if args.gate_file else gate_file(args.url)
+    summary: dict[str, object] = {
+        "database": result.database,
+        "migrations applied": ", ".join(result.applied) or "none (up to date)",
+        "roles": ", ".join(result.roles.groups().values()),
+    }
+    if result.gate_url is not None:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write_text(target, result.gate_url + "\n", private=True)
+        summary["gate"] = f"{result.roles.gate}, URL written to {target} (0600)"
+    else:
+        summary["gate"] = f"{result.roles.gate} (unchanged; --reset-gate gives a new password)"
+    if args.admin:
+        password = read_password(
+            from_stdin=args.password_stdin, prompt=f"Password for {args.admin}"
+        )
+        add_user(args.url, args.admin, role="admin", password=password, reason="db init")
+        summary["admin"] = args.admin
+    emit(summary, as_json=args.json, title="Shared store ready:")
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    """Copy the GeoPackage store and print the counts (exit 2 if it does not reconcile)."""
+    from apk_geo.db import migrate_geopackage
+
+    result = migrate_geopackage(args.source, args.url, lock_timeout_s=args.lock_timeout)
+    summary: dict[str, object] = {
+        "from": result.source,
+        "into": result.target,
+        **{name: f"{a} → {b}" for name, (a, b) in result.counts.items()},
+        "reconciled": result.reconciled,
+    }
+    if args.json:
+        summary = {**summary, "counts": result.counts, "problems": list(result.problems)}
+    emit(summary, as_json=args.json, title="Migrated (rows in the GeoPackage → in PostGIS):")
+    if not result.reconciled:
+        print(f"apk-geo db migrate: error: {'; '.join(result.problems)}")
+        return 2
+    return 0
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    """Run (or store the settings of) retention; print what it did."""
+    from apk_geo.db import run_retention as retention
+    from apk_geo.db import set_retention
+
+    if args.set_years is not None:
+        set_retention(
+            args.url, years=args.set_years, mode=args.mode or "anonymise", reason=args.reason
+        )
+        emit(
+            {"retention_years": args.set_years, "retention_mode": args.mode or "anonymise"},
+            as_json=args.json,
+            title="Retention settings stored:",
+        )
+        return 0
+    result = retention(
+        args.url,
+        older_than_years=args.older_than_years,
+        mode=args.mode,
+        dry_run=args.dry_run,
+        reason=args.reason,
+    )
+    title = "Retention (dry run, nothing changed):" if args.dry_run else "Retention done:"
+    emit(result.as_dict(), as_json=args.json, title=title)
+    return 0

@@ -1,0 +1,115 @@
+"""``apk-geo user add|list|disable|enable|areas``: the users of a shared PostGIS store.
+
+    apk-geo user add anna --role mentor --url URL                  # password at a prompt
+    apk-geo user add petr --role analyst --areas Poruba --password-stdin
+    apk-geo user list --url URL
+    apk-geo user disable anna --url URL --reason "left the team"
+
+Each user is a PostgreSQL login role (SCRAM-SHA-256) in one group: presenter, analyst, mentor or
+admin; ``--areas`` limits what they see to some MDT areas. Only an administrator may do this.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from apk_geo._cli._common import add_json_flag, add_url_option, emit, read_password
+
+ROLES = ("presenter", "analyst", "mentor", "admin")
+
+
+def _areas(text: str) -> list[str]:
+    return [a.strip() for a in text.split(",") if a.strip()]
+
+
+def register(sub: Any) -> None:
+    """Add the ``user`` sub-command and its actions."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "user",
+        help="users of a shared store: add, list, disable",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="create a user (password from a prompt or stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--areas", type=_areas, default=[], help="MDT areas only, comma separated")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument("--reason", help="why (recorded in the audit trail)")
+    add_url_option(add)
+    add.set_defaults(func=run_add)
+
+    listing = actions.add_parser("list", help="list the users")
+    add_url_option(listing)
+    add_json_flag(listing)
+    listing.set_defaults(func=run_list)
+
+    for verb, what in (("disable", "stop a user signing in"), ("enable", "let them again")):
+        act = actions.add_parser(verb, help=what)
+        act.add_argument("name")
+        act.add_argument("--reason", help="why (recorded in the audit trail)")
+        add_url_option(act)
+        act.set_defaults(func=run_login, enabled=verb == "enable")
+
+    areas = actions.add_parser("areas", help="limit a user to some MDT areas (or to none)")
+    areas.add_argument("name")
+    group = areas.add_mutually_exclusive_group(required=True)
+    group.add_argument("--set", dest="areas", type=_areas, help="MDT areas, comma separated")
+    group.add_argument("--clear", action="store_const", const=[], dest="areas", help="all areas")
+    areas.add_argument("--reason", help="why (recorded in the audit trail)")
+    add_url_option(areas)
+    areas.set_defaults(func=run_areas)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Create the user."""
+    from apk_geo.db import add_user
+
+    password = read_password(from_stdin=args.password_stdin, prompt=f"Password for {args.name}")
+    add_user(
+        args.url, args.name, role=args.role, password=password, areas=args.areas, reason=args.reason
+    )
+    limit = f", areas {', '.join(args.areas)}" if args.areas else ""
+    print(f"User {args.name} added ({args.role}{limit}).")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the users."""
+    from apk_geo.db import list_users
+
+    users = list_users(args.url)
+    if args.json:
+        rows = users.assign(
+            created_at=users["created_at"].astype(str), last_signin=users["last_signin"].astype(str)
+        ).to_dict(orient="records")
+        emit({"users": rows}, as_json=True, title="")
+        return 0
+    print(f"{len(users)} user(s):")
+    for r in users.to_dict(orient="records"):
+        state = "DISABLED" if r["disabled"] else "active"
+        areas = ", ".join(map(str, r["areas"])) if r["areas"] else "all areas"
+        last = "never" if str(r["last_signin"]) in ("NaT", "None") else str(r["last_signin"])[:19]
+        print(f"  {r['username']!s:<24} {r['role']!s:<9} {state:<8} {areas}; last sign-in {last}")
+    return 0
+
+
+def run_login(args: argparse.Namespace) -> int:
+    """Disable or enable the user."""
+    from apk_geo.db import disable_user, enable_user
+
+    (enable_user if args.enabled else disable_user)(args.url, args.name, reason=args.reason)
+    print(f"User {args.name} {'enabled' if args.enabled else 'disabled'}.")
+    return 0
+
+
+def run_areas(args: argparse.Namespace) -> int:
+    """Set the user's MDT areas."""
+    from apk_geo.db import set_areas
+
+    set_areas(args.url, args.name, args.areas, reason=args.reason)
+    print(f"User {args.name}: {', '.join(args.areas) if args.areas else 'all areas'}.")
+    return 0

@@ -1,0 +1,116 @@
+"""The audit trail of a PostGIS store (``apk.audit``): append-only, read by administrators.
+
+Rows are written only by the security-definer function ``apk.audit_write`` (the store, the
+sign-in and the user, retention and migration functions call it), with ``who`` the signed-in
+user as PostgreSQL knows it — never a value the caller passes. No role, not even the owner, may
+update, delete or truncate the table (privileges revoked and a trigger that refuses).
+
+Recorded: sign-in, failed and throttled sign-ins, sign-out and idle time-outs; every import with
+its counts; reads of incident-level data (incidents, versions, the raw quarantine); exports,
+downloads, packs and routes (:meth:`apk_geo.store.IncidentStore.audit`); user changes; settings;
+retention runs; schema migrations and GeoPackage migrations.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Final
+
+import pandas as pd
+
+from apk_geo.errors import ParameterError
+from apk_geo.store.pg import connect, display_location, fetch_frame
+from apk_geo.times import as_timestamp
+
+__all__ = ["AUDIT_COLUMNS", "read_audit"]
+
+#: A date or date-time the audit filters take.
+When = pd.Timestamp | date | str
+
+#: Columns of :func:`read_audit`.
+AUDIT_COLUMNS: Final = (
+    "audit_id",
+    "at",
+    "who",
+    "action",
+    "subject",
+    "details",
+    "reason",
+    "client",
+    "addr",
+)
+
+
+def read_audit(
+    url: str,
+    *,
+    user: str | None = None,
+    since: When | None = None,
+    until: When | None = None,
+    action: str | None = None,
+    limit: int | None = 1000,
+) -> pd.DataFrame:
+    """Return audit rows, newest first.
+
+    Parameters
+    ----------
+    url
+        The store, as an administrator (others get "permission denied").
+    user
+        Keep rows by this user or about them (``who`` or ``subject``: a failed sign-in is
+        written by the sign-in gate about the user).
+    since, until
+        Keep ``since <= at < until`` (dates or date-times; naive ones are Europe/Prague).
+    action
+        Keep one action (``import``, ``signin_failed`` …).
+    limit
+        At most this many rows (``None``: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`AUDIT_COLUMNS`; ``at`` tz-aware Europe/Prague, ``details`` as JSON text.
+
+    Raises
+    ------
+    ParameterError
+        If a date cannot be read or ``limit`` is not positive.
+    StoreError
+        If the role may not read the audit trail.
+    """
+    where, params = _conditions(user=user, since=since, until=until, action=action)
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ParameterError(f"limit must be a whole number >= 1, got {limit!r}")
+    query = (
+        "SELECT audit_id, at, who, action, subject, details, reason, client, host(addr) AS addr "
+        f"FROM apk.audit WHERE {where} ORDER BY at DESC, audit_id DESC"
+        + ("" if limit is None else f" LIMIT {int(limit)}")
+    )
+    location = display_location(url)
+    with connect(url, where=location, doing="read the audit trail") as conn:
+        frame = fetch_frame(conn, query, params)
+    out = frame.reindex(columns=list(AUDIT_COLUMNS))
+    out["at"] = pd.to_datetime(out["at"], utc=True).dt.tz_convert("Europe/Prague")
+    out["details"] = [json.dumps(d, ensure_ascii=False) for d in out["details"]]
+    return out
+
+
+def _conditions(
+    *, user: str | None, since: When | None, until: When | None, action: str | None
+) -> tuple[str, list[object]]:
+    parts: list[str] = ["TRUE"]
+    params: list[object] = []
+    if user is not None:
+        parts.append("(who = %s OR subject = %s)")
+        params += [user, user]
+    if since is not None:
+        parts.append("at >= %s")
+        params.append(as_timestamp(since, name="since").to_pydatetime())
+    if until is not None:
+        parts.append("at < %s")
+        params.append(as_timestamp(until, name="until").to_pydatetime())
+    if action is not None:
+        parts.append("action = %s")
+        params.append(action)
+    return " AND ".join(parts), params

@@ -1,0 +1,76 @@
+"""What both store backends share: the checks before an import, the log row, the last imports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from apk_geo._validate import require_columns, require_crs
+from apk_geo.errors import CRSError, SchemaError
+from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, QUARANTINE_COLUMNS
+from apk_geo.store.counts import ImportCounts
+from apk_geo.store.layers import LOG_COUNT_COLUMNS, normalise_log
+
+__all__ = ["check_import", "last_imports", "log_entry"]
+
+
+def last_imports(log: pd.DataFrame) -> list[dict[str, object]]:
+    """Return the last five imports, newest first, as JSON-ready dicts."""
+    return [
+        {
+            "imported_at": pd.Timestamp(r.imported_at).isoformat(),  # type: ignore[arg-type]
+            "source": r.source,
+            "file": r.file,
+            **{k: int(getattr(r, k)) for k in LOG_COUNT_COLUMNS},
+        }
+        for r in log.tail(5).iloc[::-1].itertuples(index=False)
+    ]
+
+
+def check_import(incidents: gpd.GeoDataFrame, quarantine: pd.DataFrame) -> None:
+    """Refuse missing columns, a CRS other than EPSG:5514 and repeated keys, before any write."""
+    require_columns(
+        incidents, [c for c in INCIDENT_COLUMNS if c != "imported_at"], name="incidents"
+    )
+    require_columns(
+        quarantine, [c for c in QUARANTINE_COLUMNS if c != "imported_at"], name="quarantine"
+    )
+    if len(incidents):
+        crs = require_crs(incidents, name="incidents")
+        if not crs.equals(CRS.from_user_input(CRS_METRIC)):
+            raise CRSError(
+                f"incidents are in {crs.to_string()}, the store needs {CRS_METRIC}; "
+                f"use .to_crs('{CRS_METRIC}')"
+            )
+    keys = incidents[["source", "id"]]
+    if keys.duplicated().any():
+        dup = keys.loc[keys.duplicated(), "id"].head(5).tolist()
+        raise SchemaError(
+            f"incidents repeat (source, id) keys, e.g. ids {dup}; "
+            "deduplicate them (apk_geo.io.validate does) before storing"
+        )
+
+
+def log_entry(
+    log: Mapping[str, object], counts: ImportCounts, *, now: pd.Timestamp, import_id: str
+) -> pd.DataFrame:
+    """Return the import-log row of this import."""
+    details = {k: v for k, v in log.items() if k not in ("source", "file", "duplicates_in_file")}
+    return normalise_log(
+        pd.DataFrame(
+            [
+                {
+                    "import_id": import_id,
+                    "source": str(log.get("source", "")),
+                    "file": str(log.get("file", "")),
+                    "imported_at": now,
+                    **counts.as_dict(),
+                    "details": json.dumps(details, ensure_ascii=False, default=str),
+                }
+            ]
+        )
+    )

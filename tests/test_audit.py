@@ -1,0 +1,157 @@
+"""Every action the issue lists leaves its audit row; ``apk-geo audit`` lists and filters them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+
+from apk_geo import auth, cli
+from apk_geo.db import (
+    add_user,
+    disable_user,
+    enable_user,
+    migrate_geopackage,
+    publish_pack,
+    read_audit,
+    run_retention,
+    set_areas,
+    set_retention,
+)
+from apk_geo.io import quarantine_frame
+from apk_geo.store import GeoPackageStore, PostGISStore
+from apk_geo.testing import make_incidents
+
+pytest_plugins = ["pgtest"]
+pytestmark = pytest.mark.postgis
+
+
+@pytest.fixture(scope="module")
+def world(pg_server):  # type: ignore[no-untyped-def]
+    owner = pg_server.database("audit")
+    mentor = pg_server.user(owner, "marta", "mentor")
+    admin = pg_server.user(owner, "adela", "admin")
+    return {"owner": owner, "mentor": mentor, "admin": admin, "server": pg_server}
+
+
+def last(owner: str, action: str) -> dict:
+    with psycopg.connect(owner) as conn:
+        row = conn.execute(
+            "SELECT who, subject, details, reason, client FROM apk.audit WHERE action = %s "
+            "ORDER BY audit_id DESC LIMIT 1",
+            [action],
+        ).fetchone()
+    assert row is not None, f"no audit row for {action!r}"
+    return dict(zip(("who", "subject", "details", "reason", "client"), row, strict=True))
+
+
+def user_of(url: str) -> str:
+    return str(psycopg.conninfo.conninfo_to_dict(url)["user"])
+
+
+def test_every_action_leaves_its_audit_row(world: dict, tmp_path: Path) -> None:
+    owner, mentor, admin = world["owner"], world["mentor"], world["admin"]
+    store = PostGISStore(mentor, reason="příprava MDT", client="10.1.1.1")
+    incidents = make_incidents([{"id": "1", "note": "n"}, {"id": "2", "note": "m"}])
+    counts = store.apply_import(
+        incidents=incidents, quarantine=quarantine_frame([]), log={"file": "e.csv"}
+    )
+    row = last(owner, "import")
+    assert row["who"] == user_of(mentor) and row["subject"] == "e.csv"
+    assert {k: row["details"][k] for k in counts.as_dict()} == counts.as_dict()
+    assert row["reason"] == "příprava MDT" and row["client"] == "10.1.1.1"
+
+    store.incidents(categories=["other"])
+    assert last(owner, "read_incidents")["details"]["filters"] == {"categories": ["other"]}
+    store.versions()
+    assert last(owner, "read_versions")["who"] == user_of(mentor)
+    store.quarantine()
+    assert last(owner, "read_quarantine")["details"] == {"rows": 0}
+    store.write_layers({}, metadata={"k": "v"})
+    assert last(owner, "layers")["details"]["metadata"] == ["k"]
+
+    for action in ("export", "download", "route", "page_view"):
+        store.audit(action, subject="x", details={"rows": 3}, reason="kontrola")
+        assert last(owner, action) | {"details": None} == {
+            "who": user_of(mentor),
+            "subject": "x",
+            "details": None,
+            "reason": "kontrola",
+            "client": "10.1.1.1",
+        }
+    publish_pack(mentor, area="Poruba", month="2026-10", html="<p/>")
+    assert last(owner, "pack")["subject"] == "Poruba 2026-10"
+
+    name = f"{world['server'].prefix}_novy"
+    add_user(admin, name, role="analyst", password="dlouhe-heslo-1", reason="nástup")
+    assert last(owner, "user_add") | {"details": None} == {
+        "who": user_of(admin),
+        "subject": name,
+        "details": None,
+        "reason": "nástup",
+        "client": None,
+    }
+    set_areas(admin, name, ["Jih"])
+    assert last(owner, "user_areas")["details"] == {"areas": ["Jih"]}
+    disable_user(admin, name, reason="odchod")
+    assert last(owner, "user_disable")["reason"] == "odchod"
+    enable_user(admin, name)
+    assert last(owner, "user_enable")["subject"] == name
+
+    set_retention(admin, years=5)
+    assert last(owner, "settings")["subject"] == "retention_mode"
+    run_retention(admin)
+    assert last(owner, "retention")["details"]["years"] == 5
+
+    gpkg = GeoPackageStore(tmp_path / "s.gpkg")
+    gpkg.apply_import(incidents=incidents, quarantine=quarantine_frame([]), log={})
+    target = world["server"].database("audit_migrate")
+    migrate_geopackage(gpkg.path, target)
+    assert last(target, "migrate")["details"]["incidents"] == 2
+    assert last(target, "init")["subject"] == "security"
+
+
+def test_sign_in_sign_out_and_failures_are_audited(world: dict) -> None:
+    owner, server = world["owner"], world["server"]
+    gate = auth.Gate(server.gate_url(owner))
+    parts = psycopg.conninfo.conninfo_to_dict(world["mentor"])
+    user, password = str(parts.pop("user")), str(parts.pop("password"))
+    plain = psycopg.conninfo.make_conninfo("", **parts)
+    assert not auth.sign_in(plain, user, "špatné-heslo", client="9.9.9.9", gate=gate).ok
+    assert last(owner, "signin_failed")["subject"] == user
+    throttled = auth.sign_in(plain, user, password, client="9.9.9.9", gate=gate)
+    assert throttled.message == "auth.throttled"
+    assert last(owner, "signin_throttled")["client"] == "9.9.9.9"
+    session = auth.sign_in(plain, user, password, client="9.9.9.8", gate=gate).session
+    assert session is not None and last(owner, "signin")["who"] == user
+    auth.sign_out(session)
+    assert last(owner, "signout")["who"] == user
+
+
+def test_read_audit_filters_by_user_time_and_action(world: dict) -> None:
+    owner, mentor = world["owner"], world["mentor"]
+    PostGISStore(mentor).audit("export", subject="filtr.csv")
+    rows = read_audit(world["admin"], user=user_of(mentor), action="export")
+    assert len(rows) >= 1 and set(rows["who"]) == {user_of(mentor)}
+    assert rows["at"].is_monotonic_decreasing and str(rows["at"].dt.tz) == "Europe/Prague"
+    future = read_audit(owner, since=pd.Timestamp.now() + pd.Timedelta(days=1))
+    assert len(future) == 0
+    assert len(read_audit(owner, limit=2)) == 2
+
+
+def test_cli_audit(world: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    mentor = world["mentor"]
+    PostGISStore(mentor).audit("download", subject="balík.pdf")
+    today = pd.Timestamp.now().strftime("%Y-%m-%d")
+    args = ["audit", "--url", world["admin"], "--user", user_of(mentor), "--since", today]
+    assert cli.main([*args, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows[0]["action"] == "download" and rows[0]["subject"] == "balík.pdf"
+    assert all(r["who"] == user_of(mentor) or r["subject"] == user_of(mentor) for r in rows)
+    assert cli.main(args) == 0
+    assert "download" in capsys.readouterr().out
+    assert cli.main(["audit", "--url", mentor]) == 2  # a mentor may not read it
+    assert "permission denied for table audit" in capsys.readouterr().err
