@@ -2,8 +2,9 @@
 # The README's test command (and what .ci/run calls): set up, install what the browser tests need
 # (Debian's chromium; poppler-utils for PDF checks; DejaVu fonts for Czech diacritics), start the local
 # PostgreSQL/PostGIS cluster (scripts/postgis.sh; the PostGIS tests always run here, in databases and
-# roles of their own that they drop at the end), then lint, format check, type check and the whole test
-# suite. Extra arguments go to pytest.
+# roles of their own that they drop at the end), then lint, format check, type check, the import tiers,
+# the whole test suite, and the built wheel on a second Python version (scripts/other_python.sh).
+# Extra arguments go to the main pytest run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
@@ -22,4 +23,6 @@ APK_GEO_TEST_PG_URL=$(bash scripts/postgis.sh)
 export APK_GEO_TEST_PG_URL
 echo "[test] pytest" >&2
 mkdir -p test-artifacts
-exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
+.venv/bin/python -m pytest -n 2 --dist loadfile "$@"
+echo "[test] the wheel on another Python (scripts/other_python.sh)" >&2
+exec bash scripts/other_python.sh
