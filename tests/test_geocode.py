@@ -194,7 +194,9 @@ def test_load_rejects_broken_files(
 def test_a_binary_file_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "not_ruian.csv"
     path.write_bytes(bytes(range(256)) * 8)  # 0x81, 0x83, 0x88, 0x90, 0x98 are undefined in cp1250
-    with pytest.raises(InputFileError, match=r"the gazetteer is not a text file: byte \d+ .*RÚIAN") as err:
+    with pytest.raises(
+        InputFileError, match=r"the gazetteer is not a text file: byte \d+ .*RÚIAN"
+    ) as err:
         load_ruian_csv(path)
     assert "\n" not in str(err.value) and str(path) in str(err.value)
 
