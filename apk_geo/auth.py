@@ -33,7 +33,6 @@ import psycopg
 from psycopg import conninfo as _conninfo
 
 from apk_geo.errors import ParameterError, StoreError
-from apk_geo.i18n import STRINGS, normalize_lang
 from apk_geo.i18n import t as _t
 from apk_geo.store.pg import display_location, server_message
 from apk_geo.store.postgis import PostGISStore
@@ -154,47 +153,12 @@ LOCAL_ACCESS: Final = Access(
     may_export=True,
 )
 
-#: Strings of the sign-in form until they are in :mod:`apk_geo.i18n` (key: (cs, en)).
-_PENDING_STRINGS: Final[Mapping[str, tuple[str, str]]] = {
-    "auth.title": ("Přihlášení", "Sign in"),
-    "auth.user": ("Uživatel", "User name"),
-    "auth.password": ("Heslo", "Password"),
-    "auth.reason": ("Účel práce (zapíše se do auditu)", "Purpose (recorded in the audit log)"),
-    "auth.submit": ("Přihlásit", "Sign in"),
-    "auth.signout": ("Odhlásit", "Sign out"),
-    "auth.signed_in_as": ("Přihlášen(a): {user} ({role})", "Signed in: {user} ({role})"),
-    "auth.failed": (
-        "Nesprávné jméno nebo heslo. Další pokus je možný za {wait_s} s.",
-        "Wrong user name or password. You can try again in {wait_s} s.",
-    ),
-    "auth.throttled": (
-        "Příliš mnoho neúspěšných pokusů. Zkuste to znovu za {wait_s} s.",
-        "Too many failed attempts. Try again in {wait_s} s.",
-    ),
-    "auth.no_role": (
-        "Tento účet nemá v databázi žádnou roli apk-geo; obraťte se na správce.",
-        "This account has no apk-geo role in the database; ask the administrator.",
-    ),
-    "auth.timeout": (
-        "Byli jste odhlášeni po {minutes} min nečinnosti.",
-        "You were signed out after {minutes} min of inactivity.",
-    ),
-    "auth.signed_out": ("Byli jste odhlášeni.", "You have been signed out."),
-    "auth.no_gate": (
-        "Přihlašování není nastaveno (chybí přístup brány); spusťte apk-geo db init.",
-        "Sign-in is not set up (the gate's credentials are missing); run apk-geo db init.",
-    ),
-}
-
 _USER = re.compile(r"^[a-z][a-z0-9_.-]{1,62}$")
 
 
 def text(key: str, lang: str = "cs", **fields: object) -> str:
-    """Return the sign-in string ``key`` (from :mod:`apk_geo.i18n`, else the pending ones)."""
-    if key in STRINGS:
-        return _t(key, lang, **fields)
-    cs, en = _PENDING_STRINGS[key]
-    return (en if normalize_lang(lang) == "en" else cs).format(**fields)
+    """Return the sign-in string ``key`` of :mod:`apk_geo.i18n` in ``lang``."""
+    return _t(key, lang, **fields)
 
 
 def access_for(tier: str | None) -> Access:

@@ -786,6 +786,47 @@ _S: dict[str, tuple[str, str]] = {
     "week.weekday.4": ("pá", "Fri"),
     "week.weekday.5": ("so", "Sat"),
     "week.weekday.6": ("ne", "Sun"),
+    # sign-in (apk_geo.auth, the dashboard)
+    "auth.title": ("Přihlášení", "Sign in"),
+    "auth.user": ("Uživatel", "User name"),
+    "auth.password": ("Heslo", "Password"),
+    "auth.reason": ("Účel práce (zapíše se do auditu)", "Purpose (recorded in the audit log)"),
+    "auth.submit": ("Přihlásit", "Sign in"),
+    "auth.signout": ("Odhlásit", "Sign out"),
+    "auth.signed_in_as": ("Přihlášen(a): {user} ({role})", "Signed in: {user} ({role})"),
+    "auth.failed": (
+        "Nesprávné jméno nebo heslo. Další pokus je možný za {wait_s} s.",
+        "Wrong user name or password. You can try again in {wait_s} s.",
+    ),
+    "auth.throttled": (
+        "Příliš mnoho neúspěšných pokusů. Zkuste to znovu za {wait_s} s.",
+        "Too many failed attempts. Try again in {wait_s} s.",
+    ),
+    "auth.no_role": (
+        "Tento účet nemá v databázi žádnou roli apk-geo; obraťte se na správce.",
+        "This account has no apk-geo role in the database; ask the administrator.",
+    ),
+    "auth.timeout": (
+        "Byli jste odhlášeni po {minutes} min nečinnosti.",
+        "You were signed out after {minutes} min of inactivity.",
+    ),
+    "auth.signed_out": ("Byli jste odhlášeni.", "You have been signed out."),
+    "auth.no_gate": (
+        "Přihlašování není nastaveno (chybí přístup brány); spusťte apk-geo db init.",
+        "Sign-in is not set up (the gate's credentials are missing); run apk-geo db init.",
+    ),
+    "auth.purpose_hint": (
+        "Nepovinné; např. „příprava MDT 3/2026“.",
+        "Optional; e.g. “MDT meeting preparation 3/2026”.",
+    ),
+    "auth.no_pack_data": (
+        "údaje pro MDT zatím nejsou pro vaši roli zveřejněny",
+        "the MDT figures are not yet published for your role",
+    ),
+    "auth.no_pages": (
+        "Pro vaši roli ({role}) zde nejsou žádné stránky.",
+        "There are no pages here for your role ({role}).",
+    ),
 }
 
 #: Every UI string: key → (Czech, English).

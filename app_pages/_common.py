@@ -8,7 +8,9 @@ language, so a language switch draws fresh widgets with the new labels from the 
 and a page switch cannot reset a filter. The URL mirrors the state on every change.
 
 Large frames are cached with ``st.cache_resource`` (shared, never mutated: every apk_geo function
-is pure), keyed by the store path and its modification time, so an import invalidates them.
+is pure). Every cache is shared by all sessions of the server, so every key starts with
+:func:`cache_key`: ``(store location, signed-in user or "local", the store's change token)`` —
+a mentor's incidents are never served to an analyst, and an import invalidates them.
 Derived results are cached with ``st.cache_data`` under the parts of the state they depend on;
 large arguments start with ``_`` and stay out of the cache key.
 """
@@ -35,7 +37,7 @@ from apk_geo.app_state import AppState
 from apk_geo.basemap import LocalBasemap, open_basemap
 from apk_geo.config import Config, load_config
 from apk_geo.coords import located
-from apk_geo.errors import ApkGeoError
+from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.i18n import LANGS, normalize_lang, t
 from apk_geo.map_style import hidden_from_selected
 from apk_geo.schema import CATEGORY_CODES, CRS_METRIC, OUTCOME_CODES, label_of
@@ -46,6 +48,8 @@ logger = logging.getLogger("apk_geo.dashboard")
 K_STATE: Final = "app_state"
 K_INIT: Final = "state_initialised"
 K_LANG_WIDGET: Final = "w.lang"
+K_SESSION: Final = "auth.session"
+K_SESSION_STORE: Final = "auth.session_store"
 
 DEFAULT_STORE: Final = "var/demo.gpkg"
 CONTEXT_LAYERS: Final = (
@@ -67,7 +71,7 @@ ROUTE_BASE: Final = ("Magistrát (Nová radnice)", "Prokešovo náměstí 8, Ost
 class AppArgs:
     """Command-line options after ``--`` in ``streamlit run main.py -- --store PATH``."""
 
-    store: Path
+    store: str
     config: Path | None
     presenter: bool = False
     basemap: Path | None = None
@@ -88,7 +92,7 @@ def app_args() -> AppArgs:
     store = known.store or os.environ.get("APK_GEO_STORE") or DEFAULT_STORE
     basemap = known.basemap or os.environ.get("APK_GEO_BASEMAP")
     return AppArgs(
-        Path(store),
+        str(store),
         Path(known.config) if known.config else None,
         presenter=bool(known.presenter) or _truthy(os.environ.get("APK_GEO_PRESENTER")),
         basemap=Path(basemap) if basemap else None,
@@ -96,8 +100,8 @@ def app_args() -> AppArgs:
 
 
 def presenter_mode() -> bool:
-    """Return whether the app runs locked to the MDT page (``apk-geo dashboard --presenter``)."""
-    return app_args().presenter
+    """Return whether the app is locked to the MDT page: ``--presenter``, or a presenter's role."""
+    return app_args().presenter or tuple(access().pages) == ("presenter",)
 
 
 @st.cache_resource
@@ -130,48 +134,97 @@ def local_basemap() -> LocalBasemap | None:
         return None
 
 
-def store_version(path: Path) -> int:
-    """Return the store file's modification time (ns); changes after every import."""
-    try:
-        return path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return 0
+def is_database() -> bool:
+    """Return whether the store is a PostGIS database (a ``postgresql://`` URL)."""
+    return app_args().store.startswith(("postgresql://", "postgres://"))
+
+
+def signed_in() -> Any:
+    """Return the signed-in :class:`apk_geo.auth.Session` (``None``: nobody, or a GeoPackage)."""
+    return st.session_state.get(K_SESSION)
+
+
+def access() -> Any:
+    """Return what may be shown: :data:`apk_geo.auth.LOCAL_ACCESS` for a GeoPackage store."""
+    from apk_geo import auth
+
+    if not is_database():
+        return auth.LOCAL_ACCESS
+    session = signed_in()
+    return session.access if session is not None else auth.access_for(None)
+
+
+def user_name() -> str:
+    """Return the signed-in user's name, ``"local"`` for a GeoPackage store."""
+    session = signed_in()
+    return "local" if session is None or not is_database() else str(session.user)
 
 
 @st.cache_resource(max_entries=4)
-def _open(path: str, version: int) -> Any:
+def _open(location: str) -> Any:
     from apk_geo.store import open_store
 
-    return open_store(path)
+    return open_store(location)
 
 
 def store() -> Any:
-    """Return the open store (an ``IncidentStore``) of the current path and version."""
-    path = app_args().store
-    return _open(str(path), store_version(path))
+    """Return the open store: the signed-in user's (a database), else the GeoPackage file.
+
+    Raises
+    ------
+    StoreError
+        For a database store before anyone has signed in.
+    """
+    if not is_database():
+        return _open(app_args().store)
+    session = signed_in()
+    if session is None:
+        raise StoreError("nobody is signed in to the database store")
+    kept = st.session_state.get(K_SESSION_STORE)
+    if kept is None:
+        kept = session.store()
+        st.session_state[K_SESSION_STORE] = kept
+    return kept
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _incidents(path: str, version: int) -> gpd.GeoDataFrame:
-    frame: gpd.GeoDataFrame = _open(path, version).incidents()
+def store_exists() -> bool:
+    """Return whether the store has been created (a database: and someone is signed in)."""
+    if is_database() and signed_in() is None:
+        return False
+    try:
+        return bool(store().exists())
+    except ApkGeoError:
+        logger.exception("the store could not be read")
+        return False
+
+
+def cache_key() -> tuple[str, str, str]:
+    """Return ``(store location, user or "local", change token)``: the start of every cache key."""
+    s = store()
+    return str(s.location), user_name(), str(s.change_token())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _incidents(location: str, user: str, token: str) -> gpd.GeoDataFrame:
+    frame: gpd.GeoDataFrame = store().incidents()
     return frame
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _layers(path: str, version: int) -> dict[str, gpd.GeoDataFrame]:
-    s = _open(path, version)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _layers(location: str, user: str, token: str) -> dict[str, gpd.GeoDataFrame]:
+    s = store()
     names = set(s.layer_names())
     return {n: s.layer(n) for n in CONTEXT_LAYERS if n in names}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _metadata(path: str, version: int) -> dict[str, str]:
-    meta: dict[str, str] = dict(_open(path, version).metadata())
+@st.cache_data(max_entries=8, show_spinner=False)
+def _metadata(location: str, user: str, token: str) -> dict[str, str]:
+    meta: dict[str, str] = dict(store().metadata())
     return meta
 
 
 def incidents() -> gpd.GeoDataFrame:
-    """Return every incident of the store (shared; do not modify)."""
+    """Return every incident of the store the user may read (shared; do not modify)."""
     return _incidents(*cache_key())
 
 
@@ -190,10 +243,15 @@ def is_synthetic() -> bool:
     return _metadata(*cache_key()).get("synthetic", "").lower() == "true"
 
 
-def cache_key() -> tuple[str, int]:
-    """Return ``(store path, version)`` for cached helpers."""
-    path = app_args().store
-    return str(path), store_version(path)
+def audit(action: str, subject: str, **details: object) -> None:
+    """Record that incident-level data was shown or downloaded (a database store only)."""
+    if not is_database():
+        return
+    session = signed_in()
+    try:
+        store().audit(action, subject=subject, details=details, reason=session.reason)
+    except ApkGeoError:
+        logger.exception("audit %s %s failed", action, subject)
 
 
 # --- the app state ----------------------------------------------------------------------------
@@ -206,18 +264,24 @@ def anchor_day() -> date:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _span(path: str, version: int) -> tuple[date, date] | None:
-    return selection.data_span(_incidents(path, version))
+def _span(location: str, user: str, token: str) -> tuple[date, date] | None:
+    return selection.data_span(_incidents(location, user, token))
 
 
 def data_span() -> tuple[date, date] | None:
     """Return the first and last day with data (``None`` without a store or data)."""
-    return _span(*cache_key()) if app_args().store.is_file() else None
+    if not store_exists():
+        return None
+    try:
+        return _span(*cache_key())
+    except ApkGeoError as exc:  # a role that may not read incidents (a presenter)
+        logger.info("no data span: %s", exc)
+        return None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _choices_of(path: str, version: int) -> dict[str, list[str]]:
-    inc = _incidents(path, version)
+def _choices_of(location: str, user: str, token: str) -> dict[str, list[str]]:
+    inc = _incidents(location, user, token)
     cats = [*CATEGORY_CODES, *sorted(inc["category"].dropna().astype(str).unique())]
     return {
         "categories": list(dict.fromkeys(cats)),
@@ -229,16 +293,21 @@ def _choices_of(path: str, version: int) -> dict[str, list[str]]:
 
 def choices() -> dict[str, list[str]]:
     """Return the values each list filter offers (categories, outcomes, districts, MDT areas)."""
-    if not app_args().store.is_file():
-        return {"categories": list(CATEGORY_CODES), "outcomes": list(OUTCOME_CODES)}
-    return _choices_of(*cache_key())
+    fixed = {"categories": list(CATEGORY_CODES), "outcomes": list(OUTCOME_CODES)}
+    if not store_exists():
+        return fixed
+    try:
+        return _choices_of(*cache_key())
+    except ApkGeoError as exc:  # a role that may not read incidents (a presenter)
+        logger.info("no filter choices: %s", exc)
+        return fixed
 
 
 def init_state() -> None:
     """Initialise the app state once, from the URL query parameters (shared links)."""
     if st.session_state.get(K_INIT) and K_STATE in st.session_state:
         return
-    has_store = app_args().store.is_file()
+    has_store = store_exists()
     restored = app_state.state_from_query(
         dict(st.query_params),
         today=anchor_day(),
@@ -331,8 +400,8 @@ def draw_sidebar(*, with_filters: bool = True) -> None:
         format_func=lambda c: {"cs": "čeština", "en": "English"}[c],
     )
     sync_url()
-    if not with_filters or not app_args().store.is_file():
-        if with_filters is False and app_args().store.is_file():
+    if not with_filters or not store_exists():
+        if with_filters is False and store_exists():
             sb.caption(t("sidebar.no_filters", lang()))
         return
     _draw_filters(sb)
@@ -437,8 +506,9 @@ def filtered() -> gpd.GeoDataFrame:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _filtered(
-    path: str,
-    version: int,
+    location: str,
+    user: str,
+    token: str,
     filters_key: str,
     _incidents: gpd.GeoDataFrame,
     _filters: selection.Filters,
@@ -459,9 +529,14 @@ def analysis_area() -> indicators.AnalysisArea:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _area(
-    path: str, version: int, districts: tuple[str, ...], mdt_areas: tuple[str, ...], lg: str
+    location: str,
+    user: str,
+    token: str,
+    districts: tuple[str, ...],
+    mdt_areas: tuple[str, ...],
+    lg: str,
 ) -> indicators.AnalysisArea:
-    ly = _layers(path, version)
+    ly = _layers(location, user, token)
     return indicators.analysis_area(
         selection.Filters(districts=districts, mdt_areas=mdt_areas),
         city=ly["city"],
@@ -476,8 +551,9 @@ def _area(
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def hotspot_run(
-    path: str,
-    version: int,
+    location: str,
+    user: str,
+    token: str,
     filters_key: str,
     options_key: str,
     area_name: str,
@@ -537,8 +613,9 @@ def hotspot_file(run: indicators.HotspotRun, suffix: str) -> bytes:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _evaluation(
-    path: str,
-    version: int,
+    location: str,
+    user: str,
+    token: str,
     filters_key: str,
     method: str,
     month: str,
@@ -589,8 +666,9 @@ def evaluation(
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _forecast(
-    path: str,
-    version: int,
+    location: str,
+    user: str,
+    token: str,
     filters_key: str,
     area_name: str,
     _points: gpd.GeoDataFrame,
@@ -621,8 +699,9 @@ def forecast_risk() -> gpd.GeoDataFrame | None:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def shift_candidates(
-    path: str,
-    version: int,
+    location: str,
+    user: str,
+    token: str,
     shift_start: str,
     shift_minutes: float,
     top_n: int,
@@ -681,30 +760,37 @@ def _same_view(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
 
 def require_store() -> None:
     """Stop the page with a clear message (and a demo button) when the store is missing."""
-    path = app_args().store
     lg = lang()
-    if path.is_file():
+    if store_exists():
         try:
-            store()
+            cache_key()
         except Exception:  # any failure to open is shown as one sentence and logged
-            logger.exception("the store %s could not be opened", path)
-            st.error(t("msg.store_error", lg, reason=path.name))
+            logger.exception("the store %s could not be opened", store().location)
+            st.error(t("msg.store_error", lg, reason=Path(app_args().store).name))
             st.stop()
         return
+    if is_database():  # the database store is made by `apk-geo db init`, not here
+        st.error(t("msg.store_error", lg, reason=store().location if signed_in() else "?"))
+        st.stop()
+    path = Path(app_args().store)
     st.error(t("msg.no_store", lg, path=str(path)))
     st.markdown(t("msg.no_store_hint", lg))
     if st.button(t("msg.build_demo", lg), key="build_demo"):
-        try:
-            from apk_geo.demo import build_demo_store
-        except ImportError:
-            st.warning(t("msg.demo_missing", lg))
-        else:
-            with st.spinner(t("msg.build_demo", lg)):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                build_demo_store(path)
-            st.success(t("msg.demo_built", lg))
-            st.rerun()
+        _build_demo(path, lg)
     st.stop()
+
+
+def _build_demo(path: Path, lg: str) -> None:
+    try:
+        from apk_geo.demo import build_demo_store
+    except ImportError:
+        st.warning(t("msg.demo_missing", lg))
+        return
+    with st.spinner(t("msg.build_demo", lg)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build_demo_store(path)
+    st.success(t("msg.demo_built", lg))
+    st.rerun()
 
 
 def synthetic_banner() -> None:

@@ -69,13 +69,22 @@ elif go and upload is not None:
                     quarantine_csv(mine),
                     f"quarantine_{Path(upload.name).stem}.csv",
                     "text/csv",
+                    on_click=c.audit,
+                    args=("download", f"quarantine_{Path(upload.name).stem}.csv"),
                 )
 
 quarantine = c.store().quarantine()
+if not quarantine.empty:
+    c.audit("page_view", "data.quarantine", n=len(quarantine))
 st.subheader(t("data.quarantine", lang))
 st.dataframe(labelled(quarantine), hide_index=True)
 st.download_button(
-    t("data.quarantine_download", lang), quarantine_csv(quarantine), "quarantine.csv", "text/csv"
+    t("data.quarantine_download", lang),
+    quarantine_csv(quarantine),
+    "quarantine.csv",
+    "text/csv",
+    on_click=c.audit,
+    args=("download", "quarantine.csv"),
 )
 
 st.subheader(t("data.status", lang))

@@ -105,7 +105,12 @@ downloads = (
 prefix = "hotspots_synthetic" if c.is_synthetic() else "hotspots"
 for col, (suffix, key, mime) in zip(st.columns(len(downloads)), downloads, strict=True):
     col.download_button(
-        t(key, lang), c.hotspot_file(run, suffix), f"{prefix}_{run.method}{suffix}", mime
+        t(key, lang),
+        c.hotspot_file(run, suffix),
+        f"{prefix}_{run.method}{suffix}",
+        mime,
+        on_click=c.audit,
+        args=("download", f"{prefix}_{run.method}{suffix}"),
     )
 with st.expander(t("hot.params", lang)):
     st.json(run.params)

@@ -26,6 +26,7 @@ import streamlit as st
 from apk_geo import assets
 from apk_geo.i18n import t
 from app_pages import _common as c
+from app_pages import _signin
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger("apk_geo.dashboard")
@@ -57,6 +58,7 @@ def _pages(lang: str) -> dict[str, Any]:
             if other != name
         }
         return {name: mdt, **aliases}
+    allowed = [p for p in PAGES if p[0] in c.access().pages]  # the role's pages only
     pages = {  # the default page is served at "/"; its own path only names it internally
         name: st.Page(
             HERE / f"{name}.py",
@@ -65,11 +67,12 @@ def _pages(lang: str) -> dict[str, Any]:
             url_path=f"{url}-start" if i == 0 else url,
             default=i == 0,
         )
-        for i, (name, key, icon, url) in enumerate(PAGES)
+        for i, (name, key, icon, url) in enumerate(allowed)
     }
-    pages["map_link"] = st.Page(
-        HERE / "map.py", title=t("nav.map", lang), url_path="mapa", visibility="hidden"
-    )
+    if "map" in pages and allowed[0][0] == "map":
+        pages["map_link"] = st.Page(
+            HERE / "map.py", title=t("nav.map", lang), url_path="mapa", visibility="hidden"
+        )
     return pages
 
 
@@ -85,11 +88,17 @@ def main() -> None:
     missing = assets.missing_files()
     if missing:
         st.error(t("msg.assets_missing", lang, n=len(missing)))
+    _signin.require_session()  # a database store: signed in, or the form and a stop
     pages = _pages(lang)
+    if not pages:
+        st.error(t("auth.no_pages", lang, role=c.access().tier))
+        _signin.draw_user()
+        st.stop()
     page = st.navigation(
         list(pages.values()), position="hidden" if c.presenter_mode() else "sidebar"
     )
     name = next((n for n, p in pages.items() if p is page), "map")
+    _signin.draw_user()
     c.draw_sidebar(
         with_filters=not c.presenter_mode() and name.removesuffix("_link") in FILTER_PAGES
     )

@@ -79,6 +79,12 @@ if geocoded > MAX_POINTS:
 
 ly = c.layers()
 view = c.state().map
+acc = c.access()
+points_shown = "points" in acc.layers  # else the incidents are drawn as counts per cell only
+if points_shown and geocoded:
+    c.audit(
+        "page_view", "map.points", n=min(geocoded, MAX_POINTS), filters=c.state().key("filters")
+    )
 m = maps.incident_map(
     data,
     districts=ly.get("districts"),
@@ -94,9 +100,9 @@ m = maps.incident_map(
     lang=lang,
     tiles=tiles,
     synthetic=c.is_synthetic(),
-    max_points=MAX_POINTS,
+    max_points=MAX_POINTS if points_shown else 0,
     hidden_layers=view.hidden_layers or None,
-    tier="internal",
+    tier="internal" if acc.incident_detail else "presenter",
     local_basemap=basemap,
     height_px=MAP_HEIGHT_PX,
 )

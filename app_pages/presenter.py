@@ -11,6 +11,7 @@ as the window (``100vh``), so it fits 1366×768 as well as 1920×1080. ``apk-geo
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 import pandas as pd
@@ -20,6 +21,8 @@ from apk_geo import reports
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
+
+logger = logging.getLogger("apk_geo.dashboard")
 
 K_AREA = "presenter_area_index"
 K_MONTH = "presenter_month"
@@ -62,14 +65,14 @@ st.markdown(LARGE_TYPE_CSS + (FULL_CSS if full else ""), unsafe_allow_html=True)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def report_data(path: str, version: int) -> reports.ReportData:
+def report_data(location: str, user: str, token: str) -> reports.ReportData:
     return reports.ReportData.from_store(c.store(), config=c.app_config())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def pack_of(path: str, version: int, area: str, month: str, lg: str) -> reports.Pack:
+def pack_of(location: str, user: str, token: str, area: str, month: str, lg: str) -> reports.Pack:
     return reports.build_pack(
-        report_data(path, version), area=area, month=month, lang=lg, tier="presenter"
+        report_data(location, user, token), area=area, month=month, lang=lg, tier="presenter"
     )
 
 
@@ -87,7 +90,12 @@ def full_height(page: str, height_px: int) -> str:
     return page.replace(f"height: {float(height_px)}px;", "height: 100vh;", 1)
 
 
-data = report_data(*c.cache_key())
+try:
+    data = report_data(*c.cache_key())
+except ApkGeoError as exc:  # a presenter of a database store may not read incidents
+    logger.warning("MDT data not available: %s", exc)
+    st.info(reports.text("ui.failed", lang, reason=t("auth.no_pack_data", lang)))
+    st.stop()
 areas = [a.name for a in reports.resolve_areas("all", config=data.config, districts=())]
 months = [str(m) for m in data.months()]
 if not months:

@@ -199,9 +199,13 @@ if c.is_synthetic():
     doc = indicators.synthetic_json(doc)
     sheet = indicators.synthetic_html(sheet, lang=lang)
     stem = "trasa_synteticka"
+c.audit("route", "routes.route", stops=len(doc.get("stops", [])) if isinstance(doc, dict) else 0)
 cols = st.columns(3)
-cols[0].download_button(tr("gpx"), gpx, f"{stem}.gpx", "application/gpx+xml")
+cols[0].download_button(tr("gpx"), gpx, f"{stem}.gpx", "application/gpx+xml",
+                        on_click=c.audit, args=("download", f"{stem}.gpx"))  # fmt: skip
 cols[1].download_button(
-    tr("json"), json.dumps(doc, ensure_ascii=False, indent=2), f"{stem}.json", "application/json"
-)
-cols[2].download_button(tr("html"), sheet, f"{stem}.html", "text/html")
+    tr("json"), json.dumps(doc, ensure_ascii=False, indent=2), f"{stem}.json", "application/json",
+    on_click=c.audit, args=("download", f"{stem}.json"),
+)  # fmt: skip
+cols[2].download_button(tr("html"), sheet, f"{stem}.html", "text/html",
+                        on_click=c.audit, args=("download", f"{stem}.html"))  # fmt: skip

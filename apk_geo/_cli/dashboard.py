@@ -20,6 +20,24 @@ def entry(*, basemap: bool = False) -> Path:
     return app_dir() / ("server.py" if basemap else "main.py")
 
 
+def _is_url(store: str) -> bool:
+    return str(store).startswith(("postgresql://", "postgres://"))
+
+
+def store_argument(store: str) -> str:
+    """Return the store as the server gets it: a database URL unchanged, a file path absolute."""
+    return str(store) if _is_url(store) else str(Path(store).resolve())
+
+
+def shown(store: str) -> str:
+    """Return the store for messages: a database URL without its password."""
+    if not _is_url(store):
+        return str(store)
+    from apk_geo.store.pg import display_location
+
+    return display_location(str(store))
+
+
 def register(sub: Any) -> None:
     """Add the ``dashboard`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
@@ -28,7 +46,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--store",
         default=os.environ.get("APK_GEO_STORE", "var/demo.gpkg"),
-        help="incident store (default: $APK_GEO_STORE or var/demo.gpkg)",
+        help="incident store: a GeoPackage file or a postgresql:// URL (default: "
+        "$APK_GEO_STORE or var/demo.gpkg); users of a database store sign in",
     )
     p.add_argument("--address", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8501, help="port (8501)")
@@ -73,7 +92,7 @@ def command(args: argparse.Namespace) -> list[str]:
         "none",
         "--",
         "--store",
-        str(Path(args.store).resolve()),
+        store_argument(args.store),
     ]
     if getattr(args, "config", None):
         cmd += ["--config", str(Path(args.config).resolve())]
@@ -90,7 +109,7 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
     The ASGI entry (``server.py``, with a base map) reads them there.
     """
     env = dict(os.environ)
-    env["APK_GEO_STORE"] = str(Path(args.store).resolve())
+    env["APK_GEO_STORE"] = store_argument(args.store)
     if getattr(args, "presenter", False):
         env["APK_GEO_PRESENTER"] = "1"
     if getattr(args, "basemap", None):
@@ -119,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         open_basemap(args.basemap)  # a bad file is one message now, not a dead server later
     cmd = command(args)
     print(
-        f"apk-geo dashboard: http://{args.address}:{args.port}  (store: {args.store})",
+        f"apk-geo dashboard: http://{args.address}:{args.port}  (store: {shown(args.store)})",
         file=sys.stderr,
     )
     _warn_if_assets_missing()

@@ -1,10 +1,11 @@
-"""``apk-geo quarantine --store PATH --out FILE``: export the rejected rows for correction.
+"""``apk-geo quarantine --store PATH|URL --out FILE``: export the rejected rows for correction.
 
 The file is CSV (UTF-8 with BOM and ``;`` for Czech Excel) or, when ``--out`` ends with
 ``.xlsx``, an Excel workbook. Either way it is formula-safe: a cell that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return (a quarantined row may hold
 ``=HYPERLINK(...)``) is written with a leading ``'`` so a spreadsheet shows it as text
-(:func:`apk_geo.io.write_table`). The rows hold personal data: a new file is ``0600``.
+(:func:`apk_geo.io.write_table`). The rows hold personal data: a new file is ``0600``, and the
+export is recorded in the store's audit log (``export``, the file name and row count).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import add_json_flag, add_store_option, emit
 from apk_geo.errors import StoreError
 from apk_geo.io import write_table
 from apk_geo.store import open_store
@@ -24,7 +25,7 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "quarantine", help="export quarantined rows to CSV or XLSX", description=__doc__
     )
-    p.add_argument("--store", required=True, help="store file (.gpkg)")
+    add_store_option(p)
     p.add_argument(
         "--out",
         required=True,
@@ -44,9 +45,10 @@ def run(args: argparse.Namespace) -> int:
         write_table(table, out, delimiter=args.delimiter, encoding="utf-8-sig", private=True)
     except OSError as exc:
         raise StoreError(f"{out}: cannot write the quarantine export: {exc}") from exc
+    store.audit("export", subject="quarantine", details={"rows": len(table), "file": out.name})
     emit(
         {"rows": len(table), "out": str(out)},
         as_json=args.json,
-        title=f"Quarantine of {args.store}:",
+        title=f"Quarantine of {store.location}:",
     )
     return 0
