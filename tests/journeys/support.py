@@ -204,6 +204,7 @@ def chips(page: Page, label: str) -> list[str]:
         .get_by_test_id("stMultiSelect")
         .filter(has=page.get_by_text(label, exact=True))
     )
+    box.first.wait_for(timeout=60_000)  # after a language switch the label is redrawn first
     tags = box.first.locator("[data-tag] > span[title]")
     return [str(t.get_attribute("title")) for t in tags.all()]
 
