@@ -8,7 +8,8 @@
 # Idempotent: a second run installs nothing, creates nothing and only starts the cluster if it is
 # down. The server listens on 127.0.0.1 only and asks every TCP client for a password
 # (SCRAM-SHA-256); a failed password costs half a second (auth_delay). The administrator's
-# password is generated once and kept, 0600, in var/postgis/admin.url (the URL printed); keep that
+# password is generated once and kept, 0600, with the cluster in
+# /etc/postgresql/<version>/<cluster>/apk-geo/admin.url (the URL printed); keep that
 # file private, it grants everything. The administrator owns the database apk_geo and an empty
 # template apk_geo_template (PostGIS installed), from which the tests clone their own databases.
 # Then: `apk-geo db init --url "$(bash scripts/postgis.sh)"` creates the schema, roles and policies.
@@ -23,7 +24,9 @@ CLUSTER=${APK_GEO_PG_CLUSTER:-apkgeo}
 PORT=${APK_GEO_PG_PORT:-5433}
 DB=${APK_GEO_PG_DB:-apk_geo}
 ADMIN=apk_geo_admin
-SECRET_DIR=var/postgis
+# The administrator's URL lives with the cluster (one per machine), not in a checkout, so several
+# checkouts on one machine share it instead of resetting each other's password.
+SECRET_DIR=${APK_GEO_PG_SECRET_DIR:-/etc/postgresql/$VERSION/$CLUSTER/apk-geo}
 URL_FILE=$SECRET_DIR/admin.url
 
 apt_install "postgresql-$VERSION" "postgresql-$VERSION-postgis-3" postgresql-common
@@ -76,14 +79,18 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-mkdir -p "$SECRET_DIR"
-chmod 700 "$SECRET_DIR"
+as_root mkdir -p "$SECRET_DIR"
+as_root chmod 700 "$SECRET_DIR"
+if [ ! -s "$URL_FILE" ] && [ -s var/postgis/admin.url ]; then  # earlier versions kept it here
+  as_root install -m 600 var/postgis/admin.url "$URL_FILE"
+fi
 if [ ! -s "$URL_FILE" ]; then
   password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 24)
   umask 077
-  printf 'postgresql://%s:%s@127.0.0.1:%s/%s\n' "$ADMIN" "$password" "$PORT" "$DB" > "$URL_FILE"
+  printf 'postgresql://%s:%s@127.0.0.1:%s/%s\n' "$ADMIN" "$password" "$PORT" "$DB" |
+    as_root tee "$URL_FILE" >/dev/null
 fi
-password=$(sed -E 's#^postgresql://[^:]+:([^@]+)@.*#\1#' "$URL_FILE")
+password=$(as_root sed -E 's#^postgresql://[^:]+:([^@]+)@.*#\1#' "$URL_FILE")
 
 # CREATEROLE: `apk-geo db init` creates the group roles and users; CREATEDB: the tests clone
 # apk_geo_template into databases of their own (never touching apk_geo).
@@ -110,4 +117,4 @@ for db in "$DB" "${DB}_template"; do
   fi
 done
 
-cat "$URL_FILE"
+as_root cat "$URL_FILE"
