@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,8 +28,9 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import ENV_STORE, STORE_HELP, add_json_flag, add_store_option, emit
 from apk_geo.errors import ApkGeoError, ConfigError, InsufficientDataError, SchemaError
 from apk_geo.files import atomic_write_text
 from apk_geo.io import write_layer
@@ -73,8 +75,8 @@ def register(sub: Any) -> None:
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
     """Add the options that choose the incidents: a store or a point file, and the filters."""
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--store", help="incident store (.gpkg); geocoded incidents are used")
+    source = p.add_mutually_exclusive_group(required=not os.environ.get(ENV_STORE))
+    add_store_option(source, help=STORE_HELP + "; geocoded incidents are used", required=False)
     source.add_argument("--input", help="point file: CSV with lat/lon or x/y, GeoPackage, GeoJSON")
     p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
     p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
@@ -96,7 +98,11 @@ def load_points(
     """
     start, end = _bounds(args.date_from, args.date_to)
     points, area, context, source = _load(args, start=start, end=end)
-    points = points.loc[~(points.geometry.isna() | points.geometry.is_empty)].reset_index(drop=True)
+    geoms = points.geometry.to_numpy()
+    located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not located.all():  # a file's points are all located already: no copy of a million rows
+        points = points.loc[located]
+    points = points.reset_index(drop=True)
     if len(points) == 0:
         raise InsufficientDataError(
             "no located incident matches the filters (dates, categories, districts); widen them"
@@ -134,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     sidecar = out_path.with_name(out_path.name + ".params.json")
     atomic_write_text(sidecar, json.dumps(_jsonable(params), ensure_ascii=False, indent=2))
 
+    if args.input is None:  # an export of the store's data: the audit trail records it
+        _audit_export(args, out_path, rows=len(result))
     summary: dict[str, Any] = {
         "method": args.method,
         "incidents": len(points),
@@ -172,7 +180,7 @@ def _load(
     args: argparse.Namespace, *, start: pd.Timestamp | None, end: pd.Timestamp | None
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, Any | None, dict[str, Any]]:
     """Return (points, study area or None, context or None, description of the source)."""
-    if args.store:
+    if args.input is None:
         return _load_store(args, start=start, end=end)
     return _load_file(args, start=start, end=end)
 
@@ -193,7 +201,18 @@ def _load_store(
     )
     area = _store_area(store, args.district)
     context = _store_context(store, args)
-    return points, area, context, {"store": str(args.store)}
+    return points, area, context, {"store": store.location}
+
+
+def _audit_export(args: argparse.Namespace, out: Path, *, rows: int) -> None:
+    """Record the export of a hotspot layer in the store's audit trail (PostGIS)."""
+    from apk_geo.store import open_store
+
+    open_store(args.store).audit(
+        "export",
+        subject=str(out.resolve()),
+        details={"command": "hotspots", "method": args.method, "rows": rows},
+    )
 
 
 def _store_area(store: Any, district: list[str] | None) -> gpd.GeoDataFrame | None:
