@@ -410,32 +410,58 @@ def _places(
         key = (str(row[heads["place"]]), str(row[heads["kind"]]))
         members = [key_of[key]] if key in key_of else [j for j in range(len(pl)) if j not in listed]
         name = str(key_of.get(key, "pooled"))
-        exprs: dict[int, Coeffs] = {}
-        for head, m in cols.items():
-            if all((m, j) in space.places for j in members):
-                exprs[m] = {}
-                for j in members:
-                    for v, c in space.places[(m, j)].items():
-                        exprs[m][v] = exprs[m].get(v, 0.0) + c
-                text = str(row[head])
-                system.show(exprs[m], text, name=f"places:{name}:{m}")
-                if _exact(text) and len(members) == 1:
-                    exact.add((members[0], m))
-        diff = (
-            _signed(str(row[heads["change"]]), _DIFF) if heads["change"] in frame.columns else None
-        )
-        if diff is not None and 0 in exprs and 1 in exprs:
-            system.equal(_minus(exprs[0], exprs[1]), diff)
-        derived = [str(row[heads[h]]) for h in ("rate", "ratio") if heads[h] in frame.columns]
-        if 0 in exprs and any(d != _NO_VALUE for d in derived):
-            # the reader measures the place on the map: a rate gives its count, a ratio also
-            # the rest of the area's
-            system.equal(exprs[0], system.value(exprs[0]))
-            system.equal({totals[0]: 1}, system.value({totals[0]: 1}))
+        exprs = _place_row_counts(system, row, cols, members, space, name=name, exact=exact)
+        _place_row_derived(system, row, frame, heads, exprs, totals)
     for j in range(len(pl)):
         for m in (0, 1):
             if (m, j) in space.places and (j, m) not in exact:
                 system.protect(space.places[(m, j)], name=f"places:{j}:{m}")
+
+
+def _place_row_counts(
+    system: LinearSystem,
+    row: pd.Series,
+    cols: Mapping[str, int],
+    members: list[int],
+    space: _Space,
+    *,
+    name: str,
+    exact: set[tuple[int, int]],
+) -> dict[int, Coeffs]:
+    """State one place row's shown counts (per month column); note the exact single places."""
+    exprs: dict[int, Coeffs] = {}
+    for head, m in cols.items():
+        if not all((m, j) in space.places for j in members):
+            continue
+        exprs[m] = {}
+        for j in members:
+            for v, c in space.places[(m, j)].items():
+                exprs[m][v] = exprs[m].get(v, 0.0) + c
+        text = str(row[head])
+        system.show(exprs[m], text, name=f"places:{name}:{m}")
+        if _exact(text) and len(members) == 1:
+            exact.add((members[0], m))
+    return exprs
+
+
+def _place_row_derived(
+    system: LinearSystem,
+    row: pd.Series,
+    frame: pd.DataFrame,
+    heads: Mapping[str, str],
+    exprs: Mapping[int, Coeffs],
+    totals: Mapping[int, int],
+) -> None:
+    """State what a row's change, rate and ratio give away about its counts."""
+    diff = _signed(str(row[heads["change"]]), _DIFF) if heads["change"] in frame.columns else None
+    if diff is not None and 0 in exprs and 1 in exprs:
+        system.equal(_minus(exprs[0], exprs[1]), diff)
+    derived = [str(row[heads[h]]) for h in ("rate", "ratio") if heads[h] in frame.columns]
+    if 0 in exprs and any(d != _NO_VALUE for d in derived):
+        # the reader measures the place on the map: a rate gives its count, a ratio also
+        # the rest of the area's
+        system.equal(exprs[0], system.value(exprs[0]))
+        system.equal({totals[0]: 1}, system.value({totals[0]: 1}))
 
 
 # --------------------------------------------------------------------------- narrative
