@@ -16,6 +16,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/_apt.sh
+# stdout carries the URL and nothing else (callers capture it): everything any tool prints goes to
+# stderr (pg_ctlcluster, for one, prints "Removed stale pid file." after an unclean shutdown)
+exec 3>&1 1>&2
 
 log() { printf '\033[1m[postgis]\033[0m %s\n' "$*" >&2; }
 
@@ -69,10 +72,10 @@ fi
 status=$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {print $4}')
 if [ "$status" != "online" ]; then
   log "starting cluster $VERSION/$CLUSTER"
-  as_root pg_ctlcluster "$VERSION" "$CLUSTER" start
+  as_root pg_ctlcluster "$VERSION" "$CLUSTER" start 3>&-  # the server must not hold our stdout
 elif [ "$restart" = 1 ]; then
   log "restarting cluster $VERSION/$CLUSTER for the new settings"
-  as_root pg_ctlcluster "$VERSION" "$CLUSTER" restart
+  as_root pg_ctlcluster "$VERSION" "$CLUSTER" restart 3>&-
 fi
 for _ in $(seq 1 50); do
   as_postgres pg_isready -q -p "$PORT" && break
@@ -117,4 +120,4 @@ for db in "$DB" "${DB}_template"; do
   fi
 done
 
-as_root cat "$URL_FILE"
+as_root cat "$URL_FILE" >&3

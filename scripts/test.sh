@@ -20,6 +20,10 @@ echo "[test] lint-imports (the tiers of docs/ARCHITECTURE.md)" >&2
 .venv/bin/lint-imports --no-cache
 echo "[test] PostgreSQL/PostGIS (scripts/postgis.sh)" >&2
 APK_GEO_TEST_PG_URL=$(bash scripts/postgis.sh)
+case $APK_GEO_TEST_PG_URL in
+  postgresql://*[!$'\n']) ;;
+  *) echo "[test] scripts/postgis.sh printed no single URL: '$APK_GEO_TEST_PG_URL'" >&2; exit 1 ;;
+esac
 export APK_GEO_TEST_PG_URL
 echo "[test] pytest" >&2
 mkdir -p test-artifacts
