@@ -19,6 +19,7 @@ carry one row per charge with the same ``IncidntNum``), so that counts are count
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -26,7 +27,8 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
+import shapely
+from pyproj import CRS, Transformer
 
 from apk_geo import _validate
 from apk_geo.coords import CZECHIA_BOUNDS_LONLAT, metric_crs
@@ -94,19 +96,10 @@ def read_points(
     if not p.is_file():
         raise InputFileError("file not found; check the path", path=str(p))
     if p.suffix.lower() in _CSV_SUFFIXES:
-        gdf, source_crs = _read_csv_points(p, crs=crs)
+        gdf, source_crs, n_read = _read_csv_points(p, crs=crs)
     else:
-        gdf, source_crs = _read_geo_points(p, crs=crs)
-
-    n_read = len(gdf)
-    located = ~(gdf.geometry.isna() | gdf.geometry.is_empty)
-    if not located.all():
-        logger.warning("%s: dropped %d row(s) without a location", p, int((~located).sum()))
-        gdf = gdf.loc[located].copy()
-    _validate.require_points(gdf, name=str(p))
-
-    target = metric_crs_for(gdf)
-    gdf = gdf.to_crs(target)
+        gdf, source_crs, n_read = _read_geo_points(p, crs=crs)
+    target = gdf.crs
     logger.info("%s: projected %d point(s) from %s to %s", p, len(gdf), source_crs, target)
 
     used_date = _attach_dates(gdf, date_col=date_col, path=p)
@@ -196,7 +189,8 @@ def distinct_incidents(gdf: gpd.GeoDataFrame, *, id_col: str) -> gpd.GeoDataFram
 # --------------------------------------------------------------------------- helpers
 
 
-def _read_geo_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
+def _read_geo_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str, int]:
+    """Return a spatial file's located points in their metric CRS, the source CRS, rows read."""
     try:
         gdf = gpd.read_file(p)
     except Exception as exc:  # pyogrio raises several unrelated types
@@ -207,14 +201,43 @@ def _read_geo_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str
         if crs is None:
             raise CRSError(f"{p}: the file has no CRS; pass --crs (e.g. EPSG:4326)")
         gdf = gdf.set_crs(crs)
-    return gdf, CRS.from_user_input(gdf.crs).to_string()
+    source_crs = CRS.from_user_input(gdf.crs).to_string()
+    n_read = len(gdf)
+    located = ~(gdf.geometry.isna() | gdf.geometry.is_empty)
+    if not located.all():
+        logger.warning("%s: dropped %d row(s) without a location", p, int((~located).sum()))
+        gdf = gdf.loc[located].copy()
+    _validate.require_points(gdf, name=str(p))
+    return gdf.to_crs(metric_crs_for(gdf)), source_crs, n_read
 
 
-def _read_csv_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
+def _read_csv_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str, int]:
+    """Return the located points of a CSV in their metric CRS, the source CRS, rows read.
+
+    The points are built once, from coordinates already projected with pyproj: the same
+    numbers :meth:`geopandas.GeoSeries.to_crs` gives (the same ``always_xy`` transformation).
+    """
     # the product's one CSV reader (encoding and delimiter detection), pandas' column types
     df = read_csv(p, dtype="infer")
     df.attrs = {}
+    xs, ys, source = _coordinate_columns(p, df, crs=crs)
+    x = pd.to_numeric(df[xs], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    y = pd.to_numeric(df[ys], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.all():
+        logger.warning("%s: dropped %d row(s) without a location", p, int((~ok).sum()))
+        df, x, y = df.loc[ok], x[ok], y[ok]
+    if len(df) == 0:
+        _validate.require_points(gpd.GeoDataFrame(df, geometry=[], crs=source), name=str(p))
+    target = _metric_crs_of_xy(x, y, source=source)
+    if not source.is_exact_same(target):
+        x, y = Transformer.from_crs(source, target, always_xy=True).transform(x, y)
+    points = gpd.GeoSeries(shapely.points(x, y), index=df.index, crs=target)
+    return gpd.GeoDataFrame(df, geometry=points, crs=target), source.to_string(), len(ok)
 
+
+def _coordinate_columns(p: Path, df: pd.DataFrame, *, crs: str | None) -> tuple[str, str, CRS]:
+    """Return the x (or lon) and y (or lat) column names of a CSV and their CRS."""
     columns = _canonical_columns(df.columns)
     if "lat" in columns and "lon" in columns:
         source = CRS.from_user_input(crs or CRS_WEB)
@@ -223,29 +246,41 @@ def _read_csv_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str
                 f"{p}: lat/lon columns need a geographic CRS, got --crs {crs}; "
                 f"drop --crs or rename the columns to x/y"
             )
-        xs, ys = columns["lon"], columns["lat"]
-    elif "x" in columns and "y" in columns:
+        return columns["lon"], columns["lat"], source
+    if "x" in columns and "y" in columns:
         xs, ys = columns["x"], columns["y"]
         if crs is None:
-            if {fold(xs), fold(ys)} == _XY_5514_HEADERS:
-                crs = CRS_METRIC
-            else:
+            if {fold(xs), fold(ys)} != _XY_5514_HEADERS:
                 raise CRSError(
                     f"{p}: columns {xs!r}/{ys!r} hold projected coordinates but their CRS is "
                     f"unknown; pass --crs (e.g. EPSG:5514)"
                 )
-        source = CRS.from_user_input(crs)
+            crs = CRS_METRIC
+        return xs, ys, CRS.from_user_input(crs)
+    raise InputFileError(
+        f"no coordinate columns: expected lat/lon or x/y, found {list(map(str, df.columns))}",
+        path=str(p),
+    )
+
+
+def _metric_crs_of_xy(x: np.ndarray, y: np.ndarray, *, source: CRS) -> CRS:
+    """Return :func:`apk_geo.coords.metric_crs` of these points without building them all.
+
+    The rule needs only the points' bounding box in longitude/latitude, so it is given two
+    points, the corners of that box: the same box, hence the same answer.
+    """
+    wgs84 = CRS.from_user_input(CRS_WEB)
+    lon, lat = (x, y)
+    if not source.is_exact_same(wgs84):
+        lon, lat = Transformer.from_crs(source, wgs84, always_xy=True).transform(x, y)
+    if len(lon) == 0:
+        corners = gpd.GeoSeries([], crs=wgs84)
     else:
-        raise InputFileError(
-            f"no coordinate columns: expected lat/lon or x/y, found {list(map(str, df.columns))}",
-            path=str(p),
-        )
-    x = pd.to_numeric(df[xs], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    y = pd.to_numeric(df[ys], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    ok = np.isfinite(x) & np.isfinite(y)
-    geometry = gpd.GeoSeries.from_xy(np.where(ok, x, np.nan), np.where(ok, y, np.nan), crs=source)
-    geometry[~ok] = None
-    return gpd.GeoDataFrame(df, geometry=geometry, crs=source), source.to_string()
+        with warnings.catch_warnings():  # all-NaN (failed) transformations, as total_bounds
+            warnings.simplefilter("ignore", RuntimeWarning)
+            box = [np.nanmin(lon), np.nanmin(lat), np.nanmax(lon), np.nanmax(lat)]
+        corners = gpd.GeoSeries(shapely.points([box[0], box[2]], [box[1], box[3]]), crs=wgs84)
+    return metric_crs_for(corners)
 
 
 def _canonical_columns(columns: pd.Index) -> dict[str, str]:
