@@ -8,43 +8,51 @@ incidents will happen. :func:`forecast` builds the risk surface
     p_j = (1 - \theta)\Big[(1 - \beta)\,\frac{c_j}{\sum_k c_k}
           + \beta\,\frac{m_j(h)}{\sum_k m_k(h)}\Big] + \theta\, r_j(\omega)
 
-where :math:`c_j` is the (optionally recency-weighted, half-life :math:`\tau`) count of training
-incidents in cell :math:`j`, :math:`m_j(h)` the kernel mass that a quartic kernel of bandwidth
-:math:`h` puts in cell :math:`j`, :math:`\beta` the blend weight, and :math:`r_j(\omega)` an
-optional self-exciting near-repeat term (Mohler et al. 2011; :mod:`apk_geo.riskterms`) with weight
-:math:`\theta`. With context layers (hostels, SVL, stops, schools, any point layer) a Poisson GLM
-of the counts on :math:`\log p_j` and the log distances to those layers may re-weight the surface
-(risk terrain, Caplan et al. 2011).
+where :math:`c_j` is the (optionally recency-weighted, half-life :math:`\tau` days) count of
+training incidents in cell :math:`j`, :math:`m_j(h)` the kernel mass that a quartic kernel of
+bandwidth :math:`h` puts in cell :math:`j`, :math:`\beta` the blend weight, and :math:`r_j(\omega)`
+an optional self-exciting near-repeat term (Mohler et al. 2011; :mod:`apk_geo.riskterms`) with
+weight :math:`\theta`. With context layers (hostels, SVL, stops, schools, any point layer) a
+Poisson GLM of the counts on :math:`\log p_j` and the log distances to those layers may re-weight
+the surface (risk terrain, Caplan et al. 2011).
 
-Every choice is made on the training data alone: the training period is split at its own 2/3
-point (``validation_share``), every candidate is fitted on the first part and scored on the second
-by the mean hit rate over the coverages 1 %, 2 %, ..., 10 % (the area under the capture curve up
-to 10 %; ``objective="pai"`` scores PAI at ``objective_coverage`` instead). No incident at or after
-``at`` is ever used.
+The reference: the honest ensemble
+    :func:`ensemble` is the equal-weight ensemble of counts and KDE (:math:`\beta = 0.5`, no
+    recency weighting, no other term) whose bandwidth is the one with the best PAI at
+    ``objective_coverage`` on the last third of the training period when fitted on the first two
+    thirds, among :func:`ensemble_bandwidths` (ties: the smaller bandwidth). It is the baseline
+    that :mod:`apk_geo.evaluate` compares every method with, and the forecast's own reference.
+
+Every choice is made on the training data alone (no incident at or after ``at`` is used), by a
+rolling-origin inner validation (:mod:`apk_geo.forecast_select`): the training period is cut at
+1/2 and at 2/3 of its span; in each fold every candidate is fitted before the cut and scored on
+the incidents from the cut to the end by the mean hit rate over the coverages 1 %, 2 %, ..., 10 %
+(``objective="pai"``: PAI at ``objective_coverage``); a candidate's score is its mean over the
+folds.
 
 The selection rule (stated, never the order of the candidates)
-    1. The *reference* is the honest ensemble of counts and KDE: blend 0.5 and no recency
-       weighting, with the bandwidth that scores best (ties: the smaller bandwidth).
-    2. The best-scoring candidate of all (ties: blend nearest 0.5, then no recency weighting,
-       then the shorter half-life, then the smaller bandwidth) replaces the reference only if its
-       gain exceeds one standard error of the paired gain, estimated by a day-block bootstrap of
-       the held-out incidents (``n_boot`` resamples of whole days, seeded by ``seed``): Breiman's
-       one-standard-error rule, which keeps the simpler model unless the data clearly say otherwise.
-    3. The same test keeps the near-repeat term (best of its candidates against the chosen base)
-       and, when ``context`` layers are given, the covariate GLM (fitted on one half of the
-       held-out days and scored on the other, both ways; kept only if it wins on both halves).
+    1. The reference is the ensemble above.
+    2. The best-scoring candidate (ties: blend nearest 0.5, then no recency weighting, then the
+       longer half-life, then the smaller bandwidth) replaces the reference only if (a) a
+       reality check over *all* candidates (White's 2000 check of the largest centred gain)
+       rejects, at 5 %, that none beats the reference (day-block bootstrap of the held-out
+       days, ``n_boot`` resamples seeded by ``seed``), (b) it gains on every fold, and (c) the
+       same rule, run on the training incidents before the last fold, departs too and its
+       choice wins on the last fold (a nested check: the folds fit on less data than the final
+       surface, which favours smoother candidates). Choosing the best of hundreds of
+       candidates on a few hundred held-out incidents otherwise picks noise; where the inner
+       validation cannot tell the candidates apart, the forecast *is* the ensemble.
+    3. The same test, against the chosen base, keeps the best near-repeat term; with ``context``
+       layers the covariate GLM is kept only if, fitted on one half of the last fold's held-out
+       days, it wins on the other half, both ways.
 
-Candidate bandwidths run from one cell to 24 cells and include the rule-of-thumb bandwidth of the
-training incidents and 1.5 and 2 times it, so sparse data can choose the wide kernels they need.
-
-Kernel computation: incidents are aggregated per cell and placed at the mean location of the
-cell's incidents; the kernel is evaluated at cell centroids and weighted by cell area.
+Candidates: blends 0, 0.25, ..., 1; half-lives 30, 60, 120 days and none; bandwidths from one cell
+to 24 cells, the rule of thumb times 1, 1.5 and 2, and 2 and 3 km (the wide kernels sparse data
+need). Kernel computation: incidents are aggregated per cell and placed at the mean location of
+the cell's incidents; the kernel is evaluated at cell centroids and weighted by cell area.
 
 References
 ----------
-Breiman, L., Friedman, J., Olshen, R., & Stone, C. (1984). *Classification and Regression Trees*
-(the one-standard-error rule). Wadsworth.
-
 Caplan, J. M., Kennedy, L. W., & Miller, J. (2011). Risk terrain modeling. *Justice Quarterly*,
 28(2), 360-381.
 
@@ -53,13 +61,15 @@ patterns of crime. *Security Journal*, 21(1-2), 4-28.
 
 Mohler, G. O., Short, M. B., Brantingham, P. J., Schoenberg, F. P., & Tita, G. E. (2011).
 Self-exciting point process modeling of crime. *JASA*, 106(493), 100-108.
+
+White, H. (2000). A reality check for data snooping. *Econometrica*, 68(5), 1097-1126.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -68,28 +78,40 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from apk_geo import _validate, grid, riskterms
-from apk_geo.capture import capture_curve, coverage_weights, selection_weights
-from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
-from apk_geo.surfaces import _Data, _rank, _subset, _Surfaces
+from apk_geo import _validate, forecast_kernels, forecast_select, riskterms
+from apk_geo.capture import capture_curve, selection_weights
+from apk_geo.errors import InsufficientDataError, ParameterError
+from apk_geo.forecast_inputs import (
+    DEFAULT_BANDWIDTH_CELLS,
+    _candidate_bandwidths,
+    _candidate_half_lives,
+    _cell_positions,
+    _cell_size_m,
+    _check_inputs,
+    _check_options,
+    _ensemble_candidates,
+    align_time,
+    ensemble_bandwidths,
+)
+from apk_geo.forecast_kernels import _top_weights
+from apk_geo.surfaces import _Data, _rank, _subset
 
 __all__ = [
     "DEFAULT_BANDWIDTH_CELLS",
     "DEFAULT_BLENDS",
     "DEFAULT_HALF_LIFE_SHARES",
+    "DEFAULT_HALF_LIVES_DAYS",
     "FORECAST_COLUMNS",
     "align_time",
     "capture_curve",
+    "ensemble",
+    "ensemble_bandwidths",
     "forecast",
     "selection_weights",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Candidate bandwidths, in multiples of the cell size (plus the rule of thumb x 1, 1.5, 2).
-DEFAULT_BANDWIDTH_CELLS: Final = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0)
-#: Multiples of the rule-of-thumb bandwidth added to the candidates.
-RULE_OF_THUMB_FACTORS: Final = (1.0, 1.5, 2.0)
 
 #: Candidate blend weights of the KDE part (0 = counts only, 1 = KDE only).
 DEFAULT_BLENDS: Final = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -97,20 +119,22 @@ DEFAULT_BLENDS: Final = (0.0, 0.25, 0.5, 0.75, 1.0)
 REFERENCE_BLEND: Final = 0.5
 
 #: Candidate recency half-lives as shares of the training span (None = no recency weighting).
-DEFAULT_HALF_LIFE_SHARES: Final[tuple[float | None, ...]] = (None, 1.0, 0.5)
+DEFAULT_HALF_LIFE_SHARES: Final[tuple[float | None, ...]] = (None,)
+#: Candidate recency half-lives in days, tried besides :data:`DEFAULT_HALF_LIFE_SHARES`.
+DEFAULT_HALF_LIVES_DAYS: Final = (30.0, 60.0, 120.0)
 
 #: Near-repeat candidates: weights theta, decay times omega (days), kernel radius in cells.
 NEAR_REPEAT_WEIGHTS: Final = (0.1, 0.25)
 NEAR_REPEAT_DECAY_DAYS: Final = (7.0, 30.0)
 NEAR_REPEAT_RADIUS_CELLS: Final = 1.5
 
-#: Share of the training period held out (at its end) to tune the parameters.
+#: Share of the training period held out (at its end) by the ensemble's split and the last fold.
 DEFAULT_VALIDATION_SHARE: Final = 1 / 3
 
-#: Day-block bootstrap resamples of the held-out incidents (the one-standard-error rule).
-DEFAULT_N_BOOT: Final = 200
+#: Day-block bootstrap resamples of the held-out days (the reality check).
+DEFAULT_N_BOOT: Final = 500
 
-#: Fewest incidents in the fitting and in the validation part for tuning to run.
+#: Fewest incidents in the fitting and in the validation part of a fold for it to be used.
 MIN_FIT_INCIDENTS: Final = 20
 MIN_VALIDATION_INCIDENTS: Final = 10
 
@@ -124,7 +148,7 @@ FORECAST_COLUMNS: Final = ("risk", "expected_n", "rank")
 _CAPTURE_COVERAGES: Final = np.arange(1, 11) / 100
 
 Objective = Literal["pai", "capture"]
-_Key = tuple[float, float, float | None]
+_Key = tuple[float, float, float | None]  # bandwidth (m), blend, half-life (days) or None
 
 
 def forecast(
@@ -137,6 +161,7 @@ def forecast(
     bandwidths_m: Sequence[float] | None = None,
     blends: Sequence[float] = DEFAULT_BLENDS,
     half_life_shares: Sequence[float | None] = DEFAULT_HALF_LIFE_SHARES,
+    half_lives_days: Sequence[float] = DEFAULT_HALF_LIVES_DAYS,
     validation_share: float = DEFAULT_VALIDATION_SHARE,
     objective: Objective = "capture",
     objective_coverage: float = 0.05,
@@ -163,23 +188,26 @@ def forecast(
     time_col
         Name of the incident time column.
     bandwidths_m
-        Candidate KDE bandwidths in metres; default the cell size times
-        :data:`DEFAULT_BANDWIDTH_CELLS` and the rule of thumb times
-        :data:`RULE_OF_THUMB_FACTORS`. Values below the cell size are raised to it.
+        Candidate KDE bandwidths in metres; default :func:`ensemble_bandwidths` and
+        :data:`apk_geo.forecast_inputs.WIDE_BANDWIDTHS_M` (2 and 3 km). Values below the cell
+        size are raised to it.
     blends
         Candidate weights of the KDE part, each in [0, 1].
     half_life_shares
         Candidate recency half-lives as shares of the training span (``None`` = every incident
         weighs the same). An incident ``d`` days old weighs ``0.5 ** (d / half_life_days)``.
+    half_lives_days
+        Further candidate half-lives in days (each > 0); ``()`` for none.
     validation_share
-        Share of the training period, at its end, held out to score the candidates.
+        Share of the training period, at its end, held out by the last fold (the first fold
+        holds out 1.5 times as much).
     objective
         ``"capture"``: mean hit rate over the coverages 1 %, 2 %, ..., 10 %; ``"pai"``: PAI at
         ``objective_coverage``.
     objective_coverage
-        Coverage for ``objective="pai"``, in (0, 1].
+        Coverage for ``objective="pai"`` and for the ensemble's bandwidth rule, in (0, 1].
     horizon_days
-        Length of the period that ``expected_n`` refers to; default the tuning horizon.
+        Length of the period that ``expected_n`` refers to; default the last fold's horizon.
     near_repeat
         Whether to try the self-exciting near-repeat term (kept only if it validates).
     context
@@ -197,8 +225,9 @@ def forecast(
         ``method``, ``at``, ``n_train``, ``bandwidth_m``, ``blend``, ``half_life_days``,
         ``components`` (``kde``, ``counts``, ``time_decay``, ``near_repeat``, ``covariates``:
         what was kept, with its parameters), ``selection`` (the rule, the reference's and the
-        best candidate's scores, the bootstrap standard error, which won), ``tuned``,
-        ``objective``, ``validation_score`` and ``validation_scores`` (one dict per candidate).
+        best candidate's scores, the reality check's p-value, the gain per fold, which won),
+        ``folds``, ``tuned``, ``objective``, ``validation_score`` and ``validation_scores`` (one
+        dict per candidate).
 
     Raises
     ------
@@ -219,31 +248,94 @@ def forecast(
     """
     _check_inputs(points, cells, time_col=time_col)
     _check_options(blends, half_life_shares, validation_share, objective_coverage, bandwidths_m)
+    if any(not float(h) > 0 for h in half_lives_days):
+        raise ParameterError(f"half_lives_days must be > 0, got {list(half_lives_days)!r}")
     if n_boot < 20:
         raise ParameterError(f"n_boot must be at least 20, got {n_boot!r}")
     at_ts = align_time(at, points[time_col], name="at") if at is not None else None
     space = _space(cells, context)
     train = _training(points, cells, time_col=time_col, at_ts=at_ts)
-    bandwidths = _candidate_bandwidths(bandwidths_m, space.cell_size_m, train.data.xy)
-    split_days = train.span_days * (1 - validation_share)
-    horizon = float(horizon_days) if horizon_days is not None else train.span_days - split_days
-    _validate.require_positive(horizon, name="horizon_days")
     tuning = _Tuning(
-        bandwidths=bandwidths,
+        bandwidths=_candidate_bandwidths(bandwidths_m, space.cell_size_m, train.data.xy),
+        ensemble_bandwidths=_ensemble_candidates(bandwidths_m, space.cell_size_m, train.data.xy),
         blends=tuple(float(b) for b in blends),
-        half_life_shares=tuple(half_life_shares),
-        split_days=split_days,
+        half_lives=_candidate_half_lives(half_life_shares, half_lives_days, train.span_days),
+        validation_share=validation_share,
         objective=objective,
         objective_coverage=objective_coverage,
         near_repeat=near_repeat,
         n_boot=n_boot,
         seed=seed,
     )
+    return _run(cells, train, space, tuning, at_ts=at_ts, horizon_days=horizon_days)
+
+
+def ensemble(
+    points: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    *,
+    at: pd.Timestamp | str | None = None,
+    time_col: str = "reported_at",
+    validation_share: float = DEFAULT_VALIDATION_SHARE,
+    objective_coverage: float = 0.05,
+    horizon_days: float | None = None,
+) -> gpd.GeoDataFrame:
+    """Return the honest ensemble of counts and a quartic KDE (the forecast's reference).
+
+    The equal-weight sum of each cell's share of the training incidents and of their quartic
+    KDE, whose bandwidth is the one of :func:`ensemble_bandwidths` with the best PAI at
+    ``objective_coverage`` on the last ``validation_share`` of the training period when fitted
+    on the rest (ties: the smaller bandwidth). Parameters, output schema and errors are those of
+    :func:`forecast`; ``attrs["params"]["method"]`` is ``"ensemble"``.
+
+    Examples
+    --------
+    >>> base = ensemble(points, cells, at="2019-07-01")  # doctest: +SKIP
+    >>> base.attrs["params"]["bandwidth_m"]  # doctest: +SKIP
+    600.0
+    """
+    _check_inputs(points, cells, time_col=time_col)
+    _check_options((REFERENCE_BLEND,), (None,), validation_share, objective_coverage, None)
+    at_ts = align_time(at, points[time_col], name="at") if at is not None else None
+    space = _space(cells, None)
+    train = _training(points, cells, time_col=time_col, at_ts=at_ts)
+    bandwidths = _ensemble_candidates(None, space.cell_size_m, train.data.xy)
+    tuning = _Tuning(
+        bandwidths=bandwidths,
+        ensemble_bandwidths=bandwidths,
+        blends=(REFERENCE_BLEND,),
+        half_lives=(None,),
+        validation_share=validation_share,
+        objective="pai",
+        objective_coverage=objective_coverage,
+        near_repeat=False,
+        n_boot=20,
+        seed=0,
+        reference_only=True,
+    )
+    out = _run(cells, train, space, tuning, at_ts=at_ts, horizon_days=horizon_days)
+    out.attrs["params"]["method"] = "ensemble"
+    return out
+
+
+def _run(
+    cells: gpd.GeoDataFrame,
+    train: _Training,
+    space: _Space,
+    tuning: _Tuning,
+    *,
+    at_ts: pd.Timestamp | None,
+    horizon_days: float | None,
+) -> gpd.GeoDataFrame:
+    """Choose on the inner folds, refit on every training incident and frame the result."""
+    default_horizon = train.span_days * tuning.validation_share
+    horizon = float(horizon_days) if horizon_days is not None else default_horizon
+    _validate.require_positive(horizon, name="horizon_days")
     choice = _choose(train, space, tuning)
     p = _final_surface(train, space, choice)
     rate_per_day = len(train.data.cell_pos) / train.span_days
     out = _risk_frame(cells, p, rate_per_day=rate_per_day, horizon_days=horizon)
-    out.attrs["params"] = _params(train, space, choice, at_ts, horizon, tuning, validation_share)
+    out.attrs["params"] = _params(train, space, choice, at_ts, horizon, tuning)
     return out
 
 
@@ -259,6 +351,26 @@ class _Space:
     cell_size_m: float
     covariates: NDArray[np.float64]
     covariate_names: list[str]
+    lattice: tuple[tuple[NDArray[np.intp], NDArray[np.intp]], tuple[int, int]] | None
+
+    def surfaces(
+        self, data: _Data, max_bandwidth_m: float, *, exact: bool = False
+    ) -> forecast_kernels.Surfaces:
+        """Return the kernel surfaces of ``data`` (FFT on a square lattice, else pairwise).
+
+        ``exact`` asks for the pairwise surfaces (each source at the mean location of its
+        cell's incidents) unless they would need more than
+        :data:`~apk_geo.forecast_kernels.MAX_EXACT_PAIRS` (source, cell) pairs.
+        """
+        lattice = self.lattice
+        if exact and forecast_kernels.exact_is_affordable(
+            data, max_bandwidth_m=max_bandwidth_m, cell_size_m=self.cell_size_m
+        ):
+            lattice = None
+        return forecast_kernels.make_surfaces(
+            data, self.centroids, self.area, max_bandwidth_m=max_bandwidth_m,
+            cell_size_m=self.cell_size_m, lattice=lattice,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -276,14 +388,16 @@ class _Tuning:
     """The candidates and the rule that chooses among them."""
 
     bandwidths: list[float]
+    ensemble_bandwidths: list[float]
     blends: tuple[float, ...]
-    half_life_shares: tuple[float | None, ...]
-    split_days: float
+    half_lives: tuple[float | None, ...]  # days
+    validation_share: float
     objective: Objective
     objective_coverage: float
     near_repeat: bool
     n_boot: int
     seed: int
+    reference_only: bool = False
 
 
 @dataclass
@@ -292,36 +406,22 @@ class _Choice:
 
     bandwidth_m: float
     blend: float
-    half_life_share: float | None
+    half_life_days: float | None
     tuned: bool
     scores: list[dict[str, Any]] = field(default_factory=list)
     selection: dict[str, Any] = field(default_factory=dict)
     near_repeat: dict[str, float] | None = None
     covariates: riskterms.CovariateModel | None = None
+    folds: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class _Held:
-    """The held-out part of the training data: its cells, days and bootstrap resamples."""
+class _FoldFit:
+    """One inner fold: its held-out incidents, its fitting incidents and their surfaces."""
 
-    counts: NDArray[np.float64]  # held-out incidents per cell
-    cell_pos: NDArray[np.intp]  # cell of each held-out incident
-    day: NDArray[np.intp]  # day index of each held-out incident
-    n_per_day: NDArray[np.float64]
-    resample: NDArray[np.float64]  # (n_boot, n_days) day multiplicities
-
-    def day_sums(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Return, per day, the sum over held-out incidents of their cell's weight."""
-        out: NDArray[np.float64] = np.asarray(
-            np.bincount(self.day, weights=weights[self.cell_pos], minlength=len(self.n_per_day)),
-            dtype=float,
-        )
-        return out
-
-    def boot(self, day_sums: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Return the bootstrap replicates of the score whose per-day sums are ``day_sums``."""
-        out: NDArray[np.float64] = (self.resample @ day_sums) / (self.resample @ self.n_per_day)
-        return out
+    fold: forecast_select.Fold
+    fit: _Data
+    surfaces: forecast_kernels.Surfaces
 
 
 def _space(cells: gpd.GeoDataFrame, context: Mapping[str, gpd.GeoDataFrame] | None) -> _Space:
@@ -330,18 +430,8 @@ def _space(cells: gpd.GeoDataFrame, context: Mapping[str, gpd.GeoDataFrame] | No
     size = _cell_size_m(cells, area)
     layers = {k: v.to_crs(cells.crs) for k, v in (context or {}).items() if len(v)}
     cov, names = riskterms.covariate_features(centroids, layers, floor_m=size)
-    return _Space(area, centroids, size, cov, names)
-
-
-def _candidate_bandwidths(
-    bandwidths_m: Sequence[float] | None, cell_size_m: float, xy: NDArray[np.float64]
-) -> list[float]:
-    """Return the sorted distinct candidate bandwidths, none below the cell size."""
-    if bandwidths_m is None:
-        rot = riskterms.rule_of_thumb_m(xy)
-        bandwidths_m = [cell_size_m * k for k in DEFAULT_BANDWIDTH_CELLS]
-        bandwidths_m += [round(rot * f) for f in RULE_OF_THUMB_FACTORS if rot > 0]
-    return sorted({max(float(b), cell_size_m) for b in bandwidths_m})
+    lattice = forecast_kernels.lattice_index(centroids, area, size)
+    return _Space(area, centroids, size, cov, names, lattice)
 
 
 def _training(
@@ -379,93 +469,164 @@ def _training(
     return _Training(data=data, t0=t0, end=end, span_days=span_days)
 
 
+@dataclass(frozen=True)
+class _Tuned:
+    """The scored candidates of one training period and the reality check's verdict."""
+
+    folds: list[_FoldFit]
+    pool: forecast_select.Pool
+    day_sums: dict[Hashable, list[NDArray[np.float64]]]
+    scores: dict[Hashable, float]
+    reference: _Key
+    best: _Key
+    verdict: forecast_select.Verdict
+
+
 def _choose(train: _Training, space: _Space, tuning: _Tuning) -> _Choice:
-    """Tune on the split at ``tuning.split_days``, or fall back when either part is too small."""
-    fit_mask = train.data.t_days < tuning.split_days
-    n_fit, n_val = int(fit_mask.sum()), int((~fit_mask).sum())
-    if n_fit < MIN_FIT_INCIDENTS or n_val < MIN_VALIDATION_INCIDENTS:
-        return _fallback(tuning, space, n_fit, n_val)
-    held = _held_out(train, space, ~fit_mask, tuning)
-    fit = _subset(train.data, fit_mask)
-    surfaces = _Surfaces(fit, space.centroids, space.area, max(tuning.bandwidths))
-    candidates = _score_candidates(surfaces, held, space, tuning, span_days=train.span_days)
-    choice = _one_se_choice(candidates, held, tuning)
-    base = surfaces.share(
-        choice.bandwidth_m,
-        choice.blend,
-        _half_life(choice.half_life_share, train.span_days),
-        now_days=tuning.split_days,
-    )
+    """Choose the surface on the inner folds, or fall back when no fold has enough data."""
+    folds = _folds(train, space, tuning)
+    if not folds:
+        return _fallback(tuning, space, len(train.data.cell_pos))
+    fold_records = [
+        {"origin_days": f.fold.origin_days, "n_fit": len(f.fit.cell_pos),
+         "n_validation": len(f.fold.cell_pos)}
+        for f in folds
+    ]  # fmt: skip
+    if tuning.reference_only:
+        return _Choice(
+            *_reference(folds[-1], space, tuning), tuned=True, folds=fold_records,
+            selection={"rule": forecast_select.ENSEMBLE_RULE, "chosen": "reference"},
+        )  # fmt: skip
+    tuned = _tune(train, space, tuning, folds)
+    nested = _nested_check(train, space, tuning, tuned) if tuned.verdict.replaces else None
+    replaces = nested is not None and bool(nested["confirmed"])
+    chosen = tuned.best if replaces else tuned.reference
+    choice = _Choice(*chosen, tuned=True, folds=fold_records)
+    choice.selection = {
+        "rule": forecast_select.SELECTION_RULE,
+        "reference": forecast_select.key_record(tuned.reference, tuned.scores[tuned.reference]),
+        "best": forecast_select.key_record(tuned.best, tuned.scores[tuned.best]),
+        **forecast_select.verdict_record(tuned.verdict),
+        "nested_check": nested,
+        "chosen": "best" if replaces else "reference",
+    }
+    bases = [f.surfaces.share(*chosen, now_days=f.fold.origin_days) for f in folds]
     if tuning.near_repeat:
-        base = _try_near_repeat(choice, base, fit, held, space, tuning)
+        bases = _try_near_repeat(choice, bases, folds, tuned.pool, space, tuning)
     if space.covariates.shape[1]:
-        _try_covariates(choice, base, held, space, tuning)
+        _try_covariates(choice, bases[-1], folds[-1].fold, space, tuning)
     choice.scores = [
-        {
-            "bandwidth_m": bw,
-            "blend": blend,
-            "half_life_days": _half_life(hl, train.span_days),
-            "score": None if math.isnan(c.score) else c.score,
-            "pai": None if math.isnan(c.pai) else c.pai,
-        }
-        for (bw, blend, hl), c in candidates.items()
+        {"bandwidth_m": k[0], "blend": k[1], "half_life_days": k[2], "score": v}
+        for k, v in tuned.scores.items()
+        if isinstance(k, tuple)
     ]
     logger.info(
-        "forecast: tuned on %d + %d incidents: bandwidth %.0f m, blend %.2f, half-life %s, "
-        "near repeat %s, covariates %s (%s)",
-        n_fit,
-        n_val,
-        choice.bandwidth_m,
-        choice.blend,
-        choice.half_life_share,
-        choice.near_repeat,
-        choice.covariates is not None,
-        choice.selection["chosen"],
-    )
+        "forecast: %d folds: bandwidth %.0f m, blend %.2f, half-life %s days, near repeat %s, "
+        "covariates %s (%s; reality check p = %.3f)",
+        len(folds), choice.bandwidth_m, choice.blend, choice.half_life_days,
+        choice.near_repeat, choice.covariates is not None, choice.selection["chosen"],
+        tuned.verdict.p_value,
+    )  # fmt: skip
     return choice
 
 
-def _fallback(tuning: _Tuning, space: _Space, n_fit: int, n_val: int) -> _Choice:
-    """Return the candidates closest to :data:`FALLBACK` (too little data to tune)."""
-    bw = min(tuning.bandwidths, key=lambda b: (abs(b - FALLBACK[0] * space.cell_size_m), b))
-    blend = min(tuning.blends, key=lambda b: (abs(b - FALLBACK[1]), b))
-    logger.warning(
-        "forecast: too few incidents to tune (%d before / %d after the split; need %d / %d);"
-        " using bandwidth %.0f m and blend %.2f",
-        n_fit,
-        n_val,
-        MIN_FIT_INCIDENTS,
-        MIN_VALIDATION_INCIDENTS,
-        bw,
-        blend,
+def _tune(train: _Training, space: _Space, tuning: _Tuning, folds: list[_FoldFit]) -> _Tuned:
+    """Score every candidate on the folds and test the best against the reference."""
+    reference = _reference(folds[-1], space, tuning)
+    n_days = math.floor(train.span_days) + 1
+    pool = forecast_select.make_pool(
+        [f.fold for f in folds], n_days=n_days, n_boot=tuning.n_boot, seed=tuning.seed
     )
+    day_sums: dict[Hashable, list[NDArray[np.float64]]] = dict(
+        _score_candidates(folds, space, tuning, n_days).items()
+    )
+    scores = {k: float(pool.pooled(v).sum()) for k, v in day_sums.items()}
+    keys: list[_Key] = [k for k in day_sums if isinstance(k, tuple)]
+    best = max(keys, key=lambda k: (scores[k], *forecast_select.simplicity(k)))
+    verdict = forecast_select.reality_check(day_sums, reference, best, pool)
+    return _Tuned(folds, pool, day_sums, scores, reference, best, verdict)
+
+
+def _nested_check(
+    train: _Training, space: _Space, tuning: _Tuning, tuned: _Tuned
+) -> dict[str, Any]:
+    """Return whether the selection, repeated before the last fold, departs and wins there.
+
+    The same rule is run on the training incidents before the last fold's origin (its own
+    folds, its own reference); its choice and its reference, both fitted before that origin,
+    are compared on the last fold's held-out incidents. A departure that would not have paid
+    off one level down is not trusted (the inner folds fit on less data than the final
+    surface, which favours smoother candidates).
+    """
+    origin = tuned.folds[-1].fold.origin_days
+    sub = _Training(_subset(train.data, train.data.t_days < origin), train.t0, train.end, origin)
+    sub_folds = _folds(sub, space, tuning)
+    if not sub_folds:
+        return {"confirmed": False, "inner": "too little data"}
+    inner = _tune(sub, space, tuning, sub_folds)
+    if not inner.verdict.replaces:
+        return {"confirmed": False, "inner": "reference", "p": inner.verdict.p_value}
+    last = {k: v[-1] for k, v in tuned.day_sums.items()}
+    gain = float(last[inner.best].sum() - last[inner.reference].sum())
+    record = forecast_select.key_record(inner.best, inner.scores[inner.best])
+    return {"confirmed": gain > 0, "inner": record, "gain_on_last_fold": gain}
+
+
+def _folds(train: _Training, space: _Space, tuning: _Tuning) -> list[_FoldFit]:
+    """Return the usable rolling-origin folds, the last one at ``1 - validation_share``."""
+    share = tuning.validation_share
+    origins = [1 - share] if tuning.reference_only else [1 - 1.5 * share, 1 - share]
+    max_bw = max([*tuning.bandwidths, *tuning.ensemble_bandwidths])
+    out: list[_FoldFit] = []
+    for o in origins:
+        if o <= 0:
+            continue
+        origin = o * train.span_days
+        fit_mask = train.data.t_days < origin
+        n_fit, n_val = int(fit_mask.sum()), int((~fit_mask).sum())
+        if n_fit < MIN_FIT_INCIDENTS or n_val < MIN_VALIDATION_INCIDENTS:
+            continue
+        fit = _subset(train.data, fit_mask)
+        day = np.floor(train.data.t_days[~fit_mask]).astype(np.intp)
+        fold = forecast_select.Fold(origin, train.data.cell_pos[~fit_mask], day)
+        out.append(_FoldFit(fold, fit, space.surfaces(fit, max_bw)))
+    if out and out[-1].fold.origin_days != (1 - share) * train.span_days:
+        return []  # the ensemble's own split is too small: fall back
+    return out
+
+
+def _reference(last: _FoldFit, space: _Space, tuning: _Tuning) -> _Key:
+    """Return the ensemble candidate: its bandwidth by held-out PAI on the last fold."""
+    blend = min(tuning.blends, key=lambda b: (abs(b - REFERENCE_BLEND), b))
+    half_life = None if None in tuning.half_lives else max(h or 0.0 for h in tuning.half_lives)
+    cells = last.fold.cell_pos
+
+    def pai(bw: float) -> float:
+        p = last.surfaces.share(bw, blend, half_life, now_days=last.fold.origin_days)
+        return float(_weights(p, space, tuning)[1][cells].sum())
+
+    bw = max(tuning.ensemble_bandwidths, key=lambda b: (pai(b), -b))
+    return (bw, blend, half_life)
+
+
+def _fallback(tuning: _Tuning, space: _Space, n_train: int) -> _Choice:
+    """Return the candidates closest to :data:`FALLBACK` (too little data to tune)."""
+    bw = min(
+        tuning.ensemble_bandwidths, key=lambda b: (abs(b - FALLBACK[0] * space.cell_size_m), b)
+    )
+    blend = min(tuning.blends, key=lambda b: (abs(b - FALLBACK[1]), b))
+    half_life = None if None in tuning.half_lives else tuning.half_lives[-1]
+    logger.warning(
+        "forecast: too few incidents to tune (%d in all; a fold needs %d before and %d after its"
+        " origin); using bandwidth %.0f m and blend %.2f",
+        n_train, MIN_FIT_INCIDENTS, MIN_VALIDATION_INCIDENTS, bw, blend,
+    )  # fmt: skip
     return _Choice(
         bandwidth_m=bw,
         blend=blend,
-        half_life_share=tuning.half_life_shares[0],
+        half_life_days=half_life,
         tuned=False,
         selection={"rule": "fallback (too little data to tune)", "chosen": "fallback"},
-    )
-
-
-def _held_out(
-    train: _Training, space: _Space, val_mask: NDArray[np.bool_], tuning: _Tuning
-) -> _Held:
-    """Return the held-out incidents with their day blocks and the bootstrap resamples."""
-    pos = train.data.cell_pos[val_mask]
-    day = np.floor(train.data.t_days[val_mask] - tuning.split_days).astype(np.intp)
-    day = np.clip(day, 0, None)
-    n_days = int(day.max()) + 1
-    rng = np.random.default_rng(tuning.seed)
-    draws = rng.integers(0, n_days, size=(tuning.n_boot, n_days))
-    resample = np.zeros((tuning.n_boot, n_days))
-    np.add.at(resample, (np.repeat(np.arange(tuning.n_boot), n_days), draws.ravel()), 1.0)
-    return _Held(
-        counts=np.bincount(pos, minlength=len(space.area)).astype(float),
-        cell_pos=pos,
-        day=day,
-        n_per_day=np.bincount(day, minlength=n_days).astype(float),
-        resample=resample,
     )
 
 
@@ -474,164 +635,112 @@ def _weights(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return each cell's weight in the objective and its weight in PAI at the coverage."""
     cov = tuning.objective_coverage
-    w = coverage_weights(p, cell_area=space.area, coverages=np.r_[_CAPTURE_COVERAGES, cov])
-    pai_w = w[:, -1] / cov
+    n_obj = len(_CAPTURE_COVERAGES)
+    combine = np.zeros((n_obj + 1, 2))
+    combine[:n_obj, 0] = 1 / n_obj  # the mean hit rate over 1 %, ..., 10 %
+    combine[n_obj, 1] = 1 / cov  # PAI at the objective coverage
+    w = _top_weights(p, space.area, np.r_[_CAPTURE_COVERAGES, cov], combine)
     if tuning.objective == "pai":
-        return pai_w, pai_w
-    return w[:, :-1].mean(axis=1), pai_w
+        return w[:, 1], w[:, 1]
+    return w[:, 0], w[:, 1]
 
 
 def _score_candidates(
-    surfaces: _Surfaces, held: _Held, space: _Space, tuning: _Tuning, *, span_days: float
-) -> dict[_Key, _Scored]:
-    """Score every (bandwidth, blend, half-life share) on the held-out part."""
-    out: dict[_Key, _Scored] = {}
-    n_val = float(held.n_per_day.sum())
-    for bw in tuning.bandwidths:
-        kernel = surfaces.kernel(bw)
-        for hl_share in tuning.half_life_shares:
-            src_w = surfaces.source_weights(
-                _half_life(hl_share, span_days), now_days=tuning.split_days
-            )
-            counts_share = surfaces.count_share(src_w)
-            kde_share = surfaces.kde_share(kernel, src_w)
-            for blend in tuning.blends:
-                p = (1 - blend) * counts_share + blend * kde_share
-                w, pai_w = _weights(p, space, tuning)
-                sums = held.day_sums(w)
-                out[(bw, blend, hl_share)] = _Scored(
-                    score=float(sums.sum()) / n_val,
-                    day_sums=sums,
-                    pai=float(pai_w @ held.counts) / n_val,
-                )
+    folds: list[_FoldFit], space: _Space, tuning: _Tuning, n_days: int
+) -> dict[_Key, list[NDArray[np.float64]]]:
+    """Return every (bandwidth, blend, half-life) candidate's per-day sums on every fold."""
+    out: dict[_Key, list[NDArray[np.float64]]] = {}
+    for f in folds:
+        counts_only: dict[float | None, NDArray[np.float64]] = {}  # blend 0: no kernel at all
+        for bw in tuning.bandwidths:
+            kernel = f.surfaces.kernel(bw)
+            for half_life in tuning.half_lives:
+                src_w = f.surfaces.source_weights(half_life, now_days=f.fold.origin_days)
+                counts_share = f.surfaces.count_share(src_w)
+                kde_share = f.surfaces.kde_share(kernel, src_w)
+                for blend in tuning.blends:
+                    if blend == 0 and half_life in counts_only:
+                        sums = counts_only[half_life]
+                    else:
+                        p = (1 - blend) * counts_share + blend * kde_share
+                        sums = f.fold.day_sums(_weights(p, space, tuning)[0], n_days)
+                        if blend == 0:
+                            counts_only[half_life] = sums
+                    out.setdefault((bw, blend, half_life), []).append(sums)
     return out
-
-
-@dataclass(frozen=True)
-class _Scored:
-    """A candidate's objective score, its per-day sums and its PAI at the objective coverage."""
-
-    score: float
-    day_sums: NDArray[np.float64]
-    pai: float
-
-
-def _one_se_choice(candidates: dict[_Key, _Scored], held: _Held, tuning: _Tuning) -> _Choice:
-    """Apply the selection rule of the module docstring to the scored candidates."""
-    keys = list(candidates)
-    ref_blend = min(tuning.blends, key=lambda b: (abs(b - REFERENCE_BLEND), b))
-    ref_hl = None if None in tuning.half_life_shares else tuning.half_life_shares[0]
-    reference = max(
-        (k for k in keys if k[1] == ref_blend and k[2] == ref_hl),
-        key=lambda k: (candidates[k].pai, -k[0]),
-    )
-    best = max(keys, key=lambda k: (candidates[k].score, *_simplicity(k)))
-    gain, se = _paired_gain(candidates[best].day_sums, candidates[reference].day_sums, held)
-    chosen = best if gain > se else reference
-    return _Choice(
-        bandwidth_m=chosen[0],
-        blend=chosen[1],
-        half_life_share=chosen[2],
-        tuned=True,
-        selection={
-            "rule": "the ensemble (blend 0.5, no recency, bandwidth of the best held-out PAI at "
-            "the objective coverage) unless the best candidate's held-out score gains more than "
-            "one day-block bootstrap standard error",
-            "reference": _key_record(reference, candidates[reference]),
-            "best": _key_record(best, candidates[best]),
-            "gain": gain,
-            "standard_error": se,
-            "chosen": "best" if chosen == best and best != reference else "reference",
-        },
-    )
-
-
-def _simplicity(key: _Key) -> tuple[float, float, float, float]:
-    """Tie-break order of candidates with equal scores (larger = preferred)."""
-    bw, blend, hl = key
-    return (-abs(blend - REFERENCE_BLEND), 1.0 if hl is None else 0.0, -(hl or 0.0), -bw)
-
-
-def _paired_gain(
-    a: NDArray[np.float64], b: NDArray[np.float64], held: _Held
-) -> tuple[float, float]:
-    """Return the gain of ``a`` over ``b`` (per-day sums) and its bootstrap standard error."""
-    n = float(held.n_per_day.sum())
-    gain = float((a.sum() - b.sum()) / n)
-    se = float(np.std(held.boot(a - b), ddof=1))
-    return gain, se
-
-
-def _key_record(key: _Key, scored: _Scored) -> dict[str, Any]:
-    return {
-        "bandwidth_m": key[0],
-        "blend": key[1],
-        "half_life_share": key[2],
-        "score": scored.score,
-        "pai": scored.pai,
-    }
 
 
 def _try_near_repeat(
     choice: _Choice,
-    base: NDArray[np.float64],
-    fit: _Data,
-    held: _Held,
+    bases: list[NDArray[np.float64]],
+    folds: list[_FoldFit],
+    pool: forecast_select.Pool,
     space: _Space,
     tuning: _Tuning,
-) -> NDArray[np.float64]:
-    """Keep the best near-repeat term if it gains more than one standard error over ``base``."""
-    base_sums = held.day_sums(_weights(base, space, tuning)[0])
+) -> list[NDArray[np.float64]]:
+    """Keep the best near-repeat term if it passes the reality check against the base."""
     radius = NEAR_REPEAT_RADIUS_CELLS * space.cell_size_m
-    best: tuple[float, float, dict[str, float], NDArray[np.float64]] | None = None
+
+    def sums(ps: list[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+        return [
+            f.fold.day_sums(_weights(p, space, tuning)[0], pool.n_days)
+            for p, f in zip(ps, folds, strict=True)
+        ]
+
+    day_sums: dict[Hashable, list[NDArray[np.float64]]] = {"base": sums(bases)}
+    surfaces: dict[Hashable, list[NDArray[np.float64]]] = {"base": bases}
     for omega in NEAR_REPEAT_DECAY_DAYS:
-        nr = riskterms.near_repeat_share(
-            fit.xy, fit.t_days, space.centroids,
-            now_days=tuning.split_days, radius_m=radius, decay_days=omega,
-        )  # fmt: skip
+        nrs = [
+            riskterms.near_repeat_share(
+                f.fit.xy, f.fit.t_days, space.centroids,
+                now_days=f.fold.origin_days, radius_m=radius, decay_days=omega,
+            )
+            for f in folds
+        ]  # fmt: skip
         for theta in NEAR_REPEAT_WEIGHTS:
-            p = (1 - theta) * base + theta * nr
-            gain, se = _paired_gain(held.day_sums(_weights(p, space, tuning)[0]), base_sums, held)
-            if best is None or gain > best[0]:
-                params = {"weight": theta, "decay_days": omega, "radius_m": radius}
-                best = (gain, se, params, p)
-    if best is not None and best[0] > best[1]:
-        choice.near_repeat = best[2]
-        choice.selection["near_repeat"] = {"gain": best[0], "standard_error": best[1]}
-        return best[3]
-    if best is not None:
-        choice.selection["near_repeat"] = {"gain": best[0], "standard_error": best[1]}
-    return base
+            surfaces[(theta, omega)] = [
+                (1 - theta) * b + theta * nr for b, nr in zip(bases, nrs, strict=True)
+            ]
+            day_sums[(theta, omega)] = sums(surfaces[(theta, omega)])
+    scores = {k: float(pool.pooled(v).sum()) for k, v in day_sums.items()}
+    best = max(day_sums, key=lambda k: (scores[k], k == "base"))
+    verdict = forecast_select.reality_check(day_sums, "base", best, pool)
+    choice.selection["near_repeat"] = {"best": best, **forecast_select.verdict_record(verdict)}
+    if not verdict.replaces or not isinstance(best, tuple):
+        return bases
+    choice.near_repeat = {"weight": best[0], "decay_days": best[1], "radius_m": radius}
+    return surfaces[best]
 
 
 def _try_covariates(
-    choice: _Choice, base: NDArray[np.float64], held: _Held, space: _Space, tuning: _Tuning
+    choice: _Choice,
+    base: NDArray[np.float64],
+    fold: forecast_select.Fold,
+    space: _Space,
+    tuning: _Tuning,
 ) -> None:
     """Keep the covariate GLM if, fitted on half the held-out days, it wins on the other half."""
-    halves = [held.day % 2 == k for k in (0, 1)]
+    halves = [fold.day % 2 == k for k in (0, 1)]
+    w_base = _weights(base, space, tuning)[0]
     gains: list[float] = []
-    for train_half, test_half in (halves, halves[::-1]):
-        counts = np.bincount(held.cell_pos[train_half], minlength=len(base)).astype(float)
+    for fit_half, test_half in (halves, halves[::-1]):
+        counts = np.bincount(fold.cell_pos[fit_half], minlength=len(base)).astype(float)
         model = riskterms.fit_covariate_model(base, space.covariates, counts)
-        p = model.share(base, space.covariates)
-        cells = held.cell_pos[test_half]
-        n = max(len(cells), 1)
-        gains.append(
-            float(
-                _weights(p, space, tuning)[cells].sum() - _weights(base, space, tuning)[cells].sum()
-            )
-            / n
-        )
+        w = _weights(model.share(base, space.covariates), space, tuning)[0]
+        cells = fold.cell_pos[test_half]
+        gains.append(float(w[cells].sum() - w_base[cells].sum()) / max(len(cells), 1))
     choice.selection["covariates"] = {"gain_per_half": gains, "layers": space.covariate_names}
     if all(g > 0 for g in gains):
-        choice.covariates = riskterms.fit_covariate_model(base, space.covariates, held.counts)
+        counts = np.bincount(fold.cell_pos, minlength=len(base)).astype(float)
+        choice.covariates = riskterms.fit_covariate_model(base, space.covariates, counts)
 
 
 def _final_surface(train: _Training, space: _Space, choice: _Choice) -> NDArray[np.float64]:
     """Refit the chosen surface (and kept terms) on every training incident."""
-    half_life = _half_life(choice.half_life_share, train.span_days)
-    surfaces = _Surfaces(train.data, space.centroids, space.area, choice.bandwidth_m)
-    p = surfaces.share(choice.bandwidth_m, choice.blend, half_life, now_days=train.span_days)
+    surfaces = space.surfaces(train.data, choice.bandwidth_m, exact=True)
+    p = surfaces.share(
+        choice.bandwidth_m, choice.blend, choice.half_life_days, now_days=train.span_days
+    )
     if choice.near_repeat is not None:
         nr = riskterms.near_repeat_share(
             train.data.xy, train.data.t_days, space.centroids,
@@ -645,10 +754,6 @@ def _final_surface(train: _Training, space: _Space, choice: _Choice) -> NDArray[
     return p
 
 
-def _half_life(share: float | None, span_days: float) -> float | None:
-    return None if share is None else share * span_days
-
-
 def _params(
     train: _Training,
     space: _Space,
@@ -656,10 +761,8 @@ def _params(
     at_ts: pd.Timestamp | None,
     horizon: float,
     tuning: _Tuning,
-    validation_share: float,
 ) -> dict[str, Any]:
     """Return the JSON-ready ``attrs["params"]`` of the forecast."""
-    half_life = _half_life(choice.half_life_share, train.span_days)
     covariates = None
     if choice.covariates is not None:
         coef = choice.covariates.coef.tolist()
@@ -669,10 +772,10 @@ def _params(
             "coef_log_base": coef[0],
             "coef_log_distance": dict(zip(space.covariate_names, coef[1:], strict=True)),
         }
+    key = (choice.bandwidth_m, choice.blend, choice.half_life_days)
     chosen = next(
         (s["score"] for s in choice.scores
-         if (s["bandwidth_m"], s["blend"], s["half_life_days"])
-         == (choice.bandwidth_m, choice.blend, half_life)),
+         if (s["bandwidth_m"], s["blend"], s["half_life_days"]) == key),
         None,
     )  # fmt: skip
     return {
@@ -684,19 +787,22 @@ def _params(
         "cell_size_m": space.cell_size_m,
         "bandwidth_m": choice.bandwidth_m,
         "blend": choice.blend,
-        "half_life_days": half_life,
+        "half_life_days": choice.half_life_days,
         "components": {
             "counts": choice.blend < 1,
             "kde": choice.blend > 0,
-            "time_decay": half_life is not None,
+            "time_decay": choice.half_life_days is not None,
             "near_repeat": choice.near_repeat,
             "covariates": covariates,
         },
         "selection": choice.selection,
+        "folds": choice.folds,
         "bandwidth_candidates_m": tuning.bandwidths,
+        "ensemble_bandwidth_candidates_m": tuning.ensemble_bandwidths,
+        "half_life_candidates_days": list(tuning.half_lives),
         "horizon_days": horizon,
         "tuned": choice.tuned,
-        "validation_share": validation_share,
+        "validation_share": tuning.validation_share,
         "objective": tuning.objective,
         "objective_coverage": tuning.objective_coverage,
         "validation_score": chosen,
@@ -717,94 +823,3 @@ def _risk_frame(
     out["expected_n"] = p * rate_per_day * horizon_days
     out["rank"] = _rank(p, cells)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------------------------
-
-
-def _cell_positions(cells: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> NDArray[np.intp]:
-    """Return the row position of the cell holding each point, -1 outside the grid."""
-    ids = grid.assign_cells(cells, points)
-    pos = pd.Index(cells["cell_id"].to_numpy()).get_indexer(ids)
-    return np.where(ids >= 0, pos, -1).astype(np.intp)
-
-
-def _cell_size_m(cells: gpd.GeoDataFrame, area: NDArray[np.float64]) -> float:
-    params = cells.attrs.get("params", {})
-    if isinstance(params, dict) and params.get("cell_size_m"):
-        return float(params["cell_size_m"])
-    return float(math.sqrt(float(np.max(area)))) if len(area) else 1.0
-
-
-def _check_inputs(points: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, *, time_col: str) -> None:
-    _validate.require_points(points, name="points")
-    _validate.require_columns(points, [time_col], name="points")
-    _validate.require_columns(cells, ["cell_id"], name="cells")
-    if len(cells) == 0:
-        raise InsufficientDataError("cells is empty; build a grid with grid.make_grid first")
-    crs = _validate.require_projected(points, name="points")
-    _validate.require_same_crs(points, cells, names=("points", "cells"))
-    unit = crs.axis_info[0].unit_name if crs.axis_info else ""
-    if unit not in ("metre", "meter"):
-        raise CRSError(
-            f"points are in {crs.to_string()}, whose unit is {unit!r}, not metres; reproject "
-            "with .to_crs(...) to a metric CRS (EPSG:5514 in Czechia, a UTM zone elsewhere)"
-        )
-    if not pd.api.types.is_datetime64_any_dtype(points[time_col]):
-        raise SchemaError(
-            f"points[{time_col!r}] must be a datetime column, got dtype "
-            f"{points[time_col].dtype}; parse it with pd.to_datetime"
-        )
-
-
-def _check_options(
-    blends: Sequence[float],
-    half_life_shares: Sequence[float | None],
-    validation_share: float,
-    objective_coverage: float,
-    bandwidths_m: Sequence[float] | None,
-) -> None:
-    if not blends or any(not (0.0 <= b <= 1.0) for b in blends):
-        raise ParameterError(
-            f"blends must be a non-empty list of weights in [0, 1], got {blends!r}"
-        )
-    if not half_life_shares or any(h is not None and not h > 0 for h in half_life_shares):
-        raise ParameterError(
-            f"half_life_shares must hold None or shares > 0, got {half_life_shares!r}"
-        )
-    if not (0.0 < validation_share < 1.0):
-        raise ParameterError(f"validation_share must be in (0, 1), got {validation_share!r}")
-    if not (0.0 < objective_coverage <= 1.0):
-        raise ParameterError(f"objective_coverage must be in (0, 1], got {objective_coverage!r}")
-    if bandwidths_m is not None:
-        if len(bandwidths_m) == 0:
-            raise ParameterError("bandwidths_m is empty; pass None for the default candidates")
-        for b in bandwidths_m:
-            _validate.require_positive(float(b), name="bandwidths_m[...]")
-
-
-def align_time(value: pd.Timestamp | str, like: pd.Series, *, name: str) -> pd.Timestamp:
-    """Return ``value`` as a Timestamp comparable with the datetime series ``like``.
-
-    A naive value is read in the time zone of ``like``; an aware value is converted to it, or
-    loses its zone (keeping its wall-clock time) when ``like`` is naive.
-
-    Raises
-    ------
-    SchemaError
-        If ``value`` cannot be read as a time.
-    """
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise SchemaError(
-            f"{name}: cannot read {value!r} as a date/time; use e.g. '2019-07-01'"
-        ) from exc
-    if pd.isna(ts):
-        raise SchemaError(f"{name}: got a missing time {value!r}; pass a date such as '2019-07-01'")
-    tz = getattr(like.dt, "tz", None)
-    if tz is not None:
-        return ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
-    return ts.tz_localize(None) if ts.tzinfo is not None else ts

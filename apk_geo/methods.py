@@ -208,6 +208,7 @@ METHODS: Final[Mapping[str, HotspotMethod]] = MappingProxyType(
                     "bandwidths_m",
                     "blends",
                     "half_life_shares",
+                    "half_lives_days",
                     "near_repeat",
                     "context",
                     "objective",

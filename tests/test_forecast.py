@@ -149,7 +149,7 @@ def test_recency_half_life_weights_recent_incidents() -> None:
     cells = _cells()
     # span 40 days (day 0 .. day 40); half-life 0.5 * 40 = 20 days
     pts = _points([(1, 1, "2024-01-01"), (8, 8, "2024-01-21"), (3, 3, "2024-02-10")])
-    out = forecast(pts, cells, blends=[0.0], half_life_shares=[0.5])
+    out = forecast(pts, cells, blends=[0.0], half_life_shares=[0.5], half_lives_days=())
     risk = out["risk"].to_numpy()
     assert risk[_cell_of(cells, 3, 3)] == pytest.approx(1.0)
     assert risk[_cell_of(cells, 8, 8)] == pytest.approx(0.5)  # 20 days old
@@ -182,6 +182,7 @@ def test_too_little_data_falls_back_and_says_so(caplog: pytest.LogCaptureFixture
     assert "too few incidents to tune" in caplog.text
 
 
+@pytest.mark.slow
 def test_real_memphis_forecast_beats_counts_on_the_second_half() -> None:
     from apk_geo.evaluate import capture_metrics
     from apk_geo.grid import count_points, study_area
