@@ -27,6 +27,7 @@ from apk_geo import assets
 from apk_geo.i18n import t
 from app_pages import _common as c
 from app_pages import _signin
+from app_pages._team_strings import tr
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger("apk_geo.dashboard")
@@ -37,32 +38,41 @@ PAGES: Final = (  # file, title key, icon, URL path
     ("trends", "nav.trends", ":material/trending_up:", "trendy"),
     ("routes", "nav.routes", ":material/route:", "trasy"),
     ("presenter", "nav.mdt", ":material/groups:", "mdt"),
+    ("admin", "nav.admin", ":material/admin_panel_settings:", "sprava"),  # an admin's first
     ("data", "nav.data", ":material/database:", "data"),
 )
+BY_NAME: Final[dict[str, tuple[str, str, str, str]]] = {p[0]: p for p in PAGES}
+#: The roles' page names (``apk_geo.auth.PAGES``) the admin page stands for: its two tabs.
+ADMIN_VIEWS: Final = frozenset({"audit", "users"})
 #: Pages the sidebar filters apply to (elsewhere they are not shown).
 FILTER_PAGES: Final = frozenset({"map", "hotspots", "trends"})
+
+
+def _offered(name: str, pages: tuple[str, ...]) -> bool:
+    """Return whether the page ``name`` is among a role's ``pages`` (admin: audit or users)."""
+    return name in pages or (name == "admin" and bool(ADMIN_VIEWS & set(pages)))
 
 
 def _pages(lang: str) -> dict[str, Any]:
     """Return the pages by name (the map also as a hidden deep-link alias ``map_link``)."""
     if c.presenter_mode():  # the MDT page alone; any other page's path shows it too
-        name, key, icon, url = PAGES[4]
+        name, key, icon, url = BY_NAME["presenter"]
         mdt = st.Page(
-            HERE / f"{name}.py", title=t(key, lang), icon=icon, url_path=url, default=True
+            HERE / f"{name}.py", title=tr(key, lang), icon=icon, url_path=url, default=True
         )
         aliases = {
             f"{other}_link": st.Page(
-                HERE / f"{name}.py", title=t(key, lang), url_path=path, visibility="hidden"
+                HERE / f"{name}.py", title=tr(key, lang), url_path=path, visibility="hidden"
             )
             for other, _, _, path in PAGES
             if other != name
         }
         return {name: mdt, **aliases}
-    allowed = [p for p in PAGES if p[0] in c.access().pages]  # the role's pages only
+    allowed = [p for p in PAGES if _offered(p[0], c.access().pages)]  # the role's pages only
     pages = {  # the default page is served at "/"; its own path only names it internally
         name: st.Page(
             HERE / f"{name}.py",
-            title=t(key, lang),
+            title=tr(key, lang),
             icon=icon,
             url_path=f"{url}-start" if i == 0 else url,
             default=i == 0,

@@ -7,6 +7,10 @@ assistant code enters a pack. Tables are HTML in large type (a data grid would d
 canvas text). The full-screen switch leaves the area's name and the map alone, the map as tall
 as the window (``100vh``), so it fits 1366×768 as well as 1920×1080. ``apk-geo dashboard
 --presenter`` starts the app with this page alone (no navigation, no other page by URL).
+
+With a database store the page shows the packs published for presenters (:mod:`_published`):
+a presenter's role may read no incident, so nothing is built from incidents for them; a mentor
+may also publish the pack of an area and month from here.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from apk_geo import reports
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
+from app_pages import _published
+from app_pages._team_strings import tr
 
 logger = logging.getLogger("apk_geo.dashboard")
 
@@ -89,6 +95,34 @@ def full_height(page: str, height_px: int) -> str:
     """Return the map page with its map as tall as its frame (the frame is sized by CSS)."""
     return page.replace(f"height: {float(height_px)}px;", "height: 100vh;", 1)
 
+
+def publish_form() -> None:
+    """Let a mentor publish the pack of an area and month (built from the live data)."""
+    with st.expander(tr("packs.publish_title", lang)):
+        live = report_data(*c.cache_key())
+        choices = [a.name for a in reports.resolve_areas("all", config=live.config, districts=())]
+        months = [str(m) for m in live.months()]
+        if not months:
+            st.info(reports.text("ui.no_month", lang))
+            return
+        a, m = st.columns(2)
+        area = a.selectbox(tr("packs.area", lang), choices, key="publish_area")
+        month = m.selectbox(reports.text("ui.month", lang), months, key="publish_month")
+        if st.button(tr("packs.publish", lang), key="publish_button", type="primary"):
+            try:
+                with st.spinner(tr("packs.publish", lang)):
+                    _published.publish(pack_of(*c.cache_key(), area, month, lang))
+            except (ApkGeoError, ValueError) as exc:
+                st.error(reports.text("ui.failed", lang, reason=str(exc)))
+                return
+            st.success(tr("packs.published", lang, area=area, month=month))
+
+
+if c.is_database():  # a team's store: the published packs, never a query of incidents
+    if c.access().incident_detail:
+        publish_form()
+    _published.draw(lang)
+    st.stop()
 
 try:
     data = report_data(*c.cache_key())

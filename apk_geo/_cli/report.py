@@ -4,6 +4,10 @@ Examples::
 
     apk-geo report --store var/demo.gpkg --area Poruba --month 2026-10 --out packs
     apk-geo report --store var/demo.gpkg --area all --format html,pdf --out packs --json
+    apk-geo report --store postgresql://jana@db.mesto.cz/apk_geo --area all --publish
+
+``--store`` is a ``.gpkg`` file or a PostGIS database (``postgresql://…``, default
+``$APK_GEO_STORE``); the summary names it without its password.
 
 ``--area`` takes ``all`` (the configured MDT areas), an MDT-area name or a city-district name
 (case and diacritics do not matter). ``--month`` defaults to the latest complete month of the
@@ -12,6 +16,12 @@ whatever would give one away (checked by an attacker that solves the pack's tabl
 summary and the log show counts as the pack does); the ``internal`` tier shows exact counts and
 incident points and says so on every page. One headless Chromium is started for all PDFs and
 PNGs.
+
+``--publish`` (a database store; a mentor, or an administrator who may read the incidents)
+stores each presenter-tier pack, HTML and PDF, in the database, where presenters read it: a
+presenter's role may read no incident, only the packs published for them. ``--out`` may then be
+left out. Every pack built (written to ``--out``) or published leaves a row of the store's audit
+trail (action ``pack``; a GeoPackage store only logs it), with ``--reason`` if given.
 """
 
 from __future__ import annotations
@@ -24,10 +34,18 @@ from pathlib import Path
 from typing import Any
 
 from apk_geo import reports
-from apk_geo._cli._common import add_json_flag, config_from, emit, progress
-from apk_geo.errors import InsufficientDataError, ParameterError
+from apk_geo._cli._common import (
+    add_json_flag,
+    add_store_option,
+    config_from,
+    emit,
+    progress,
+    store_label,
+)
+from apk_geo.errors import InsufficientDataError, ParameterError, StoreError
 from apk_geo.privacy import TIERS
 from apk_geo.store import open_store
+from apk_geo.store.location import is_database_url
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +58,7 @@ def register(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--store", required=True, help="incident store (.gpkg)")
+    add_store_option(p)
     p.add_argument(
         "--area", required=True, help="'all', an MDT area or a city district (e.g. Poruba)"
     )
@@ -50,7 +68,14 @@ def register(sub: Any) -> None:
         default="html,pdf,png",
         help="comma-separated: html, pdf, png (default all three)",
     )
-    p.add_argument("--out", required=True, help="output folder (created)")
+    p.add_argument("--out", help="output folder (created); may be left out with --publish")
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="store the presenter-tier packs (HTML and PDF) in the database store, for "
+        "presenters (a postgresql:// store; mentors)",
+    )
+    p.add_argument("--reason", help="why the packs are made (recorded in the audit trail)")
     p.add_argument(
         "--tier",
         choices=TIERS,
@@ -104,13 +129,57 @@ def pack_summary(pack: reports.Pack) -> dict[str, Any]:
     }
 
 
+def check_targets(args: argparse.Namespace) -> None:
+    """Refuse a run that writes nowhere, or publishes what presenters may not be shown.
+
+    Raises
+    ------
+    ParameterError
+        If neither ``--out`` nor ``--publish`` is given, or ``--publish`` comes with a
+        GeoPackage store or with ``--tier internal``.
+    """
+    if not args.out and not args.publish:
+        raise ParameterError("--out FOLDER is required (or --publish, with a database store)")
+    if not args.publish:
+        return
+    if not is_database_url(args.store):
+        raise ParameterError(
+            f"--publish needs a database store (postgresql://…); {args.store!r} is a file, "
+            "whose packs are written with --out"
+        )
+    if args.tier != "presenter":
+        raise ParameterError(f"--publish stores presenter-tier packs only; got --tier {args.tier}")
+
+
+def require_publisher(url: str) -> None:
+    """Refuse, before any pack is built, a user whose role may not publish.
+
+    Raises
+    ------
+    StoreError
+        If the role may not write ``apk.published_packs`` (only mentors and admins may).
+    """
+    from apk_geo.db.packs import may_publish
+    from apk_geo.store.pg import display_location
+
+    if not may_publish(url):
+        raise StoreError(
+            f"{display_location(url)}: this user may not publish packs (mentors and "
+            "administrators may); run apk-geo report --publish as a mentor"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
-    """Write the packs and print a summary; return the exit code."""
+    """Write (or publish) the packs and print a summary; return the exit code."""
     config = config_from(args)
     formats = parse_formats(args.format)
+    check_targets(args)
     store = open_store(args.store)
+    label = store_label(store)
     if not store.exists():
         store.incidents()  # raises StoreError with the how-to-fix message
+    if args.publish:
+        require_publisher(args.store)
     started = time.perf_counter()
     data = reports.ReportData.from_store(store, config=config)
     areas = reports.resolve_areas(
@@ -121,16 +190,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         months = data.months()
         if not months:
-            raise InsufficientDataError(f"{args.store}: no complete month of data; pass --month")
+            raise InsufficientDataError(f"{label}: no complete month of data; pass --month")
         month = months[0]
         logger.info("report: month %s chosen (latest complete month)", month)
     load_s = time.perf_counter() - started
-    out = Path(args.out)
+    out = Path(args.out) if args.out else None
     rows: list[dict[str, Any]] = []
     with contextlib.ExitStack() as stack:
-        renderer = (
-            stack.enter_context(reports.Renderer()) if {"pdf", "png"} & set(formats) else None
-        )
+        needs_browser = args.publish or (out is not None and {"pdf", "png"} & set(formats))
+        renderer = stack.enter_context(reports.Renderer()) if needs_browser else None
         for ref in progress(areas, desc="packs", enabled=not args.no_progress and not args.json):
             t0 = time.perf_counter()
             pack = reports.build_pack(
@@ -142,23 +210,23 @@ def run(args: argparse.Namespace) -> int:
                 cell_size_m=args.cell_size_m,
                 top=args.top,
             )
-            written = reports.write_pack(pack, out, formats=formats, renderer=renderer)
-            rows.append(
-                {
-                    "area": ref.name,
-                    "kind": ref.kind,
-                    **pack_summary(pack),
-                    "files": {k: str(v) for k, v in written.items()},
-                    "seconds": round(time.perf_counter() - t0, 2),
-                }
-            )
+            row: dict[str, Any] = {"area": ref.name, "kind": ref.kind, **pack_summary(pack)}
+            if out is not None:
+                written = reports.write_pack(pack, out, formats=formats, renderer=renderer)
+                row["files"] = {k: str(v) for k, v in written.items()}
+                audit_pack(store, pack, row, reason=args.reason)
+            if args.publish:
+                row["published"] = publish(args.store, pack, row, renderer, reason=args.reason)
+            row["seconds"] = round(time.perf_counter() - t0, 2)
+            rows.append(row)
     summary: dict[str, Any] = {
-        "store": str(args.store),
+        "store": label,
         "month": str(month),
         "tier": args.tier,
         "lang": args.lang,
-        "formats": list(formats),
-        "out": str(out),
+        "formats": list(formats) if out is not None else [],
+        "out": str(out) if out is not None else None,
+        "published": bool(args.publish),
         "synthetic": data.synthetic,
         "packs": rows,
         "load_seconds": round(load_s, 2),
@@ -167,14 +235,63 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit(summary, as_json=True, title="")
         return 0
-    emit(
-        {k: v for k, v in summary.items() if k != "packs"},
-        as_json=False,
-        title=f"MDT packs for {month} in {out}:",
+    print_summary(summary)
+    return 0
+
+
+def audit_pack(store: Any, pack: reports.Pack, row: dict[str, Any], *, reason: str | None) -> None:
+    """Record a pack written to files in the store's audit trail (a GeoPackage only logs it)."""
+    store.audit(
+        "pack",
+        subject=f"{row['area']} {pack.month}",
+        details={
+            "command": "report",
+            "tier": pack.tier,
+            "lang": pack.lang,
+            "incidents": row["incidents"],
+            "files": row["files"],
+        },
+        reason=reason,
     )
-    for row in rows:
+
+
+def publish(
+    url: str,
+    pack: reports.Pack,
+    row: dict[str, Any],
+    renderer: reports.Renderer | None,
+    *,
+    reason: str | None,
+) -> int:
+    """Store the pack's HTML and PDF for presenters; return its id (audited as ``pack``)."""
+    from apk_geo.db.packs import publish_pack
+
+    return publish_pack(
+        url,
+        area=str(row["area"]),
+        month=str(pack.month),
+        html=reports.render_html(pack),
+        pdf=reports.render_pdf(pack, renderer=renderer),
+        data={"summary": {k: row[k] for k in ("incidents", "few") if k in row}},
+        tier=pack.tier,
+        lang=pack.lang,
+        reason=reason,
+    )
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """Print the summary and one line per pack."""
+    where = f" in {summary['out']}" if summary["out"] else ""
+    emit(
+        {k: v for k, v in summary.items() if k != "packs" and v not in (None, [])},
+        as_json=False,
+        title=f"MDT packs for {summary['month']} from {summary['store']}{where}:",
+    )
+    for row in summary["packs"]:
+        done = [Path(p).name for p in row.get("files", {}).values()]
+        if "published" in row:
+            done.append(f"published (pack {row['published']})")
         print(
             f"  {row['area']}: {row['incidents']} incidents, {row['seconds']} s → "
-            + ", ".join(Path(p).name for p in row["files"].values())
+            + ", ".join(done)
         )
-    return 0

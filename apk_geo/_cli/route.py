@@ -2,7 +2,8 @@
 
 Candidates come from a point file (``--candidates``: GeoJSON/GeoPackage with ``priority`` and
 optional ``id``, ``name``, ``must_visit``, ``window_start``, ``window_end``, ``dwell_min``) or are
-built from a store (``--store``, ``--date``, ``--start-time``): the places with the most expected
+built from a store (``--store``: a ``.gpkg`` file or a PostGIS database ``postgresql://…``,
+default ``$APK_GEO_STORE``; ``--date``, ``--start-time``): the places with the most expected
 incidents in the shift's weekday and hours (neighbouring hot cells merged into one named place),
 recent weeks weighted more (``--recent-weeks`` is the half-life). ``--must-visit 'ZŠ Ostrčilova |
 49.8405,18.2856 | 07:35-07:50'`` (repeatable) adds a place the route must include, with an
@@ -19,12 +20,17 @@ printable route sheet, ``--pdf`` the sheet as PDF, ``--geojson`` the stops and t
 map; with several teams every team gets its own GPX, HTML and PDF (the team's name is added to
 the file name). With ``--network`` (GraphML or a line layer of streets) the legs follow the
 streets; without it they are straight lines times ``--detour-factor`` and the sheet says so.
+
+A route planned from a store names the store in the summary (a database without its password)
+and leaves a row of its audit trail (action ``route``, with ``--reason`` if given; a GeoPackage
+store only logs it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,7 +41,14 @@ from typing import Any
 import pandas as pd
 
 from apk_geo import routes
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import (
+    ENV_STORE,
+    STORE_HELP,
+    add_json_flag,
+    add_store_option,
+    emit,
+    store_label,
+)
 from apk_geo.errors import ApkGeoError, ConfigError, GeocodingError
 from apk_geo.routes.export import strings
 from apk_geo.times import as_timestamp
@@ -51,9 +64,11 @@ def register(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    source = p.add_mutually_exclusive_group(required=True)
+    source = p.add_mutually_exclusive_group(required=not os.environ.get(ENV_STORE))
     source.add_argument("--candidates", help="point file with a 'priority' column")
-    source.add_argument("--store", help="incident store (.gpkg): build candidates for the shift")
+    add_store_option(
+        source, help=STORE_HELP + "; candidates are built for the shift", required=False
+    )
     p.add_argument(
         "--start",
         help="start point: LAT,LON or an address (needs --store or --gazetteer), e.g. the APK "
@@ -132,6 +147,7 @@ def register(sub: Any) -> None:
     p.add_argument("--html", help="also write a printable HTML route sheet (one per team)")
     p.add_argument("--pdf", help="also write the route sheet as an A4 PDF (one per team)")
     p.add_argument("--geojson", help="also write the stops and the paths as GeoJSON")
+    p.add_argument("--reason", help="why the route is planned (recorded in the audit trail)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -144,9 +160,10 @@ class _Inputs:
     cache: dict[str, Any] = field(default_factory=dict)
 
     def store(self) -> Any:
+        """Return the store the candidates come from (``None`` with ``--candidates``)."""
         if "store" not in self.cache:
             self.cache["store"] = None
-            if self.args.store:
+            if self.args.store and not self.args.candidates:
                 from apk_geo.store import open_store
 
                 self.cache["store"] = open_store(self.args.store)
@@ -410,8 +427,28 @@ def run(args: argparse.Namespace) -> int:
     if demand is not None:
         data["params"]["candidates"] = candidates.attrs.get("params", {})
     written = _write(args, plan, data)
+    store = inputs.store()
+    source = {} if store is None else {"store": store_label(store)}
+    if store is not None:
+        _audit_route(store, plan, written, args)
     if args.json:
-        emit({**data, "files": written}, as_json=True, title="")
+        emit({**data, **source, "files": written}, as_json=True, title="")
     else:
-        emit(_summary(plan, written), as_json=False, title="Patrol route:")
+        emit({**source, **_summary(plan, written)}, as_json=False, title="Patrol route:")
     return 0
+
+
+def _audit_route(store: Any, plan: Any, written: dict[str, Any], args: argparse.Namespace) -> None:
+    """Record a route planned from the store's incidents in its audit trail."""
+    start = min(pd.Timestamp(r.totals["shift_start"]) for r in plan.routes)
+    store.audit(
+        "route",
+        subject=f"{start:%Y-%m-%d %H:%M}",
+        details={
+            "command": "route",
+            "teams": int(plan.totals["n_teams"]),
+            "stops": int(plan.totals["n_stops"]),
+            "files": written,
+        },
+        reason=args.reason,
+    )

@@ -17,7 +17,14 @@ import pandas as pd
 
 from apk_geo.store.pg import connect, display_location, fetch_frame
 
-__all__ = ["PACK_COLUMNS", "PublishedPack", "list_packs", "publish_pack", "read_pack"]
+__all__ = [
+    "PACK_COLUMNS",
+    "PublishedPack",
+    "list_packs",
+    "may_publish",
+    "publish_pack",
+    "read_pack",
+]
 
 #: Columns of :func:`list_packs`.
 PACK_COLUMNS: Final = (
@@ -88,6 +95,17 @@ def publish_pack(
             ],
         )
     return pack_id
+
+
+def may_publish(url: str) -> bool:
+    """Return whether the URL's role may publish packs (mentors and administrators may).
+
+    Row-level security may still refuse a pack of an MDT area the user is not given.
+    """
+    where = display_location(url)
+    with connect(url, where=where, doing="check who may publish packs") as conn:
+        row = conn.execute("SELECT has_table_privilege('apk.published_packs', 'INSERT')").fetchone()
+    return bool(row and row[0])
 
 
 def list_packs(url: str, *, area: str | None = None) -> pd.DataFrame:
