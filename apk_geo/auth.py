@@ -127,7 +127,9 @@ ACCESS: Final[Mapping[str, Access]] = {
     ),
     "admin": Access(
         "admin",
-        pages=("data", "audit", "users"),
+        # users, retention and the audit log; no incident data, so not the data page either (its
+        # quarantine is refused to an administrator by the database)
+        pages=("audit", "users"),
         layers=(),
         manage_users=True,
         read_audit=True,

@@ -45,6 +45,7 @@ def test_each_role_sees_only_its_pages_and_layers() -> None:
     assert mentor.incident_detail and mentor.may_import and "points" in mentor.layers
     admin = auth.access_for("admin")
     assert admin.manage_users and admin.read_audit and "map" not in admin.pages
+    assert "data" not in admin.pages  # the quarantine is refused to an administrator
     assert auth.access_for("stranger").pages == () and auth.access_for(None).layers == ()
     assert set(auth.LOCAL_ACCESS.pages) == set(auth.PAGES) - {"audit", "users"}
     assert all(set(a.pages) <= set(auth.PAGES) for a in auth.ACCESS.values())
