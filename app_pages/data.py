@@ -14,6 +14,7 @@ from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import STRINGS, t
 from apk_geo.maps import layer_provenance
 from app_pages import _common as c
+from app_pages._download import table_downloads
 
 lang = c.lang()
 st.title(t("data.title", lang))
@@ -26,10 +27,6 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with its column names translated where the UI knows them."""
     names = {col: t(f"column.{col}", lang) for col in frame.columns if f"column.{col}" in STRINGS}
     return frame.rename(columns=names)
-
-
-def quarantine_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
 
 
 st.subheader(t("data.upload", lang))
@@ -64,13 +61,9 @@ elif go and upload is not None:
                 st.warning(t("data.imported_quarantine", lang, n=counts.quarantined))
             if not mine.empty:
                 st.dataframe(labelled(mine), hide_index=True)
-                st.download_button(
-                    t("data.quarantine_download_this", lang),
-                    quarantine_csv(mine),
-                    f"quarantine_{Path(upload.name).stem}.csv",
-                    "text/csv",
-                    on_click=c.audit,
-                    args=("download", f"quarantine_{Path(upload.name).stem}.csv"),
+                stem = f"quarantine_{Path(upload.name).stem}"
+                table_downloads(
+                    mine, stem, lang, what="download.what_quarantine_this", audit_subject=stem
                 )
 
 quarantine = c.store().quarantine()
@@ -78,13 +71,8 @@ if not quarantine.empty:
     c.audit("page_view", "data.quarantine", n=len(quarantine))
 st.subheader(t("data.quarantine", lang))
 st.dataframe(labelled(quarantine), hide_index=True)
-st.download_button(
-    t("data.quarantine_download", lang),
-    quarantine_csv(quarantine),
-    "quarantine.csv",
-    "text/csv",
-    on_click=c.audit,
-    args=("download", "quarantine.csv"),
+table_downloads(
+    quarantine, "quarantine", lang, what="download.what_quarantine", audit_subject="quarantine"
 )
 
 st.subheader(t("data.status", lang))
@@ -95,7 +83,9 @@ st.dataframe(
     hide_index=True,
 )
 st.subheader(t("data.imports", lang))
-st.dataframe(labelled(c.store().import_log().tail(20)), hide_index=True)
+imports = c.store().import_log()
+st.dataframe(labelled(imports.tail(20)), hide_index=True)
+table_downloads(imports, "imports", lang, what="download.what_imports")
 
 st.subheader(t("data.layers", lang))
 rows = []

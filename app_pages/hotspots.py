@@ -19,6 +19,7 @@ from apk_geo.app_state import HOTSPOT_METHODS
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
+from app_pages._download import table_downloads
 
 lang = c.lang()
 st.title(t("hot.title", lang))
@@ -79,6 +80,13 @@ sel = st.dataframe(
     key=f"hot_table.{c.state().key('filters', 'hotspots')}",
 )
 rows = sel.selection.rows if sel else []
+prefix = "hotspots_synthetic" if c.is_synthetic() else "hotspots"
+table_downloads(
+    table.drop(columns=table.geometry.name),
+    f"{prefix}_{run.method}_table",
+    lang,
+    audit_subject=f"{prefix}_{run.method}_table",
+)
 focus = table.iloc[rows] if rows else (None if area.whole_city else area.shape)
 ly = c.layers()
 m = maps.incident_map(
@@ -102,7 +110,6 @@ downloads = (
     (".gpkg", "hot.download_gpkg", "application/geopackage+sqlite3"),
     (".csv", "hot.download_csv", "text/csv"),
 )
-prefix = "hotspots_synthetic" if c.is_synthetic() else "hotspots"
 for col, (suffix, key, mime) in zip(st.columns(len(downloads)), downloads, strict=True):
     col.download_button(
         t(key, lang),

@@ -21,6 +21,7 @@ from apk_geo.i18n import t
 from apk_geo.placenames import date_text
 from apk_geo.schema import label_of
 from app_pages import _common as c
+from app_pages._download import table_downloads
 
 lang = c.lang()
 st.title(t("trend.title", lang))
@@ -100,6 +101,8 @@ st.altair_chart(
     alt.Chart(series).mark_line(point=True).encode(**enc).interactive(), width="stretch"
 )
 
+table_downloads(view.series, "trend_series", lang, what="download.what_series")
+
 st.subheader(t("trend.heatmap", lang))
 grid = (
     indicators.weekday_hour_table(area)
@@ -142,4 +145,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
+)
+table_downloads(
+    yoy.rename(columns={"n": str(month)}), f"year_on_year_{month}", lang, what="download.what_yoy"
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (and what .ci/run calls): set up, install what the browser tests need
-# (Debian's chromium; poppler-utils for PDF checks; DejaVu fonts for Czech diacritics), start the local
+# (Debian's chromium; poppler-utils for PDF checks; DejaVu fonts for Czech diacritics; LibreOffice Calc
+# for the CSV round trips; python3-gdal for GDAL's validate_gpkg.py), start the local
 # PostgreSQL/PostGIS cluster (scripts/postgis.sh; the PostGIS tests always run here, in databases and
 # roles of their own that they drop at the end), then lint, format check, type check, the import tiers,
 # the whole test suite, and the built wheel on a second Python version (scripts/other_python.sh).
@@ -9,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 source scripts/_apt.sh
-apt_install chromium poppler-utils fonts-dejavu-core
+apt_install chromium poppler-utils fonts-dejavu-core libreoffice-calc-nogui python3-gdal
 echo "[test] ruff check" >&2
 .venv/bin/ruff check .
 echo "[test] ruff format --check" >&2

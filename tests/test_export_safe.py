@@ -58,7 +58,7 @@ def test_write_table_csv_is_formula_safe(tmp_path: Path) -> None:
     out = io.write_table(table(), tmp_path / "t.csv", delimiter=";", encoding="utf-8-sig")
     text = out.read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(_stdio.StringIO(text, newline=""), delimiter=";"))
-    assert rows[0] == ["text", "number", "ratio", "'=name"]
+    assert rows[0] == ["text", "number", "Poměr", "'=name"]  # known names get Czech headers
     cells = [r[0] for r in rows[1:]]
     assert cells[: len(DANGEROUS)] == ["'" + v for v in DANGEROUS]
     assert cells[len(DANGEROUS) :] == HARMLESS
@@ -77,7 +77,7 @@ def test_write_table_xlsx_has_typed_cells_and_no_formula(tmp_path: Path) -> None
     ws = openpyxl.load_workbook(out).active
     assert ws is not None and ws.title == "data"
     rows = list(ws.iter_rows())
-    assert [c.value for c in rows[0]] == ["text", "number", "ratio", "'=name", "when"]
+    assert [c.value for c in rows[0]] == ["text", "number", "Poměr", "'=name", "when"]
     for r in rows[1:]:
         assert r[0].data_type in ("s", "inlineStr")  # text, never "f"
         assert r[1].data_type == "n" and isinstance(r[1].value, int)
@@ -108,7 +108,7 @@ def test_layer_csv_is_formula_safe(tmp_path: Path) -> None:
     )
     data = io.layer_bytes(layer, suffix=".csv").decode("utf-8")
     assert data.splitlines()[1].startswith("'=cmd")
-    assert data.splitlines()[2].startswith("-1,")
+    assert data.splitlines()[2].startswith("-1;")  # Czech CSV: ; between fields
 
 
 def test_quarantine_export_is_formula_safe_and_private(tmp_path: Path) -> None:
@@ -141,5 +141,5 @@ def test_quarantine_export_is_formula_safe_and_private(tmp_path: Path) -> None:
             assert ws is not None
             head = [c.value for c in ws[1]]
             cells = dict(zip(head, [c.value for c in ws[2]], strict=True))
-        assert cells["value"] == '\'=HYPERLINK("http://evil")'
-        assert cells["line"] in ("2", 2)
+        assert cells["Hodnota"] == '\'=HYPERLINK("http://evil")'  # Czech headers
+        assert cells["Řádek"] in ("2", 2)

@@ -38,6 +38,7 @@ from apk_geo.geocode import (
     parse_address,
     resolve_coordinates,
 )
+from apk_geo.io.columns import column_label
 
 HEADER = (
     "Kód ADM;Kód obce;Název obce;Kód MOMC;Název MOMC;Kód MOP;Název MOP;Kód části obce;"
@@ -622,11 +623,12 @@ def test_cli_writes_every_input_column(
     summary = json.loads(capsys.readouterr().out)
     assert summary["rows"] == 3 and summary["exact"] == 1 and summary["failed"] == 2
     assert summary["address_column"] == "Adresa"
-    out = pd.read_csv(dst, sep=";", dtype=str, keep_default_na=False)
-    assert list(out.columns) == ["Číslo záznamu", "Adresa", "Poznámka", *OUTPUT_COLUMNS]
+    out = pd.read_csv(dst, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    added = [column_label(c) for c in OUTPUT_COLUMNS]  # Czech headers of the added columns
+    assert list(out.columns) == ["Číslo záznamu", "Adresa", "Poznámka", *added]
     assert out["Poznámka"].tolist() == ["úřad", "", "jen souřadnice"]
-    assert out["ruian_adm"].tolist() == ["3182860", "", ""]
-    assert out["match"].tolist() == ["exact", "failed", "failed"]
+    assert out["Kód adresního místa (RÚIAN)"].tolist() == ["3182860", "", ""]
+    assert out["Geokódování"].tolist() == ["přesná shoda", "nenalezeno", "nenalezeno"]
 
 
 def test_cli_reports_errors_with_exit_code_2(

@@ -15,6 +15,7 @@ from apk_geo import cli
 from apk_geo.config import Config
 from apk_geo.errors import InputFileError
 from apk_geo.ingest import STAGES, ingest_file
+from apk_geo.io.columns import column_label
 from apk_geo.schema import QUARANTINE_COLUMNS
 from apk_geo.store import open_store
 from apk_geo.testing import assert_store_reconciles
@@ -244,8 +245,9 @@ def test_coordinates_are_fixed_or_rejected_against_the_city(
     q = store.quarantine().set_index("line")
     assert q["field"].to_dict() == {3: "lat", 5: "lat"}
     # Prague and Vienna alike: outside the city in every axis order and sign, no address
-    assert "(50.0875, 14.4213), in every axis order and sign" in q.loc[3, "reason"]
-    assert "(48.2082, 16.3738), in every axis order and sign" in q.loc[5, "reason"]
+    # (the reason in Czech, issue 14; the English description stays in "expected")
+    assert "(50,0875; 14,4213) leží v každém pořadí os a znaménku mimo" in q.loc[3, "reason"]
+    assert "(48,2082; 16,3738) leží v každém pořadí os a znaménku mimo" in q.loc[5, "reason"]
     assert q["expected"].str.startswith("a point inside the city extent").all()
 
 
@@ -311,9 +313,9 @@ def test_cli_ingest_quarantine_and_status(
     )
     assert code == 0
     q = pd.read_csv(dest, sep=";", encoding="utf-8-sig", dtype=str)
-    assert list(q.columns) == list(QUARANTINE_COLUMNS)
-    assert q["value"].tolist() == ["létající talíř"]  # once, though imported twice
-    assert json.loads(q["raw"].iloc[0])["Kategorie"] == "létající talíř"
+    assert list(q.columns) == [column_label(c) for c in QUARANTINE_COLUMNS]  # Czech headers
+    assert q["Hodnota"].tolist() == ["létající talíř"]  # once, though imported twice
+    assert json.loads(q["Původní řádek"].iloc[0])["Kategorie"] == "létající talíř"
 
     code, out, _ = run_cli(["status", "--store", str(store), "--json"], config_file, capsys)
     status = json.loads(out)

@@ -3,6 +3,9 @@
 Geocodes the addresses of a CSV against a RÚIAN address-point file and writes every input row,
 with its columns unchanged, plus ``lat, lon, x_5514, y_5514, match, score, ruian_adm,
 geocode_reason``. Rows that cannot be placed are kept with ``match == "failed"`` and the reason.
+The output is a table for Czech Excel and LibreOffice (``;``, decimal comma, UTF-8 with BOM,
+Czech headers of the added columns and Czech match kinds: ``přesná shoda`` …; ``--lang en``:
+English, ``,`` and decimal point), or an Excel workbook when ``--out`` ends with ``.xlsx``.
 """
 
 from __future__ import annotations
@@ -36,7 +39,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         required=True,
         help="RÚIAN address-point CSV (YYYYMMDD_OB_<kód obce>_ADR.csv)",
     )
-    parser.add_argument("--out", type=Path, required=True, help="output CSV (OUT.csv)")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="output table: .csv (OUT.csv) or .xlsx"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+    )
     parser.add_argument(
         "--address-col",
         default=None,
@@ -74,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
     """Geocode ``args.input`` and write ``args.out``; print a summary. Return 0."""
     start = time.perf_counter()
     frame = read_csv(args.input, delimiter=args.delimiter, encoding=args.encoding)
-    delimiter = str(frame.attrs["csv"]["delimiter"])
     columns = list(map(str, frame.columns))
     address_col = args.address_col or _find(columns, "address")
     if args.address_col and args.address_col not in frame.columns:
@@ -105,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         y_col=names["y"] or "y",
     )
     # every input row comes back (incident records with their addresses): a new file is 0600
-    write_table(out, args.out, delimiter=delimiter, private=True)
+    write_table(out, args.out, lang=args.lang, private=True)
     counts = out.attrs["params"]["counts"]
     summary: dict[str, object] = {
         "input": str(args.input),

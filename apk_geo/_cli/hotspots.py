@@ -3,10 +3,12 @@
 Incidents come from a store (``--store``, geocoded incidents only, filtered by date, category
 and district; the study area is the chosen districts or the city) or from a point file
 (``--input``: CSV with lat/lon or x/y, GeoPackage, GeoJSON …; the study area is the points'
-convex hull buffered by one cell). The result is written to ``--out``: GeoJSON in EPSG:4326,
-GeoPackage in EPSG:5514 (or the analysis CRS for points outside Czechia), or CSV with the
-geometry as WKT (EPSG:4326) and the centroid's lon/lat. The parameters used, including every
-automatically chosen one, go into the summary and into ``<out>.params.json``.
+convex hull buffered by one cell). The result is written to ``--out``: GeoJSON (RFC 7946,
+EPSG:4326), GeoPackage 1.3 in EPSG:5514 (or the analysis CRS for points outside Czechia) with a
+default QGIS style, or CSV for Czech Excel (``--lang en``: English) with the geometry as WKT
+(EPSG:4326) and the centroid's lon/lat. Date-times are UTC with a local-time column beside
+them. The parameters used, including every automatically chosen one, go into the summary and
+into ``<out>.params.json``.
 
 Methods: ``gistar`` (Getis-Ord Gi* with FDR, default), ``kde`` (quartic kernel density),
 ``clusters`` (HDBSCAN clusters with Czech labels), ``forecast`` (risk for the next period),
@@ -69,6 +71,12 @@ def register(sub: Any) -> None:
     p.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN (default 15)")
     p.add_argument("--max-cells", type=int, default=250_000, help="grid cap (default 250000)")
     p.add_argument("--out", required=True, help="output file: .geojson, .gpkg or .csv")
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="CSV style and headers, QGIS legend: cs (default: ; and decimal comma) or en",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -135,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         "grid": grid_params,
         "result": {k: v for k, v in result.attrs.get("params", {}).items() if k not in grid_params},
     }
-    written_crs = _write(result, out_path, metric_crs=points.crs)
+    written_crs = _write(result, out_path, metric_crs=points.crs, lang=args.lang)
     params["output_crs"] = written_crs
     sidecar = out_path.with_name(out_path.name + ".params.json")
     atomic_write_text(sidecar, json.dumps(_jsonable(params), ensure_ascii=False, indent=2))
@@ -425,14 +433,16 @@ _HIGHLIGHTS: Final[Mapping[str, tuple[str, Callable[[gpd.GeoDataFrame], dict[str
 # --------------------------------------------------------------------------- output
 
 
-def _write(result: gpd.GeoDataFrame, path: Path, *, metric_crs: Any) -> str:
+def _write(result: gpd.GeoDataFrame, path: Path, *, metric_crs: Any, lang: str = "cs") -> str:
     """Write ``result`` with the product's one layer writer; return the CRS written.
 
     GeoPackage in S-JTSK (or the analysis CRS for points outside Czechia), GeoJSON and CSV in
     WGS 84 — the same files the dashboard's downloads give (:func:`apk_geo.io.layer_bytes`).
+    GeoPackage 1.3 with a default QGIS style, RFC 7946 GeoJSON, the CSV in ``lang``'s style.
     """
     czech = result.crs is not None and result.crs.to_epsg() == 5514
-    return write_layer(result, path, layer="hotspots", crs=CRS_METRIC if czech else metric_crs)
+    crs = CRS_METRIC if czech else metric_crs
+    return write_layer(result, path, layer="hotspots", crs=crs, lang=lang)
 
 
 def _jsonable(value: Any) -> Any:

@@ -31,7 +31,13 @@ def register(sub: Any) -> None:
     p.add_argument("--permutations", type=int, default=999, help="permutations (999)")
     p.add_argument("--seed", type=int, default=0, help="random seed (0)")
     p.add_argument("--by", help="test each value of this column separately (e.g. category)")
-    p.add_argument("--out", help="write the table as CSV")
+    p.add_argument("--out", help="write the table: .csv (Czech Excel by default) or .xlsx")
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -48,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         by=args.by,
     )
     if args.out:
-        write_table(table, args.out)  # the one formula-safe writer
+        write_table(table, args.out, lang=args.lang)  # the one table writer
     rows = table.to_dict(orient="records")
     if args.json:
         emit(

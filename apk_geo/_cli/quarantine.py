@@ -1,9 +1,10 @@
 """``apk-geo quarantine --store PATH|URL --out FILE``: export the rejected rows for correction.
 
-The file is CSV (UTF-8 with BOM and ``;`` for Czech Excel) or, when ``--out`` ends with
-``.xlsx``, an Excel workbook. Either way it is formula-safe: a cell that starts with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return (a quarantined row may hold
-``=HYPERLINK(...)``) is written with a leading ``'`` so a spreadsheet shows it as text
+The file is CSV for Czech Excel and LibreOffice (UTF-8 with BOM, ``;``, Czech headers;
+``--lang en``: English headers, ``,``) or, when ``--out`` ends with ``.xlsx``, an Excel
+workbook. Either way it is formula-safe: a cell that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return (a quarantined row may hold ``=HYPERLINK(...)``) is written with a
+leading ``'`` so a spreadsheet shows it as text
 (:func:`apk_geo.io.write_table`). The rows hold personal data: a new file is ``0600``, and the
 export is recorded in the store's audit log (``export``, the file name and row count).
 """
@@ -31,7 +32,13 @@ def register(sub: Any) -> None:
         required=True,
         help="file to write: .csv (UTF-8 with BOM for Excel) or .xlsx",
     )
-    p.add_argument("--delimiter", default=";", help="CSV delimiter (default ; for Czech Excel)")
+    p.add_argument("--delimiter", default=None, help="CSV delimiter (default ; for cs, , for en)")
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -42,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     table = store.quarantine()
     out = Path(args.out)
     try:
-        write_table(table, out, delimiter=args.delimiter, encoding="utf-8-sig", private=True)
+        write_table(table, out, lang=args.lang, delimiter=args.delimiter, private=True)
     except OSError as exc:
         raise StoreError(f"{out}: cannot write the quarantine export: {exc}") from exc
     store.audit("export", subject="quarantine", details={"rows": len(table), "file": out.name})

@@ -31,7 +31,13 @@ def register(sub: Any) -> None:
     p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
     p.add_argument("--buffer-m", type=float, help="hostel buffer in metres (default: config, 250)")
     p.add_argument("--ci", choices=("lognormal", "exact"), default="lognormal")
-    p.add_argument("--out", help="write the table as CSV")
+    p.add_argument("--out", help="write the table: .csv (Czech Excel by default) or .xlsx")
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -53,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     )
     frame = table.drop(columns="geometry")
     if args.out:
-        write_table(frame, args.out)  # the one formula-safe writer
+        write_table(frame, args.out, lang=args.lang)  # the one table writer
     rows = frame.to_dict(orient="records")
     if args.json:
         emit({"params": table.attrs.get("params", {}), "rates": rows}, as_json=True, title="")

@@ -1,11 +1,16 @@
 """Write tables and layers: the one writer of every file of records the product produces.
 
 * :func:`write_layer` writes a GeoDataFrame, the format chosen by the file's suffix
-  (:data:`LAYER_FORMATS`): GeoPackage (``.gpkg``, in the layer's own or a given CRS), GeoJSON
-  (``.geojson``, EPSG:4326 as RFC 7946 requires) or CSV (``.csv``: the attributes, the centroid's
-  ``lon``/``lat`` and the geometry as ``wkt``, all EPSG:4326).
-* :func:`write_table` writes a plain table as CSV (the delimiter and encoding given, e.g. UTF-8 with
-  BOM and ``;`` for Czech Excel) or, for ``.xlsx``, as an Excel workbook with typed cells.
+  (:data:`LAYER_FORMATS`): GeoPackage 1.3 (``.gpkg``, in the layer's own or a given CRS, with a
+  default QGIS style for hotspot classes, density and risk), GeoJSON (``.geojson``: RFC 7946
+  through GDAL's ``RFC7946=YES``, EPSG:4326) or CSV (``.csv``: the attributes, the centroid's
+  ``lon``/``lat`` and the geometry as ``wkt``, all EPSG:4326, in the table style below).
+  Date-times are written in UTC with a local wall-clock text column beside them, so QGIS
+  (which shows DATETIME fields in UTC) users see local times too; dates are DATE fields.
+* :func:`write_table` writes a table for people: CSV for Czech Excel and LibreOffice by default
+  (UTF-8 with BOM, ``;``, decimal comma, local times without an offset, Czech headers and values
+  from :mod:`apk_geo.io.columns`), ``lang="en"`` for English (``,``, decimal point), or, for
+  ``.xlsx``, an Excel workbook with real number and date cells.
 * :func:`layer_bytes` and :func:`table_bytes` return what :func:`write_layer` and
   :func:`write_table` would write, for a download button.
 
@@ -33,7 +38,8 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -46,8 +52,10 @@ from apk_geo._validate import require_crs
 from apk_geo.coords import metric_crs
 from apk_geo.errors import ParameterError
 from apk_geo.files import atomic_path
-from apk_geo.schema import CRS_WEB
-from apk_geo.times import wall_clock
+from apk_geo.io._qgis import add_default_style
+from apk_geo.io.columns import Lang, check_lang, display_table
+from apk_geo.schema import CRS_WEB, TIMEZONE
+from apk_geo.times import to_local, wall_clock
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -71,8 +79,15 @@ _FORMULA_START: Final = re.compile(r"^[=+\-@\t\r]")
 #: Text a spreadsheet reads as a plain number (not a formula), left as it is.
 _PLAIN_NUMBER: Final = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 _XLSX_SHEET: Final = "data"
+#: Date-times in CSV: local wall clock without an offset, read as a date-time in every locale.
+_CSV_DATETIME: Final = "%Y-%m-%d %H:%M:%S"
+_CSV_DATE: Final = "%Y-%m-%d"
+#: Number formats of XLSX date-time and date cells per language.
+_XLSX_DATETIME: Final[Mapping[str, str]] = {"cs": "d.m.yyyy h:mm:ss", "en": "yyyy-mm-dd hh:mm:ss"}
+_XLSX_DATE: Final[Mapping[str, str]] = {"cs": "d.m.yyyy", "en": "yyyy-mm-dd"}
+_UTC_NAMES: Final = frozenset({"UTC", "utc", "UTC+00:00", "Etc/UTC", "GMT"})
 
-_Writer = Callable[[gpd.GeoDataFrame, Path, CRS, str], None]
+_Writer = Callable[[gpd.GeoDataFrame, Path, CRS, str, Lang], None]
 
 
 def write_layer(
@@ -82,8 +97,19 @@ def write_layer(
     layer: str | None = None,
     crs: Any = None,
     private: bool = False,
+    lang: str = "cs",
 ) -> str:
     """Write ``frame`` to ``path`` atomically, in the format its suffix names.
+
+    Layers open right in QGIS: a GeoPackage is version 1.3 (read without warnings by the
+    GDAL 3.6 of Debian 12 and QGIS 3.22–3.28) and carries a default QGIS style in
+    ``layer_styles`` when it has ``hotspot_class``, ``density_km2`` or ``risk``; GeoJSON is
+    RFC 7946 (GDAL's ``RFC7946=YES``: no ``crs`` member, 7 decimals, counter-clockwise outer
+    rings) named after the layer. Every date-time column is written in UTC (``…Z``) with a
+    ``<column>_local`` text column of the local wall-clock time next to it (QGIS shows
+    DATETIME fields in UTC); dates (naive midnight values of a column not named ``*_at``, or
+    :class:`datetime.date` values) are DATE fields. The CSV is the table style of
+    :func:`write_table` (``lang``).
 
     Parameters
     ----------
@@ -98,6 +124,8 @@ def write_layer(
         frame's own. GeoJSON and CSV are always written in EPSG:4326, whatever this says.
     private
         Create a new file ``0600`` (personal data); an existing file keeps its mode.
+    lang
+        ``"cs"`` (default) or ``"en"``: the CSV's style and headers, the QGIS legend's labels.
 
     Returns
     -------
@@ -124,11 +152,12 @@ def write_layer(
     """
     target = Path(path)
     writer = _writer(target)
+    code = check_lang(lang)
     require_crs(frame, name="the layer to write")
     out_crs = _output_crs(frame, suffix=target.suffix.lower(), crs=crs)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target, private=private) as tmp:
-        writer(frame, tmp, out_crs, layer or target.stem)
+        writer(frame, tmp, out_crs, layer or target.stem, code)
     return str(out_crs.to_string())
 
 
@@ -136,25 +165,39 @@ def write_table(
     frame: pd.DataFrame,
     path: str | Path,
     *,
-    delimiter: str = ",",
-    encoding: str = "utf-8",
+    lang: str = "cs",
+    labels: bool = True,
+    delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
     lineterminator: str = "\r\n",
     private: bool = False,
     fmt: Literal["csv", "xlsx"] | None = None,
     sheet: str = _XLSX_SHEET,
 ) -> Path:
-    r"""Write a plain table to ``path`` as CSV or XLSX, formula-safe, atomically.
+    r"""Write a table to ``path`` as CSV or XLSX for people, formula-safe, atomically.
+
+    The Czech style (default) is what Czech Excel and LibreOffice open without an import
+    dialog: UTF-8 with a byte-order mark, ``;`` between fields, decimal comma, local times
+    without an offset (``2026-07-03 05:04:00``, the column's own zone; Europe/Prague for the
+    store's incidents), Czech headers and values (:func:`apk_geo.io.columns.display_table`:
+    ``přesná shoda``, ``ano``/``ne``, category labels). ``lang="en"`` writes ``,`` and a decimal
+    point with English headers and values. XLSX has real number and date cells in either.
 
     Parameters
     ----------
     frame
-        The table; its index is not written. It is not changed.
+        The table with internal column names; its index is not written. It is not changed.
     path
         The file; missing folders are created.
+    lang
+        ``"cs"`` (default) or ``"en"``: headers, values, separator and decimal mark.
+    labels
+        Translate headers and coded values (default); ``False`` keeps the frame's own.
     delimiter
-        CSV field separator (``";"`` for Czech Excel).
+        CSV field separator; default ``";"`` for ``cs``, ``","`` for ``en``. It cannot be the
+        decimal mark of ``lang``.
     encoding
-        CSV text encoding; ``"utf-8-sig"`` writes the byte-order mark Excel needs to read UTF-8.
+        CSV text encoding; default ``"utf-8-sig"`` (UTF-8 with the byte-order mark Excel needs).
     lineterminator
         CSV line ending; default ``"\r\n"`` (RFC 4180, as Excel writes it), so that a value
         holding either ``\r`` or ``\n`` is quoted.
@@ -173,29 +216,37 @@ def write_table(
     Raises
     ------
     ParameterError
-        If ``fmt`` is not one of :data:`TABLE_FORMATS`.
+        If ``fmt`` is not one of :data:`TABLE_FORMATS`, ``lang`` not ``cs``/``en``, or the
+        delimiter is the decimal mark.
 
     Notes
     -----
     Text cells that a spreadsheet would run as a formula get a leading ``'`` (see the module
-    docstring and :func:`formula_safe`).
+    docstring and :func:`formula_safe`). Numbers are written as plain numbers (no thousands
+    separator, no quotes), so a spreadsheet in the language's locale reads them as numbers.
 
     Examples
     --------
-    >>> quarantine = store.quarantine()  # doctest: +SKIP
-    >>> write_table(quarantine, "q.csv", delimiter=";", encoding="utf-8-sig")  # doctest: +SKIP
+    >>> write_table(store.quarantine(), "q.csv", private=True)  # doctest: +SKIP
     PosixPath('q.csv')
     """
     target = Path(path)
     kind = _table_format(target, fmt)
+    style = _csv_style(lang, delimiter)
     target.parent.mkdir(parents=True, exist_ok=True)
-    safe = formula_safe(frame)
+    shown = display_table(frame, lang=style.lang) if labels else frame
+    safe = formula_safe(shown)
     with atomic_path(target, private=private) as tmp:
         if kind == "xlsx":
-            _xlsx(safe, tmp, sheet=sheet)
+            _xlsx(safe, tmp, sheet=sheet, lang=style.lang)
         else:
-            safe.to_csv(
-                tmp, index=False, sep=delimiter, encoding=encoding, lineterminator=lineterminator
+            _csv_text(safe).to_csv(
+                tmp,
+                index=False,
+                sep=style.delimiter,
+                decimal=style.decimal,
+                encoding=encoding,
+                lineterminator=lineterminator,
             )
     return target
 
@@ -204,8 +255,10 @@ def table_bytes(
     frame: pd.DataFrame,
     *,
     fmt: Literal["csv", "xlsx"] = "csv",
-    delimiter: str = ",",
-    encoding: str = "utf-8",
+    lang: str = "cs",
+    labels: bool = True,
+    delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
     lineterminator: str = "\r\n",
     sheet: str = _XLSX_SHEET,
 ) -> bytes:
@@ -215,7 +268,7 @@ def table_bytes(
     ----------
     frame
         The table.
-    fmt, delimiter, encoding, lineterminator, sheet
+    fmt, lang, labels, delimiter, encoding, lineterminator, sheet
         As for :func:`write_table`.
 
     Returns
@@ -225,14 +278,15 @@ def table_bytes(
 
     Examples
     --------
-    >>> quarantine = store.quarantine()  # doctest: +SKIP
-    >>> data = table_bytes(quarantine, delimiter=";", encoding="utf-8-sig")  # doctest: +SKIP
+    >>> data = table_bytes(store.quarantine(), lang="cs")  # doctest: +SKIP
     """
     with tempfile.TemporaryDirectory(prefix="apk-geo-table-") as folder:
         path = Path(folder) / f"table.{_table_format(Path('x.' + str(fmt)), fmt)}"
         write_table(
             frame,
             path,
+            lang=lang,
+            labels=labels,
             delimiter=delimiter,
             encoding=encoding,
             lineterminator=lineterminator,
@@ -283,6 +337,84 @@ def _safe_text(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class _CsvStyle:
+    """Separator and decimal mark of one language's CSV."""
+
+    lang: Lang
+    delimiter: str
+    decimal: str
+
+
+def _csv_style(lang: str, delimiter: str | None) -> _CsvStyle:
+    """Return the CSV style of ``lang``; refuse a delimiter that is the decimal mark."""
+    code = check_lang(lang)
+    decimal = "," if code == "cs" else "."
+    sep = delimiter if delimiter is not None else (";" if code == "cs" else ",")
+    if sep == decimal:
+        raise ParameterError(
+            f"the CSV delimiter {sep!r} is the decimal mark of lang={code!r}; "
+            f"use {';' if code == 'cs' else ','!r} or the other language"
+        )
+    return _CsvStyle(lang=code, delimiter=sep, decimal=decimal)
+
+
+def _csv_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with date-times as local wall-clock text, ready for ``to_csv``.
+
+    Times are written in the column's own zone without an offset (``2026-07-03 05:04:00``),
+    which every spreadsheet locale reads as a date-time; numbers stay numbers (``to_csv``
+    writes them with the style's decimal mark).
+    """
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col):
+            out.isetitem(i, _wall_text(col).to_numpy())
+        elif col.dtype == object:
+            out.isetitem(i, col.map(_cell_text).to_numpy())
+    return out
+
+
+def _wall_text(col: pd.Series) -> pd.Series:
+    """Return date-times as naive wall-clock text (see :func:`_wall`); missing → empty."""
+    naive = _wall(col)
+    pattern = _CSV_DATE if _is_date_column(str(col.name), col) else _CSV_DATETIME
+    text: pd.Series = naive.dt.strftime(pattern).astype("object")
+    return text.where(naive.notna(), None)
+
+
+def _wall(col: pd.Series) -> pd.Series:
+    """Return naive wall-clock times: UTC shown in Europe/Prague, other zones in their own.
+
+    The store keeps some times in UTC (``imported_at``); people read them in local time. Data of
+    another city (San Francisco points) keep their own zone; naive times are already local.
+    """
+    times = pd.to_datetime(col)
+    if isinstance(times.dtype, pd.DatetimeTZDtype) and str(times.dt.tz) in _UTC_NAMES:
+        times = times.dt.tz_convert(TIMEZONE)
+    naive, _zone = wall_clock(times)
+    return naive
+
+
+def _wall_value(value: dt.datetime) -> dt.datetime:
+    """Return one date-time as a naive wall-clock time (as :func:`_wall`)."""
+    if value.tzinfo is None:
+        return value
+    if value.utcoffset() == dt.timedelta(0) and str(value.tzinfo) in _UTC_NAMES:
+        value = pd.Timestamp(value).tz_convert(TIMEZONE).to_pydatetime()
+    return value.replace(tzinfo=None)
+
+
+def _cell_text(value: object) -> object:
+    """Return one object cell for CSV: times as wall-clock text, nested values as JSON."""
+    if isinstance(value, dt.datetime):
+        return _wall_value(value).strftime(_CSV_DATETIME)
+    if isinstance(value, list | tuple | dict):
+        return _safe_text(json.dumps(value, ensure_ascii=False, default=str))
+    return value
+
+
 def _table_format(path: Path, fmt: str | None) -> Literal["csv", "xlsx"]:
     """Return the table format: ``fmt``, else from the suffix; refuse an unknown one."""
     kind = fmt if fmt is not None else ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
@@ -293,8 +425,12 @@ def _table_format(path: Path, fmt: str | None) -> Literal["csv", "xlsx"]:
     raise ParameterError(f"a table format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")
 
 
-def _xlsx(frame: pd.DataFrame, path: Path, *, sheet: str) -> None:
-    """Write ``frame`` (already formula-safe) as a one-sheet workbook with typed cells."""
+def _xlsx(frame: pd.DataFrame, path: Path, *, sheet: str, lang: Lang = "cs") -> None:
+    """Write ``frame`` (already formula-safe) as a one-sheet workbook with typed cells.
+
+    Numbers are number cells, date-times and dates date cells (local wall clock, shown as
+    ``d.m.yyyy h:mm:ss`` in Czech, ISO in English), text is typed as text.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -302,16 +438,25 @@ def _xlsx(frame: pd.DataFrame, path: Path, *, sheet: str) -> None:
     ws = book.create_sheet(title=sheet[:31] or _XLSX_SHEET)
     columns = [_xlsx_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
 
-    def row(values: list[object]) -> list[WriteOnlyCell]:
-        cells = []
-        for value in values:
+    def cell(value: object) -> object:
+        # plain values are written as they are (numbers, text); a cell object only where it
+        # must say more: a date's number format, text that openpyxl would take for a formula
+        if isinstance(value, str):
+            if not value.startswith("="):
+                return value
             c = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                c.data_type = "s"  # text, never a formula
-            elif isinstance(value, dt.datetime):
-                c.number_format = "d.m.yyyy h:mm:ss"
-            cells.append(c)
-        return cells
+            c.data_type = "s"  # text, never a formula
+            return c
+        if isinstance(value, dt.date):
+            c = WriteOnlyCell(ws, value=value)
+            c.number_format = (
+                _XLSX_DATETIME[lang] if isinstance(value, dt.datetime) else _XLSX_DATE[lang]
+            )
+            return c
+        return value
+
+    def row(values: list[object]) -> list[object]:
+        return [cell(v) for v in values]
 
     ws.append(row([str(c) for c in frame.columns]))
     for values in zip(*columns, strict=True) if columns else ():
@@ -322,7 +467,9 @@ def _xlsx(frame: pd.DataFrame, path: Path, *, sheet: str) -> None:
 def _xlsx_column(col: pd.Series) -> list[object]:
     """Return a column's values as Excel takes them: numbers, text, naive local times, None."""
     if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col):
-        naive, _zone = wall_clock(col)
+        naive = _wall(col)
+        if _is_date_column(str(col.name), col):
+            return [None if pd.isna(v) else v.date() for v in naive]
         return [None if pd.isna(v) else v.to_pydatetime() for v in naive]
     return [_xlsx_value(v) for v in col.tolist()]
 
@@ -335,7 +482,9 @@ def _xlsx_value(value: object) -> object:
         return None
     if isinstance(value, np.generic):
         return _xlsx_value(value.item())
-    if isinstance(value, bool | int | float | str | dt.datetime | dt.date | dt.time):
+    if isinstance(value, dt.datetime):
+        return _wall_value(value)  # a wall-clock time: Excel has no time zones
+    if isinstance(value, bool | int | float | str | dt.date | dt.time):
         return value
     if isinstance(value, list | tuple | dict):
         return _safe_text(json.dumps(value, ensure_ascii=False, default=str))
@@ -343,7 +492,12 @@ def _xlsx_value(value: object) -> object:
 
 
 def layer_bytes(
-    frame: gpd.GeoDataFrame, *, suffix: str, layer: str | None = None, crs: Any = None
+    frame: gpd.GeoDataFrame,
+    *,
+    suffix: str,
+    layer: str | None = None,
+    crs: Any = None,
+    lang: str = "cs",
 ) -> bytes:
     """Return the bytes :func:`write_layer` writes for ``suffix`` (for a download).
 
@@ -353,7 +507,7 @@ def layer_bytes(
         The layer; it must have a CRS.
     suffix
         ``".gpkg"``, ``".geojson"`` or ``".csv"``.
-    layer, crs
+    layer, crs, lang
         As for :func:`write_layer`.
 
     Returns
@@ -363,7 +517,7 @@ def layer_bytes(
     """
     with tempfile.TemporaryDirectory(prefix="apk-geo-export-") as folder:
         path = Path(folder) / f"{layer or 'layer'}{suffix}"
-        write_layer(frame, path, layer=layer, crs=crs)
+        write_layer(frame, path, layer=layer, crs=crs, lang=lang)
         return path.read_bytes()
 
 
@@ -390,16 +544,54 @@ def _output_crs(frame: gpd.GeoDataFrame, *, suffix: str, crs: Any) -> CRS:
     return CRS.from_user_input(frame.crs if crs is None else crs)
 
 
-def _gpkg(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
-    """Write a GeoPackage."""
+def _gpkg(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str, lang: Lang) -> None:
+    """Write a GeoPackage 1.3 with UTC date-times, DATE dates and a default QGIS style."""
+    prepared = _storable(_gis_times(frame.to_crs(crs)))
     with _driver_path(tmp, suffix=".gpkg") as staged:
-        _storable(frame.to_crs(crs)).to_file(staged, driver="GPKG", layer=layer)
+        prepared.to_file(staged, driver="GPKG", layer=layer, VERSION="1.3", use_arrow=True)
+        add_default_style(staged, layer=layer, frame=prepared, lang=lang)
 
 
-def _geojson(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
-    """Write GeoJSON in EPSG:4326."""
+def _geojson(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str, lang: Lang) -> None:
+    """Write RFC 7946 GeoJSON (EPSG:4326) named ``layer``."""
+    prepared = _storable(_gis_times(frame.to_crs(crs)))
     with _driver_path(tmp, suffix=".geojson") as staged:
-        _storable(frame.to_crs(crs)).to_file(staged, driver="GeoJSON", layer=layer)
+        prepared.to_file(staged, driver="GeoJSON", layer=layer, RFC7946="YES", use_arrow=True)
+
+
+def _gis_times(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy with date-times in UTC plus ``<col>_local`` wall-clock text, dates as dates.
+
+    Naive date-times are local (Europe/Prague, as :func:`apk_geo.times.to_local` reads them);
+    a naive column of midnights not named ``*_at`` holds dates and becomes
+    :class:`datetime.date` values (a DATE field).
+    """
+    out = frame.copy()
+    geometry = out.geometry.name
+    for name in [str(c) for c in out.columns if c != geometry]:
+        col = out[name]
+        if not (
+            isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col)
+        ):
+            continue
+        if _is_date_column(name, col):
+            out[name] = pd.Series(
+                [None if pd.isna(v) else v.date() for v in col], index=out.index, dtype="object"
+            )
+            continue
+        local = col if isinstance(col.dtype, pd.DatetimeTZDtype) else to_local(col, name=name)
+        out[name] = local.dt.tz_convert("UTC")
+        if f"{name}_local" not in out.columns:
+            out.insert(out.columns.get_loc(name) + 1, f"{name}_local", _wall_text(local))
+    return out
+
+
+def _is_date_column(name: str, col: pd.Series) -> bool:
+    """Return whether a naive date-time column holds dates only (all midnight, not ``*_at``)."""
+    if isinstance(col.dtype, pd.DatetimeTZDtype) or name.endswith("_at"):
+        return False
+    present = col.dropna()
+    return bool(len(present)) and bool((present == present.dt.normalize()).all())
 
 
 @contextlib.contextmanager
@@ -416,8 +608,11 @@ def _driver_path(tmp: Path, *, suffix: str) -> Iterator[Path]:
         staged.unlink(missing_ok=True)
 
 
-def _csv(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
-    """Write the attributes, the centroid's lon/lat and the geometry as WKT, in EPSG:4326."""
+def _csv(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str, lang: Lang) -> None:
+    """Write the attributes, the centroid's lon/lat and the geometry as WKT, in EPSG:4326.
+
+    The table style of :func:`write_table` (``lang``: separator, decimal mark, headers).
+    """
     geometry = frame.geometry.name
     web = frame.to_crs(crs)
     base = frame if CRS.from_user_input(frame.crs).is_projected else frame.to_crs(metric_crs(frame))
@@ -426,7 +621,15 @@ def _csv(frame: gpd.GeoDataFrame, tmp: Path, crs: CRS, layer: str) -> None:
     table["lon"] = centroids.x.round(7).to_numpy()
     table["lat"] = centroids.y.round(7).to_numpy()
     table["wkt"] = web.geometry.to_wkt().to_numpy()
-    formula_safe(table).to_csv(tmp, index=False, encoding="utf-8")
+    style = _csv_style(lang, None)
+    _csv_text(formula_safe(display_table(table, lang=lang))).to_csv(
+        tmp,
+        index=False,
+        sep=style.delimiter,
+        decimal=style.decimal,
+        encoding="utf-8-sig",
+        lineterminator="\r\n",
+    )
 
 
 def _storable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -1,0 +1,118 @@
+"""Table downloads of the dashboard: every table as CSV for Czech Excel/LibreOffice and as XLSX.
+
+:func:`table_downloads` draws two buttons side by side. Both files come from the product's one
+table writer (:func:`apk_geo.io.table_bytes`): CSV as UTF-8 with BOM, ``;`` and decimal comma,
+Czech headers and values in Czech (``,`` and decimal point, English in English); XLSX with real
+number and date cells. The bytes are made when the button is clicked (Streamlit's deferred
+download data), so a page does not build an Excel workbook on every rerun. Downloads of
+incident-level data name an ``audit_subject`` and are recorded in the audit trail of a
+database store (:func:`app_pages._common.audit`), as every such download is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final, Literal
+
+import pandas as pd
+import streamlit as st
+
+from apk_geo import io
+from apk_geo.i18n import t
+from app_pages import _common as c
+
+#: Strings waiting to move into :mod:`apk_geo.i18n` (key → (cs, en)); :func:`text` reads them
+#: while ``t()`` does not know the key yet.
+_PENDING_STRINGS: Final[dict[str, tuple[str, str]]] = {
+    "download.csv": ("Stáhnout {what} (CSV)", "Download {what} (CSV)"),
+    "download.xlsx": ("Stáhnout {what} (Excel)", "Download {what} (Excel)"),
+    "download.help_csv": (
+        "CSV pro Excel a LibreOffice v češtině: středník, desetinná čárka, UTF-8.",
+        "CSV for Excel and LibreOffice in English: comma, decimal point, UTF-8.",
+    ),
+    "download.help_xlsx": (
+        "Sešit Excelu se skutečnými čísly a daty.",
+        "An Excel workbook with real number and date cells.",
+    ),
+    "download.what_table": ("tabulku", "the table"),
+    "download.what_quarantine": ("karanténu", "the quarantine"),
+    "download.what_quarantine_this": ("karanténu tohoto souboru", "this file's quarantine"),
+    "download.what_imports": ("přehled importů", "the import log"),
+    "download.what_series": ("časovou řadu", "the time series"),
+    "download.what_yoy": ("meziroční srovnání", "the year-on-year comparison"),
+}
+
+_MIME: Final = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def text(key: str, lang: str, **fields: object) -> str:
+    """Return the UI string ``key``: from :mod:`apk_geo.i18n`, else from the pending strings."""
+    try:
+        return t(key, lang, **fields)
+    except KeyError:
+        cs, en = _PENDING_STRINGS[key]
+        return (en if lang == "en" else cs).format(**fields)
+
+
+def table_downloads(
+    frame: pd.DataFrame,
+    stem: str,
+    lang: str,
+    *,
+    what: str = "download.what_table",
+    audit_subject: str | None = None,
+    labels: bool = True,
+    key: str | None = None,
+) -> None:
+    """Draw a CSV and an XLSX download button of ``frame``.
+
+    Parameters
+    ----------
+    frame
+        The table with its internal column names (the writer translates headers and values).
+    stem
+        File name without the suffix (``quarantine`` → ``quarantine.csv``, ``quarantine.xlsx``).
+    lang
+        ``"cs"`` or ``"en"``: the buttons, the headers, values and the CSV style.
+    what
+        Key of the noun the buttons name (``download.what_quarantine`` → "Stáhnout
+        karanténu (CSV)").
+    audit_subject
+        Set for incident-level data: the download is recorded as ``download`` of
+        ``<audit_subject>.<csv|xlsx>``.
+    labels
+        Translate headers and coded values (``False`` for a table whose columns are already
+        display names).
+    key
+        Prefix of the buttons' widget keys (default ``stem``).
+    """
+    noun = text(what, lang)
+    code: Literal["cs", "en"] = "en" if lang == "en" else "cs"
+    formats: tuple[Literal["csv", "xlsx"], ...] = ("csv", "xlsx")
+    for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
+        name = f"{stem}.{fmt}"
+        audit = {"on_click": c.audit, "args": ("download", f"{audit_subject}.{fmt}")}
+        col.download_button(
+            text(f"download.{fmt}", lang, what=noun),
+            _bytes(frame, fmt=fmt, lang=code, labels=labels),
+            name,
+            _MIME[fmt],
+            key=f"download.{key or stem}.{fmt}",
+            help=text(f"download.help_{fmt}", lang),
+            **(audit if audit_subject else {"on_click": "ignore"}),
+        )
+
+
+def _bytes(
+    frame: pd.DataFrame, *, fmt: Literal["csv", "xlsx"], lang: Literal["cs", "en"], labels: bool
+) -> Callable[[], bytes]:
+    """Return a callable that makes the file's bytes when the button is clicked."""
+    table = frame.copy()
+
+    def make() -> bytes:
+        return io.table_bytes(table, fmt=fmt, lang=lang, labels=labels)
+
+    return make
