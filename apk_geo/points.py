@@ -34,6 +34,7 @@ from apk_geo import _validate
 from apk_geo.coords import CZECHIA_BOUNDS_LONLAT, metric_crs
 from apk_geo.errors import CRSError, InputFileError, SchemaError
 from apk_geo.io import read_csv
+from apk_geo.io.cells import parse_numbers
 from apk_geo.schema import CRS_METRIC, CRS_WEB, HEADER_ALIASES, TIMEZONE, fold
 
 __all__ = ["CZECHIA_BOUNDS_LONLAT", "distinct_incidents", "metric_crs_for", "read_points"]
@@ -221,8 +222,7 @@ def _read_csv_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str
     df = read_csv(p, dtype="infer")
     df.attrs = {}
     xs, ys, source = _coordinate_columns(p, df, crs=crs)
-    x = pd.to_numeric(df[xs], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    y = pd.to_numeric(df[ys], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    x, y = _coordinate_values(df[xs]), _coordinate_values(df[ys])
     ok = np.isfinite(x) & np.isfinite(y)
     if not ok.all():
         logger.warning("%s: dropped %d row(s) without a location", p, int((~ok).sum()))
@@ -234,6 +234,18 @@ def _read_csv_points(p: Path, *, crs: str | None) -> tuple[gpd.GeoDataFrame, str
         x, y = Transformer.from_crs(source, target, always_xy=True).transform(x, y)
     points = gpd.GeoSeries(shapely.points(x, y), index=df.index, crs=target)
     return gpd.GeoDataFrame(df, geometry=points, crs=target), source.to_string(), len(ok)
+
+
+def _coordinate_values(col: pd.Series) -> np.ndarray:
+    """Return a coordinate column as float64 (NaN where empty or unreadable).
+
+    A numeric column is taken as it is; text (a Czech CSV's decimal commas, ``"49,83"``, as
+    ``apk-geo geocode`` writes them) goes through the importer's number parser.
+    """
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    values, _ = parse_numbers(col.astype("string").fillna("").str.strip())
+    return values.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _coordinate_columns(p: Path, df: pd.DataFrame, *, crs: str | None) -> tuple[str, str, CRS]:

@@ -135,11 +135,32 @@ def test_cli_counts_distinct_incidents_with_filters(tmp_path: Path) -> None:
         ]
     )
     assert code == 0
-    table = pd.read_csv(out)
+    table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")  # Czech table style
     gdf = points.distinct_incidents(
         points.read_points(DATA / "sf_robbery_2012H2_geoda.gpkg"), id_col="IncidntNum"
     )
     july = int((gdf["reported_at"].dt.month == 7).sum())
-    assert table["n"].sum() == july
-    assert {"lon", "lat", "wkt", "gi_z"} <= set(table.columns)
-    assert table["lon"].between(-123, -122).all()
+    assert table["Počet"].sum() == july
+    wanted = {"Zeměpisná délka", "Zeměpisná šířka", "Geometrie (WKT)", "Gi* (z)"}
+    assert wanted <= set(table.columns)
+    assert table["Zeměpisná délka"].between(-123, -122).all()
+
+
+def test_csv_with_decimal_commas_reads_like_decimal_points(tmp_path: Path) -> None:
+    # the Czech table style apk-geo geocode writes ("49,8413"), one row with thousands spaces
+    cz, en = tmp_path / "cz.csv", tmp_path / "en.csv"
+    cz.write_text(
+        "\ufeffid;lat;lon;Datum\n1;49,8413;18,2893;31.3.2024\n2;49,8350;18,2900;1.4.2024\n"
+        "3;;18,29;1.4.2024\n",
+        encoding="utf-8",
+    )
+    en.write_text(
+        "id,lat,lon,Datum\n1,49.8413,18.2893,31.3.2024\n2,49.8350,18.2900,1.4.2024\n"
+        "3,,18.29,1.4.2024\n",
+        encoding="utf-8",
+    )
+    got, want = points.read_points(cz), points.read_points(en)
+    assert len(got) == len(want) == 2  # the row without a latitude is dropped in both
+    np.testing.assert_array_equal(got.geometry.x.to_numpy(), want.geometry.x.to_numpy())
+    np.testing.assert_array_equal(got.geometry.y.to_numpy(), want.geometry.y.to_numpy())
+    assert got.crs.to_epsg() == want.crs.to_epsg() == 5514
