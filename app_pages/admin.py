@@ -18,19 +18,13 @@ import streamlit as st
 
 from apk_geo import reports
 from apk_geo.db import TIERS, add_user, disable_user, enable_user, list_users, read_audit
+from apk_geo.db.audit import AUDIT_ACTIONS
 from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.io import table_bytes
 from app_pages import _common as c
 from app_pages._published import conninfo
 from app_pages._team_strings import tr
 
-#: The actions ``apk.audit`` records (its CHECK constraint, ``db/sql/0002_security.sql``).
-ACTIONS: Final = (
-    "signin", "signin_failed", "signin_throttled", "signout", "timeout", "import", "layers",
-    "export", "download", "pack", "route", "read_incidents", "read_versions", "read_quarantine",
-    "page_view", "user_add", "user_disable", "user_enable", "user_areas", "retention",
-    "settings", "init", "migrate",
-)  # fmt: skip
 ALL: Final = ""
 K_NOTE: Final = "admin_note"  # a message kept across the rerun after a change
 
@@ -61,7 +55,7 @@ def audit_log() -> None:
         tr("admin.since", lang), value=date.today() - timedelta(days=30), key="admin_audit_since"
     )
     action = action_col.selectbox(
-        tr("admin.action", lang), [ALL, *ACTIONS], key="admin_audit_action",
+        tr("admin.action", lang), [ALL, *AUDIT_ACTIONS], key="admin_audit_action",
         format_func=lambda a: a or tr("admin.all", lang),
     )  # fmt: skip
     try:

@@ -1,8 +1,14 @@
-"""Every action the issue lists leaves its audit row; ``apk-geo audit`` lists and filters them."""
+"""Every action the issue lists leaves its audit row; ``apk-geo audit`` lists and filters them.
+
+:data:`apk_geo.db.audit.AUDIT_ACTIONS` is the audit table's CHECK list, read from the shipped SQL
+(no server needed) and from a live database's constraint.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -22,12 +28,84 @@ from apk_geo.db import (
     set_areas,
     set_retention,
 )
+from apk_geo.db.audit import AUDIT_ACTIONS
 from apk_geo.io import quarantine_frame
 from apk_geo.store import GeoPackageStore, PostGISStore
 from apk_geo.testing import make_incidents
 
 pytest_plugins = ["pgtest"]
-pytestmark = pytest.mark.postgis
+postgis = pytest.mark.postgis
+
+#: ``CREATE TABLE apk.audit (…`` up to the ``action`` column's ``CHECK (action IN (…))``.
+_AUDIT_CHECK = re.compile(
+    r"CREATE\s+TABLE\s+apk\.audit\s*\((?:(?!CREATE\s).)*?"
+    r"\baction\s+text\b[^,]*?CHECK\s*\(\s*action\s+IN\s*\(([^)]*)\)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Any later statement that would change the audit table's actions.
+_ALTER_AUDIT = re.compile(r"ALTER\s+TABLE\s+(?:ONLY\s+)?apk\.audit\b", re.IGNORECASE)
+
+
+def sql_files() -> dict[str, str]:
+    """Return the shipped migrations, name -> text, in the order they are applied."""
+    folder = resources.files("apk_geo.db").joinpath("sql")
+    files = {
+        f.name: f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".sql")
+    }
+    return dict(sorted(files.items()))
+
+
+def check_list(text: str) -> tuple[str, ...] | None:
+    """Return the quoted actions of the audit table's CHECK in ``text`` (``None``: no table)."""
+    text = re.sub(r"--[^\n]*", "", text)  # comments may mention the table
+    found = _AUDIT_CHECK.findall(text)
+    if not found:
+        return None
+    if len(found) > 1:
+        raise ValueError(f"apk.audit is created {len(found)} times")
+    return tuple(re.findall(r"'([^']*)'", found[0]))
+
+
+def test_check_list_parser_reads_a_hand_written_table() -> None:
+    text = """-- CREATE TABLE apk.audit (action text CHECK (action IN ('comment')))
+        CREATE TABLE apk.other (action text NOT NULL CHECK (action IN ('x')));
+        CREATE TABLE apk.audit (
+            audit_id bigint PRIMARY KEY,
+            action text NOT NULL CHECK (action IN (
+                'a', 'b_c',
+                'd')),
+            subject text
+        );"""
+    assert check_list(text) == ("a", "b_c", "d")
+    assert check_list("CREATE TABLE apk.other (action text CHECK (action IN ('x')));") is None
+
+
+def test_audit_actions_are_the_check_list_of_the_sql() -> None:
+    files = sql_files()
+    lists = {name: found for name, text in files.items() if (found := check_list(text)) is not None}
+    assert len(lists) == 1, f"apk.audit should be created by one migration, found {list(lists)}"
+    ((created, actions),) = lists.items()
+    assert actions == AUDIT_ACTIONS
+    assert len(set(AUDIT_ACTIONS)) == len(AUDIT_ACTIONS)
+    # a later migration that altered the table would have to change AUDIT_ACTIONS too
+    later = [name for name in files if name > created]
+    assert later and [name for name in later if _ALTER_AUDIT.search(files[name])] == []
+
+
+@postgis
+def test_audit_actions_are_the_check_of_a_live_database(world: dict) -> None:
+    with psycopg.connect(world["owner"]) as conn:
+        rows = conn.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'apk.audit'::regclass AND contype = 'c' "
+            "AND pg_get_constraintdef(oid) LIKE '%%action%%'"
+        ).fetchall()
+        assert len(rows) == 1
+        assert tuple(re.findall(r"'([^']*)'", rows[0][0])) == AUDIT_ACTIONS
+        bad = "not_an_action"
+        assert bad not in AUDIT_ACTIONS
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("SELECT apk.audit_write(%s, NULL, NULL, NULL, NULL)", [bad])
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +131,7 @@ def user_of(url: str) -> str:
     return str(psycopg.conninfo.conninfo_to_dict(url)["user"])
 
 
+@postgis
 def test_every_action_leaves_its_audit_row(world: dict, tmp_path: Path) -> None:
     owner, mentor, admin = world["owner"], world["mentor"], world["admin"]
     store = PostGISStore(mentor, reason="příprava MDT", client="10.1.1.1")
@@ -115,6 +194,7 @@ def test_every_action_leaves_its_audit_row(world: dict, tmp_path: Path) -> None:
     assert last(target, "init")["subject"] == migrations()[-1].name  # the newest one
 
 
+@postgis
 def test_sign_in_sign_out_and_failures_are_audited(world: dict) -> None:
     owner, server = world["owner"], world["server"]
     gate = auth.Gate(server.gate_url(owner))
@@ -132,6 +212,7 @@ def test_sign_in_sign_out_and_failures_are_audited(world: dict) -> None:
     assert last(owner, "signout")["who"] == user
 
 
+@postgis
 def test_read_audit_filters_by_user_time_and_action(world: dict) -> None:
     owner, mentor = world["owner"], world["mentor"]
     PostGISStore(mentor).audit("export", subject="filtr.csv")
@@ -143,6 +224,7 @@ def test_read_audit_filters_by_user_time_and_action(world: dict) -> None:
     assert len(read_audit(owner, limit=2)) == 2
 
 
+@postgis
 def test_cli_audit(world: dict, capsys: pytest.CaptureFixture[str]) -> None:
     mentor = world["mentor"]
     PostGISStore(mentor).audit("download", subject="balík.pdf")

@@ -23,10 +23,19 @@ from apk_geo.errors import ParameterError
 from apk_geo.store.pg import connect, display_location, fetch_frame
 from apk_geo.times import as_timestamp
 
-__all__ = ["AUDIT_COLUMNS", "read_audit"]
+__all__ = ["AUDIT_ACTIONS", "AUDIT_COLUMNS", "read_audit"]
 
 #: A date or date-time the audit filters take.
 When = pd.Timestamp | date | str
+
+#: The actions ``apk.audit`` accepts: its ``CHECK (action IN (…))`` in ``sql/0002_security.sql``,
+#: in that order (``tests/test_audit.py`` checks both the SQL file and a live database).
+AUDIT_ACTIONS: Final = (
+    "init", "migrate", "import", "layers", "export", "download", "pack", "route",
+    "read_incidents", "read_versions", "read_quarantine", "page_view",
+    "signin", "signin_failed", "signin_throttled", "signout", "timeout",
+    "user_add", "user_disable", "user_enable", "user_areas", "retention", "settings",
+)  # fmt: skip
 
 #: Columns of :func:`read_audit`.
 AUDIT_COLUMNS: Final = (
