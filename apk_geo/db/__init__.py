@@ -28,7 +28,7 @@ and may not import.
 
 from __future__ import annotations
 
-from apk_geo.db.audit import AUDIT_COLUMNS, read_audit
+from apk_geo.db.audit import AUDIT_ACTIONS, AUDIT_COLUMNS, read_audit
 from apk_geo.db.migrate import MigrationResult, migrate_geopackage
 from apk_geo.db.packs import PublishedPack, list_packs, publish_pack, read_pack
 from apk_geo.db.retention import RetentionResult, retention_settings, run_retention, set_retention
@@ -50,6 +50,7 @@ from apk_geo.db.users import (
 )
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "AUDIT_COLUMNS",
     "DEFAULT_ROLE_PREFIX",
     "TIERS",
