@@ -75,7 +75,7 @@ def test_migration_copies_every_table_and_the_books_still_balance(
         "incident_versions": (2, 2),
         "quarantine": (1, 1),
         "import_log": (2, 2),
-        "metadata": (1, 1),
+        "metadata": (2, 2),  # and record_hash_version (the import made it a v2 store)
         "layer:districts": (1, 1),
     }
     order = ["source", "id"]
@@ -86,7 +86,7 @@ def test_migration_copies_every_table_and_the_books_still_balance(
     assert_geodataframe_equal(gpkg.versions(), pg_store.versions())
     pd.testing.assert_frame_equal(gpkg.quarantine(), pg_store.quarantine())
     pd.testing.assert_frame_equal(gpkg.import_log(), pg_store.import_log())
-    assert pg_store.metadata() == {"synthetic": "true"}
+    assert pg_store.metadata() == {"synthetic": "true", "record_hash_version": "2"}
     assert_geodataframe_equal(gpkg.layer("districts"), pg_store.layer("districts"))
     # the modification times came along: an older edit of 1 is still stale
     late = make_incidents([{"id": "1", "note": "a-old"}]).assign(

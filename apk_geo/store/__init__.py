@@ -17,9 +17,12 @@ the copy is changed, flushed to disk (``fsync``) and moved over the store with
 :func:`os.replace`. A process killed at any moment (``kill -9``) therefore leaves either the old
 or the new store, never a half-written one; temporary files left by a killed writer are removed
 by the next writer. A new store is created ``0600``; an existing one keeps its mode. Writers take
-an exclusive lock (``<store>.lock``, :func:`fcntl.flock`), so two imports never interleave; a
-writer that finds the lock taken says so and gives up after ``lock_timeout_s``. Every import
-reconciles (:meth:`IncidentStore.reconcile`).
+an exclusive lock (``<store>.lock``, through :mod:`filelock`: ``flock`` on Linux and macOS,
+``LockFileEx`` on Windows), so two imports never interleave; a writer that finds the lock taken
+says so and gives up after ``lock_timeout_s``. Every import reconciles
+(:meth:`IncidentStore.reconcile`). Each record carries a ``record_hash`` (version 2: BLAKE2b over
+canonical bytes, :mod:`apk_geo.io._hash`); a store written with the version-1 hash is upgraded
+by its imports, as :mod:`apk_geo.store.upsert` describes.
 
 The jobs live in these modules, re-exported here flat:
 

@@ -2,10 +2,14 @@
 
 A write (:func:`transaction`):
 
-1. takes an exclusive :func:`fcntl.flock` on ``<store>.lock`` (created ``0600``). If another
-   process holds it, the writer says so once (``on_wait``, else a log warning) and polls until
-   the lock is free or ``timeout_s`` has passed, then gives up with a
-   :class:`~apk_geo.errors.StoreError`;
+1. takes an exclusive lock on ``<store>.lock`` (created ``0600``) through :mod:`filelock`: an
+   ``flock`` on Linux and macOS, ``LockFileEx`` on Windows, so the package imports and locks on
+   every system (no :mod:`fcntl` import here). Each attempt is non-blocking; if another process
+   (or another thread) holds the lock, the writer says so once (``on_wait``, else a log warning),
+   naming the holder's process id that the holder wrote into the lock file, and polls until the
+   lock is free or ``timeout_s`` has passed, then gives up with a
+   :class:`~apk_geo.errors.StoreError`. The operating system frees the lock of a killed writer;
+   the lock file stays in place (it is never removed, so every writer locks the same file);
 2. removes temporary files a killed writer left (:func:`cleanup_temp_files`);
 3. copies the store to ``.<store>.tmp-<pid>-<random>.gpkg`` next to it, a file created ``0600``
    before anything is copied into it (a new store starts as an empty GeoPackage), so a copy
@@ -21,8 +25,6 @@ temporary names have no suffix) is not used; the modes follow :data:`apk_geo.fil
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import functools
 import logging
 import math
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
+import filelock
 import pandas as pd
 import pyogrio
 
@@ -99,34 +102,51 @@ def write_lock(
     Raises
     ------
     StoreError
-        If another writer still holds the lock after ``timeout_s`` seconds.
+        If another writer still holds the lock after ``timeout_s`` seconds, or the lock file
+        cannot be created or locked.
     """
     lock_path = lock_path_of(path)
+    lock = _file_lock(lock_path)
+    _acquire(lock, path=path, lock_path=lock_path, timeout_s=timeout_s, on_wait=on_wait)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot create the lock file {lock_path}: {exc}") from exc
-    try:
-        _acquire(fd, path=path, lock_path=lock_path, timeout_s=timeout_s, on_wait=on_wait)
-        try:
-            _record_holder(fd)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
+
+
+def _file_lock(lock_path: Path) -> filelock.BaseFileLock:
+    """Return the OS lock of ``lock_path`` (``0600``; the holder writes its process id in it).
+
+    Where the OS offers no file lock (no ``flock`` outside Windows) filelock falls back to its
+    soft lock, an existence marker it removes on release: then neither option applies.
+    """
+    lock_class: type[filelock.BaseFileLock] = filelock.FileLock
+    if lock_class not in (filelock.UnixFileLock, filelock.WindowsFileLock):
+        return lock_class(lock_path, mode=PRIVATE_MODE, thread_local=False)
+    return lock_class(
+        lock_path,
+        mode=PRIVATE_MODE,
+        thread_local=False,
+        preserve_lock_file=True,
+        on_acquired=_record_holder,
+    )
 
 
 def _acquire(
-    fd: int, *, path: Path, lock_path: Path, timeout_s: float | None, on_wait: OnWait | None
+    lock: filelock.BaseFileLock,
+    *,
+    path: Path,
+    lock_path: Path,
+    timeout_s: float | None,
+    on_wait: OnWait | None,
 ) -> None:
-    """Take the lock on ``fd``; say once that we wait; give up after ``timeout_s``."""
-    if _try_lock(fd):
+    """Take ``lock``; say once that we wait; give up after ``timeout_s``."""
+    if _try_lock(lock, path=path, lock_path=lock_path):
         return
     limit = "for ever" if timeout_s is None else f"up to {timeout_s:g} s"
     message = (
         f"{path}: waiting for the write lock {lock_path.name}, held by another import"
-        f"{_holder(fd)}; waiting {limit}"
+        f"{_holder(lock_path)}; waiting {limit}"
     )
     (on_wait or logger.warning)(message)
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
@@ -135,35 +155,46 @@ def _acquire(
         if left is not None and left <= 0:
             raise StoreError(
                 f"{path}: another import still holds the write lock {lock_path.name}"
-                f"{_holder(fd)} after {timeout_s:g} s; try again when it has finished, "
+                f"{_holder(lock_path)} after {timeout_s:g} s; try again when it has finished, "
                 "or wait longer (lock_timeout_s, apk-geo ingest --lock-timeout)"
             )
         time.sleep(_POLL_S if left is None else min(_POLL_S, left))
-        if _try_lock(fd):
+        if _try_lock(lock, path=path, lock_path=lock_path):
             return
 
 
-def _try_lock(fd: int) -> bool:
+def _try_lock(lock: filelock.BaseFileLock, *, path: Path, lock_path: Path) -> bool:
+    """Make one non-blocking attempt at ``lock``; return whether we hold it now.
+
+    One attempt at a time (never filelock's own blocking wait), so a writer waits for another
+    thread of its own process as for another process, and says once that it waits.
+    """
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.acquire(blocking=False)
+    except filelock.Timeout:
+        return False
     except OSError as exc:
-        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-            return False
-        raise
+        raise StoreError(f"{path}: cannot create or lock the lock file {lock_path}: {exc}") from exc
     return True
 
 
 def _record_holder(fd: int) -> None:
     """Write our process id into the lock file, so a waiting writer can name the holder."""
+    text = f"{os.getpid()}\n".encode("ascii")
     with contextlib.suppress(OSError):
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, text)
+        os.ftruncate(fd, len(text))
 
 
-def _holder(fd: int) -> str:
-    """Return `` (process N)`` naming the lock's holder, or ``""`` if unknown."""
+def _holder(lock_path: Path) -> str:
+    """Return `` (process N)`` naming the lock's holder, or ``""`` if unknown.
+
+    On Windows the holder's locked byte cannot be read by others: the holder stays unnamed.
+    """
     try:
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        with open(lock_path, "rb") as fh:
+            text = fh.read(32).decode("ascii", "replace").strip()
     except OSError:
         return ""
     return f" (process {text})" if text.isdigit() else ""
@@ -195,7 +226,7 @@ def transaction(
             _fsync(tmp)
             os.chmod(tmp, mode)
             os.replace(tmp, path)
-            _fsync(parent)
+            _fsync_folder(parent)
         except (StoreError, SchemaError, CRSError, ParameterError):
             raise
         except Exception as exc:
@@ -268,6 +299,15 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush the folder entry of the replaced store.
+
+    Windows cannot open a folder (NTFS journals the rename itself): nothing to flush there.
+    """
+    if os.name != "nt":
+        _fsync(folder)
 
 
 def _remove_with_sidecars(tmp: Path) -> None:

@@ -16,6 +16,12 @@ exactly the rule of the GeoPackage store:
 of the import (through the key and versions indexes), so the cost of an import grows with the
 rows imported, not with the store. The caller commits (or, for a dry run, rolls back): a process
 killed at any moment leaves the store as it was before the transaction or after it.
+
+A store whose metadata does not say ``record_hash_version = 2`` (written before the version-2
+record hash) is upgraded in the same transaction, as :mod:`apk_geo.store.rehash` describes:
+:func:`stage_import` recovers the version-2 hash of every stored row into a temporary table, the
+plan compares against it, and :func:`write_import` rewrites the stored hashes and the metadata
+(a dry run rolls all of it back).
 """
 
 from __future__ import annotations
@@ -36,7 +42,9 @@ from apk_geo.schema import QUARANTINE_COLUMNS
 from apk_geo.store.counts import ImportCounts
 from apk_geo.store.layers import IMPORT_LOG_COLUMNS, STORED_INCIDENT_COLUMNS
 from apk_geo.store.lock import OnWait
-from apk_geo.store.pg import IMPORT_LOCK, copy_frame, python_values
+from apk_geo.store.pg import IMPORT_LOCK, copy_frame, fetch_frame, python_values
+from apk_geo.store.pglayers import read_metadata
+from apk_geo.store.rehash import CONTENT_COLUMNS, hash_metadata, is_legacy, recover_v2_hashes
 
 __all__ = [
     "COLUMN_TYPES",
@@ -149,7 +157,7 @@ CREATE TEMP TABLE apk_plan ON COMMIT DROP AS
 SELECT n.*, s.gid AS stored_gid,
        CASE WHEN t.source IS NOT NULL THEN 'same'
             WHEN s.gid IS NULL THEN 'new'
-            WHEN s.record_hash = n.record_hash THEN 'same'
+            WHEN {stored_hash} = n.record_hash THEN 'same'
             WHEN n.modified_at < s.modified_at THEN 'stale'
             ELSE 'updated' END AS fate,
        (n.modified_at IS NOT NULL
@@ -159,7 +167,7 @@ SELECT n.*, s.gid AS stored_gid,
                  AND v.record_hash = n.record_hash) AS kept
 FROM pg_temp.apk_incoming n
 LEFT JOIN apk.incidents s ON s.source = n.source AND s.id = n.id
-LEFT JOIN apk.tombstones t ON t.source = n.source AND t.id_md5 = md5(n.id)
+{rehash_join}LEFT JOIN apk.tombstones t ON t.source = n.source AND t.id_md5 = md5(n.id)
 """
 
 _COUNTS: Final = """
@@ -203,7 +211,15 @@ def stage_import(
         data,
     )
     conn.execute("ANALYZE pg_temp.apk_incoming")  # so the plan joins through the key index
-    conn.execute(_PLAN)
+    if _stage_rehash(conn):  # an old store: compare with the upgraded hashes
+        conn.execute("ANALYZE pg_temp.apk_rehash")
+        plan = _PLAN.format(
+            stored_hash="COALESCE(r.record_hash, s.record_hash)",
+            rehash_join="LEFT JOIN pg_temp.apk_rehash r ON r.gid = s.gid\n",
+        )
+    else:
+        plan = _PLAN.format(stored_hash="s.record_hash", rehash_join="")
+    conn.execute(plan)
     row = conn.execute(_COUNTS).fetchone()
     new, updated, stale, same, failed, reverted, keep_stale = (int(v) for v in row or (0,) * 7)
     counts = ImportCounts(
@@ -224,6 +240,17 @@ def write_import(conn: psycopg.Connection[Any], *, now: pd.Timestamp, import_id:
     stored, planned = incident_columns("s"), incident_columns("p")
     point = sql.SQL(_POINT.format(t="p"))
     params = {"now": now.to_pydatetime(), "import_id": import_id}
+    # upgraded record hashes first, so a replaced row goes to the versions with its new hash
+    rehash = conn.execute("SELECT EXISTS (SELECT 1 FROM pg_temp.apk_rehash)").fetchone()
+    if rehash is not None and rehash[0]:  # (an UPDATE over an empty table may scan the store)
+        conn.execute(
+            "UPDATE apk.incidents s SET record_hash = r.record_hash FROM pg_temp.apk_rehash r "
+            "WHERE s.gid = r.gid"
+        )
+    conn.execute(
+        "INSERT INTO apk.metadata (key, value) SELECT key, value FROM pg_temp.apk_hash_meta "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+    )
     version_cols = sql.SQL("{}, version_kind, replaced_at, replaced_by_import, geom").format(
         incident_columns()
     )
@@ -260,6 +287,45 @@ def write_import(conn: psycopg.Connection[Any], *, now: pd.Timestamp, import_id:
             "FROM pg_temp.apk_plan p WHERE p.fate = 'new' ORDER BY p.ord"
         ).format(cols=incident_columns(), planned=planned, point=point)
     )
+
+
+def _stage_rehash(conn: psycopg.Connection[Any]) -> bool:
+    """Fill ``apk_rehash`` (gid, upgraded hash) and ``apk_hash_meta`` for an old store.
+
+    Returns whether any stored hash is rewritten.
+    """
+    conn.execute(
+        "CREATE TEMP TABLE apk_rehash (gid bigint PRIMARY KEY, record_hash text) ON COMMIT DROP"
+    )
+    conn.execute("CREATE TEMP TABLE apk_hash_meta (key text, value text) ON COMMIT DROP")
+    if not is_legacy(read_metadata(conn)):
+        return False
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in CONTENT_COLUMNS)
+    stored = fetch_frame(
+        conn,
+        sql.SQL(
+            "SELECT gid, {}, record_hash FROM apk.incidents WHERE record_hash IS NOT NULL"
+        ).format(cols),
+    )
+    stored["reported_at"] = pd.to_datetime(stored["reported_at"], utc=True)
+    v2 = recover_v2_hashes(stored)
+    found = v2.notna().to_numpy(dtype=bool)
+    changed = found & (v2 != stored["record_hash"]).to_numpy(dtype=bool, na_value=False)
+    if changed.any():
+        data = {
+            "gid": [int(g) for g in stored.loc[changed, "gid"]],
+            "record_hash": v2[changed].tolist(),
+        }
+        copy_frame(conn, sql.SQL("pg_temp.apk_rehash"), ["gid", "record_hash"], data)
+    meta = hash_metadata(
+        legacy=True,
+        had_rows=bool(len(stored)),
+        left=int((~found).sum()),
+        where=f"PostGIS store {conn.info.dbname}",
+    )
+    for key, value in meta.items():
+        conn.execute("INSERT INTO pg_temp.apk_hash_meta VALUES (%s, %s)", [key, value])
+    return bool(changed.any())
 
 
 def write_quarantine(conn: psycopg.Connection[Any], quar: pd.DataFrame) -> int:

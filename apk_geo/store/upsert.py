@@ -17,12 +17,17 @@ goes to ``incident_versions`` (``version_kind = "replaced"``), every stale recor
 goes there too (``version_kind = "stale"``), both with ``replaced_at`` and
 ``replaced_by_import``. A store written before a column or the versions layer existed gains
 them here.
+
+A store written before the version-2 record hash is upgraded by :func:`plan_import` and
+:func:`write_import` in the same atomic write, as :mod:`apk_geo.store.rehash` describes: the
+stored hashes are rewritten to version 2 before any record is compared, so an unchanged
+re-imported record is a duplicate, and the metadata records ``record_hash_version``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,11 +35,12 @@ import numpy as np
 import pandas as pd
 
 from apk_geo.store.counts import ImportCounts
-from apk_geo.store.gpkg import fields_of, read_layer, write_frame
+from apk_geo.store.gpkg import fields_of, read_layer, read_metadata, write_frame, write_metadata
 from apk_geo.store.layers import (
     IMPORT_LOG,
     IMPORT_LOG_COLUMNS,
     INCIDENTS,
+    METADATA,
     STORED_INCIDENT_COLUMNS,
     VERSION_COLUMNS,
     VERSIONS,
@@ -43,10 +49,12 @@ from apk_geo.store.layers import (
     normalise_versions,
     stored_to_local,
 )
+from apk_geo.store.rehash import CONTENT_COLUMNS, hash_metadata, is_legacy, recover_v2_hashes
 
 __all__ = ["ImportPlan", "plan_import", "write_import", "write_log"]
 
 _KEY = ["source", "id"]
+_REHASH = [*_KEY, "record_hash"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,11 @@ class ImportPlan:
         Updated records whose content equals a version kept in ``incident_versions``.
     keep_stale
         Stale records whose version is not in ``incident_versions`` yet.
+    rehash
+        Stored rows (``source``, ``id``, ``record_hash``) whose version-1 hash the import
+        rewrites to version 2 (:mod:`apk_geo.store.rehash`); empty for an upgraded store.
+    hash_meta
+        Metadata the import writes about the hash version (empty when nothing changes).
     """
 
     incoming: gpd.GeoDataFrame
@@ -75,6 +88,8 @@ class ImportPlan:
     touched: np.ndarray
     reverted: np.ndarray
     keep_stale: np.ndarray
+    rehash: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_REHASH))
+    hash_meta: dict[str, str] = field(default_factory=dict)
 
     def counts(self, *, quarantined: int, in_file_duplicates: int) -> ImportCounts:
         """Return the :class:`ImportCounts` of this plan."""
@@ -112,10 +127,13 @@ def plan_import(path: Path, present: set[str], incoming: gpd.GeoDataFrame) -> Im
     """
     n = len(incoming)
     none = np.zeros(n, dtype=bool)
-    stored = _stored_keys(path, present) if n else None
-    if stored is None or not len(stored):
-        return ImportPlan(incoming, ~none, none, none, none, none, none, none)
-    merged = incoming[[*_KEY, "record_hash", "modified_at"]].merge(stored, on=_KEY, how="left")
+    legacy = INCIDENTS in present and is_legacy(read_metadata(path) if METADATA in present else {})
+    stored = _stored_keys(path, present, content=legacy) if n or legacy else None
+    rehash, hash_meta = _upgrade(stored, legacy=legacy, fresh=INCIDENTS not in present, path=path)
+    if stored is None or not len(stored) or not n:
+        return ImportPlan(incoming, ~none, none, none, none, none, none, none, rehash, hash_meta)
+    keys = stored[[*_KEY, "_hash", "_modified"]]
+    merged = incoming[[*_KEY, "record_hash", "modified_at"]].merge(keys, on=_KEY, how="left")
     known = merged["_hash"].notna().to_numpy(dtype=bool)
     same = known & (merged["_hash"] == merged["record_hash"]).to_numpy(dtype=bool, na_value=False)
     differ = known & ~same
@@ -136,6 +154,8 @@ def plan_import(path: Path, present: set[str], incoming: gpd.GeoDataFrame) -> Im
         touched=same & mine_later,
         reverted=updated & kept,
         keep_stale=stale & ~kept,
+        rehash=rehash,
+        hash_meta=hash_meta,
     )
 
 
@@ -153,6 +173,9 @@ def write_import(
     )
     versions = normalise_versions(versions.assign(replaced_at=now, replaced_by_import=import_id))
     _write_growing(tmp, present, versions, VERSIONS, VERSION_COLUMNS, normalise_versions)
+    if plan.hash_meta:
+        before = read_metadata(tmp) if METADATA in present else {}
+        write_metadata(tmp, {**before, **plan.hash_meta})
 
 
 def write_log(tmp: Path, present: set[str], entry: pd.DataFrame) -> None:
@@ -160,14 +183,19 @@ def write_log(tmp: Path, present: set[str], entry: pd.DataFrame) -> None:
     _write_growing(tmp, present, entry, IMPORT_LOG, IMPORT_LOG_COLUMNS, normalise_log)
 
 
-def _stored_keys(path: Path, present: set[str]) -> pd.DataFrame | None:
-    """Return the stored ``source, id, _hash, _modified`` (None without an incidents layer)."""
+def _stored_keys(path: Path, present: set[str], *, content: bool) -> pd.DataFrame | None:
+    """Return the stored ``source, id, _hash, _modified`` (None without an incidents layer).
+
+    With ``content`` also the columns the hash upgrade reads (:data:`CONTENT_COLUMNS`).
+    """
     if INCIDENTS not in present:
         return None
     cols = [*_KEY, "record_hash", "modified_at"]
-    raw = read_layer(path, INCIDENTS, columns=cols, geometry=False)
+    if content:
+        cols += [c for c in CONTENT_COLUMNS if c not in cols]
+    raw = read_layer(path, INCIDENTS, columns=cols, geometry=False).reset_index(drop=True)
     modified = raw["modified_at"] if "modified_at" in raw else pd.Series([None] * len(raw))
-    return pd.DataFrame(
+    keys = pd.DataFrame(
         {
             "source": raw["source"].astype("str"),
             "id": raw["id"].astype("str"),
@@ -175,6 +203,35 @@ def _stored_keys(path: Path, present: set[str]) -> pd.DataFrame | None:
             "_modified": stored_to_local(modified.reset_index(drop=True)),
         }
     )
+    if not content:
+        return keys
+    # a store written before a column existed lacks it: NA, as the record had none
+    extra = pd.DataFrame(
+        {c: raw[c] if c in raw else pd.Series([None] * len(raw)) for c in CONTENT_COLUMNS[1:]}
+    ).assign(reported_at=stored_to_local(raw["reported_at"]))
+    return pd.concat([keys, extra], axis=1)
+
+
+def _upgrade(
+    stored: pd.DataFrame | None, *, legacy: bool, fresh: bool, path: Path
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Upgrade version-1 hashes of ``stored`` in place (``_hash``); return the rewrites, metadata.
+
+    ``fresh``: the store has no incidents layer yet (its first import writes version 2).
+    """
+    nothing = pd.DataFrame({c: pd.Series([], dtype="str") for c in _REHASH})
+    if fresh:
+        return nothing, hash_metadata(legacy=True, had_rows=False, left=0, where=path)
+    if not legacy or stored is None:
+        return nothing, {}
+    v2 = recover_v2_hashes(stored.assign(record_hash=stored["_hash"]))
+    found = v2.notna().to_numpy(dtype=bool)
+    changed = found & (v2 != stored["_hash"]).to_numpy(dtype=bool, na_value=False)
+    left = int((stored["_hash"].notna().to_numpy(dtype=bool) & ~found).sum())
+    stored["_hash"] = v2.where(found, stored["_hash"])
+    rehash = stored.loc[changed, _KEY].assign(record_hash=v2[changed])
+    meta = hash_metadata(legacy=True, had_rows=bool(len(stored)), left=left, where=path)
+    return rehash.reset_index(drop=True), meta
 
 
 def _in_versions(path: Path, present: set[str], incoming: pd.DataFrame) -> np.ndarray:
@@ -196,9 +253,12 @@ def _write_incidents(tmp: Path, present: set[str], plan: ImportPlan) -> gpd.GeoD
     written = inc.loc[plan.new | plan.updated]
     outdated = INCIDENTS in present and _lacks(tmp, INCIDENTS, STORED_INCIDENT_COLUMNS)
     replaced = inc.iloc[:0]
-    if plan.updated.any() or plan.touched.any() or (outdated and len(written)):
-        # a changed record, a refreshed time, or a store written before a column was added
+    rehash = len(plan.rehash) > 0
+    if plan.updated.any() or plan.touched.any() or rehash or (outdated and len(written)):
+        # a changed record, a refreshed time, upgraded hashes, or a store written before a
+        # column was added
         full = normalise_incidents(read_layer(tmp, INCIDENTS), stored=True)
+        full = _set_hashes(full, plan.rehash)
         hit = _has_key(full, inc.loc[plan.updated, _KEY])
         replaced = full.loc[hit]
         full = _refresh_modified(full, inc.loc[plan.touched, [*_KEY, "modified_at"]])
@@ -217,6 +277,16 @@ def _has_key(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(frame), dtype=bool)
     hit = frame[_KEY].merge(keys[_KEY].assign(_hit=True), on=_KEY, how="left")["_hit"]
     return hit.notna().to_numpy(dtype=bool)
+
+
+def _set_hashes(full: gpd.GeoDataFrame, rehash: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Set ``record_hash`` of the rows of ``rehash`` keys to their upgraded hash."""
+    if not len(rehash):
+        return full
+    new = full[_KEY].merge(rehash.rename(columns={"record_hash": "_h"}), on=_KEY, how="left")
+    out = full.copy()
+    out["record_hash"] = new["_h"].set_axis(full.index).combine_first(full["record_hash"])
+    return out
 
 
 def _refresh_modified(full: gpd.GeoDataFrame, touched: pd.DataFrame) -> gpd.GeoDataFrame:
