@@ -18,7 +18,7 @@ import json
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import folium
 import geopandas as gpd
@@ -52,9 +52,6 @@ from apk_geo.map_style import (
 )
 from apk_geo.methods import METHODS
 from apk_geo.schema import CRS_METRIC, CRS_WEB, label_of
-
-if TYPE_CHECKING:  # the route map needs only the type; routes stays out of the import
-    from apk_geo.routes import Route
 
 logger = logging.getLogger(__name__)
 
@@ -790,64 +787,3 @@ def external_urls(page: str) -> list[str]:
         found += re.findall(pattern, page, flags=re.IGNORECASE)
     return found
 
-
-def route_map(
-    route: Route,
-    *,
-    lang: str = "cs",
-    synthetic: bool = False,
-    asset_base_url: str = assets.STREAMLIT_VENDOR_URL,
-) -> folium.Map:
-    """Return an offline map of a patrol route: the path as a line and numbered stops.
-
-    Parameters
-    ----------
-    route
-        A planned route (:func:`apk_geo.routes.plan_route`).
-    lang
-        ``"cs"`` or ``"en"``.
-    synthetic
-        Label the attribution line as synthetic demo data.
-    asset_base_url
-        URL under which the vendor folder is served.
-
-    Returns
-    -------
-    folium.Map
-        Stop tooltips (order, name, arrival) are escaped.
-    """
-    line = route.line.to_crs(CRS_WEB)
-    minx, miny, maxx, maxy = (float(v) for v in line.total_bounds)
-    m = base_map(
-        bounds_4326=(minx, miny, maxx, maxy),
-        lang=lang,
-        synthetic=synthetic,
-        asset_base_url=asset_base_url,
-    )
-    folium.GeoJson(
-        line.geometry.iloc[0].__geo_interface__,
-        name=t("route.title", lang),
-        style_function=lambda _: {"color": "#1f5fa8", "weight": 4},
-    ).add_to(m)
-    for point, key in ((route.start, "route.start_marker"), (route.end, "route.end_marker")):
-        folium.Marker(
-            [point.lat, point.lon],
-            tooltip=esc(f"{t(key, lang)} {point.time:%H:%M}"),
-            icon=folium.DivIcon(html=_badge(t(key, lang)[0], background="#222", round_=False)),
-        ).add_to(m)
-    for row in route.stops.itertuples():
-        folium.Marker(
-            [row.lat, row.lon],
-            tooltip=esc(f"{row.order}. {row.name} {row.arrive:%H:%M}"),
-            icon=folium.DivIcon(html=_badge(str(int(row.order)), background="#c0392b")),
-        ).add_to(m)
-    return m
-
-
-def _badge(text: str, *, background: str, round_: bool = True) -> str:
-    """Return the HTML of a small numbered marker (``text`` is escaped)."""
-    radius = "50%" if round_ else "3px"
-    return (
-        f'<div style="background:{background};color:#fff;border-radius:{radius};'
-        f'width:22px;text-align:center">{esc(text)}</div>'
-    )

@@ -570,9 +570,9 @@ def test_cli_reports_bad_start(tmp_path, capsys) -> None:
 
 
 def test_route_map_draws_numbered_escaped_stops_offline(small_route: routes.Route) -> None:
-    from apk_geo import maps
+    from apk_geo import maps, route_maps
 
-    page = maps.render_html(maps.route_map(small_route, synthetic=True))
+    page = maps.render_html(route_maps.route_map(small_route, synthetic=True))
     assert "Hostel &lt;Dům&gt;" in page
     assert "Hostel <Dům>" not in page
     assert page.count("L.divIcon(") == 3 + 2  # stops, start and end

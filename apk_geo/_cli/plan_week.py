@@ -16,8 +16,6 @@ sheet ``<date>_<HHMM>_<team>.html`` (``--pdf``: also PDF) and a GPX file.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -26,9 +24,7 @@ import pandas as pd
 
 from apk_geo import routes
 from apk_geo._cli._common import add_json_flag, emit
-from apk_geo._cli.route import slug
 from apk_geo.errors import ApkGeoError, ConfigError
-from apk_geo.routes.export import strings
 
 #: The command's one-line help (``apk_geo.cli.COMMANDS``).
 HELP = "plan a week of patrols for several teams (shifts × places table, sheets, GPX)"
@@ -124,58 +120,27 @@ def _plan(args: argparse.Namespace) -> Any:
         raise ConfigError(str(exc)) from exc
 
 
-def _table_html(table: pd.DataFrame, *, title: str, lang: str) -> str:
-    """Return the shifts × places table as a self-contained printable HTML page."""
-    from html import escape
-
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in table.itertuples(index=False)
-    )
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>@page {{ size: A4 landscape; margin: 10mm; }} "
-        "body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8pt; } "
-        "table { border-collapse: collapse; } th, td { border: 1px solid #999; padding: 1mm; } "
-        "th { background: #eee; writing-mode: vertical-rl; transform: rotate(180deg); "
-        "max-height: 45mm; } th:nth-child(-n+3) { writing-mode: horizontal-tb; transform: none; }"
-        " td:nth-child(-n+3) { white-space: nowrap; }"
-        f"</style></head><body><h1>{escape(title)}</h1><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></body></html>\n"
-    )
-
-
 def _write(args: argparse.Namespace, plan: Any) -> dict[str, Any]:
-    """Write the plan, the table and every team's sheet and GPX; return the files."""
+    """Write the plan, the table and every team's sheet and GPX; return the files.
+
+    The files are :func:`apk_geo.routes.week_files` (the dashboard's week download is the same);
+    ``--pdf`` adds a PDF of each team's sheet.
+    """
     from apk_geo.files import atomic_write_bytes, atomic_write_text
-    from apk_geo.io import write_table
 
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out / "plan.json", json.dumps(routes.week_to_json(plan), ensure_ascii=False,
-                                                    indent=2))  # fmt: skip
-    table = routes.week_table(plan, lang=args.lang)
-    write_table(table, out / "table.csv", delimiter=";", encoding="utf-8-sig")
-    title = strings("week", args.lang)["title"].format(week=plan.week)
-    atomic_write_text(out / "table.html", _table_html(table, title=title, lang=args.lang))
-    sheets: list[str] = []
-    with contextlib.ExitStack() as stack:
-        renderer = None
-        if args.pdf:
-            from apk_geo.browser import Renderer
+    files = routes.week_files(plan, lang=args.lang)
+    for name, text in files.items():
+        atomic_write_text(out / name, text)
+    sheets = [n.removesuffix(".gpx") for n in files if n.endswith(".gpx")]
+    if args.pdf:
+        from apk_geo.browser import Renderer
 
-            renderer = stack.enter_context(Renderer())
-        for shift in plan.shifts:
-            for route in shift.plan.routes:
-                stem = f"{route.start.time:%Y-%m-%d_%H%M}_{slug(route.team)}"
-                html = routes.to_html(route, lang=args.lang)
-                atomic_write_text(out / f"{stem}.html", html)
-                atomic_write_text(out / f"{stem}.gpx", routes.to_gpx(route, lang=args.lang))
-                if renderer is not None:
-                    pdf = renderer.pdf(html, footer_html="<span></span>")
-                    atomic_write_bytes(out / f"{stem}.pdf", pdf)
-                sheets.append(stem)
+        with Renderer() as renderer:
+            for stem in sheets:
+                pdf = renderer.pdf(files[f"{stem}.html"], footer_html="<span></span>")
+                atomic_write_bytes(out / f"{stem}.pdf", pdf)
     return {"out_dir": str(out), "plan": "plan.json", "table": "table.csv", "sheets": len(sheets)}
 
 

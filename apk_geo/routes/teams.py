@@ -43,6 +43,9 @@ __all__ = [
     "parse_shift",
     "parse_week",
     "read_teams",
+    "rosters_for_week",
+    "shift_times",
+    "week_choices",
     "week_shifts",
 ]
 
@@ -326,8 +329,12 @@ def make_teams(
     start_name: str = "",
     end_name: str = "",
     name: str = "Dvojice {n}",
+    shifts: Sequence[ShiftTime] = (),
 ) -> list[TeamRoster]:
     """Return ``n`` teams that start and end at the same places (``--teams N``).
+
+    ``shifts`` (e.g. :func:`shift_times` ``("po-pá", "08:00-14:00")``) gives every team the
+    same hours in a week, as a week plan needs; empty: the hours come with each shift.
 
     Raises
     ------
@@ -346,9 +353,48 @@ def make_teams(
             start_name=start_name,
             end_name=end_name,
             colour=team_colour(i),
+            shifts=tuple(shifts),
         )
         for i in range(int(n))
     ]
+
+
+def shift_times(days: str, shift: str) -> tuple[ShiftTime, ...]:
+    """Return the shifts ``shift`` (``"08:00-14:00"``) on ``days`` (``"po-pá"``; empty: daily).
+
+    Raises
+    ------
+    ParameterError
+        If the days or the hours cannot be read.
+
+    Examples
+    --------
+    >>> [(s.weekday, s.start, s.minutes) for s in shift_times("po,st", "08:00-14:00")]
+    [(0, '08:00', 360.0), (2, '08:00', 360.0)]
+    """
+    hhmm, minutes = parse_shift(shift)
+    return tuple(ShiftTime(d, hhmm, minutes) for d in parse_days(days))
+
+
+def week_choices(last_day: dt.date, *, before: int = 8, after: int = 4) -> tuple[list[str], str]:
+    """Return ISO weeks to plan around the last day with data, and the one to offer first.
+
+    The first offered is the week of the day after ``last_day`` (the week the data end in or
+    the next one: the first to plan, its forecast resting on the incidents before its Monday);
+    ``before`` weeks earlier and ``after`` weeks later are listed too, in time order
+    (``"2026-W49"``).
+
+    Examples
+    --------
+    >>> weeks, first = week_choices(dt.date(2026, 11, 30), before=1, after=1)
+    >>> weeks, first
+    (['2026-W48', '2026-W49', '2026-W50'], '2026-W49')
+    """
+    following = last_day + dt.timedelta(days=1)
+    monday = following - dt.timedelta(days=following.weekday())
+    weeks = [monday + dt.timedelta(weeks=k) for k in range(-before, after + 1)]
+    labels = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in weeks]
+    return labels, labels[before]
 
 
 def read_teams(
@@ -515,3 +561,44 @@ def _whole(value: object) -> int | None:
 def with_start(roster: TeamRoster, *, start: tuple[float, float], start_name: str) -> TeamRoster:
     """Return ``roster`` with a start point (for a teams file without one)."""
     return replace(roster, start=start, start_name=start_name)
+
+
+def rosters_for_week(
+    *,
+    start: tuple[float, float],
+    start_name: str = "",
+    days: str = "po-pá",
+    shift: str = "08:00-14:00",
+    n: int = 2,
+    name: str = "Dvojice {n}",
+    teams_file: str | Path | None = None,
+    gazetteer: pd.DataFrame | None = None,
+    context: PlaceLayers | None = None,
+) -> list[TeamRoster]:
+    """Return the teams of a week plan: ``n`` alike teams, or the teams of a teams file.
+
+    What the dashboard's week form gives: without ``teams_file``, ``n`` teams starting at
+    ``start`` working ``shift`` on ``days`` (:func:`make_teams`); with it, the file's teams
+    (:func:`read_teams`), where a team without a start starts at ``start`` and a team without
+    hours works ``shift`` on ``days``.
+
+    Raises
+    ------
+    ParameterError
+        If ``n``, ``days`` or ``shift`` cannot be read.
+    InputFileError
+        If the teams file is missing or invalid (the row is named).
+    """
+    hours = shift_times(days, shift)
+    if teams_file is None:
+        return make_teams(n, start=start, start_name=start_name, name=name, shifts=hours)
+    rosters = read_teams(teams_file, gazetteer=gazetteer, context=context)
+    return [
+        replace(
+            r,
+            start=r.start if r.start is not None else start,
+            start_name=r.start_name if r.start is not None else start_name,
+            shifts=r.shifts or hours,
+        )
+        for r in rosters
+    ]

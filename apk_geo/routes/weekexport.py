@@ -3,19 +3,30 @@
 :func:`week_to_json` is the plan as one JSON document; :func:`week_table` is what a mentor reads
 first (one row per team's shift, one column per place, the visit times in the cells);
 :func:`shift_keys` / :func:`shift_labels` list the week's slots, :func:`week_shift_geojson` and
-:func:`week_map_layers` give the map of one slot (a colour per team). The dashboard's week view
-shows :func:`week_table` and, for the slot the user picks, :func:`week_map_layers`.
+:func:`week_map_layers` give the map of one slot (a colour per team), :func:`week_shift_routes`
+its routes for :func:`apk_geo.route_maps.route_map`. :func:`week_files` is every file of the week
+(``apk-geo plan-week --out-dir``: the plan, the table as CSV and printable HTML, a sheet and a GPX
+per team's shift) and :func:`zip_bytes` packs them for one download. The dashboard's week view
+shows :func:`week_table` and, for the slot the user picks, the map of :func:`week_shift_routes`.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import unicodedata
+import zipfile
 from collections.abc import Mapping
-from typing import Any, Final
+from html import escape
+from typing import Any, Final, Literal
 
 import pandas as pd
 
 from apk_geo.errors import ParameterError
-from apk_geo.routes.export import plan_to_geojson, route_to_json, strings
+from apk_geo.io.export import table_bytes
+from apk_geo.routes.export import plan_to_geojson, route_to_json, strings, to_gpx, to_html
+from apk_geo.routes.model import Route
 from apk_geo.routes.week import WeekPlan, WeekShift
 from apk_geo.schema import CRS_WEB
 
@@ -23,10 +34,15 @@ __all__ = [
     "WEEK_TABLE_INDEX",
     "shift_keys",
     "shift_labels",
+    "uncovered_names",
+    "week_files",
     "week_map_layers",
     "week_shift_geojson",
+    "week_shift_routes",
     "week_table",
+    "week_table_html",
     "week_to_json",
+    "zip_bytes",
 ]
 
 #: Keys of the first columns of :func:`week_table` (their headers are in the plan's language).
@@ -95,6 +111,92 @@ def week_table(plan: WeekPlan, *, lang: str = "cs") -> pd.DataFrame:
             rows.append(row)
     header = [words["date"], words["shift"], words["team"], *names.tolist()]
     return pd.DataFrame(rows, columns=header).astype("string")
+
+
+def uncovered_names(plan: WeekPlan) -> list[str]:
+    """Return the names of the places the week could not cover (:attr:`WeekPlan.uncovered`)."""
+    names = dict(zip(plan.places["id"].astype(str), plan.places["name"].astype(str), strict=True))
+    return [names.get(str(pid), str(pid)) for pid in plan.uncovered]
+
+
+def week_shift_routes(plan: WeekPlan, key: str) -> tuple[Route, ...]:
+    """Return the routes of the slot ``key``, one per team on duty (in the teams' order).
+
+    Raises
+    ------
+    ParameterError
+        If the week has no slot ``key``.
+    """
+    return tuple(_shift(plan, key).plan.routes)
+
+
+def week_table_html(plan: WeekPlan, *, lang: str = "cs") -> str:
+    """Return :func:`week_table` as a self-contained printable page (A4 landscape), escaped."""
+    table = week_table(plan, lang=lang)
+    title = strings("week", lang)["title"].format(week=plan.week)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>@page {{ size: A4 landscape; margin: 10mm; }} "
+        "body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8pt; } "
+        "table { border-collapse: collapse; } th, td { border: 1px solid #999; padding: 1mm; } "
+        "th { background: #eee; writing-mode: vertical-rl; transform: rotate(180deg); "
+        "max-height: 45mm; } th:nth-child(-n+3) { writing-mode: horizontal-tb; transform: none; }"
+        " td:nth-child(-n+3) { white-space: nowrap; }"
+        f"</style></head><body><h1>{escape(title)}</h1><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></body></html>\n"
+    )
+
+
+def _slug(text: str) -> str:
+    """Return ``text`` as a file-name part: ASCII letters, digits and ``-`` only."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "team"
+
+
+def week_files(plan: WeekPlan, *, lang: Literal["cs", "en"] = "cs") -> dict[str, str]:
+    """Return every file of the week by name, as ``apk-geo plan-week --out-dir`` writes them.
+
+    Returns
+    -------
+    dict
+        ``plan.json`` (:func:`week_to_json`), ``table.csv`` (the table style of ``lang``: in
+        Czech ``;``-separated with decimal commas, UTF-8 with a byte-order mark), ``table.html``
+        (:func:`week_table_html`), and per team's shift ``<date>_<HHMM>_<team>.html`` (the
+        printed sheet) and ``.gpx``, in time order.
+    """
+    table = week_table(plan, lang=lang)
+    files = {
+        "plan.json": json.dumps(week_to_json(plan), ensure_ascii=False, indent=2),
+        # decoded as plain UTF-8, the byte-order mark stays at the start of the text
+        "table.csv": table_bytes(table, lang=lang).decode("utf-8"),  # the language's table style
+        "table.html": week_table_html(plan, lang=lang),
+    }
+    for s in plan.shifts:
+        for route in s.plan.routes:
+            stem = f"{route.start.time:%Y-%m-%d_%H%M}_{_slug(route.team)}"
+            files[f"{stem}.html"] = to_html(route, lang=lang)
+            files[f"{stem}.gpx"] = to_gpx(route, lang=lang)
+    return files
+
+
+def zip_bytes(files: Mapping[str, str], *, folder: str = "") -> bytes:
+    """Return ``files`` (name → text, UTF-8) as a ZIP archive; the same files give the same bytes.
+
+    ``folder`` puts every file inside one folder of the archive.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            info = zipfile.ZipInfo(f"{folder}/{name}" if folder else name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
 
 
 def week_shift_geojson(plan: WeekPlan, key: str) -> dict[str, Any]:
