@@ -786,4 +786,3 @@ def external_urls(page: str) -> list[str]:
         pattern = rf"<{tag}\b[^>]*\b{attr}=[\"']((?:https?:)?//[^\"']+)"
         found += re.findall(pattern, page, flags=re.IGNORECASE)
     return found
-
