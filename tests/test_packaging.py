@@ -102,3 +102,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     assert list((where / "p").glob("*.html"))
     assets = run("assets", "status")
     assert assets.returncode == 0, assets.stdout + assets.stderr
+
+
+def test_no_two_test_files_share_a_name() -> None:
+    # pytest imports test files by their base name (no __init__.py): a second one with the same
+    # name is an "import file mismatch" error that hides both files' tests
+    tests = Path(__file__).resolve().parent
+    names = [p.name for p in tests.rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
