@@ -4,16 +4,41 @@ Every label, message and layer name the dashboard, the maps and the MDT meeting 
 comes from :data:`STRINGS`, the one string catalogue. Keys are dotted (``page.map``,
 ``msg.empty_filter``); the packs' strings are under ``pack.`` (``pack.title``,
 ``pack.ui.prev`` for the presenter page) and month names under ``month.`` (``month.1`` is
-January). A text may hold ``str.format`` fields (``{n}``), filled from keyword arguments; both
-languages of a key hold the same fields. Category and outcome labels come from
-:mod:`apk_geo.schema` (``label_of``), not from here.
+January). Category and outcome labels come from :mod:`apk_geo.schema` (``label_of``), not from
+here.
+
+Fields
+------
+A text may hold ``str.format`` fields (``{n}``), filled from keyword arguments; both languages of
+a key hold the same fields. :func:`t` (and :func:`fill` for a text read with :func:`section`)
+formats each value in the text's language through :mod:`apk_geo.fmt`:
+
+- an integer: ``{n}`` → ``1 234`` (Czech, non-breaking space) / ``1,234``;
+- a float: ``{km:.1f}`` → ``11,6`` / ``11.6`` (any ``.Nf``), ``{x}`` → up to three decimals;
+- a share: ``{share:.0%}`` → ``97 %`` / ``97%`` (any ``.N%``);
+- a truth value: ``{b}`` → ``ano``/``ne`` (``yes``/``no``);
+- a date → ``1. 12. 2026`` / ``1 Dec 2026``, a datetime → ``1. 12. 2026 05:04``, a monthly
+  :class:`pandas.Period` → ``listopad 2026`` / ``November 2026`` (also ``{d:month}`` for a date);
+- anything else (text, and specs such as ``{byte:02X}`` or ``{x!r}``) as ``str.format`` does.
+
+Plural forms
+------------
+``{n:plural:FORM|FORM|…}`` is replaced by the form of a word that goes with the number ``n``, by the
+CLDR plural rules of the language (:func:`apk_geo.fmt.plural`). The forms are listed in the order
+of the language's categories: Czech ``one|few|many|other`` (1 | 2–4 | decimals | 0, 5 and more;
+``many`` may be left out, three forms are ``one|few|other``), English ``one|other``. The number
+itself is a separate field, so a count reads ``{n} {n:plural:záznam|záznamy|záznamů}``:
+"1 záznam", "2 záznamy", "5 záznamů"; a verb agrees the same way (``{n:plural:je|jsou|je}``).
+A form may not contain ``|``, ``{`` or ``}``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Final, Literal
+
+from apk_geo import fmt
 
 Lang = Literal["cs", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("cs", "en")
@@ -35,6 +60,26 @@ _S: dict[str, tuple[str, str]] = {
     "banner.synthetic": (
         "⚠️ Zobrazená data jsou syntetická demo data, ne skutečné záznamy asistentů.",
         "⚠️ The data shown are synthetic demo data, not real assistant records.",
+    ),
+    # Streamlit's own texts, replaced in the browser (app_pages/_chrome.py); English is Streamlit's
+    "chrome.upload": ("Nahrát", "Upload"),
+    "chrome.upload_directories": ("Nahrát složky", "Upload directories"),
+    "chrome.drop_file": ("Sem přetáhněte soubor", "Drag and drop a file here"),
+    "chrome.drop_files": ("Sem přetáhněte soubory", "Drag and drop files here"),
+    "chrome.drop_directories": ("Sem přetáhněte složky", "Drag and drop directories here"),
+    "chrome.per_file": ("{size} na soubor", "{size} per file"),
+    "chrome.select_all": ("Vybrat vše", "Select all"),
+    "chrome.select_matches": ("Vybrat nalezené ({n})", "Select {n} matches"),
+    "chrome.no_results": ("Žádné výsledky", "No results"),
+    "chrome.clear_all": ("Zrušit výběr", "Clear all"),
+    "chrome.choose_option": ("Vyberte možnost", "Choose an option"),
+    "chrome.choose_options": ("Vyberte možnosti", "Choose options"),
+    "chrome.choose_date": ("Vyberte datum", "Choose date"),
+    "chrome.choose_date_range": ("Vyberte období", "Choose date range"),
+    "chrome.page_not_found": ("Stránka nenalezena", "Page not found"),
+    "chrome.page_not_found_text": (
+        "Požadovaná stránka neexistuje. Otevírám hlavní stránku aplikace.",
+        "The page that you have requested does not seem to exist. Running the app's main page.",
     ),
     # filters
     "filter.period": ("Období", "Period"),
@@ -120,13 +165,13 @@ _S: dict[str, tuple[str, str]] = {
     "layer.risk": ("Předpověď rizika", "Forecast risk"),
     "legend.few": ("málo událostí", "few incidents"),
     "legend.many": ("mnoho událostí", "many incidents"),
-    "gistar.class_3": ("hotspot 99 %", "hot spot 99 %"),
-    "gistar.class_2": ("hotspot 95 %", "hot spot 95 %"),
-    "gistar.class_1": ("hotspot 90 %", "hot spot 90 %"),
+    "gistar.class_3": ("hotspot 99 %", "hot spot 99%"),
+    "gistar.class_2": ("hotspot 95 %", "hot spot 95%"),
+    "gistar.class_1": ("hotspot 90 %", "hot spot 90%"),
     "gistar.class_0": ("nevýznamné", "not significant"),
-    "gistar.class_-1": ("chladné místo 90 %", "cold spot 90 %"),
-    "gistar.class_-2": ("chladné místo 95 %", "cold spot 95 %"),
-    "gistar.class_-3": ("chladné místo 99 %", "cold spot 99 %"),
+    "gistar.class_-1": ("chladné místo 90 %", "cold spot 90%"),
+    "gistar.class_-2": ("chladné místo 95 %", "cold spot 95%"),
+    "gistar.class_-3": ("chladné místo 99 %", "cold spot 99%"),
     # hotspots page
     "hot.title": ("Hotspoty", "Hotspots"),
     "hot.method": ("Metoda", "Method"),
@@ -162,7 +207,7 @@ _S: dict[str, tuple[str, str]] = {
     ),
     "hot.pai": ("PAI (index přesnosti předpovědi)", "PAI (prediction accuracy index)"),
     "hot.hit_rate": ("Podíl zachycených událostí", "Hit rate"),
-    "hot.coverage": ("při pokrytí {pct} % plochy", "at {pct} % of the area"),
+    "hot.coverage": ("při pokrytí {pct} % plochy", "at {pct}% of the area"),
     "hot.eval_unavailable": (
         "Vyhodnocení není k dispozici: {reason}",
         "Evaluation not available: {reason}",
@@ -208,8 +253,10 @@ _S: dict[str, tuple[str, str]] = {
         "Choose an export file (CSV or XLSX) first.",
     ),
     "data.imported_quarantine": (
-        "{n} záznamů z tohoto souboru je v karanténě; důvody jsou v tabulce níže.",
-        "{n} records of this file are in the quarantine; the reasons are in the table below.",
+        "{n} {n:plural:záznam|záznamy|záznamů} z tohoto souboru {n:plural:je|jsou|je} v karanténě; "
+        "důvody jsou v tabulce níže.",
+        "{n} {n:plural:record|records} of this file {n:plural:is|are} in the quarantine; the "
+        "reasons are in the table below.",
     ),
     "data.quarantine_download_this": (
         "Stáhnout karanténu tohoto souboru (CSV)",
@@ -270,10 +317,10 @@ _S: dict[str, tuple[str, str]] = {
         "No incident matches the filter. Widen the period or clear a filter.",
     ),
     "msg.assets_missing": (
-        "Chybí {n} souborů map (Leaflet a další); mapy se bez nich nezobrazí. "
-        "Nainstalujte je příkazem `apk-geo assets install`.",
-        "{n} map files (Leaflet and others) are missing; maps cannot be drawn without them. "
-        "Install them with `apk-geo assets install`.",
+        "{n:plural:Chybí|Chybějí|Chybí} {n} {n:plural:soubor|soubory|souborů} map (Leaflet a "
+        "další); mapy se bez nich nezobrazí. Nainstalujte je příkazem `apk-geo assets install`.",
+        "{n} map {n:plural:file|files} (Leaflet and others) {n:plural:is|are} missing; maps "
+        "cannot be drawn without them. Install them with `apk-geo assets install`.",
     ),
     "msg.no_store": ("Úložiště {path} neexistuje.", "The store {path} does not exist."),
     "msg.no_store_hint": (
@@ -290,8 +337,10 @@ _S: dict[str, tuple[str, str]] = {
     ),
     "msg.store_error": ("Úložiště nelze otevřít: {reason}", "The store cannot be opened: {reason}"),
     "msg.no_geocoded": (
-        "{n} událostí nemá souřadnice (geokódování selhalo) a na mapě chybí.",
-        "{n} incidents have no coordinates (geocoding failed) and are not on the map.",
+        "{n} {n:plural:událost|události|událostí} {n:plural:nemá|nemají|nemá} souřadnice "
+        "(geokódování selhalo) a na mapě {n:plural:chybí|chybějí|chybí}.",
+        "{n} {n:plural:incident has|incidents have} no coordinates (geocoding failed) and "
+        "{n:plural:is|are} not on the map.",
     ),
     # patrol routes page
     "route.title": ("Trasy hlídky", "Patrol routes"),
@@ -320,8 +369,8 @@ _S: dict[str, tuple[str, str]] = {
     ),
     "route.failed": ("Trasu nelze naplánovat: {reason}", "Cannot plan the route: {reason}"),
     "route.summary": (
-        "{n} zastávek · {km:.1f} km · {min:.0f} min · pokrytí {cov}",
-        "{n} stops · {km:.1f} km · {min:.0f} min · coverage {cov}",
+        "{n} {n:plural:zastávka|zastávky|zastávek} · {km:.1f} km · {min:.0f} min · pokrytí {cov}",
+        "{n} {n:plural:stop|stops} · {km:.1f} km · {min:.0f} min · coverage {cov}",
     ),
     "route.gpx": ("Stáhnout GPX", "Download GPX"),
     "route.json": ("Stáhnout JSON", "Download JSON"),
@@ -410,7 +459,10 @@ _S: dict[str, tuple[str, str]] = {
     ),
     "pack.place": ("Místo", "Place"),
     "pack.class": ("Třída Gi*", "Gi* class"),
-    "pack.emerging": ("Vývoj ({n} měsíců)", "Trend ({n} months)"),
+    "pack.emerging": (
+        "Vývoj ({n} {n:plural:měsíc|měsíce|měsíců})",
+        "Trend ({n} {n:plural:month|months})",
+    ),
     "pack.change": ("Změna", "Change"),
     "pack.places": ("SVL a ubytovny", "SVL and hostels"),
     "pack.no_places": ("V území není žádná SVL ani ubytovna.", "No SVL or hostel in the area."),
@@ -430,10 +482,10 @@ _S: dict[str, tuple[str, str]] = {
     "pack.span": ("Data v úložišti", "Data in the store"),
     "pack.geocoding": ("Geokódování", "Geocoding"),
     "pack.geocoding_text": (
-        "{ok} z {n} záznamů měsíce (celé město) umístěno na mapu ({pct}); záznamy bez polohy "
-        "nemají území a v podkladech chybí.",
-        "{ok} of the month's {n} records (whole city) placed on the map ({pct}); records without "
-        "a location have no area and are not in this pack.",
+        "{ok} z {n} {n:plural:záznamu|záznamů|záznamů} měsíce (celé město) umístěno na mapu "
+        "({pct}); záznamy bez polohy nemají území a v podkladech chybí.",
+        "{ok} of the month's {n} {n:plural:record|records} (whole city) placed on the map "
+        "({pct}); records without a location have no area and are not in this pack.",
     ),
     "pack.quarantine": ("Karanténa", "Quarantine"),
     "pack.privacy": ("Malé počty", "Small counts"),
@@ -446,17 +498,18 @@ _S: dict[str, tuple[str, str]] = {
         "subtraction.",
     ),
     "pack.quarantine_text": (
-        "{n} záznamů úložiště odmítnuto při importu (území neznámé)",
-        "{n} records of the store rejected at import (area unknown)",
+        "{n} {n:plural:záznam|záznamy|záznamů} úložiště {n:plural:odmítnut|odmítnuty|odmítnuto} "
+        "při importu (území neznámé)",
+        "{n} {n:plural:record|records} of the store rejected at import (area unknown)",
     ),
     "pack.methods": ("Metody", "Methods"),
     "pack.methods_text": (
         "Gi* s korekcí FDR (Benjamini–Hochberg) na čtvercích {cell} m; vývoj hotspotů podle "
-        "Emerging Hot Spot Analysis za {n} měsíců; výrazná změna kategorie: přesný test dvou "
-        "Poissonových počtů, p < {alpha}.",
+        "Emerging Hot Spot Analysis za {n} {n:plural:měsíc|měsíce|měsíců}; výrazná změna "
+        "kategorie: přesný test dvou Poissonových počtů, p < {alpha}.",
         "Gi* with FDR correction (Benjamini–Hochberg) on {cell} m squares; emerging hot-spot "
-        "analysis over {n} months; notable category change: exact test of two Poisson counts, "
-        "p < {alpha}.",
+        "analysis over {n} {n:plural:month|months}; notable category change: exact test of two "
+        "Poisson counts, p < {alpha}.",
     ),
     "pack.emerging_skipped": ("vývoj nelze určit: {reason}", "trend not available: {reason}"),
     "pack.generated": ("Vytvořeno aplikací apk-geo", "Made with apk-geo"),
@@ -583,7 +636,10 @@ _S: dict[str, tuple[str, str]] = {
         "Nebo klikněte do mapy: bod se použije jako start.",
         "Or click the map: the point becomes the start.",
     ),
-    "route.clicked": ("bod z mapy {lat:.5f}, {lon:.5f}", "point on the map {lat:.5f}, {lon:.5f}"),
+    "route.clicked": (
+        "bod z mapy {lat:.5f}; {lon:.5f}",
+        "point on the map {lat:.5f}, {lon:.5f}",
+    ),
     "route.suggest": ("Myslíte: {options}?", "Did you mean: {options}?"),
     "route.address_not_found": (
         "Adresu „{text}“ v adresních místech úložiště nenacházím.",
@@ -605,8 +661,11 @@ _S: dict[str, tuple[str, str]] = {
     "column.versions_kept": ("Uložené verze", "Versions kept"),
     # --- io (import reader messages)
     "io.where.column": ("sloupec {n} („{name}“)", "column {n} ('{name}')"),
-    "io.value.fields": ("{n} polí", "{n} fields"),
-    "io.expected.fields": ("{n} polí jako v záhlaví", "{n} fields as in the header"),
+    "io.value.fields": ("{n} {n:plural:pole|pole|polí}", "{n} {n:plural:field|fields}"),
+    "io.expected.fields": (
+        "{n} {n:plural:pole|pole|polí} jako v záhlaví",
+        "{n} {n:plural:field|fields} as in the header",
+    ),
     "io.expected.closed_quote": (
         "uvozovky uzavřené v rámci záznamu",
         "a quote that closes within the record",
@@ -634,7 +693,8 @@ _S: dict[str, tuple[str, str]] = {
         "an unquoted value?)",
     ),
     "io.reason.truncated_last_line": (
-        "zkrácený poslední řádek: {got} polí z {expected} a bez konce řádku (soubor je useknutý?)",
+        "zkrácený poslední řádek: {got} {got:plural:pole|pole|polí} z {expected} a bez konce "
+        "řádku (soubor je useknutý?)",
         "truncated last line: {got} of {expected} fields and no line ending (is the file cut "
         "short?)",
     ),
@@ -722,18 +782,90 @@ _S: dict[str, tuple[str, str]] = {
         "the file is UTF-8, not {encoding} (line {line}: {context}); leave out --encoding or name "
         "utf-8",
     ),
+    # quarantine reasons of the record checks (apk_geo.io._messages.record_reason)
+    "io.reason.record": (
+        "{column}: hodnota „{value}“, očekává se {expected}",
+        "{column}: got '{value}', expected {expected}",
+    ),
+    "io.reason.record_empty": (
+        "{column}: chybí hodnota, očekává se {expected}",
+        "{column}: no value, expected {expected}",
+    ),
+    "io.column.datetime": ("{date} + {time}", "{date} + {time}"),
+    "io.expected.id": ("neprázdné číslo záznamu", "a non-empty record id"),
+    "io.expected.datetime": (
+        "datum a čas, např. 24.11.2026 14:05 nebo 2026-11-24T14:05 (místní čas)",
+        "a date and time like 24.11.2026 14:05 or 2026-11-24T14:05 (Europe/Prague)",
+    ),
+    "io.expected.date_with_time": (
+        "datum s časem (24.11.2026 14:05), nebo samostatný sloupec Čas",
+        "a date with a time (24.11.2026 14:05), or a separate Čas column",
+    ),
+    "io.expected.not_before": ("čas {date} nebo pozdější", "a time on or after {date}"),
+    "io.expected.not_future": (
+        "čas, který není v budoucnosti (teď je {now})",
+        "a time not in the future (now is {now})",
+    ),
+    "io.expected.category": (
+        "kód nebo název kategorie, jeden z: {codes}",
+        "a category code or label, one of {codes}",
+    ),
+    "io.expected.outcome": (
+        "prázdné pole, nebo kód či název výsledku, jeden z: {codes}",
+        "empty or an outcome code or label, one of {codes}",
+    ),
+    "io.expected.assistant": (
+        "pseudonymní kód jako A07 (písmena, číslice, -, _ nebo .; žádná jména ani mezery)",
+        "a pseudonymous code like A07 (letters, digits, -, _ or .; no names or spaces)",
+    ),
+    "io.expected.location": (
+        "adresa nebo souřadnice (lat/lon nebo x/y); řádek nemá žádnou polohu",
+        "an address or coordinates (lat/lon or x/y); the row has no location",
+    ),
+    "io.expected.pair": (
+        "hodnota, protože je vyplněn sloupec {other}",
+        "a value because {other} is given",
+    ),
+    "io.expected.number": ("číslo ({what})", "a number ({what})"),
+    "io.expected.magnitude": (
+        "číslo v absolutní hodnotě od {lo} do {hi} ({what}, na území Česka)",
+        "a value of magnitude in {lo}..{hi} ({what}, inside Czechia)",
+    ),
+    "io.expected.in_city": (
+        "bod na území města ({extent}) v některém pořadí os a znaménku, nebo adresa; {why}",
+        "a point inside the city extent ({extent}) in some axis order and sign, or an address; "
+        "{why}",
+    ),
+    "io.expected.rejected": (
+        "{pair} ({a}; {b}) leží v každém pořadí os a znaménku mimo území města, proto byly "
+        "odmítnuty",
+        "{pair} ({a}, {b}), in every axis order and sign, lie outside the city extent and were "
+        "rejected",
+    ),
+    "io.expected.unique_id": (
+        "číslo záznamu jedinečné v souboru ({where} má jiný záznam se stejným číslem)",
+        "an id unique within the file ({where} holds a different record with this id)",
+    ),
+    "io.where.line": ("řádek {line}", "line {line}"),
+    "io.where.sheet_line": ("řádek {line} listu „{sheet}“", "line {line} of sheet '{sheet}'"),
+    "io.what.wgs84": ("stupně WGS84, v libovolném pořadí os", "WGS84 degrees, either axis order"),
+    "io.what.sjtsk": ("metry S-JTSK, s libovolným znaménkem", "S-JTSK metres, either sign"),
     "io.hint.looks_like": (" (vypadá jako {guess})", " (it looks like {guess})"),
     "io.error.lines_mismatch": (
-        "počet řádků nesouhlasí se záznamy: {physical} datových řádků, ale {records} záznamů, "
-        "{quoted} řádků uvnitř uvozovek a {blank} prázdných; soubor nelze načíst bez ztráty",
-        "the lines do not add up: {physical} data lines but {records} records, {quoted} lines "
-        "inside quotes and {blank} blank ones; the file cannot be read without losing records",
+        "počet řádků nesouhlasí se záznamy: {physical} {physical:plural:datový řádek|datové "
+        "řádky|datových řádků}, ale {records} {records:plural:záznam|záznamy|záznamů}, {quoted} "
+        "{quoted:plural:řádek|řádky|řádků} uvnitř uvozovek a {blank} "
+        "{blank:plural:prázdný|prázdné|prázdných}; soubor nelze načíst bez ztráty",
+        "the lines do not add up: {physical} data {physical:plural:line|lines} but {records} "
+        "{records:plural:record|records}, {quoted} {quoted:plural:line|lines} inside quotes and "
+        "{blank} blank {blank:plural:one|ones}; the file cannot be read without losing records",
     ),
     # --- MDT packs (disclosure control)
     "pack.privacy_rules": (
         "Počty pod {k} jsou uvedeny jako „<{k}“. Malé řádky jsou sloučeny do řádku „{pooled}“ "
         "(vždy aspoň dva řádky) a co by šlo z ostatních údajů dopočítat, je skryto („–“) nebo "
-        "vynecháno. Tabulka hotspotů uvádí jen čtverce s aspoň {k} událostmi a mapa neoznačuje "
+        "vynecháno. Tabulka hotspotů uvádí jen čtverce s aspoň {k} "
+        "{k:plural:událostí|událostmi|událostmi} a mapa neoznačuje "
         "čtverce, v jejichž okolí bylo 1 až {k1} událostí. Podklady prověřil útočník, který řeší "
         "soustavu všech uvedených čísel: žádný skrytý počet nelze zúžit pod interval „<{k}“.",
         "Counts below {k} are shown as “<{k}”. Small rows are merged into one row “{pooled}” "
@@ -750,15 +882,17 @@ _S: dict[str, tuple[str, str]] = {
         "have no area and are not in this pack.",
     ),
     "pack.emerging_skipped_presenter": (
-        "vývoj nelze určit: v okně {n} měsíců je na to v území málo dat",
+        "vývoj nelze určit: v okně {n} {n:plural:měsíce|měsíců|měsíců} je na to v území málo dat",
         "trend not available: too little data in the area over the {n}-month window",
     ),
     "pack.few_heading": ("Málo událostí", "Too few incidents"),
     "pack.few": (
-        "Tento měsíc bylo v území méně než {k} událostí. Aby nešlo poznat jednotlivé události, "
-        "podklady ukazují jen souhrnné počty – bez tabulek, hotspotů a míst.",
-        "Fewer than {k} incidents in the area this month. To keep single incidents "
-        "unrecognisable, the pack shows the totals only – no tables, hot spots or places.",
+        "Tento měsíc bylo v území méně než {k} {k:plural:událost|události|událostí}. Aby nešlo "
+        "poznat jednotlivé události, podklady ukazují jen souhrnné počty – bez tabulek, hotspotů "
+        "a míst.",
+        "Fewer than {k} {k:plural:incident|incidents} in the area this month. To keep single "
+        "incidents unrecognisable, the pack shows the totals only – no tables, hot spots or "
+        "places.",
     ),
     "pack.withheld": (
         "Neuvádí se: z ostatních údajů by šlo dopočítat malé počty.",
@@ -883,5 +1017,33 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
         prefix = key.split(".")[0]
         near = sorted(k for k in STRINGS if k.startswith(prefix + "."))[:8]
         raise KeyError(f"no UI string {key!r}; keys with that prefix: {near}") from None
-    text = en if normalize_lang(lang) == "en" else cs
-    return text.format(**fields) if fields else text
+    code = normalize_lang(lang)
+    text = en if code == "en" else cs
+    return fill(text, code, **fields) if fields else text
+
+
+def fill(text: str, lang: str = DEFAULT_LANG, /, **fields: object) -> str:
+    """Return ``text`` with its fields filled in the format of ``lang`` (see the module docstring).
+
+    For a text taken from :func:`section`; :func:`t` calls it for its own texts.
+
+    Raises
+    ------
+    KeyError
+        If a field of ``text`` is not among ``fields``.
+    ValueError
+        If a format spec does not fit its value (e.g. plural forms of the wrong number).
+
+    Examples
+    --------
+    >>> fill("{n} {n:plural:záznam|záznamy|záznamů}", "cs", n=3)
+    '3 záznamy'
+    >>> fill("{km:.1f} km, {share:.0%}", "en", km=11.64, share=0.25)
+    '11.6 km, 25%'
+    """
+    return fmt.fill(text, normalize_lang(lang), **fields)
+
+
+def plural(n: int | float, forms: Sequence[str], lang: str = DEFAULT_LANG) -> str:
+    """Return the form of a word for ``n`` (:func:`apk_geo.fmt.plural`), e.g. for a table header."""
+    return fmt.plural(n, forms, normalize_lang(lang))

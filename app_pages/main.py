@@ -25,8 +25,8 @@ import streamlit as st
 
 from apk_geo import assets
 from apk_geo.i18n import t
+from app_pages import _chrome, _signin
 from app_pages import _common as c
-from app_pages import _signin
 from app_pages._team_strings import tr
 
 HERE = Path(__file__).resolve().parent
@@ -95,6 +95,7 @@ def main() -> None:
     )
     c.init_state()
     lang = c.lang()
+    _chrome.apply(lang)  # Streamlit's own texts (uploader, multiselect, page not found)
     missing = assets.missing_files()
     if missing:
         st.error(t("msg.assets_missing", lang, n=len(missing)))

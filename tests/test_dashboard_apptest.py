@@ -122,7 +122,7 @@ def test_map_page_kpis_by_hand(app: AppTest) -> None:
     assert got["Vyřešeno na místě asistenty"] == "50 %"
     assert got["Přivolána hlídka"] == "33 %"
     assert any("syntetická demo data" in w.value for w in app.warning)
-    assert any("1 událostí nemá souřadnice" in c.value for c in app.caption)
+    assert any("1 událost nemá souřadnice" in c.value for c in app.caption)
 
 
 def test_changing_a_filter_changes_the_kpis_and_the_url(app: AppTest) -> None:
@@ -216,7 +216,8 @@ def test_hotspots_page_opens_with_default_gistar(app: AppTest) -> None:
     assert not app.exception
     assert not any("spusťte analýzu" in i.value for i in app.info)
     assert "Třída Gi*" in app.dataframe[0].value.columns  # Gi* ran without a click
-    assert [b.label for b in app.get("download_button")][:1] == ["Stáhnout GeoJSON"]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels[:3] == ["Stáhnout tabulku (CSV)", "Stáhnout tabulku (Excel)", "Stáhnout GeoJSON"]
 
 
 def test_map_page_shows_default_hotspots_and_optional_risk(app: AppTest) -> None:
@@ -238,7 +239,10 @@ def run_method(app: AppTest, method: str) -> AppTest:
     app.number_input(key=w("hotspots.min_cluster_size")).set_value(3).run()
     assert not app.exception, app.exception
     labels = [b.label for b in app.get("download_button")]
-    assert labels == ["Stáhnout GeoJSON", "Stáhnout GeoPackage", "Stáhnout CSV"]
+    assert labels == [
+        "Stáhnout tabulku (CSV)", "Stáhnout tabulku (Excel)",  # the table shown
+        "Stáhnout GeoJSON", "Stáhnout GeoPackage", "Stáhnout CSV",  # the layer
+    ]  # fmt: skip
     return app
 
 
@@ -259,13 +263,13 @@ def test_hotspots_page_runs_clusters(app: AppTest) -> None:
     # 2 April – 30 June, located: 4 near the city hall (20 May, 15/20/30 June), 3 in Poruba
     assert table["Počet"].tolist() == [4, 3]
     labels = [b.label for b in app.get("download_button")]
-    assert labels == ["Stáhnout GeoJSON", "Stáhnout GeoPackage", "Stáhnout CSV"]
+    assert labels[2:] == ["Stáhnout GeoJSON", "Stáhnout GeoPackage", "Stáhnout CSV"]
 
 
 def test_navigation_lists_every_page_present(app: AppTest) -> None:
     app.run()
     files = (ROOT / "app_pages").glob("*.py")  # every page script; main.py is the entry
-    entries = {"main", "server"}  # the entry scripts (server.py: main.py plus the tile route)
+    entries = {"main", "server", "admin"}  # entry scripts; admin.py: database stores only
     pages = {p.stem for p in files if not p.stem.startswith("_") and p.stem not in entries}
     for name in sorted(pages):
         app.switch_page(f"app_pages/{name}.py").run()
@@ -592,9 +596,10 @@ def test_f13_synthetic_downloads_say_so(store_path: Path, monkeypatch: pytest.Mo
         located_points(c.incidents(), c.filters()), method="gistar", area=c.layers()["city"],
         with_emerging=False,
     )  # fmt: skip
-    csv = c.hotspot_file(run, ".csv").decode()
-    assert csv.splitlines()[0].split(",").count("synthetic") == 1
-    assert all(line.split(",")[csv.splitlines()[0].split(",").index("synthetic")] == "True"
+    csv = c.hotspot_file(run, ".csv").decode("utf-8-sig")  # Czech Excel: ";", Czech headers
+    header = csv.splitlines()[0].split(";")
+    assert header.count("Syntetická data") == 1
+    assert all(line.split(";")[header.index("Syntetická data")] == "ano"
                for line in csv.splitlines()[1:])  # fmt: skip
     geojson = json.loads(c.hotspot_file(run, ".geojson"))
     assert all(f["properties"]["synthetic"] is True for f in geojson["features"])

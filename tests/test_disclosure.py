@@ -381,7 +381,7 @@ def test_a_tiny_area_gets_the_few_view(tiny: reports.ReportData, district: str) 
     assert all(tabs[t].empty for t in ("categories", "outcomes", "hotspots", "places"))
     assert pack.hotspots.empty and not pack.new_hotspots and not pack.intensifying_hotspots
     page = reports.render_html(pack)
-    assert "méně než 3 událostí" in page
+    assert "méně než 3 události" in page
     assert "KANAR" not in page
     # the map: the area's outline and context, no Gi* class, no rank marker, no stop
     html = reports.map_html(pack)

@@ -163,3 +163,164 @@ def test_new_ui_modules_are_scanned_for_keys() -> None:
         used |= set(re.findall(r"\bt\(\s*[\"']([a-z_]+\.[a-z0-9_.]+)[\"']", path.read_text()))
     assert {"legend.risk", "place.stop", "area.city"} <= used
     assert sorted(k for k in used if k not in STRINGS) == []
+
+
+# --- issue 14: numbers, dates and plural forms in the language of the text (apk_geo.fmt)
+
+NB = "\u00a0"
+
+
+def _fields(text: str) -> dict[str, str]:
+    """Field name → its format spec (the last one seen; ``!r`` for a conversion) in ``text``."""
+    return {
+        f: "!r" if conv else spec or "" for _, f, spec, conv in string.Formatter().parse(text) if f
+    }
+
+
+def _value_for(spec: str, n: float) -> object:
+    if spec.endswith(("X", "x", "d")):  # hex codes and integer specs take whole numbers
+        return int(n) + 65
+    if spec == "!r":  # a repr'd field is a text (the delimiter)
+        return ";"
+    return n
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 1.5], ids=lambda n: f"n={n}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_key_formats_with_numbers(lang: str, n: float) -> None:
+    failures = []
+    for key, texts in STRINGS.items():
+        text = texts[LANGS.index(lang)]
+        fields = {f: _value_for(spec, n) for f, spec in _fields(text).items()}
+        try:
+            out = t(key, lang, **fields) if fields else t(key, lang)
+        except (ValueError, KeyError, TypeError) as exc:
+            failures.append(f"{key}: {exc}")
+            continue
+        assert "plural:" not in out and "{" not in out.replace("{{", ""), (key, out)
+        if lang == "cs" and isinstance(n, float) and fields:
+            assert "1.5" not in out, (key, out)  # a Czech text never shows a decimal point
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("key", "n", "expected"),
+    [
+        ("data.imported_quarantine", 1, "1 záznam z tohoto souboru je v karanténě"),
+        ("data.imported_quarantine", 2, "2 záznamy z tohoto souboru jsou v karanténě"),
+        ("data.imported_quarantine", 4, "4 záznamy z tohoto souboru jsou v karanténě"),
+        ("data.imported_quarantine", 5, "5 záznamů z tohoto souboru je v karanténě"),
+        ("data.imported_quarantine", 0, "0 záznamů z tohoto souboru je v karanténě"),
+        ("msg.no_geocoded", 1, "1 událost nemá souřadnice (geokódování selhalo) a na mapě chybí."),
+        (
+            "msg.no_geocoded",
+            2,
+            "2 události nemají souřadnice (geokódování selhalo) a na mapě chybějí.",
+        ),
+        ("msg.no_geocoded", 7, "7 událostí nemá souřadnice"),
+        ("pack.quarantine_text", 1, "1 záznam úložiště odmítnut při importu"),
+        ("pack.quarantine_text", 3, "3 záznamy úložiště odmítnuty při importu"),
+        ("pack.quarantine_text", 12, "12 záznamů úložiště odmítnuto při importu"),
+        ("pack.emerging", 1, "Vývoj (1 měsíc)"),
+        ("pack.emerging", 3, "Vývoj (3 měsíce)"),
+        ("pack.emerging", 12, "Vývoj (12 měsíců)"),
+        ("io.value.fields", 1, "1 pole"),
+        ("io.value.fields", 3, "3 pole"),
+        ("io.value.fields", 5, "5 polí"),
+        ("msg.assets_missing", 1, "Chybí 1 soubor map"),
+        ("msg.assets_missing", 3, "Chybějí 3 soubory map"),
+        ("msg.assets_missing", 9, "Chybí 9 souborů map"),
+        ("pack.few", 1, "méně než 1 událost."),
+        ("pack.few", 3, "méně než 3 události."),
+        ("pack.few", 5, "méně než 5 událostí."),
+    ],
+)
+def test_czech_plurals_follow_the_rule(key: str, n: int, expected: str) -> None:
+    fields = {f: n for f in _fields(STRINGS[key][0])}
+    assert expected in t(key, "cs", **fields)
+
+
+@pytest.mark.parametrize(
+    ("key", "n", "expected"),
+    [
+        ("data.imported_quarantine", 1, "1 record of this file is in the quarantine"),
+        ("data.imported_quarantine", 2, "2 records of this file are in the quarantine"),
+        ("msg.no_geocoded", 1, "1 incident has no coordinates (geocoding failed) and is not"),
+        ("msg.no_geocoded", 0, "0 incidents have no coordinates (geocoding failed) and are not"),
+        ("pack.emerging", 1, "Trend (1 month)"),
+        ("io.value.fields", 5, "5 fields"),
+    ],
+)
+def test_english_plurals(key: str, n: int, expected: str) -> None:
+    fields = {f: n for f in _fields(STRINGS[key][1])}
+    assert expected in t(key, "en", **fields)
+
+
+def test_numbers_in_fields_follow_the_language() -> None:
+    cs = t("route.summary", "cs", n=12, km=11.64, min=95.4, cov="80 %")
+    assert cs == "12 zastávek · 11,6 km · 95 min · pokrytí 80 %"
+    en = t("route.summary", "en", n=1, km=11.64, min=95.4, cov="80%")
+    assert en == "1 stop · 11.6 km · 95 min · coverage 80%"
+    assert t("kpi.previous", "cs", n=12345) == f"předchozí období: 12{NB}345"
+    assert t("kpi.previous", "en", n=12345) == "previous period: 12,345"
+    assert t("hot.explain_risk", "cs", n=3, risk=0.0394) == "3 ve čtverci, riziko 0,039"
+    assert t("route.clicked", "cs", lat=49.835251, lon=18.29264) == "bod z mapy 49,83525; 18,29264"
+    assert t("io.error.undecodable", "cs", byte=0x9A, line=3, encoding="cp1250").startswith(
+        "bajt 0x9A na řádku 3"
+    )
+
+
+def test_no_czech_count_without_a_plural_form() -> None:
+    # "{n} záznamů" is wrong for 1–4: every count before a noun goes through {n:plural:…}
+    nouns = r"(záznam\w*|událost\w*|měsíc\w*|polí|pole|zastáv\w*|soubor\w*|řád\w*)"
+    bad = {k for k, (cs, _) in STRINGS.items() if re.search(r"\{\w+\} " + nouns + r"\b", cs)}
+    # a share ("96,7 % záznamů") and a range ("1 až {k1} událostí") take the genitive plural
+    assert bad == {"pack.geocoding_share", "pack.privacy_rules"}
+
+
+def test_fill_formats_section_texts_and_dates() -> None:
+    from datetime import date
+
+    import pandas as pd
+
+    from apk_geo.i18n import fill
+
+    assert fill("{n} {n:plural:záznam|záznamy|záznamů}", "cs", n=22) == "22 záznamů"
+    assert fill("{share:.1%}", "cs", share=0.967) == f"96,7{NB}%"
+    assert fill("{share:.1%}", "en", share=0.967) == "96.7%"
+    assert fill("{d}", "cs", d=date(2026, 12, 1)) == "1. 12. 2026"
+    assert fill("{m}", "cs", m=pd.Period("2026-11", "M")) == "listopad 2026"
+    assert fill("{d:month}", "en", d=date(2026, 11, 3)) == "November 2026"
+    assert fill("{b}", "cs", b=True) == "ano"
+    with pytest.raises(ValueError, match="plural form needs a number"):
+        fill("{n:plural:a|b|c}", "cs", n="x")
+
+
+def test_percent_sign_spacing_follows_each_language() -> None:
+    # issue 14: "25%" next to "53 %"; Czech writes a space before %, English none
+    czech_tight = [k for k, (cs, _) in STRINGS.items() if re.search(r"[\d}]%", cs)]
+    english_spaced = [k for k, (_, en) in STRINGS.items() if re.search(r"[\d}] %", en)]
+    assert czech_tight == [] and english_spaced == []
+
+
+def test_quarantine_for_display_names_the_files_columns_in_czech(write_csv) -> None:
+    import pandas as pd
+
+    from apk_geo import io
+    from apk_geo.config import Config
+    from apk_geo.io.quarantine_text import quarantine_for_display
+
+    good = ["1", "24.11.2026", "14:05", "Alkohol", "Nádražní 5, Ostrava", "vyřešeno", "A07", "x"]
+    bad_date = ["2", "31.2.2026", *good[2:]]
+    bad_category = ["3", "24.11.2026", "14:05", "UFO", *good[4:]]
+    raw = io.read_table(write_csv([good, bad_date, bad_category]))
+    q = io.validate(raw, source="apk", config=Config(), lang="en").quarantine
+    before = q.copy()
+    shown = quarantine_for_display(q, "cs")
+    pd.testing.assert_frame_equal(q, before)  # the input is not changed
+    assert shown["field"].tolist() == ["Datum + Čas", "Kategorie"]
+    assert shown["expected"].iloc[0].startswith("datum a čas, např. 24.11.2026 14:05")
+    assert "volné pobíhání psů (dogs)" in shown["expected"].iloc[1]
+    english = quarantine_for_display(q, "en")
+    assert english["field"].tolist() == ["Datum + Čas", "Kategorie"]
+    assert english["expected"].iloc[1].startswith("a category code or label, one of ")

@@ -191,6 +191,16 @@ def test_header_only_file_reads_zero_rows(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ validation
 
 
+HEADER_OF = {
+    "id": "Číslo záznamu",
+    "reported_at": "Datum + Čas",
+    "category": "Kategorie",
+    "outcome": "Výsledek",
+    "assistant": "Asistent",
+    "address": "Adresa",
+}
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "expected"),
     [
@@ -225,7 +235,9 @@ def test_bad_values_are_quarantined_with_field_value_and_expectation(
     q = v.quarantine.iloc[0]
     assert q["field"] == field and q["line"] == 3 and q["file"] == str(path)
     assert expected in q["expected"]
-    assert q["reason"].startswith(f"{field}: got ")
+    # the reason names the file's own column, in Czech (issue 14)
+    assert q["reason"].startswith(f"{HEADER_OF[field]}: ")
+    assert "očekává se" in q["reason"] and f"{field}:" not in q["reason"]
     raw = json.loads(q["raw"])
     assert raw["Číslo záznamu"] == row(**changes)[0]
 
@@ -287,11 +299,12 @@ def test_coordinates_outside_the_city_agree_with_geocoding(write_csv) -> None:
     q = v.quarantine.set_index("line")
     assert q["field"].to_dict() == {2: "lat", 4: "x"}
     assert q.loc[2, "value"] == "50.0875" and q.loc[4, "value"] == "598000"
-    assert q.loc[2, "reason"].startswith("lat: got '50.0875', expected a point inside the city")
+    assert q.loc[2, "reason"].startswith("lat: hodnota „50.0875“, očekává se bod na území města")
     assert (
-        "lat/lon (50.0875, 14.4213), in every axis order and sign, lie outside"
+        "lat/lon (50,0875; 14,4213) leží v každém pořadí os a znaménku mimo území města"
         in q.loc[2, "reason"]
     )
+    assert q.loc[2, "expected"].startswith("a point inside the city extent")  # stays English
     # geocoding rejects exactly the quarantined rows' coordinates and accepts the rest
     placed = geocode.resolve_coordinates(
         pd.DataFrame(
@@ -388,7 +401,7 @@ def test_duplicate_ids_first_wins(write_csv) -> None:
     assert v.duplicates == 1
     q = v.quarantine.iloc[0]
     assert (q["line"], q["field"]) == (4, "id")
-    assert "line 2 holds a different record" in q["reason"]
+    assert "(řádek 2 má jiný záznam se stejným číslem)" in q["reason"]
 
 
 def test_record_hash_tracks_content() -> None:
@@ -529,9 +542,11 @@ def test_write_table_is_excel_csv_and_private(tmp_path: Path) -> None:
     table = io.quarantine_frame([{"source": "apk", "line": 2, "field": "id", "raw": "{}"}])
     out = tmp_path / "new" / "q.csv"
     assert io.write_table(table, out, delimiter=";", encoding="utf-8-sig", private=True) == out
-    content = out.read_bytes()
-    assert content.startswith(b"\xef\xbb\xbfsource;file;line;")
-    assert content == table.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
+    content = out.read_bytes().decode("utf-8")
+    assert content == (  # Czech Excel: BOM, ";", Czech headers
+        "\ufeffZdroj;Soubor;Řádek;Pole;Hodnota;Očekáváno;Důvod;Původní řádek;Importováno\r\n"
+        "apk;;2;id;;;;{};\r\n"
+    )
     assert out.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in out.parent.iterdir()] == ["q.csv"]  # no temporary file left
 
@@ -567,10 +582,13 @@ def test_write_layer_picks_the_format_by_suffix(tmp_path: Path, suffix: str, crs
     assert io.write_layer(layer, out, layer="hotspots") == crs
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
     if suffix == ".csv":
-        table = pd.read_csv(out)
-        assert list(table.columns) == ["n", "ratio", "tags", "lon", "lat", "wkt"]
-        assert table["wkt"].iloc[0].startswith("POLYGON ((18.")
-        assert 49.8 < table["lat"].iloc[0] < 49.9
+        table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
+        assert list(table.columns) == [
+            "Počet", "Poměr", "tags", "Zeměpisná délka", "Zeměpisná šířka", "Geometrie (WKT)"
+        ]  # fmt: skip
+        assert table["Geometrie (WKT)"].iloc[0].startswith("POLYGON ((18.")
+        assert 49.8 < table["Zeměpisná šířka"].iloc[0] < 49.9  # a decimal comma, read as a number
+        assert table["tags"].iloc[0] == '["a", "b"]'  # lists as JSON text
         return
     back = gpd.read_file(out, **({"layer": "hotspots"} if suffix == ".gpkg" else {}))
     assert back.crs.to_string() == crs
@@ -605,3 +623,67 @@ def test_a_first_record_with_an_extra_field_does_not_shift_the_columns(write_csv
     v = check(raw)
     assert v.valid["id"].tolist() == ["2"]
     assert (v.quarantine["line"].tolist(), v.quarantine["field"].tolist()) == ([2], ["row"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "cs", "en"),
+    [
+        (
+            {"category": "UFO"},
+            "Kategorie: hodnota „UFO“, očekává se kód nebo název kategorie, jeden z: ",
+            "Kategorie: got 'UFO', expected a category code or label, one of ",
+        ),
+        (
+            {"date": "1.1.1999"},
+            "Datum + Čas: hodnota „1.1.1999 14:05“, očekává se čas 1. 1. 2000 nebo pozdější",
+            "Datum + Čas: got '1.1.1999 14:05', expected a time on or after 1 Jan 2000",
+        ),
+        (
+            {"id": ""},
+            "Číslo záznamu: chybí hodnota, očekává se neprázdné číslo záznamu",
+            "Číslo záznamu: no value, expected a non-empty record id",
+        ),
+    ],
+    ids=["category", "too-old", "empty-id"],
+)
+def test_quarantine_reason_in_the_users_language_with_the_files_column(
+    write_csv, changes: dict[str, str], cs: str, en: str
+) -> None:
+    raw = io.read_table(write_csv([row(id="ok"), row(**changes)]))
+    for lang, want in (("cs", cs), ("en", en)):
+        v = io.validate(raw, source="apk", config=Config(), lang=lang)
+        q = v.quarantine.iloc[0]
+        assert q["reason"].startswith(want), (lang, q["reason"])
+        assert q["field"] in HEADER_OF  # the canonical field stays for programs
+
+
+def test_every_validator_description_has_a_czech_text() -> None:
+    from apk_geo.io._messages import expected_text
+
+    described = [
+        "a non-empty record id",
+        "a date and time like 24.11.2026 14:05 or 2026-11-24T14:05 (Europe/Prague)",
+        "a date with a time (24.11.2026 14:05), or a separate Čas column",
+        "a time on or after 1.1.2000",
+        "a time not in the future (now is 01.12.2026 13:40)",
+        "a category code or label, one of dogs, noise",
+        "empty or an outcome code or label, one of referred",
+        "a pseudonymous code like A07 (letters, digits, -, _ or .; no names or spaces)",
+        "an address or coordinates (lat/lon or x/y); the row has no location",
+        "a value because lat is given",
+        "a number (WGS84 degrees, either axis order)",
+        "a value of magnitude in 430000..1230000 (S-JTSK metres, either sign, inside Czechia)",
+        "an id unique within the file (line 5 of sheet 'List2' holds a different record with "
+        "this id)",
+    ]
+    czech = [expected_text(d, "cs", {"lat": "Šířka"}) for d in described]
+    assert all(c != d for c, d in zip(czech, described, strict=True))
+    assert czech[3] == "čas 1. 1. 2000 nebo pozdější"
+    assert czech[4] == "čas, který není v budoucnosti (teď je 1. 12. 2026 13:40)"
+    assert czech[9] == "hodnota, protože je vyplněn sloupec Šířka"
+    assert czech[11] == (
+        "číslo v absolutní hodnotě od 430\u00a0000 do 1\u00a0230\u00a0000 "
+        "(metry S-JTSK, s libovolným znaménkem, na území Česka)"
+    )
+    assert czech[12].endswith("(řádek 5 listu „List2“ má jiný záznam se stejným číslem)")
+    assert expected_text("something new", "cs") == "something new"  # unknown: as it is

@@ -158,10 +158,10 @@ def test_truncated_last_line_is_quarantined(tmp_path: Path) -> None:
     assert (q["line"], q["field"], q["value"], q["expected"]) == (
         4,
         "row",
-        "3 polí",
+        "3 pole",
         "8 polí jako v záhlaví",
     )
-    assert q["reason"].startswith("zkrácený poslední řádek: 3 polí z 8 a bez konce řádku")
+    assert q["reason"].startswith("zkrácený poslední řádek: 3 pole z 8 a bez konce řádku")
 
 
 def test_row_with_too_few_fields_is_quarantined_not_padded(tmp_path: Path) -> None:

@@ -281,9 +281,9 @@ def test_data_notes(pack: reports.Pack) -> None:
     assert (notes.month_records_city, notes.month_geocoded_city) == (12, 11)
     assert notes.quarantined == 1 and notes.synthetic
     text = dict(reports.notes(pack))
-    assert text["Období"] == "01.06.2024 – 30.06.2024"
+    assert text["Období"] == "1. 6. 2024 – 30. 6. 2024"
     # presenter tier: a whole percentage, no city-wide count (the areas' packs would split it)
-    assert text["Geokódování"].startswith("92 % záznamů měsíce")
+    assert text["Geokódování"].startswith("92\u00a0% záznamů měsíce")
     assert "11" not in text["Geokódování"] and "12" not in text["Geokódování"]
     assert text[""] == "SYNTETICKÁ DEMO DATA – nejde o skutečné záznamy"
 
@@ -400,7 +400,7 @@ def test_internal_html_says_so(internal: reports.Pack) -> None:
     page = reports.render_html(internal)
     assert page.count("INTERNÍ") >= 3  # stamp, banner, footer
     geocoding = dict(reports.notes(internal))["Geokódování"]
-    assert "11 z 12" in geocoding and "91.7 %" in geocoding
+    assert "11 z 12" in geocoding and "91,7\u00a0%" in geocoding
 
 
 def test_external_urls_finds_what_could_load() -> None:
@@ -549,7 +549,11 @@ def test_presenter_metrics_show_the_change_with_its_direction(presenter: AppTest
     at = presenter.run()
     deltas = {m.label: m.delta for m in at.metric}
     # 9 against 3: +200 %; the year before (2) is suppressed, so no change is shown for it
-    assert deltas == {"Tento měsíc": "", "Předchozí měsíc": "+200 %", "Stejný měsíc před rokem": ""}
+    assert deltas == {
+        "Tento měsíc": "",
+        "Předchozí měsíc": "+200 %",
+        "Stejný měsíc před rokem": "",
+    }
 
 
 def test_presenter_full_screen_leaves_the_map_alone(presenter: AppTest) -> None:

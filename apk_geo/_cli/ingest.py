@@ -23,6 +23,7 @@ from apk_geo._cli._common import (
     stderr_note,
     text_encoding,
 )
+from apk_geo.fmt import plural
 from apk_geo.ingest import STAGES, ingest_file
 from apk_geo.store import DEFAULT_LOCK_TIMEOUT_S, ImportCounts, open_store
 
@@ -115,12 +116,13 @@ def _report(counts: ImportCounts, args: argparse.Namespace, *, where: str) -> No
     emit(counts.as_dict(), as_json=False, title=title)
     if counts.quarantined:
         print(
-            f"  {counts.quarantined} row(s) quarantined: "
-            f"apk-geo quarantine --store {where} --out quarantine.csv"
+            f"  {counts.quarantined} {plural(counts.quarantined, ('row', 'rows'), 'en')} "
+            f"quarantined: apk-geo quarantine --store {where} --out quarantine.csv"
         )
     if counts.reverted:
         verb = "would turn" if args.dry_run else "turned"
+        records = plural(counts.reverted, ("record", "records"), "en")
         print(
-            f"  {counts.reverted} record(s) {verb} back to an older version (an older export "
+            f"  {counts.reverted} {records} {verb} back to an older version (an older export "
             "imported again?); the replaced versions are kept in the incident_versions layer"
         )

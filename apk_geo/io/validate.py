@@ -27,9 +27,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from apk_geo import hashes as _hashes
 from apk_geo.config import Config
 from apk_geo.coords import default_city_extent_5514, resolve_coordinates
 from apk_geo.errors import ParameterError, RecordError
+from apk_geo.io._messages import record_reason
 from apk_geo.io._text import ZERO_WIDTH
 from apk_geo.io.cells import ParsedTimes, bools, map_codes, parse_datetimes, parse_numbers
 from apk_geo.io.read import RawTable
@@ -156,6 +158,7 @@ def validate(
     config: Config,
     city_extent_5514: tuple[float, float, float, float] | None = None,
     file_label: str | None = None,
+    lang: str = "cs",
 ) -> Validated:
     """Validate every row of ``raw``; return canonical valid records and quarantined rows.
 
@@ -175,6 +178,10 @@ def validate(
     file_label
         The file name for the quarantine's ``file`` column (default: ``raw.path``), e.g. the
         original name of an upload. A workbook's rows add their sheet: ``export.xlsx [List2]``.
+    lang
+        Language of the quarantine's ``reason`` (``"cs"`` default, ``"en"``), which names the
+        export's own column (``Datum``, not ``reported_at``); ``field`` stays the canonical name
+        and ``expected`` the English description (:func:`apk_geo.io._messages.record_reason`).
 
     Returns
     -------
@@ -231,6 +238,7 @@ def validate(
         file=file_label if file_label is not None else str(raw.path),
         checks=checks,
         failed=failed | id_check.mask,
+        lang=lang,
     )
     _log_dst(raw.path, times)
     params = _params(raw, times)
@@ -248,34 +256,30 @@ def validate(
 
 
 def record_hash(frame: pd.DataFrame) -> pd.Series:
-    """Hash the canonical content of each record (16 hex digits, stable across runs).
+    """Hash the canonical content of each record (16 hex digits, stable across versions).
 
     The hash covers ``id``, ``reported_at`` (as an instant), ``category``, ``outcome``,
     ``assistant``, ``note``, ``address``, ``lat``, ``lon``, ``x`` and ``y``; equal content gives an
     equal hash, so a re-imported record is recognised as a duplicate and a changed one as an update.
+    It is version 2 of the hash, BLAKE2b over canonical bytes defined in :mod:`apk_geo.hashes`
+    (which also keeps the frozen version 1, :func:`apk_geo.hashes.legacy_record_hash`).
 
     Parameters
     ----------
     frame
-        Canonical records (the columns above).
+        Canonical records (the columns above; ``reported_at`` tz-aware).
 
     Returns
     -------
     pandas.Series
         String hashes aligned to ``frame.index``.
+
+    Raises
+    ------
+    SchemaError
+        If a column is missing or ``reported_at`` holds naive times.
     """
-    cols = ["id", "category", "outcome", "assistant", "note", "address"]
-    parts = pd.DataFrame({c: frame[c].astype("str").fillna("\x00") for c in cols})
-    ts = frame["reported_at"]
-    parts["t"] = (
-        ts.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]").astype("int64")
-        if isinstance(ts.dtype, pd.DatetimeTZDtype)
-        else pd.Series(0, index=frame.index)
-    )
-    for c in ("lat", "lon", "x", "y"):
-        parts[c] = frame[c].astype("float64").round(7).fillna(np.inf)
-    hashed = pd.util.hash_pandas_object(parts, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series([f"{h:016x}" for h in hashed.tolist()], index=frame.index, dtype="str")
+    return _hashes.record_hash(frame)
 
 
 def quarantine_frame(rows: list[dict[str, object]] | None = None) -> pd.DataFrame:
@@ -667,12 +671,18 @@ def _empty_to_na(s: pd.Series) -> pd.Series:
 
 
 def _quarantine_frame(
-    raw: RawTable, *, source: str, file: str, checks: list[_Check], failed: np.ndarray
+    raw: RawTable,
+    *,
+    source: str,
+    file: str,
+    checks: list[_Check],
+    failed: np.ndarray,
+    lang: str = "cs",
 ) -> pd.DataFrame:
     """Build quarantine rows (per-row work only for the rows that failed)."""
     headers = [str(c) for c in raw.data.columns]
     rows = [
-        _failed_row(raw, pos, source=source, file=file, headers=headers, checks=checks)
+        _failed_row(raw, pos, source=source, file=file, headers=headers, checks=checks, lang=lang)
         for pos in np.flatnonzero(failed).tolist()
     ]
     rows.extend(
@@ -711,6 +721,7 @@ def _failed_row(
     file: str,
     headers: list[str],
     checks: list[_Check],
+    lang: str = "cs",
 ) -> dict[str, object]:
     """Return the quarantine row of the record at ``pos``: its first error and all reasons."""
     errors = [
@@ -732,7 +743,10 @@ def _failed_row(
         "field": first.field,
         "value": str(first.value),
         "expected": first.expected,
-        "reason": "; ".join(str(e) for e in errors),
+        "reason": "; ".join(
+            record_reason(e.field, str(e.value), e.expected, lang=lang, columns=raw.columns)
+            for e in errors
+        ),
         "raw": json.dumps(
             {h: str(cells.iloc[i]) for i, h in enumerate(headers)}, ensure_ascii=False
         ),

@@ -130,7 +130,7 @@ def _page(pack: Pack, *, map_png: bytes | None) -> str:
         "L": {k: t(f"pack.{k}", lg) for k in _LABELS},
         "figures": pack.figures,
         "tables": {k: (list(v.columns), v.to_numpy().tolist()) for k, v in tabs.items()},
-        "map_note": t("pack.map_note", lg, cell=f"{pack.params['cell_size_m']:.0f}"),
+        "map_note": t("pack.map_note", lg, cell=round(float(pack.params["cell_size_m"]))),
         "map_html": None if map_png is not None else map_html(pack, height_px=560),
         "map_png": (base64.b64encode(map_png).decode("ascii") if map_png is not None else None),
         "changed": changed_items(pack),

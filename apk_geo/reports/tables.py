@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from apk_geo import fmt
 from apk_geo.emerging import CATEGORIES as EMERGING_CATEGORIES
 from apk_geo.i18n import t
 from apk_geo.privacy import is_suppressed, pool_rows
@@ -34,7 +35,6 @@ _OUTCOME_COUNTS: Final = ("n",)
 _PLACE_COUNTS: Final = ("n", "n_previous")
 _EMERGING_LABELS: Final = {c.code: c for c in EMERGING_CATEGORIES}
 _NO_VALUE: Final = "–"
-_DATE: Final = "%d.%m.%Y"
 
 
 def text(key: str, lang: str = "cs", **fields: object) -> str:
@@ -73,6 +73,9 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
 
 
 def _signed(value: float, *, pct: bool = False) -> str:
+    # The disclosure audit (reports/_system.py: _PCT, _DIFF) reads these texts back as
+    # r"^([+−±])(\d+) %$" and r"^([+−±])(\d+)$": whole numbers, no thousands separator, a
+    # plain space before % in both languages. Change both together.
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     body = f"{abs(value):.0f}"
     return f"{sign}{body} %" if pct else f"{sign}{body}"
@@ -89,7 +92,8 @@ def _change(pack: Pack, n: int | None, base: int | None, *, pct: bool) -> str:
 
 def _ratio_text(pack: Pack, n: int, value: float) -> str:
     """Return a rate or ratio derived from the count ``n`` (``"–"`` when not shown)."""
-    return f"{value:.2f}" if pack.shown(n) and math.isfinite(value) else _NO_VALUE
+    shown = pack.shown(n) and math.isfinite(value)
+    return fmt.number(value, pack.lang, digits=2) if shown else _NO_VALUE
 
 
 def _opt(value: object) -> int | None:
@@ -212,6 +216,7 @@ def _outcomes(pack: Pack) -> pd.DataFrame:
 
 
 def _share_text(pack: Pack, n: int, share: float) -> str:
+    # read back by the disclosure audit as r"^(\d+) %$" (reports/_system.py): see _signed
     return f"{100 * share:.0f} %" if pack.shown(n) and math.isfinite(share) else _NO_VALUE
 
 
@@ -324,7 +329,7 @@ def notes(pack: Pack) -> list[tuple[str, str]]:
     """Return the data notes as (heading, text) pairs in the pack's language and tier."""
     lg, nt = pack.lang, pack.notes
     rows = [
-        (t("pack.period", lg), f"{nt.month_start:{_DATE}} – {nt.month_end:{_DATE}}"),
+        (t("pack.period", lg), f"{fmt.date(nt.month_start, lg)} – {fmt.date(nt.month_end, lg)}"),
         (t("pack.span", lg), _span(pack)),
         (t("pack.geocoding", lg), _geocoding_text(pack)),
         (t("pack.quarantine", lg), t("pack.quarantine_text", lg, n=nt.quarantined)),
@@ -335,7 +340,7 @@ def notes(pack: Pack) -> list[tuple[str, str]]:
         rows.append((t("pack.privacy", lg), rules))
         if _view(pack).few:
             rows.append((text_of("pack.few_heading", lg), text_of("pack.few", lg, k=k)))
-    cell = f"{pack.params['cell_size_m']:.0f}"
+    cell = round(float(pack.params["cell_size_m"]))
     methods = t("pack.methods_text", lg, cell=cell, n=EMERGING_MONTHS, alpha=NOTABLE_ALPHA)
     rows.append((t("pack.methods", lg), methods))
     if nt.emerging_note:
@@ -356,7 +361,7 @@ def _span(pack: Pack) -> str:
     nt = pack.notes
     if nt.data_from is None or nt.data_to is None:
         return _NO_VALUE
-    return f"{nt.data_from:{_DATE}} – {nt.data_to:{_DATE}}"
+    return f"{fmt.date(nt.data_from, pack.lang)} – {fmt.date(nt.data_to, pack.lang)}"
 
 
 def _geocoding_text(pack: Pack) -> str:
@@ -367,16 +372,11 @@ def _geocoding_text(pack: Pack) -> str:
     a small area's count away.
     """
     nt = pack.notes
+    share = nt.month_geocoded_city / nt.month_records_city if nt.month_records_city else math.nan
     if pack.tier == "presenter":
-        pct = f"{100 * nt.month_geocoded_city / nt.month_records_city:.0f} %"
-        return text_of(
-            "pack.geocoding_share", pack.lang, pct=pct if nt.month_records_city else _NO_VALUE
-        )
-    pct = (
-        f"{100 * nt.month_geocoded_city / nt.month_records_city:.1f} %"
-        if nt.month_records_city
-        else _NO_VALUE
-    )
+        pct = fmt.percent(share, pack.lang)  # "–" when the month has no records
+        return text_of("pack.geocoding_share", pack.lang, pct=pct)
+    pct = fmt.percent(share, pack.lang, digits=1)
     return t(
         "pack.geocoding_text",
         pack.lang,

@@ -22,8 +22,9 @@ from typing import Any, Final, Literal
 import pandas as pd
 from shapely.geometry import LineString
 
+from apk_geo import fmt
 from apk_geo.errors import ParameterError
-from apk_geo.i18n import LANGS, section
+from apk_geo.i18n import LANGS, fill, section
 from apk_geo.routes.model import TEAM_COLOURS, Route, TeamPlan
 from apk_geo.schema import CRS_WEB, TIMEZONE
 
@@ -60,15 +61,17 @@ def strings(prefix: str, lang: str) -> dict[str, str]:
 def format_number(value: float, *, digits: int = 1, lang: str = "cs", style: str = "f") -> str:
     """Return ``value`` with ``digits`` decimals (``style="g"``: significant digits).
 
-    Czech uses a decimal comma.
+    Through :func:`apk_geo.fmt.number`: Czech has a decimal comma and a non-breaking space
+    between thousands.
 
     Examples
     --------
     >>> format_number(11.349, digits=1), format_number(0.5426, digits=3, style="g", lang="en")
     ('11,3', '0.543')
     """
-    text = f"{float(value):.{digits}{style}}"
-    return text.replace(".", ",") if lang != "en" else text
+    if style == "g":
+        return fmt.number(float(value), lang, significant=digits)
+    return fmt.number(float(value), lang, digits=digits)
 
 
 def _safe_colour(colour: str) -> str:
@@ -270,7 +273,9 @@ def _stop_texts(route: Route, *, lang: str) -> list[tuple[str, str]]:
     out = []
     for row in route.stops.itertuples(index=False):
         revisit = f" ({labels['revisit']})" if int(row.visit) == 2 else ""
-        desc = labels["gpx_stop"].format(
+        desc = fill(
+            labels["gpx_stop"],
+            lang,
             arrive=row.arrive.strftime("%H:%M"),
             depart=row.depart.strftime("%H:%M"),
             priority=format_number(float(row.priority), digits=3, style="g", lang=lang),
@@ -325,11 +330,11 @@ def _end_texts(route: Route, *, lang: str) -> tuple[tuple[str, str], tuple[str, 
     return (
         (
             f"{labels['start']}: {_point_name(start.name, start.lat, start.lon, lang=lang)}",
-            labels["gpx_depart"].format(t=start.time.strftime("%H:%M")),
+            fill(labels["gpx_depart"], lang, t=start.time.strftime("%H:%M")),
         ),
         (
             f"{labels['end']}: {_point_name(end.name, end.lat, end.lon, lang=lang)}",
-            labels["gpx_arrive"].format(t=end.time.strftime("%H:%M")),
+            fill(labels["gpx_arrive"], lang, t=end.time.strftime("%H:%M")),
         ),
     )
 
@@ -453,11 +458,13 @@ def _sheet_rows(route: Route, *, lang: str) -> list[dict[str, Any]]:
                 "arrive_hm": pd.Timestamp(stop["arrive"]).strftime("%H:%M"),
                 "depart_hm": pd.Timestamp(stop["depart"]).strftime("%H:%M"),
                 "wait": (
-                    f"{stop['wait_min']:.0f} {labels['min']}" if stop["wait_min"] >= 0.5 else ""
+                    f"{fmt.integer(stop['wait_min'], lang)} {labels['min']}"
+                    if stop["wait_min"] >= 0.5
+                    else ""
                 ),
-                "dwell": f"{stop['dwell_min']:.0f} {labels['min']}",
+                "dwell": f"{fmt.integer(stop['dwell_min'], lang)} {labels['min']}",
                 "priority_text": format_number(stop["priority"], digits=3, style="g", lang=lang),
-                "leg": f"{stop['leg_distance_m']:.0f} m",
+                "leg": f"{fmt.integer(stop['leg_distance_m'], lang)} m",
             }
         )
     return rows
@@ -470,9 +477,9 @@ def _distance_note(route: Route, *, lang: str) -> str:
     if source:
         from pathlib import Path
 
-        return labels["network_note"].format(source=Path(str(source)).name)
+        return fill(labels["network_note"], lang, source=Path(str(source)).name)
     factor = route.params.get("detour_factor") or 1.0
-    return labels["straight_note"].format(factor=format_number(factor, digits=1, lang=lang))
+    return fill(labels["straight_note"], lang, factor=format_number(factor, digits=1, lang=lang))
 
 
 def to_html(route: Route, *, title: str | None = None, lang: Literal["cs", "en"] = "cs") -> str:
@@ -519,19 +526,19 @@ def to_html(route: Route, *, title: str | None = None, lang: Literal["cs", "en"]
         team=route.team,
         colour=_safe_colour(route.colour),
         stops=_sheet_rows(route, lang=lang),
-        shift_from=start.time.strftime("%d. %m. %Y %H:%M"),
+        shift_from=fmt.date_time(start.time, lang),
         shift_to=pd.Timestamp(totals["shift_end"]).strftime("%H:%M"),
         start_hm=start.time.strftime("%H:%M"),
         end_hm=end.time.strftime("%H:%M"),
         start_name=_point_name(start.name, start.lat, start.lon, lang=lang),
         end_name=_point_name(end.name, end.lat, end.lon, lang=lang),
         distance_km=format_number(totals["distance_m"] / 1000, digits=1, lang=lang),
-        duration=f"{totals['duration_min']:.0f}",
+        duration=fmt.integer(totals["duration_min"], lang),
         n_stops=totals["n_stops"],
         collected=format_number(totals["priority_collected"], digits=3, style="g", lang=lang),
         available=format_number(totals["priority_available"], digits=3, style="g", lang=lang),
-        coverage=None if cov is None else f"{100 * cov:.0f} %",
-        coverage_label=labels["coverage"].format(r=f"{totals['coverage_radius_m']:g}"),
+        coverage=None if cov is None else fmt.percent(cov, lang),
+        coverage_label=fill(labels["coverage"], lang, r=totals["coverage_radius_m"]),
         note=_distance_note(route, lang=lang),
         svg=_route_svg(route),
     )
