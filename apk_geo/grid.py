@@ -49,6 +49,7 @@ __all__ = [
     "assign_cells",
     "auto_cell_size_m",
     "cell_size_of",
+    "convex_hull_of",
     "count_points",
     "make_grid",
     "study_area",
@@ -155,13 +156,12 @@ def study_area(
         geom = shapely.union_all(area.to_crs(crs).geometry.to_numpy())
         kind = "area"
     else:
-        geoms = points.geometry[~(points.geometry.isna() | points.geometry.is_empty)]
-        if len(geoms) == 0:
+        coords = shapely.get_coordinates(points.geometry.to_numpy())  # None, empty: nothing
+        if len(coords) == 0:
             raise InsufficientDataError(
                 "points has no located point; a study area needs at least one point or an area"
             )
-        hull = shapely.convex_hull(shapely.MultiPoint(shapely.get_coordinates(geoms.to_numpy())))
-        geom = shapely.buffer(hull, cell_size_m)
+        geom = shapely.buffer(convex_hull_of(coords), cell_size_m)
         kind = "convex_hull"
     out = gpd.GeoDataFrame(geometry=[geom], crs=crs)
     out.attrs["params"] = {
@@ -170,6 +170,33 @@ def study_area(
         "buffer_m": None if area is not None else float(cell_size_m),
     }
     return out
+
+
+#: Every how many-th point the first hull of :func:`convex_hull_of` is taken from.
+_HULL_STRIDE: Final = 64
+
+
+def convex_hull_of(coords: np.ndarray) -> shapely.Geometry:
+    """Return the convex hull of the points ``coords`` (n × 2) without a hull of all of them.
+
+    The hull of a stride sample (every :data:`_HULL_STRIDE`-th point, and the points extreme in
+    x, y, x + y and x − y) is a polygon whose vertices are input points, so no point strictly
+    inside it (:func:`shapely.contains_xy`, exact predicates) can be a vertex of the full hull;
+    the hull of the sample's vertices and the points not strictly inside is therefore the hull
+    of every point, computed over a few of them. A sample whose hull is not a polygon
+    (collinear points) falls back to the hull of all points.
+    """
+    x, y = coords[:, 0], coords[:, 1]
+    extremes = [int(np.argmin(v)) for v in (x, y, x + y, x - y)]
+    extremes += [int(np.argmax(v)) for v in (x, y, x + y, x - y)]
+    sample = np.union1d(np.arange(0, len(coords), _HULL_STRIDE), extremes)
+    first = shapely.convex_hull(shapely.multipoints(coords[sample]))
+    if len(coords) <= _HULL_STRIDE or not isinstance(first, shapely.Polygon):
+        return shapely.convex_hull(shapely.multipoints(coords))
+    shapely.prepare(first)
+    outside = coords[~shapely.contains_xy(first, x, y)]
+    corners = shapely.get_coordinates(first)
+    return shapely.convex_hull(shapely.multipoints(np.concatenate([corners, outside])))
 
 
 def make_grid(

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Final, Literal, get_args
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from apk_geo._validate import require_columns
@@ -146,14 +147,16 @@ def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDa
     Returns
     -------
     geopandas.GeoDataFrame
-        The rows that pass, same columns.
+        The rows that pass, same columns (a new frame: pandas' copy-on-write keeps the input
+        unchanged whatever is done with it).
+
+    Notes
+    -----
+    Incidents in time order (as the store writes them and the dashboard keeps them) are cut to
+    the period by binary search, so a month of a million incidents costs a month.
     """
-    local = local_times(incidents)
-    mask = pd.Series(True, index=incidents.index)
-    if filters.start is not None:
-        mask &= local >= pd.Timestamp(filters.start).tz_localize(TIMEZONE)
-    if filters.end is not None:
-        mask &= local < pd.Timestamp(filters.end + timedelta(days=1)).tz_localize(TIMEZONE)
+    part, local = _period_rows(incidents, filters)
+    mask = pd.Series(True, index=part.index)
     for col, values in (
         ("category", filters.categories),
         ("outcome", filters.outcomes),
@@ -161,14 +164,56 @@ def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDa
         ("mdt_area", filters.mdt_areas),
     ):
         if values:
-            require_columns(incidents, [col], name="incidents")
-            mask &= incidents[col].isin(list(values)).fillna(False).astype(bool)
+            require_columns(part, [col], name="incidents")
+            mask &= part[col].isin(list(values)).fillna(False).astype(bool)
     if filters.weekdays:
         mask &= local.dt.day_of_week.isin(list(filters.weekdays))
     lo, hi = filters.hours
     if (lo, hi) != (0, 23):
         mask &= local.dt.hour.between(lo, hi)
-    return incidents[mask.to_numpy(dtype=bool)].copy()
+    if bool(mask.all()):
+        return part.copy(deep=False)
+    return part[mask.to_numpy(dtype=bool)]
+
+
+def _period_rows(
+    incidents: gpd.GeoDataFrame, filters: Filters
+) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """Return the rows of the filter's days and their local times.
+
+    Rows in time order (no NaT) are cut by binary search; others are masked.
+    """
+    local = local_times(incidents)
+    lo = None if filters.start is None else pd.Timestamp(filters.start).tz_localize(TIMEZONE)
+    hi = None
+    if filters.end is not None:
+        hi = pd.Timestamp(filters.end + timedelta(days=1)).tz_localize(TIMEZONE)
+    if lo is None and hi is None:
+        return incidents, local
+    if local.is_monotonic_increasing and not local.hasnans:
+        i = 0 if lo is None else int(local.searchsorted(lo, side="left"))
+        j = len(local) if hi is None else int(local.searchsorted(hi, side="left"))
+        return incidents.iloc[i:j], local.iloc[i:j]
+    keep = pd.Series(True, index=incidents.index)
+    if lo is not None:
+        keep &= local >= lo
+    if hi is not None:
+        keep &= local < hi
+    rows = keep.to_numpy(dtype=bool)
+    return incidents[rows], local[rows]
+
+
+def in_time_order(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``incidents`` sorted by ``reported_at`` (stable; itself when already in order).
+
+    :func:`filter_incidents` then cuts every period by binary search: with a million incidents
+    a filter change costs the period, not the store. Missing times go last.
+    """
+    times = local_times(incidents)
+    if times.is_monotonic_increasing:
+        return incidents
+    order = np.argsort(times.to_numpy(dtype="datetime64[ns]"), kind="stable")
+    return incidents.iloc[order]
 
 
 def select_area(

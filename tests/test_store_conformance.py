@@ -301,6 +301,112 @@ def test_filters(store: IncidentStore) -> None:
         store.incidents(start="zítra")
 
 
+def _filter_fixture() -> gpd.GeoDataFrame:
+    """Incidents every 20 min around both 2026 DST changes, a few with milliseconds, mixed text."""
+    spring = pd.date_range("2026-03-28 22:00", "2026-03-29 04:00", freq="20min", tz="UTC")
+    autumn = pd.date_range("2026-10-24 22:00", "2026-10-25 04:00", freq="20min", tz="UTC")
+    exact = pd.DatetimeIndex(
+        ["2026-06-30 22:00:00.500", "2026-06-30 22:00:00", "2026-06-30 21:59:59.999"], tz="UTC"
+    )
+    times = spring.append(autumn).append(exact)
+    cats = ["dogs", "noise", "o'x; DROP TABLE incidents; --", "truancy"]
+    places = [("Poruba", "DP"), ("Vítkovice", "DV"), ("Jih", "DJ")]
+    rows: list[dict[str, object]] = []
+    for k, when in enumerate(times):
+        name, code = places[k % 3]
+        row: dict[str, object] = {
+            "id": str(k + 1),
+            "reported_at": when.tz_convert(TIMEZONE),
+            "category": cats[k % 4],
+            "district_name": name,
+            "district_code": code,
+            "mdt_area": places[(k + 1) % 3][0],
+            "x_5514": -470_000.0 + k,
+            "y_5514": -1_100_000.0,
+        }
+        if k % 7 == 0:
+            row.update(match="failed", x_5514=None, y_5514=None)
+        rows.append(row)
+    return make_incidents(rows)
+
+
+def _reference(full: gpd.GeoDataFrame, **f: Any) -> list[str]:
+    """The ids the filters keep, computed on the whole frame with pandas (the reference)."""
+    keep = pd.Series(True, index=full.index)
+    t = full["reported_at"]
+    if f.get("start") is not None:
+        keep &= t >= _local(f["start"])
+    if f.get("end") is not None:
+        keep &= t < _local(f["end"])
+    if f.get("categories") is not None:
+        keep &= full["category"].isin(f["categories"])
+    if f.get("districts") is not None:
+        d = f["districts"]
+        keep &= full["district_name"].isin(d) | full["district_code"].isin(d)
+    if f.get("mdt_areas") is not None:
+        keep &= full["mdt_area"].isin(f["mdt_areas"])
+    if f.get("geocoded_only"):
+        keep &= full.geometry.notna() & full["match"].ne("failed")
+    return sorted(full.loc[keep, "id"], key=int)
+
+
+def _local(value: pd.Timestamp) -> pd.Timestamp:
+    """A naive bound is Prague time (none of the cases' naive bounds is ambiguous)."""
+    return value if value.tzinfo else value.tz_localize(TIMEZONE)
+
+
+def _aware(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text).tz_convert(TIMEZONE)
+
+
+FILTER_CASES: list[dict[str, Any]] = [
+    # the spring change: 02:00 CET -> 03:00 CEST on 29 March 2026 (01:00 UTC)
+    {"start": _aware("2026-03-29T01:00Z"), "end": _aware("2026-03-29T02:00Z")},
+    {"start": pd.Timestamp("2026-03-29 03:00"), "end": pd.Timestamp("2026-03-29 04:00")},
+    {"end": _aware("2026-03-29T00:59:59Z")},
+    # the autumn change: 03:00 CEST -> 02:00 CET on 25 October 2026 (01:00 UTC), both 02:30s
+    {"start": _aware("2026-10-25T00:20Z"), "end": _aware("2026-10-25T01:40Z")},
+    {"start": pd.Timestamp("2026-10-25T02:30+01:00"), "end": pd.Timestamp("2026-10-25 05:00")},
+    # bounds within one second (milliseconds stored)
+    {"start": _aware("2026-06-30T22:00:00.500Z")},
+    {"start": _aware("2026-06-30T22:00:00.001Z"), "end": _aware("2026-06-30T22:00:00.500Z")},
+    {"start": _aware("2026-06-30T21:59:59.999Z"), "end": _aware("2026-06-30T22:00:00Z")},
+    {"end": _aware("2026-06-30T22:00:00.400Z"), "start": pd.Timestamp("2026-06-01")},
+    # an empty month, a month before everything
+    {"start": pd.Timestamp("2030-01-01"), "end": pd.Timestamp("2030-02-01")},
+    {"start": pd.Timestamp("2020-01-01"), "end": pd.Timestamp("2020-02-01")},
+    # the lists, alone and together with a period; text that must stay text
+    {"categories": ["o'x; DROP TABLE incidents; --"]},
+    {"categories": ["dogs", "truancy", "dogs"], "start": pd.Timestamp("2026-10-01")},
+    {"categories": []},
+    {"districts": ["Poruba", "DV"]},
+    {"districts": ["Jih"], "mdt_areas": ["Poruba"], "geocoded_only": True},
+    {"mdt_areas": ["Vítkovice"], "end": pd.Timestamp("2026-07-01")},
+    {"geocoded_only": True, "start": pd.Timestamp("2026-03-29"), "end": pd.Timestamp("2026-10-25")},
+]
+
+
+@pytest.mark.parametrize("case", FILTER_CASES, ids=lambda c: ",".join(sorted(c)))
+def test_filtered_reads_equal_the_whole_store_filtered_in_pandas(
+    store: IncidentStore, case: dict[str, Any]
+) -> None:
+    store.apply_import(incidents=_filter_fixture(), quarantine=quarantine(0), log={"source": "apk"})
+    full = store.incidents()
+    assert len(full) == 41
+    got = store.incidents(**case)
+    assert sorted(got["id"], key=int) == _reference(full, **case)
+    assert list(got.columns) == list(full.columns)
+    assert got["id"].tolist() == [i for i in full["id"] if i in set(got["id"])]  # stored order
+    if len(got):
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(got.drop(columns="geometry")).reset_index(drop=True),
+            pd.DataFrame(full.loc[full["id"].isin(got["id"])].drop(columns="geometry")).reset_index(
+                drop=True
+            ),
+        )
+    assert len(store.incidents()) == 41  # nothing dropped by a literal
+
+
 def test_bad_input_is_refused_before_writing(backend: Backend, store: IncidentStore) -> None:
     before = backend.snapshot()
     with pytest.raises(SchemaError, match=r"repeat \(source, id\) keys"):

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import CRS
 
@@ -46,13 +47,23 @@ def check_import(incidents: gpd.GeoDataFrame, quarantine: pd.DataFrame) -> None:
                 f"incidents are in {crs.to_string()}, the store needs {CRS_METRIC}; "
                 f"use .to_crs('{CRS_METRIC}')"
             )
-    keys = incidents[["source", "id"]]
-    if keys.duplicated().any():
-        dup = keys.loc[keys.duplicated(), "id"].head(5).tolist()
+    repeated = _repeated_keys(incidents)
+    if repeated.any():
+        dup = incidents.loc[repeated, "id"].head(5).tolist()
         raise SchemaError(
             f"incidents repeat (source, id) keys, e.g. ids {dup}; "
             "deduplicate them (apk_geo.io.validate does) before storing"
         )
+
+
+def _repeated_keys(incidents: pd.DataFrame) -> np.ndarray:
+    """Return which rows repeat an earlier ``(source, id)`` (one column to hash when one source)."""
+    if not len(incidents):
+        return np.zeros(0, dtype=bool)
+    source = incidents["source"]
+    one_source = bool(source.eq(source.iloc[0]).all()) and bool(source.notna().all())
+    keys = incidents["id"] if one_source else incidents[["source", "id"]]
+    return keys.duplicated().to_numpy(dtype=bool)
 
 
 def log_entry(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -29,10 +30,12 @@ from apk_geo.store.gpkg import (
     not_yet_quarantined,
     prepare_layers,
     read_metadata,
+    read_points,
     write_frame,
     write_metadata,
     write_prepared,
 )
+from apk_geo.store.gpkgquery import can_write, ensure_indexes, incident_where, missing_indexes
 from apk_geo.store.layers import (
     CONTEXT_LAYERS,
     IMPORT_LOG,
@@ -96,6 +99,7 @@ class GeoPackageStore:
         self.path = Path(path)
         self.lock_timeout_s = check_lock_timeout(lock_timeout_s)
         self.on_lock_wait = on_lock_wait
+        self._indexed_token: str | None = None
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
@@ -183,6 +187,12 @@ class GeoPackageStore:
     ) -> gpd.GeoDataFrame:
         """Return stored incidents, optionally filtered.
 
+        The filters are pushed down into the GeoPackage's SQLite query (``reported_at``
+        indexed; see :mod:`apk_geo.store.gpkgquery`), so one month costs one month of rows. A
+        store written before the index gets it on its first filtered read when it can be
+        written.
+        Rows come in the order they are stored.
+
         Parameters
         ----------
         start, end
@@ -211,12 +221,24 @@ class GeoPackageStore:
         """
         if INCIDENTS not in self._layers():
             return empty_incidents()
-        gdf = normalise_incidents(self._read(INCIDENTS))
+        lo = None if start is None else as_timestamp(start, name="start")
+        hi = None if end is None else as_timestamp(end, name="end")
+        where = incident_where(
+            start=lo,
+            end=hi,
+            categories=categories,
+            districts=districts,
+            mdt_areas=mdt_areas,
+            geocoded_only=geocoded_only,
+        )
+        if where is not None:
+            self._index_once()
+        gdf = normalise_incidents(self._read_incidents(where))
         keep = np.ones(len(gdf), dtype=bool)
-        if start is not None:
-            keep &= (gdf["reported_at"] >= as_timestamp(start, name="start")).to_numpy(dtype=bool)
-        if end is not None:
-            keep &= (gdf["reported_at"] < as_timestamp(end, name="end")).to_numpy(dtype=bool)
+        if lo is not None:
+            keep &= (gdf["reported_at"] >= lo).to_numpy(dtype=bool)
+        if hi is not None:
+            keep &= (gdf["reported_at"] < hi).to_numpy(dtype=bool)
         keep &= _attribute_filter(
             gdf,
             categories=categories,
@@ -227,6 +249,31 @@ class GeoPackageStore:
         out = gdf.loc[keep].reset_index(drop=True) if not keep.all() else gdf
         out.attrs["params"] = {"store": self.location}
         return out
+
+    def _read_incidents(self, where: str | None) -> pd.DataFrame:
+        """Read the incidents layer (rows passing ``where``), in the order they are stored."""
+        frame: pd.DataFrame = read_points(self.path, INCIDENTS, where=where)
+        return frame
+
+    def _index_once(self) -> None:
+        """Give a store written before the filter indexes existed its indexes, once.
+
+        Only when the file and its folder are writable and no other writer holds the lock (a
+        filtered read never waits for one); otherwise the query runs without them (slower,
+        same rows). Checked once per change token.
+        """
+        token = self.change_token()
+        if self._indexed_token == token:
+            return
+        self._indexed_token = token
+        try:
+            if not missing_indexes(self.path) or not can_write(self.path):
+                return
+            with transaction(self.path, timeout_s=0, on_wait=logger.debug) as tmp:
+                ensure_indexes(tmp)
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            logger.info("%s: filter indexes not created (%s); reading without them", self.path, exc)
+        self._indexed_token = self.change_token()
 
     def versions(self) -> gpd.GeoDataFrame:
         """Return every version an import replaced, or that arrived older than the stored one.
@@ -240,7 +287,7 @@ class GeoPackageStore:
         """
         if VERSIONS not in self._layers():
             return normalise_versions(pd.DataFrame())
-        return normalise_versions(self._read(VERSIONS))
+        return normalise_versions(read_points(self.path, VERSIONS))
 
     def quarantine(self) -> pd.DataFrame:
         """Return the quarantined rows (:data:`apk_geo.schema.QUARANTINE_COLUMNS`)."""
@@ -320,7 +367,10 @@ class GeoPackageStore:
         layers = self._layers()
         if INCIDENTS in layers:
             inc = self._read(
-                INCIDENTS, columns=["source", "reported_at", "match"], read_geometry=False
+                INCIDENTS,
+                columns=["source", "reported_at", "match"],
+                read_geometry=False,
+                datetime_as_string=True,
             )
             times = stored_to_local(inc["reported_at"]) if len(inc) else pd.Series([], dtype=object)
         else:
@@ -450,6 +500,7 @@ class GeoPackageStore:
             plan = plan_import(tmp, present, incoming)
             counts = plan.counts(quarantined=len(quar), in_file_duplicates=in_file)
             write_import(tmp, present, plan, now=now, import_id=import_id)
+            ensure_indexes(tmp)
             _write_quarantine(tmp, present, quar)
             entry = log_entry(log, counts, now=now, import_id=import_id)
             write_log(tmp, present, entry.assign(versions_kept=plan.versions_kept))

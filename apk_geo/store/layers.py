@@ -12,6 +12,8 @@ from typing import Final
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, QUARANTINE_COLUMNS, TIMEZONE
 
@@ -107,12 +109,29 @@ def stored_to_local(s: pd.Series) -> pd.Series:
     """
     if not len(s):
         return pd.Series([], dtype=_LOCAL_DTYPE)
-    if not pd.api.types.is_datetime64_any_dtype(s):
+    if pd.api.types.is_string_dtype(s.dtype):
+        s = _parse_stored_text(s)
+    elif not pd.api.types.is_datetime64_any_dtype(s):
         s = pd.to_datetime(s, utc=True, format="ISO8601")
     if getattr(s.dt, "tz", None) is None:
         s = s.dt.tz_localize("UTC")
     local: pd.Series = s.dt.tz_convert(TIMEZONE).astype(_LOCAL_DTYPE)
     return local
+
+
+def _parse_stored_text(s: pd.Series) -> pd.Series:
+    """Parse GeoPackage DATETIME text (``2024-03-01T10:00:00Z``, ``…00.500Z``) as UTC.
+
+    Arrow's ISO-8601 parser does a million values in milliseconds; text it refuses (no zone:
+    UTC by the store's rule, or another layout) goes through pandas' ISO-8601 parser.
+    """
+    try:
+        arr = pa.array(s.array, type=pa.string())
+        parsed = pc.cast(arr, pa.timestamp("ns", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.Series(pd.to_datetime(s, utc=True, format="ISO8601"), index=s.index)
+    out: pd.Series = pd.Series(parsed.to_pandas(), index=s.index)
+    return out
 
 
 def normalise_incidents(frame: pd.DataFrame, *, stored: bool = False) -> gpd.GeoDataFrame:
@@ -174,21 +193,39 @@ def normalise_log(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _typed(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Return ``columns`` of ``frame`` with their store dtypes (absent ones as NA)."""
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     values = frame.reset_index(drop=True)
+    data: dict[str, pd.Series] = {}
     for c in columns:
         col = values[c] if c in values.columns else pd.Series([None] * len(values))
-        if c in _FLOAT_COLUMNS:
-            out[c] = pd.to_numeric(col, errors="coerce").astype("float64")
-        elif c in _TIME_COLUMNS:
-            out[c] = stored_to_local(col)
-        elif c == "ruian_adm":
-            out[c] = pd.to_numeric(col, errors="coerce").astype("Int64")
-        elif c == "in_hostel_buffer":
-            out[c] = col.astype("boolean")
-        else:
-            out[c] = col.astype("str")
-    return out
+        data[c] = col if _has_store_dtype(c, col) else _to_store_dtype(c, col)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)
+
+
+def _store_dtype(column: str) -> str:
+    """Return the dtype ``column`` has in a normalised frame (text: ``str``)."""
+    if column in _FLOAT_COLUMNS:
+        return "float64"
+    if column in _TIME_COLUMNS:
+        return _LOCAL_DTYPE
+    return {"ruian_adm": "Int64", "in_hostel_buffer": "boolean"}.get(column, "str")
+
+
+def _has_store_dtype(column: str, col: pd.Series) -> bool:
+    """Return whether ``col`` is already what :func:`_to_store_dtype` would make of it."""
+    return col.dtype == pd.api.types.pandas_dtype(_store_dtype(column))
+
+
+def _to_store_dtype(column: str, col: pd.Series) -> pd.Series:
+    """Convert ``col`` (as read or as given) to the store dtype of ``column``."""
+    if column in _FLOAT_COLUMNS:
+        return pd.to_numeric(col, errors="coerce").astype("float64")
+    if column in _TIME_COLUMNS:
+        return stored_to_local(col)
+    if column == "ruian_adm":
+        return pd.to_numeric(col, errors="coerce").astype("Int64")
+    if column == "in_hostel_buffer":
+        return col.astype("boolean")
+    return col.astype("str")
 
 
 def _as_points(typed: pd.DataFrame, frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -200,4 +237,7 @@ def _as_points(typed: pd.DataFrame, frame: pd.DataFrame) -> gpd.GeoDataFrame:
         else gpd.GeoSeries([None] * len(values))
     )
     crs = geom.crs if isinstance(values, gpd.GeoDataFrame) and geom.crs else CRS_METRIC
-    return gpd.GeoDataFrame(typed, geometry=gpd.GeoSeries(geom.to_numpy(), crs=crs))
+    array = geom.values if geom.crs is not None else geom.values.copy()  # no shapely objects made
+    if geom.crs is None:
+        array.crs = crs
+    return gpd.GeoDataFrame(typed, geometry=gpd.GeoSeries(array, index=typed.index, crs=crs))
