@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from apk_geo import fmt
 from apk_geo._validate import require_columns
 from apk_geo.context import PlaceLayers
 from apk_geo.coords import located
@@ -310,18 +311,20 @@ STATUS_KEYS: Final = (
 )
 
 
-def status_table(summary: Mapping[str, object]) -> pd.DataFrame:
-    """Return the store summary as readable text rows (``key``, ``value``).
+def status_table(summary: Mapping[str, object], *, lang: str = "cs") -> pd.DataFrame:
+    """Return the store summary as readable text rows (``key``, ``value``) in ``lang``.
 
-    Dates show as ``DD.MM.YYYY HH:MM`` (the store's local time), lists as comma-separated text,
-    anything else as ``str``; keys not in :data:`STATUS_KEYS` (the last imports, the raw
-    metadata) are left out: the Data page shows the import log as a table of its own.
+    Dates show as ``30. 6. 2024 21:00`` (``30 Jun 2024 21:00`` in English; the time as the
+    summary gives it), counts with the language's digit grouping, truth values as ``ano``/``ne``
+    (``yes``/``no``), lists as comma-separated text, anything else as ``str``; keys not in
+    :data:`STATUS_KEYS` (the last imports, the raw metadata) are left out: the Data page shows
+    the import log as a table of its own.
 
     Examples
     --------
     >>> summary = {"incidents": 3, "sources": ["a", "b"], "date_to": "2024-06-30T21:00+02:00"}
     >>> status_table(summary).to_numpy().tolist()
-    [['incidents', '3'], ['sources', 'a, b'], ['date_to', '30.06.2024 21:00']]
+    [['incidents', '3'], ['sources', 'a, b'], ['date_to', '30. 6. 2024 21:00']]
     """
     rows = []
     for key in STATUS_KEYS:
@@ -329,7 +332,11 @@ def status_table(summary: Mapping[str, object]) -> pd.DataFrame:
             continue
         value = summary[key]
         if key in ("date_from", "date_to") and value:
-            text = pd.Timestamp(str(value)).strftime("%d.%m.%Y %H:%M")
+            text = fmt.date_time(pd.Timestamp(str(value)), lang)
+        elif isinstance(value, bool):
+            text = fmt.boolean(value, lang)
+        elif isinstance(value, int):
+            text = fmt.integer(value, lang)
         elif isinstance(value, list | tuple):
             text = ", ".join(str(v) for v in value)
         else:

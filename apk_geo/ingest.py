@@ -68,6 +68,7 @@ def ingest_file(
     on_progress: Callable[[str], None] | None = None,
     file_label: str | None = None,
     dry_run: bool = False,
+    lang: str = "cs",
 ) -> ImportCounts:
     """Import an incident export (CSV or XLSX) into ``store``, atomically.
 
@@ -95,6 +96,9 @@ def ingest_file(
     dry_run
         Do everything but write: the store stays byte-identical (no lock, no temporary file)
         and the counts say what the import would do.
+    lang
+        ``"cs"`` (default) or ``"en"``: the language of the quarantine reasons stored with the
+        quarantined rows and of the message of an :class:`~apk_geo.errors.InputFileError`.
 
     Returns
     -------
@@ -130,7 +134,7 @@ def ingest_file(
         raise ParameterError(f"source must be a non-empty name, got {source!r}")
 
     step("read")
-    raw = read_table(path, delimiter=delimiter, encoding=encoding)
+    raw = read_table(path, delimiter=delimiter, encoding=encoding, lang=lang)
     step("context")
     context, new_layers, metadata = _context(store, config)
     gazetteer_frame, gazetteer_layer = _gazetteer(store, gazetteer)
@@ -146,6 +150,7 @@ def ingest_file(
         config=config,
         city_extent_5514=context.city_extent_5514(),
         file_label=file_label,  # an upload's own name; workbook rows add " [sheet]"
+        lang=lang,
     )
     quarantine = checked.quarantine
 

@@ -28,11 +28,12 @@ import shapely
 from folium.plugins import FastMarkerCluster, HeatMap
 from folium.utilities import JsCode
 
-from apk_geo import assets, map_style
+from apk_geo import assets, fmt, map_style
 from apk_geo._validate import require_columns, require_crs, require_positive
 from apk_geo.basemap import LocalBasemap
 from apk_geo.errors import ParameterError
 from apk_geo.i18n import t
+from apk_geo.io.columns import value_label
 from apk_geo.map_style import (
     COUNT_COLOURS,
     LAYER_KEYS,
@@ -225,12 +226,12 @@ def popup_html(
     assistant codes are never included, nor is the address in the ``"presenter"`` tier.
     """
     when = row.get("reported_at")
-    date = pd.Timestamp(when).strftime("%d.%m.%Y %H:%M") if pd.notna(when) else ""
+    date = fmt.date_time(pd.Timestamp(when), lang) if pd.notna(when) else ""
     match = row.get("match")
     score = row.get("score")
-    quality = esc(match if pd.notna(match) else "")
+    quality = esc(str(value_label("match", match, lang)) if pd.notna(match) else "")
     if score is not None and pd.notna(score):
-        quality += f" ({float(score):.0f})"
+        quality += f" ({fmt.integer(round(float(score)), lang)})"
     parts = [
         (t("field.category", lang), label_of(str(row.get("category")), lang=lang)),
         (t("field.date", lang), date),
@@ -574,7 +575,7 @@ def _add_surface(
     web = _to_web(top, name=name)
     colour = pd.Series(_quantile(top[column].astype(float), palette))
     label = esc(t("field.risk", lang)) if column == "risk" else esc(name)
-    tip = top[column].map(lambda r: f"{label}: {float(r):.3f}")
+    tip = top[column].map(lambda r: f"{label}: {fmt.number(float(r), lang, digits=3)}")
     folium.GeoJson(
         _geojson(web, {"colour": colour, "tip": tip}),
         name=name,

@@ -33,20 +33,6 @@ ROUTE_COLOURS: Final = TEAM_COLOURS
 _LINE_WEIGHT: Final = 4
 _START_END: Final = (("start", "route.start_marker"), ("end", "route.end_marker"))  # i18n keys
 
-#: Strings waiting to move into :mod:`apk_geo.i18n` (key -> (cs, en)); read through :func:`_t`.
-_PENDING_STRINGS: Final[dict[str, tuple[str, str]]] = {
-    "route.legend_row": ("{team} · zastávek: {n}", "{team} · stops: {n}"),
-}
-
-
-def _t(key: str, lang: str, **fields: object) -> str:
-    """Return :func:`apk_geo.i18n.t`, falling back to :data:`_PENDING_STRINGS`."""
-    try:
-        return t(key, lang, **fields)
-    except KeyError:
-        cs, en = _PENDING_STRINGS[key]
-        return (en if lang == "en" else cs).format(**fields)
-
 
 def route_colours(routes: Sequence[Route]) -> list[str]:
     """Return the map colour of each route: its own when all differ, else the palette's.
@@ -129,7 +115,7 @@ def route_legend_html(routes: Sequence[Route], *, colours: Sequence[str], lang: 
     """Return the legend's HTML: one row per route (colour swatch, team, stops), escaped."""
     rows = []
     for route, colour in zip(routes, colours, strict=True):
-        text = _t("route.legend_row", lang, team=_team_name(route, lang), n=len(route.stops))
+        text = t("route.legend_row", lang, team=_team_name(route, lang), n=len(route.stops))
         rows.append(
             f'<div><span style="display:inline-block;width:18px;height:4px;background:{colour};'
             f'margin-right:5px;vertical-align:middle"></span>{html.escape(text)}</div>'

@@ -207,7 +207,7 @@ def cache_key() -> tuple[str, str, str]:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _incidents(location: str, user: str, token: str) -> gpd.GeoDataFrame:
     frame: gpd.GeoDataFrame = store().incidents()
-    return frame
+    return selection.in_time_order(frame)  # period filters then cut by binary search
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -416,7 +416,7 @@ def _draw_filters(sb: Any) -> None:
     lg = lang()
     ch = choices()
     sb.header(t("sidebar.filters", lg))
-    sb.caption(t("sidebar.data_until", lg, date=anchor_day().strftime("%d.%m.%Y")))
+    sb.caption(t("sidebar.data_until", lg, date=anchor_day()))
     bound(
         sb.selectbox,
         t("filter.period", lg),
@@ -517,8 +517,25 @@ def _filtered(
 
 
 def history() -> gpd.GeoDataFrame:
-    """Return the incidents up to the end of the filtered period passing the other filters."""
-    return located(selection.filter_history(incidents(), filters()))
+    """Return the incidents up to the end of the filtered period passing the other filters.
+
+    Located incidents only; cached per filter (a million rows are not cut again on every run).
+    """
+    return _history(
+        *cache_key(), state().key("filters"), _incidents=incidents(), _filters=filters()
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _history(
+    location: str,
+    user: str,
+    token: str,
+    filters_key: str,
+    _incidents: gpd.GeoDataFrame,
+    _filters: selection.Filters,
+) -> gpd.GeoDataFrame:
+    return located(selection.filter_history(_incidents, _filters))
 
 
 def analysis_area() -> indicators.AnalysisArea:
@@ -608,7 +625,7 @@ def hotspot_file(run: indicators.HotspotRun, suffix: str) -> bytes:
     Demo stores add ``synthetic = true`` to every feature.
     """
     layer = indicators.mark_synthetic(run.result, synthetic=is_synthetic())
-    return io.layer_bytes(layer, suffix=suffix, layer="hotspots", crs=CRS_METRIC)
+    return io.layer_bytes(layer, suffix=suffix, layer="hotspots", crs=CRS_METRIC, lang=lang())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -720,6 +737,7 @@ def shift_candidates(
         top_n=top_n,
         context=context(),
         districts=layers().get("districts"),
+        addresses=layers().get("address_points"),  # places named by street, as the CLI does
     )
 
 

@@ -21,40 +21,10 @@ from apk_geo import io
 from apk_geo.i18n import t
 from app_pages import _common as c
 
-#: Strings waiting to move into :mod:`apk_geo.i18n` (key → (cs, en)); :func:`text` reads them
-#: while ``t()`` does not know the key yet.
-_PENDING_STRINGS: Final[dict[str, tuple[str, str]]] = {
-    "download.csv": ("Stáhnout {what} (CSV)", "Download {what} (CSV)"),
-    "download.xlsx": ("Stáhnout {what} (Excel)", "Download {what} (Excel)"),
-    "download.help_csv": (
-        "CSV pro Excel a LibreOffice v češtině: středník, desetinná čárka, UTF-8.",
-        "CSV for Excel and LibreOffice in English: comma, decimal point, UTF-8.",
-    ),
-    "download.help_xlsx": (
-        "Sešit Excelu se skutečnými čísly a daty.",
-        "An Excel workbook with real number and date cells.",
-    ),
-    "download.what_table": ("tabulku", "the table"),
-    "download.what_quarantine": ("karanténu", "the quarantine"),
-    "download.what_quarantine_this": ("karanténu tohoto souboru", "this file's quarantine"),
-    "download.what_imports": ("přehled importů", "the import log"),
-    "download.what_series": ("časovou řadu", "the time series"),
-    "download.what_yoy": ("meziroční srovnání", "the year-on-year comparison"),
-}
-
 _MIME: Final = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def text(key: str, lang: str, **fields: object) -> str:
-    """Return the UI string ``key``: from :mod:`apk_geo.i18n`, else from the pending strings."""
-    try:
-        return t(key, lang, **fields)
-    except KeyError:
-        cs, en = _PENDING_STRINGS[key]
-        return (en if lang == "en" else cs).format(**fields)
 
 
 def table_downloads(
@@ -89,19 +59,19 @@ def table_downloads(
     key
         Prefix of the buttons' widget keys (default ``stem``).
     """
-    noun = text(what, lang)
+    noun = t(what, lang)
     code: Literal["cs", "en"] = "en" if lang == "en" else "cs"
     formats: tuple[Literal["csv", "xlsx"], ...] = ("csv", "xlsx")
     for col, fmt in zip(st.columns(len(formats)), formats, strict=True):
         name = f"{stem}.{fmt}"
         audit = {"on_click": c.audit, "args": ("download", f"{audit_subject}.{fmt}")}
         col.download_button(
-            text(f"download.{fmt}", lang, what=noun),
+            t(f"download.{fmt}", lang, what=noun),
             _bytes(frame, fmt=fmt, lang=code, labels=labels),
             name,
             _MIME[fmt],
             key=f"download.{key or stem}.{fmt}",
-            help=text(f"download.help_{fmt}", lang),
+            help=t(f"download.help_{fmt}", lang),
             **(audit if audit_subject else {"on_click": "ignore"}),
         )
 

@@ -19,9 +19,9 @@ import streamlit as st
 from apk_geo import reports
 from apk_geo.db import PublishedPack, list_packs, publish_pack, read_pack
 from apk_geo.errors import ApkGeoError
+from apk_geo.i18n import t
 from apk_geo.schema import fold
 from app_pages import _common as c
-from app_pages._team_strings import tr
 
 logger = logging.getLogger("apk_geo.dashboard")
 
@@ -57,7 +57,7 @@ def _choose(packs: pd.DataFrame, lang: str) -> pd.Series:
     """Let the user pick an area and a month among the published packs; return its row."""
     areas = list(dict.fromkeys(packs["area"].astype(str)))
     left, right = st.columns(2)
-    area = left.selectbox(tr("packs.area", lang), areas, key=K_AREA)
+    area = left.selectbox(t("packs.area", lang), areas, key=K_AREA)
     of_area = packs[packs["area"] == area]
     months = list(dict.fromkeys(of_area["month"].astype(str)))
     label = {m: reports.month_label(pd.Period(m, freq="M"), lang) for m in months}
@@ -76,21 +76,21 @@ def draw(lang: str) -> None:
         packs = list_packs(url)
     except ApkGeoError as exc:
         logger.warning("published packs not listed: %s", exc)
-        st.error(tr("packs.list_failed", lang, reason=str(exc)))
+        st.error(t("packs.list_failed", lang, reason=str(exc)))
         return
     if packs.empty:
-        st.info(tr("packs.none", lang))
+        st.info(t("packs.none", lang))
         return
     row = _choose(packs, lang)
     pack = _pack(url, c.user_name(), int(row["pack_id"]), str(row["created_at"]))
     if pack is None:  # withdrawn (or no longer readable) since the list was read
-        st.info(tr("packs.none", lang))
+        st.info(t("packs.none", lang))
         return
     st.header(pack.area)
     when = pd.Timestamp(row["created_at"]).tz_convert("Europe/Prague")
     st.caption(
         f"{reports.month_label(pd.Period(pack.month, freq='M'), lang)} · "
-        + tr("packs.published_by", lang, user=row["created_by"], when=f"{when:%d. %m. %Y %H:%M}")
+        + t("packs.published_by", lang, user=row["created_by"], when=f"{when:%d. %m. %Y %H:%M}")
     )
     _downloads(pack, lang)
     if pack.html:

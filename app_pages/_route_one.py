@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from apk_geo import indicators, maps, routes
+from apk_geo import fmt, indicators, maps, routes
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from apk_geo.map_style import fit_view
@@ -199,7 +199,7 @@ def suggestions(lang: str) -> None:
 def result(route: routes.Route, lang: str) -> None:
     """Show the planned route: its summary, stops, map and downloads."""
     tot = route.totals
-    cov = "–" if tot["coverage_share"] is None else f"{100 * tot['coverage_share']:.0f} %"
+    cov = fmt.percent(tot["coverage_share"], lang)  # "–" when the route has no coverage
     st.subheader(tr("summary", lang, n=tot["n_stops"], km=tot["distance_m"] / 1000,
                     min=tot["duration_min"], cov=cov))  # fmt: skip
     stops = route.stops

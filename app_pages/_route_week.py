@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -37,64 +36,6 @@ K_SHIFT = "route_week_shift"
 #: What the week's form says: week, start (lat, lon), start's name, days, shift, number of
 #: pairs, the pairs' name pattern, the teams file (name, bytes) or None — the plan's cache key.
 WeekInputs = tuple[str, tuple[float, float], str, str, str, int, str, tuple[str, bytes] | None]
-#: Strings waiting to move into :mod:`apk_geo.i18n` (key -> (cs, en)); read through :func:`tr`.
-_PENDING_STRINGS: Final[dict[str, tuple[str, str]]] = {
-    "route.view": ("Plánovat", "Plan"),
-    "route.view_one": ("Jedna trasa", "One route"),
-    "route.view_week": ("Týden", "Week"),
-    "route.week_pick": ("Týden (ISO)", "Week (ISO)"),
-    "route.week_label": ("Týden {week}: {first} – {last}", "Week {week}: {first} – {last}"),
-    "route.week_teams": ("Počet dvojic", "Number of pairs"),
-    "route.week_days": ("Dny (např. po-pá)", "Days (e.g. mon-fri)"),
-    "route.week_hours": ("Směna (HH:MM-HH:MM)", "Shift (HH:MM-HH:MM)"),
-    "route.week_file": (
-        "Soubor dvojic (CSV nebo TOML, nepovinný)",
-        "Teams file (CSV or TOML, optional)",
-    ),
-    "route.week_file_help": (
-        "Sloupce: name; start; end; mode; days; shift (jako apk-geo plan-week --teams). Dvojice "
-        "bez startu vyjdou ze startu výše, dvojice bez hodin mají dny a směnu výše.",
-        "Columns: name; start; end; mode; days; shift (as apk-geo plan-week --teams). Pairs "
-        "without a start start at the start above, pairs without hours take the days and shift "
-        "above.",
-    ),
-    "route.week_plan": ("Naplánovat týden", "Plan the week"),
-    "route.week_planning": (
-        "Plánuji týden (desítky sekund)…",
-        "Planning the week (tens of seconds)…",
-    ),
-    "route.week_none_yet": (
-        "Zvolte týden a dvojice a stiskněte „Naplánovat týden“.",
-        "Pick the week and the pairs, then press “Plan the week”.",
-    ),
-    "route.week_failed": ("Týden nelze naplánovat: {reason}", "Cannot plan the week: {reason}"),
-    "route.week_summary": (
-        "Směn: {shifts} · tras dvojic: {routes} · pokrytých míst: {covered} z {places}",
-        "Shifts: {shifts} · pair routes: {routes} · places covered: {covered} of {places}",
-    ),
-    "route.week_fairness": (
-        "Každé místo ze seznamu týdne je navštíveno alespoň jednou; hodnota místa klesá na "
-        "polovinu s každou dřívější směnou týdne, která ho navštívila. V buňkách jsou časy "
-        "návštěv.",
-        "Every place on the week's list is visited at least once; a place's value halves with "
-        "every earlier shift of the week that visited it. The cells hold the visit times.",
-    ),
-    "route.week_uncovered": ("Nepokrytá místa: {places}", "Places not covered: {places}"),
-    "route.week_table": ("Směny × místa", "Shifts × places"),
-    "route.week_shift": ("Směna na mapě", "Shift on the map"),
-    "route.week_zip": ("Stáhnout vše (ZIP)", "Download all (ZIP)"),
-    "route.week_csv": ("Tabulka (CSV)", "Table (CSV)"),
-    "route.week_html": ("Tabulka k tisku (HTML)", "Printable table (HTML)"),
-}
-
-
-def tr(key: str, lang: str, **fields: object) -> str:
-    """Return ``route.<key>``: the catalogue's string, else the pending one."""
-    try:
-        return t(f"route.{key}", lang, **fields)
-    except KeyError:
-        cs, en = _PENDING_STRINGS[f"route.{key}"]
-        return (en if lang == "en" else cs).format(**fields)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -131,10 +72,10 @@ def _week_plan(
 
 
 def _week_label(week: str, lang: str) -> str:
-    """Return ``"2026-W49: 30. 11. – 06. 12. 2026"``."""
+    """Return ``"Týden 2026-W49: 30. 11. 2026 – 6. 12. 2026"`` (dates in ``lang``)."""
     monday = routes.parse_week(week)
     last = monday + pd.Timedelta(days=6)
-    return tr("week_label", lang, week=week, first=f"{monday:%d. %m.}", last=f"{last:%d. %m. %Y}")
+    return t("route.week_label", lang, week=week, first=monday.date(), last=last.date())
 
 
 def week_form(lang: str) -> None:
@@ -143,20 +84,20 @@ def week_form(lang: str) -> None:
     base_name, base_address = c.ROUTE_BASE
     with st.form("route_week_form"):
         a, b = st.columns([1, 2])
-        week = a.selectbox(tr("week_pick", lang), weeks, index=weeks.index(first),
+        week = a.selectbox(t("route.week_pick", lang), weeks, index=weeks.index(first),
                            format_func=lambda w: _week_label(w, lang))  # fmt: skip
-        start_text = b.text_input(tr("start", lang), base_address)
+        start_text = b.text_input(t("route.start", lang), base_address)
         a, b, d = st.columns(3)
-        n = a.number_input(tr("week_teams", lang), 1, 8, 2)
-        days = b.text_input(tr("week_days", lang), "po-pá")
-        shift = d.text_input(tr("week_hours", lang), "08:00-14:00")
-        upload = st.file_uploader(tr("week_file", lang), type=["csv", "toml"],
-                                  help=tr("week_file_help", lang))  # fmt: skip
-        if not st.form_submit_button(tr("week_plan", lang), type="primary"):
+        n = a.number_input(t("route.week_teams", lang), 1, 8, 2)
+        days = b.text_input(t("route.week_days", lang), "po-pá")
+        shift = d.text_input(t("route.week_hours", lang), "08:00-14:00")
+        upload = st.file_uploader(t("route.week_file", lang), type=["csv", "toml"],
+                                  help=t("route.week_file_help", lang))  # fmt: skip
+        if not st.form_submit_button(t("route.week_plan", lang), type="primary"):
             return
     found = find_address(start_text, gazetteer=c.layers().get("address_points"))
     if not found.found:
-        st.error(tr("address_not_found", lang, text=found.label))
+        st.error(t("route.address_not_found", lang, text=found.label))
         return
     on_base = start_text.strip() == base_address
     name = printed_name(found, base=base_name if on_base else None, lang=lang)
@@ -171,24 +112,24 @@ def show(lang: str) -> None:
     week_form(lang)
     inputs = st.session_state.get(K_INPUTS)
     if inputs is None:
-        st.info(tr("week_none_yet", lang))
+        st.info(t("route.week_none_yet", lang))
         return
     try:
-        with st.spinner(tr("week_planning", lang)):
+        with st.spinner(t("route.week_planning", lang)):
             plan = _week_plan(*c.cache_key(), *inputs)
     except (ApkGeoError, ValueError) as exc:
-        st.error(tr("week_failed", lang, reason=str(exc)))
+        st.error(t("route.week_failed", lang, reason=str(exc)))
         return
     data = routes.week_to_json(plan)
     fair = data["fairness"]
     st.subheader(_week_label(plan.week, lang))
-    st.markdown(tr("week_summary", lang, shifts=len(plan.shifts),
+    st.markdown(t("route.week_summary", lang, shifts=len(plan.shifts),
                    routes=sum(len(s["teams"]) for s in data["shifts"]),
                    covered=fair["covered"], places=fair["places"]))  # fmt: skip
-    st.caption(tr("week_fairness", lang))
+    st.caption(t("route.week_fairness", lang))
     if plan.uncovered:
-        st.warning(tr("week_uncovered", lang, places=", ".join(uncovered_names(plan))))
-    st.markdown(f"**{tr('week_table', lang)}**")
+        st.warning(t("route.week_uncovered", lang, places=", ".join(uncovered_names(plan))))
+    st.markdown(f"**{t('route.week_table', lang)}**")
     st.dataframe(routes.week_table(plan, lang=lang), hide_index=True, width="stretch")
     key = shift_picker(plan, lang)
     shown = week_shift_routes(plan, key)
@@ -206,7 +147,7 @@ def shift_picker(plan: routes.WeekPlan, lang: str) -> str:
     labels = routes.shift_labels(plan, lang=lang)
     keys = list(labels)
     kept = st.session_state.get(K_SHIFT)
-    key = st.selectbox(tr("week_shift", lang), keys, format_func=labels.__getitem__,
+    key = st.selectbox(t("route.week_shift", lang), keys, format_func=labels.__getitem__,
                        index=keys.index(kept) if kept in keys else 0,
                        key=f"route_week_shift.{plan.week}.{lang}")  # fmt: skip
     st.session_state[K_SHIFT] = key
@@ -243,9 +184,14 @@ def downloads(plan: routes.WeekPlan, lang: str) -> None:
     stem = f"tyden_{plan.week}" + ("_synteticky" if synthetic else "")
     c.audit("route", "routes.week", week=plan.week, shifts=len(plan.shifts))
     items: list[tuple[str, str | bytes, str, str]] = [
-        (tr("week_zip", lang), zip_bytes(files, folder=stem), f"{stem}.zip", "application/zip"),
-        (tr("week_csv", lang), files["table.csv"].encode("utf-8"), f"{stem}.csv", "text/csv"),
-        (tr("week_html", lang), files["table.html"], f"{stem}.html", "text/html"),
+        (
+            t("route.week_zip", lang),
+            zip_bytes(files, folder=stem),
+            f"{stem}.zip",
+            "application/zip",
+        ),
+        (t("route.week_csv", lang), files["table.csv"].encode("utf-8"), f"{stem}.csv", "text/csv"),
+        (t("route.week_html", lang), files["table.html"], f"{stem}.html", "text/html"),
     ]
     for col, (label, body, name, mime) in zip(st.columns(len(items)), items, strict=True):
         col.download_button(label, body, name, mime, on_click=c.audit, args=("download", name))

@@ -20,22 +20,22 @@ from apk_geo import reports
 from apk_geo.db import TIERS, add_user, disable_user, enable_user, list_users, read_audit
 from apk_geo.db.audit import AUDIT_ACTIONS
 from apk_geo.errors import ApkGeoError, StoreError
+from apk_geo.i18n import t
 from apk_geo.io import table_bytes
 from app_pages import _common as c
 from app_pages._published import conninfo
-from app_pages._team_strings import tr
 
 ALL: Final = ""
 K_NOTE: Final = "admin_note"  # a message kept across the rerun after a change
 
 lang = c.lang()
-st.title(tr("admin.title", lang))
+st.title(t("admin.title", lang))
 url = conninfo()
 
 
 def refused(exc: ApkGeoError) -> None:
     """Say in one sentence that the database refused (e.g. a non-administrator's role)."""
-    st.error(tr("admin.denied", lang, reason=str(exc).split(": ", 1)[-1]))
+    st.error(t("admin.denied", lang, reason=str(exc).split(": ", 1)[-1]))
 
 
 def table(frame: pd.DataFrame) -> None:
@@ -44,19 +44,19 @@ def table(frame: pd.DataFrame) -> None:
     for col in ("created_at", "last_signin"):
         if col in shown:
             shown[col] = shown[col].dt.tz_convert("Europe/Prague")
-    labels = {col: tr(f"admin.col.{col}", lang) for col in shown.columns}
+    labels = {col: t(f"admin.col.{col}", lang) for col in shown.columns}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
 
 
 def audit_log() -> None:
     user_col, since_col, action_col = st.columns(3)
-    user = user_col.text_input(tr("admin.user", lang), key="admin_audit_user").strip()
+    user = user_col.text_input(t("admin.user", lang), key="admin_audit_user").strip()
     since = since_col.date_input(
-        tr("admin.since", lang), value=date.today() - timedelta(days=30), key="admin_audit_since"
+        t("admin.since", lang), value=date.today() - timedelta(days=30), key="admin_audit_since"
     )
     action = action_col.selectbox(
-        tr("admin.action", lang), [ALL, *AUDIT_ACTIONS], key="admin_audit_action",
-        format_func=lambda a: a or tr("admin.all", lang),
+        t("admin.action", lang), [ALL, *AUDIT_ACTIONS], key="admin_audit_action",
+        format_func=lambda a: a or t("admin.all", lang),
     )  # fmt: skip
     try:
         frame = read_audit(url, user=user or None, since=since, action=action or None)
@@ -65,7 +65,7 @@ def audit_log() -> None:
         return
     table(frame)
     st.download_button(
-        tr("admin.download", lang), table_bytes(frame), f"audit_{date.today()}.csv", "text/csv",
+        t("admin.download", lang), table_bytes(frame), f"audit_{date.today()}.csv", "text/csv",
         key="admin_audit_csv", on_click=c.audit,
         args=("download", "audit"), kwargs={"rows": len(frame), "page": "admin"},
     )  # fmt: skip
@@ -74,23 +74,23 @@ def audit_log() -> None:
 def add_form() -> None:
     areas = [a.name for a in reports.resolve_areas("all", config=c.app_config(), districts=())]
     with st.form("admin_add", clear_on_submit=True):
-        st.subheader(tr("admin.add", lang))
+        st.subheader(t("admin.add", lang))
         name_col, role_col = st.columns(2)
-        name = name_col.text_input(tr("admin.name", lang), key="admin_add_name")
-        role = role_col.selectbox(tr("admin.role", lang), TIERS, key="admin_add_role")
-        chosen = st.multiselect(tr("admin.areas", lang), areas, key="admin_add_areas",
-                                placeholder=tr("admin.choose_areas", lang))  # fmt: skip
-        password = st.text_input(tr("admin.password", lang), type="password", key="admin_add_pw")
-        reason = st.text_input(tr("admin.reason", lang), key="admin_add_reason")
-        if not st.form_submit_button(tr("admin.submit", lang)):
+        name = name_col.text_input(t("admin.name", lang), key="admin_add_name")
+        role = role_col.selectbox(t("admin.role", lang), TIERS, key="admin_add_role")
+        chosen = st.multiselect(t("admin.areas", lang), areas, key="admin_add_areas",
+                                placeholder=t("admin.choose_areas", lang))  # fmt: skip
+        password = st.text_input(t("admin.password", lang), type="password", key="admin_add_pw")
+        reason = st.text_input(t("admin.reason", lang), key="admin_add_reason")
+        if not st.form_submit_button(t("admin.submit", lang)):
             return
     try:
         add_user(url, name.strip(), role=role, password=password, areas=chosen,
                  reason=reason.strip() or None)  # fmt: skip
     except ApkGeoError as exc:
-        st.error(tr("admin.failed", lang, reason=str(exc)))
+        st.error(t("admin.failed", lang, reason=str(exc)))
         return
-    st.session_state[K_NOTE] = tr("admin.added", lang, name=name.strip(), role=role)
+    st.session_state[K_NOTE] = t("admin.added", lang, name=name.strip(), role=role)
     st.rerun()
 
 
@@ -105,21 +105,21 @@ def users() -> None:
         st.success(note)
     table(frame)
     who_col, off_col, on_col = st.columns([3, 1, 1], vertical_alignment="bottom")
-    who = who_col.selectbox(tr("admin.user", lang), list(frame["username"]), key="admin_who")
+    who = who_col.selectbox(t("admin.user", lang), list(frame["username"]), key="admin_who")
     for col, label, change in ((off_col, "admin.disable", disable_user),
                                (on_col, "admin.enable", enable_user)):  # fmt: skip
-        if who and col.button(tr(label, lang), key=f"{label}_button"):
+        if who and col.button(t(label, lang), key=f"{label}_button"):
             try:
                 change(url, who)
             except ApkGeoError as exc:
-                st.error(tr("admin.failed", lang, reason=str(exc)))
+                st.error(t("admin.failed", lang, reason=str(exc)))
                 return
-            st.session_state[K_NOTE] = tr("admin.changed", lang, name=who)
+            st.session_state[K_NOTE] = t("admin.changed", lang, name=who)
             st.rerun()
     add_form()
 
 
-audit_tab, users_tab = st.tabs([tr("admin.audit", lang), tr("admin.users", lang)])
+audit_tab, users_tab = st.tabs([t("admin.audit", lang), t("admin.users", lang)])
 with audit_tab:
     audit_log()
 with users_tab:

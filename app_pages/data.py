@@ -1,5 +1,10 @@
 """Data: import an export (CSV/XLSX) with its validation summary and quarantine; store status;
-provenance of every layer."""
+provenance of every layer.
+
+The quarantine is shown and downloaded as a person reads it
+(:func:`apk_geo.io.quarantine_text.quarantine_for_display`): the export's own column names and the
+expectation in the page's language; an upload's quarantine reasons are in that language too.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from apk_geo import indicators
+from apk_geo import fmt, indicators
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import STRINGS, t
+from apk_geo.io.quarantine_text import quarantine_for_display
 from apk_geo.maps import layer_provenance
 from app_pages import _common as c
 from app_pages._download import table_downloads
@@ -49,6 +55,7 @@ elif go and upload is not None:
                 source=source.strip() or None,
                 config=c.app_config(),
                 file_label=upload.name,
+                lang=lang,
             )
         except (ApkGeoError, ValueError, OSError) as exc:
             st.error(t("data.bad_upload", lang, reason=str(exc)))
@@ -56,7 +63,7 @@ elif go and upload is not None:
             st.success(t("data.imported", lang, name=upload.name))
             st.dataframe(labelled(pd.DataFrame([counts.as_dict()])), hide_index=True)
             mine = c.store().quarantine()
-            mine = mine[mine["file"].astype(str) == upload.name]
+            mine = quarantine_for_display(mine[mine["file"].astype(str) == upload.name], lang)
             if counts.quarantined:
                 st.warning(t("data.imported_quarantine", lang, n=counts.quarantined))
             if not mine.empty:
@@ -66,7 +73,7 @@ elif go and upload is not None:
                     mine, stem, lang, what="download.what_quarantine_this", audit_subject=stem
                 )
 
-quarantine = c.store().quarantine()
+quarantine = quarantine_for_display(c.store().quarantine(), lang)
 if not quarantine.empty:
     c.audit("page_view", "data.quarantine", n=len(quarantine))
 st.subheader(t("data.quarantine", lang))
@@ -76,7 +83,7 @@ table_downloads(
 )
 
 st.subheader(t("data.status", lang))
-status = indicators.status_table(c.store().summary())
+status = indicators.status_table(c.store().summary(), lang=lang)
 status["key"] = [t(f"status.{k}", lang) for k in status["key"]]
 st.dataframe(
     status.rename(columns={"key": t("data.item", lang), "value": t("data.value", lang)}),
@@ -93,7 +100,9 @@ for n in ["incidents", *store.layer_names()]:
     frame = c.incidents() if n == "incidents" else store.layer(n)
     flag = frame["synthetic"].fillna(False).astype(bool).any() if "synthetic" in frame else None
     synthetic = c.is_synthetic() if n in ("incidents", "address_points") else flag
-    rows.append((n, len(frame), synthetic, layer_provenance(n, lang)))
+    rows.append(
+        (n, fmt.integer(len(frame), lang), fmt.boolean(synthetic, lang), layer_provenance(n, lang))
+    )
 columns = ["data.layer", "data.rows", "data.synthetic", "data.origin"]
 st.dataframe(
     pd.DataFrame(rows, columns=[t(k, lang) for k in columns]),

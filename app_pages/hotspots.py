@@ -14,7 +14,7 @@ import math
 import streamlit as st
 from streamlit_folium import st_folium
 
-from apk_geo import indicators, maps
+from apk_geo import fmt, indicators, maps
 from apk_geo.app_state import HOTSPOT_METHODS
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
@@ -132,18 +132,18 @@ except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
 else:
     if evaluated is not None:
         month, ev, ev_area = evaluated
-        st.subheader(t("hot.evaluation", lang, month=str(month)))
+        st.subheader(t("hot.evaluation", lang, month=month))
         st.caption(
             t("hot.evaluation_area", lang, area=ev_area.name)
             + " "
-            + t("hot.evaluation_hint", lang, month=str(month))
+            + t("hot.evaluation_hint", lang, month=month)
         )
         values = ev[["coverage", "pai", "hit_rate"]].to_numpy(dtype=float)
         for col, (coverage, pai, hit_rate) in zip(st.columns(len(ev)), values, strict=True):
             col.metric(
-                f"PAI – {t('hot.coverage', lang, pct=f'{100 * coverage:g}')}",
-                t("kpi.na", lang) if math.isnan(pai) else f"{pai:.2f}",
+                f"PAI – {t('hot.coverage', lang, pct=100 * float(coverage))}",
+                t("kpi.na", lang) if math.isnan(pai) else fmt.number(pai, lang, digits=2),
                 help=t("hot.pai", lang),
             )
-            hit = t("kpi.na", lang) if math.isnan(hit_rate) else f"{hit_rate:.0%}"
+            hit = t("kpi.na", lang) if math.isnan(hit_rate) else fmt.percent(hit_rate, lang)
             col.caption(f"{t('hot.hit_rate', lang)}: {hit} · {ev_area.name}")

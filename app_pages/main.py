@@ -27,7 +27,6 @@ from apk_geo import assets
 from apk_geo.i18n import t
 from app_pages import _chrome, _signin
 from app_pages import _common as c
-from app_pages._team_strings import tr
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger("apk_geo.dashboard")
@@ -58,11 +57,11 @@ def _pages(lang: str) -> dict[str, Any]:
     if c.presenter_mode():  # the MDT page alone; any other page's path shows it too
         name, key, icon, url = BY_NAME["presenter"]
         mdt = st.Page(
-            HERE / f"{name}.py", title=tr(key, lang), icon=icon, url_path=url, default=True
+            HERE / f"{name}.py", title=t(key, lang), icon=icon, url_path=url, default=True
         )
         aliases = {
             f"{other}_link": st.Page(
-                HERE / f"{name}.py", title=tr(key, lang), url_path=path, visibility="hidden"
+                HERE / f"{name}.py", title=t(key, lang), url_path=path, visibility="hidden"
             )
             for other, _, _, path in PAGES
             if other != name
@@ -72,7 +71,7 @@ def _pages(lang: str) -> dict[str, Any]:
     pages = {  # the default page is served at "/"; its own path only names it internally
         name: st.Page(
             HERE / f"{name}.py",
-            title=tr(key, lang),
+            title=t(key, lang),
             icon=icon,
             url_path=f"{url}-start" if i == 0 else url,
             default=i == 0,

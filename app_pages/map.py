@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from apk_geo import indicators, maps
+from apk_geo import fmt, indicators, maps
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
@@ -28,13 +28,21 @@ f = c.filters()
 k = indicators.compute_kpis(c.incidents(), f)
 
 
+def signed_pct(change_pct: float) -> str:
+    """Return a change in per cent with its sign, in the page's language (``+12 %``, ``-3%``)."""
+    sign = "-" if round(change_pct) < 0 else "+"
+    return sign + fmt.percent(abs(change_pct) / 100, lang)
+
+
 def pct(x: float | None) -> str:
-    return t("kpi.na", lang) if x is None else f"{100 * x:.0f} %"
+    return t("kpi.na", lang) if x is None else fmt.percent(x, lang)
 
 
 cols = st.columns(4)
-cols[0].metric(t("kpi.incidents", lang), f"{k.n}", help=t("kpi.previous", lang, n=k.n_previous))
-change = t("kpi.na", lang) if k.change_pct is None else f"{k.change_pct:+.0f} %"
+cols[0].metric(
+    t("kpi.incidents", lang), fmt.integer(k.n, lang), help=t("kpi.previous", lang, n=k.n_previous)
+)
+change = t("kpi.na", lang) if k.change_pct is None else signed_pct(k.change_pct)
 cols[1].metric(t("kpi.change", lang), change, help=t("kpi.previous", lang, n=k.n_previous))
 cols[2].metric(t("kpi.resolved", lang), pct(k.share_resolved))
 cols[3].metric(t("kpi.patrol", lang), pct(k.share_patrol))

@@ -26,7 +26,6 @@ from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
 from app_pages import _published
-from app_pages._team_strings import tr
 
 logger = logging.getLogger("apk_geo.dashboard")
 
@@ -98,7 +97,7 @@ def full_height(page: str, height_px: int) -> str:
 
 def publish_form() -> None:
     """Let a mentor publish the pack of an area and month (built from the live data)."""
-    with st.expander(tr("packs.publish_title", lang)):
+    with st.expander(t("packs.publish_title", lang)):
         live = report_data(*c.cache_key())
         choices = [a.name for a in reports.resolve_areas("all", config=live.config, districts=())]
         months = [str(m) for m in live.months()]
@@ -106,16 +105,16 @@ def publish_form() -> None:
             st.info(reports.text("ui.no_month", lang))
             return
         a, m = st.columns(2)
-        area = a.selectbox(tr("packs.area", lang), choices, key="publish_area")
+        area = a.selectbox(t("packs.area", lang), choices, key="publish_area")
         month = m.selectbox(reports.text("ui.month", lang), months, key="publish_month")
-        if st.button(tr("packs.publish", lang), key="publish_button", type="primary"):
+        if st.button(t("packs.publish", lang), key="publish_button", type="primary"):
             try:
-                with st.spinner(tr("packs.publish", lang)):
+                with st.spinner(t("packs.publish", lang)):
                     _published.publish(pack_of(*c.cache_key(), area, month, lang))
             except (ApkGeoError, ValueError) as exc:
                 st.error(reports.text("ui.failed", lang, reason=str(exc)))
                 return
-            st.success(tr("packs.published", lang, area=area, month=month))
+            st.success(t("packs.published", lang, area=area, month=month))
 
 
 if c.is_database():  # a team's store: the published packs, never a query of incidents
@@ -182,7 +181,7 @@ if not full:
 st.iframe(full_height(reports.map_html(pack, height_px=MAP_HEIGHT_PX), MAP_HEIGHT_PX),
           height=MAP_HEIGHT_PX + 10)  # fmt: skip
 if not full:
-    st.caption(reports.text("map_note", lang, cell=f"{pack.params['cell_size_m']:.0f}"))
+    st.caption(reports.text("map_note", lang, cell=round(float(pack.params["cell_size_m"]))))
     tabs = reports.tables(pack)
     st.subheader(reports.text("hotspots", lang))
     if pack.hotspots.empty:

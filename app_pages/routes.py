@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import streamlit as st
 
+from apk_geo.i18n import t
 from app_pages import _common as c
 from app_pages import _route_one, _route_week
 
 K_VIEW = "route_view"
 
 lang = c.lang()
-st.title(_route_week.tr("title", lang))
+st.title(t("route.title", lang))
 c.require_store()
 c.synthetic_banner()
 view = st.radio(
-    _route_week.tr("view", lang),
+    t("route.view", lang),
     ("one", "week"),
     key=K_VIEW,
     horizontal=True,
-    format_func=lambda v: _route_week.tr(f"view_{v}", lang),
+    format_func=lambda v: t(f"route.view_{v}", lang),
 )
 if view == "week":
     _route_week.show(lang)

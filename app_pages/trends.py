@@ -134,7 +134,7 @@ undated = selection.select_area(undated, kind=area_kind, name=name)
 month = selection.reference_month(c.incidents(), f) or pd.Period(f.end or date.today(), freq="M")
 yoy = indicators.year_on_year(undated, month=month)
 yoy["category"] = yoy["category"].map(lambda v: label_of(v, lang=lang))
-st.subheader(t("trend.yoy", lang, month=str(month), before=str(month - 12)))
+st.subheader(t("trend.yoy", lang, month=month, before=month - 12))
 st.dataframe(
     yoy.rename(
         columns={

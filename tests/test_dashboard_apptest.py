@@ -118,9 +118,10 @@ def test_map_page_kpis_by_hand(app: AppTest) -> None:
     # 2–31 May: 2. Resolved on the spot 3/6, patrol 2/6.
     got = metrics(app)
     assert got["Události"] == "6"
-    assert got["Změna proti předchozímu období"] == "+200 %"
-    assert got["Vyřešeno na místě asistenty"] == "50 %"
-    assert got["Přivolána hlídka"] == "33 %"
+    # Czech percentages: a non-breaking space before % (apk_geo.fmt.percent)
+    assert got["Změna proti předchozímu období"] == "+200\u00a0%"
+    assert got["Vyřešeno na místě asistenty"] == "50\u00a0%"
+    assert got["Přivolána hlídka"] == "33\u00a0%"
     assert any("syntetická demo data" in w.value for w in app.warning)
     assert any("1 událost nemá souřadnice" in c.value for c in app.caption)
 
@@ -131,7 +132,7 @@ def test_changing_a_filter_changes_the_kpis_and_the_url(app: AppTest) -> None:
     assert not app.exception
     got = metrics(app)
     assert got["Události"] == "2"
-    assert got["Přivolána hlídka"] == "50 %"
+    assert got["Přivolána hlídka"] == "50\u00a0%"
     assert app.query_params["dist"] == PORUBA
     app.sidebar.selectbox(key=w("filters.preset")).set_value("7d").run()
     assert metrics(app)["Události"] == "0"  # no Poruba incident in 24–30 June
@@ -286,7 +287,7 @@ def test_hotspots_evaluation_trains_on_the_history_with_the_default_filter(
     app.switch_page("app_pages/hotspots.py").run()
     assert not app.exception
     assert not any("není k dispozici" in i.value for i in app.info)
-    assert any("(2024-06)" in h.value for h in app.subheader)
+    assert any("(červen 2024)" in h.value for h in app.subheader)  # the month in Czech
     pai = [m for m in app.metric if m.label.startswith("PAI")]
     assert [m.label.rsplit("při pokrytí ", 1)[1] for m in pai] == [
         "1 % plochy",
@@ -513,7 +514,7 @@ def test_f9_pai_is_computed_within_the_filtered_district(demo: AppTest, demo_pat
         area=area,
         methods=("gistar",),
     )
-    assert shown == [f"{v:.2f}" if v == v else "–" for v in ref["pai"]]
+    assert shown == [f"{v:.2f}".replace(".", ",") if v == v else "–" for v in ref["pai"]]
 
 
 def located_points(inc: gpd.GeoDataFrame, filters: object) -> gpd.GeoDataFrame:

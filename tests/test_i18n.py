@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -303,7 +304,9 @@ def test_percent_sign_spacing_follows_each_language() -> None:
     assert czech_tight == [] and english_spaced == []
 
 
-def test_quarantine_for_display_names_the_files_columns_in_czech(write_csv) -> None:
+def test_quarantine_for_display_names_the_files_columns_in_czech(
+    write_csv: Callable[..., Path],
+) -> None:
     import pandas as pd
 
     from apk_geo import io
@@ -324,3 +327,59 @@ def test_quarantine_for_display_names_the_files_columns_in_czech(write_csv) -> N
     english = quarantine_for_display(q, "en")
     assert english["field"].tolist() == ["Datum + Čas", "Kategorie"]
     assert english["expected"].iloc[1].startswith("a category code or label, one of ")
+
+
+def test_the_catalogue_is_the_union_of_its_string_modules() -> None:
+    from apk_geo import i18n
+
+    keys = [key for module in i18n._MODULES for key in module.STRINGS]
+    assert len(keys) == len(set(keys)) == len(STRINGS)
+    assert set(keys) == set(STRINGS)
+
+
+def test_each_key_prefix_lives_in_one_string_module() -> None:
+    # a new key goes to the module of its prefix, so a prefix never spans two modules
+    from apk_geo import i18n
+
+    home: dict[str, set[str]] = {}
+    for module in i18n._MODULES:
+        for key in module.STRINGS:
+            home.setdefault(key.split(".")[0], set()).add(module.__name__)
+    assert {p: m for p, m in home.items() if len(m) > 1} == {}
+
+
+def test_a_key_defined_in_two_string_modules_is_refused() -> None:
+    import types
+
+    from apk_geo import i18n
+    from apk_geo.errors import ConfigError
+
+    one = types.ModuleType("apk_geo._strings_one")
+    one.STRINGS = {"x.a": ("a", "a"), "x.b": ("b", "b")}  # type: ignore[attr-defined]
+    two = types.ModuleType("apk_geo._strings_two")
+    two.STRINGS = {"x.b": ("bé", "b")}  # type: ignore[attr-defined]
+    assert i18n._merge([one]) == {"x.a": ("a", "a"), "x.b": ("b", "b")}
+    with pytest.raises(ConfigError, match=r"'x\.b' is defined twice.*_strings_one.*_strings_two"):
+        i18n._merge([one, two])
+
+
+def test_the_moved_team_route_and_download_strings_are_in_the_catalogue() -> None:
+    # formerly _PENDING_STRINGS of the pages; spot checks in both languages
+    assert (
+        t("route.legend_row", "cs", team="Dvojice 1", n=1234) == f"Dvojice 1 · zastávek: 1{NB}234"
+    )
+    assert t("download.csv", "en", what=t("download.what_table", "en")) == (
+        "Download the table (CSV)"
+    )
+    assert t("admin.col.addr", "cs") == "Adresa IP"
+    assert t("route.week_label", "cs", week="2026-W49", first="30. 11.", last="6. 12. 2026") == (
+        "Týden 2026-W49: 30. 11. – 6. 12. 2026"
+    )
+
+
+def test_the_week_label_shows_its_dates_in_each_language() -> None:
+    from datetime import date as day
+
+    fields = {"week": "2026-W49", "first": day(2026, 11, 30), "last": day(2026, 12, 6)}
+    assert t("route.week_label", "cs", **fields) == "Týden 2026-W49: 30. 11. 2026 – 6. 12. 2026"
+    assert t("route.week_label", "en", **fields) == "Week 2026-W49: 30 Nov 2026 – 6 Dec 2026"

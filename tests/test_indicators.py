@@ -381,10 +381,14 @@ def test_status_table() -> None:
         ["store", "var/demo.gpkg"],
         ["incidents", "12"],
         ["sources", "apk, mp"],
-        ["date_from", "01.01.2024 05:04"],
-        ["date_to", "30.06.2024 23:39"],
-        ["synthetic", "True"],
+        ["date_from", "1. 1. 2024 05:04"],
+        ["date_to", "30. 6. 2024 23:39"],
+        ["synthetic", "ano"],
     ]
+    english = indicators.status_table({**summary, "incidents": 12345}, lang="en")
+    assert dict(english.to_numpy().tolist())["date_to"] == "30 Jun 2024 23:39"
+    assert dict(english.to_numpy().tolist())["incidents"] == "12,345"
+    assert dict(english.to_numpy().tolist())["synthetic"] == "yes"
 
 
 # --- issue 11: the area analysed, readable tables, complete trend periods, synthetic labels ---

@@ -215,10 +215,12 @@ def test_popup_content() -> None:
         "note": "x",
     }
     assert maps.popup_html(row) == (
-        "<b>Kategorie:</b> volné pobíhání psů<br><b>Datum:</b> 03.05.2024 17:05<br>"
-        "<b>Výsledek:</b> přivolána hlídka MP<br><b>Kvalita geokódování:</b> fuzzy (91)"
+        "<b>Kategorie:</b> volné pobíhání psů<br><b>Datum:</b> 3. 5. 2024 17:05<br>"
+        "<b>Výsledek:</b> přivolána hlídka MP<br><b>Kvalita geokódování:</b> přibližná shoda (91)"
     )
-    assert "Category:" in maps.popup_html(row, lang="en")
+    english = maps.popup_html(row, lang="en")
+    assert "Category:" in english
+    assert "<b>Date:</b> 3 May 2024 17:05" in english and "fuzzy match (91)" in english
 
 
 def test_district_labels_are_escaped() -> None:

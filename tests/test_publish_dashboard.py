@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from apk_geo import cli, reports
 from apk_geo.db import list_packs
-from app_pages._team_strings import tr
+from apk_geo.i18n import t
 
 pytest_plugins = ["pgtest"]
 pytestmark = [pytest.mark.postgis, pytest.mark.slow]
@@ -89,8 +89,8 @@ def test_a_presenter_of_another_area_is_told_nothing_is_published_and_who_publis
 ) -> None:
     sign_in(app, team["jih"])
     assert not app.exception
-    assert [i.value for i in app.info] == [tr("packs.none", "cs")]
-    assert "apk-geo report --publish" in tr("packs.none", "cs")
+    assert [i.value for i in app.info] == [t("packs.none", "cs")]
+    assert "apk-geo report --publish" in t("packs.none", "cs")
     assert list_packs(team["jih"]).empty  # row-level security, not the page, hides Poruba
 
 
@@ -156,7 +156,7 @@ def test_the_admin_adds_a_user_with_areas_and_disables_them(
     app.multiselect(key="admin_add_areas").select("Poruba")
     app.text_input(key="admin_add_pw").input("dlouhé-heslo-123")
     app.text_input(key="admin_add_reason").input("nový analytik")
-    [submit] = [b for b in app.button if b.label == tr("admin.submit", "cs")]
+    [submit] = [b for b in app.button if b.label == t("admin.submit", "cs")]
     submit.click().run()
     assert not app.exception and not app.error
     assert any(new in s.value for s in app.success)

@@ -2,6 +2,8 @@
 
 ``--dry-run`` shows the counts the import would have and writes nothing. A second import of the
 same store waits for the first one (it says so on stderr) for up to ``--lock-timeout`` seconds.
+The quarantine reasons stored with the rejected rows, and the message of a file that cannot be
+read, are Czech (``--lang en``: English).
 """
 
 from __future__ import annotations
@@ -62,6 +64,12 @@ def register(sub: Any) -> None:
         metavar="SECONDS",
         help=f"wait this long for another import of the store (default {DEFAULT_LOCK_TIMEOUT_S:g})",
     )
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the quarantine reasons and of the error messages (default cs)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -98,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             on_progress=on_progress,
             dry_run=args.dry_run,
+            lang=args.lang,
         )
         bar.update(1)
     _report(counts, args, where=store.location)
