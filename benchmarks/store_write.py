@@ -69,11 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         target.unlink()
         plain.unlink()
-    best = {k: min(v) for k, v in times.items()}
-    median = {k: statistics.median(v) for k, v in times.items()}
+    best = {name: min(v) for name, v in times.items()}
+    median = {name: statistics.median(v) for name, v in times.items()}
     print(f"{len(incidents):,} incidents, {args.repeat} rounds")
-    for k in times:
-        print(f"  {k:<12} best {best[k]:6.2f} s  median {median[k]:6.2f} s")
+    for name in times:
+        print(f"  {name:<12} best {best[name]:6.2f} s  median {median[name]:6.2f} s")
     print(
         f"  store / plain: best {best['store'] / best['plain']:.2f}, median "
         f"{median['store'] / median['plain']:.2f} (target <= 1.2)\n"
