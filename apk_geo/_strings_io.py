@@ -211,4 +211,90 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "{records:plural:record|records}, {quoted} {quoted:plural:line|lines} inside quotes and "
         "{blank} blank {blank:plural:one|ones}; the file cannot be read without losing records",
     ),
+    # the reader's refusals of a whole file (apk_geo.io.read and its helpers)
+    "io.error.delimiter": (
+        "oddělovač (--delimiter) musí být jeden znak jiný než uvozovky nebo konec řádku, "
+        "zadáno {got!r}",
+        "delimiter (--delimiter) must be one character other than a quote or newline, got {got!r}",
+    ),
+    "io.error.not_found": (
+        "soubor neexistuje; zkontrolujte cestu a název souboru",
+        "cannot read the file: there is no such file; check the path and the file name",
+    ),
+    "io.error.is_folder": (
+        "je to složka, ne soubor; uveďte soubor exportu (CSV nebo XLSX)",
+        "cannot read the file: it is a folder; name an export file (CSV or XLSX)",
+    ),
+    "io.error.no_permission": (
+        "soubor nelze přečíst: chybí oprávnění ke čtení; požádejte správce o přístup",
+        "cannot read the file: no permission to read it; ask the administrator for access",
+    ),
+    "io.error.unreadable": (
+        "soubor nelze přečíst ({detail})",
+        "cannot read the file ({detail})",
+    ),
+    "io.error.empty": (
+        "soubor je prázdný; očekává se řádek záhlaví a pod ním záznamy",
+        "the file is empty; expected a header line and records",
+    ),
+    "io.error.xls": (
+        "je to starý soubor Excelu .xls; uložte ho jako .xlsx nebo CSV (UTF-8) a importujte znovu",
+        "this is an old Excel .xls file; save it as .xlsx or CSV (UTF-8) and import again",
+    ),
+    "io.error.workbook_not_csv": (
+        "je to sešit Excelu, ne CSV; uložte ho jako CSV (UTF-8) a zkuste to znovu",
+        "this is an Excel workbook, not a CSV; export it as CSV (UTF-8) and try again",
+    ),
+    "io.error.bad_workbook": (
+        "soubor nelze přečíst jako sešit XLSX (je poškozený nebo to není sešit Excelu); uložte "
+        "ho znovu v Excelu nebo ho exportujte jako CSV",
+        "cannot read as an XLSX workbook (it is damaged or not an Excel workbook); save it again "
+        "from Excel or export it as CSV",
+    ),
+    "io.error.bad_record": ("řádek {line}: {reason}", "line {line}: {reason}"),
+    "io.error.bad_records": (
+        "řádek {line}: {reason}; chybných řádků celkem: {n}",
+        "line {line}: {reason}; {n} such {n:plural:row|rows} in all",
+    ),
+    "io.error.csv_parse": (
+        "soubor nelze rozdělit na sloupce CSV ({detail}); zkontrolujte oddělovač (--delimiter)",
+        "cannot parse as CSV ({detail}); check the delimiter (--delimiter)",
+    ),
+    "io.error.nul": (
+        "soubor obsahuje nulové bajty (NUL, první na řádku {line}), čten jako {encoding}: není to "
+        "textový CSV; exportujte ho jako CSV (UTF-8) nebo XLSX",
+        "the file holds NUL bytes when read as {encoding} (the first on line {line}): it is not a "
+        "text CSV; export it as CSV (UTF-8) or XLSX",
+    ),
+    "io.error.not_single_byte": (
+        "{encoding!r} není jednobajtové kódování",
+        "{encoding!r} is not a single-byte encoding",
+    ),
+    "io.error.cannot_decode": (
+        "soubor nelze dekódovat v kódování {encoding}; uložte ho jako UTF-8 nebo uveďte jeho "
+        "kódování (--encoding)",
+        "cannot decode the file as {encoding}; save it as UTF-8 or name its encoding (--encoding)",
+    ),
+    "io.error.no_header": (
+        "soubor nemá řádek záhlaví (řádek 1 je prázdný); první řádek musí pojmenovat sloupce",
+        "the file has no header line (line 1 is empty); the first line must name the columns",
+    ),
+    "io.error.missing_columns": (
+        "chybí {n:plural:povinný sloupec|povinné sloupce|povinné sloupce} {columns}; soubor má "
+        "sloupce {header}; přijímaná záhlaví (bez ohledu na velikost písmen a diakritiku): "
+        "{accepted}. Je to export událostí a je správně oddělovač a kódování (--delimiter, "
+        "--encoding)?",
+        "missing required {n:plural:column|columns} {columns}; the file has the columns {header}; "
+        "accepted headers (ignoring case and accents): {accepted}. Is this an incident export, "
+        "and is the delimiter or encoding right (--delimiter, --encoding)?",
+    ),
+    "io.error.same_meaning": (
+        "sloupce „{first}“ a „{second}“ znamenají totéž ({meaning}); přejmenujte nebo smažte "
+        "jeden z nich",
+        "columns '{first}' and '{second}' both mean {meaning}; rename or delete one of them",
+    ),
+    "io.column.lat": ("Zeměpisná šířka (lat)", "lat (Zeměpisná šířka)"),
+    "io.column.lon": ("Zeměpisná délka (lon)", "lon (Zeměpisná délka)"),
+    "io.column.x": ("Souřadnice X", "x (Souřadnice X)"),
+    "io.column.y": ("Souřadnice Y", "y (Souřadnice Y)"),
 }

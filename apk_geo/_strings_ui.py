@@ -5,9 +5,9 @@ Streamlit's own texts (replaced in the browser by ``app_pages/_chrome.py``) and 
 under ``app.``, ``nav.``, ``sidebar.``, ``banner.``, ``chrome.``, ``filter.``, ``preset.``,
 ``weekday.``, ``kpi.``, ``field.``, ``column.``, ``map.``, ``layer.``, ``legend.``, ``gistar.``,
 ``hot.``, ``trend.``, ``data.``, ``msg.``, ``status.``, ``download.``, ``area.``, ``mdt.``,
-``month.``; each key maps to (Czech, English). :mod:`apk_geo.i18n` merges this module with the
-other ``_strings_*`` modules into :data:`apk_geo.i18n.STRINGS` and refuses a key defined in two of
-them.
+``month.``, ``cli.`` (the command line's summaries); each key maps to (Czech, English).
+:mod:`apk_geo.i18n` merges this module with the other ``_strings_*`` modules into
+:data:`apk_geo.i18n.STRINGS` and refuses a key defined in two of them.
 """
 
 from __future__ import annotations
@@ -418,4 +418,59 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "download.what_yoy": ("meziroční srovnání", "the year-on-year comparison"),
     # the administration page's entry in the navigation (app_pages/admin.py)
     "nav.admin": ("Správa", "Administration"),
+    # the command line's summaries (apk_geo/_cli/_labels.py: status, ingest, quarantine)
+    "cli.key.store": ("úložiště", "store"),
+    "cli.key.incidents": ("události", "incidents"),
+    "cli.key.geocoded": ("s polohou", "geocoded"),
+    "cli.key.not_geocoded": ("bez polohy", "not geocoded"),
+    "cli.key.quarantined": ("v karanténě", "quarantined"),
+    "cli.key.versions": ("nahrazené verze", "versions"),
+    "cli.key.sources": ("zdroje", "sources"),
+    "cli.key.date_from": ("nejstarší událost", "earliest incident"),
+    "cli.key.date_to": ("nejnovější událost", "latest incident"),
+    "cli.key.imports": ("importy", "imports"),
+    "cli.key.context_layers": ("kontextové vrstvy", "context layers"),
+    "cli.key.synthetic": ("syntetická data", "synthetic"),
+    "cli.key.reconciled": ("bilance sedí", "reconciled"),
+    "cli.key.read": ("načteno", "read"),
+    "cli.key.accepted": ("přijato", "accepted"),
+    "cli.key.updated": ("aktualizováno", "updated"),
+    "cli.key.stale": ("starší než uložené", "stale"),
+    "cli.key.reverted": ("vráceno ke starší verzi", "reverted"),
+    "cli.key.duplicates": ("duplicity", "duplicates"),
+    "cli.key.versions_kept": ("uchované verze", "versions kept"),
+    "cli.key.rows": ("řádky", "rows"),
+    "cli.key.out": ("soubor", "file"),
+    "cli.value.synthetic": ("ANO (ukázková data)", "YES (demo data)"),
+    "cli.status.title": ("Úložiště {store}:", "Store {store}:"),
+    "cli.status.last_imports": ("poslední importy:", "last imports:"),
+    "cli.status.not_reconciled": (
+        "{store} nesouhlasí se záznamy: {problems}",
+        "{store} does not reconcile: {problems}",
+    ),
+    "cli.ingest.title": ("Import {file} do {store}:", "Imported {file} into {store}:"),
+    "cli.ingest.dry_title": (
+        "Zkušební běh, nic nebylo zapsáno: import {file} do {store} by dal:",
+        "Dry run, nothing written: importing {file} into {store} would give:",
+    ),
+    "cli.ingest.quarantined": (
+        "{n} {n:plural:řádek je|řádky jsou|řádků je} v karanténě: apk-geo quarantine --store "
+        "{store} --out karantena.csv",
+        "{n} {n:plural:row|rows} quarantined: apk-geo quarantine --store {store} --out "
+        "quarantine.csv",
+    ),
+    "cli.ingest.reverted": (
+        "{n} {n:plural:záznam se vrátil|záznamy se vrátily|záznamů se vrátilo} ke starší verzi "
+        "(byl znovu importován starší export?); nahrazené verze jsou ve vrstvě incident_versions",
+        "{n} {n:plural:record|records} turned back to an older version (an older export "
+        "imported again?); the replaced versions are kept in the incident_versions layer",
+    ),
+    "cli.ingest.would_revert": (
+        "{n} {n:plural:záznam by se vrátil|záznamy by se vrátily|záznamů by se vrátilo} ke "
+        "starší verzi (importujete znovu starší export?); nahrazené verze by zůstaly ve vrstvě "
+        "incident_versions",
+        "{n} {n:plural:record|records} would turn back to an older version (an older export "
+        "imported again?); the replaced versions would be kept in the incident_versions layer",
+    ),
+    "cli.quarantine.title": ("Karanténa úložiště {store}:", "Quarantine of {store}:"),
 }

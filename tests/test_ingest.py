@@ -305,7 +305,7 @@ def test_cli_ingest_quarantine_and_status(
     code, out, _ = run_cli(
         ["ingest", str(src), "--store", str(store), "--source", "apk-test"], config_file, capsys
     )
-    assert code == 0 and "duplicates" in out and "apk-geo quarantine" in out
+    assert code == 0 and "duplicity" in out and "apk-geo quarantine" in out  # Czech by default
 
     dest = tmp_path / "q.csv"
     code, _, _ = run_cli(
@@ -323,7 +323,7 @@ def test_cli_ingest_quarantine_and_status(
     assert (status["incidents"], status["not_geocoded"], status["imports"]) == (4, 1, 2)
     assert status["sources"] == ["apk-test"] and status["synthetic"] is False
     code, out, _ = run_cli(["status", "--store", str(store)], config_file, capsys)
-    assert code == 0 and "last imports" in out
+    assert code == 0 and "poslední importy" in out
 
 
 def test_cli_unreadable_file_is_one_message_and_exit_2(
@@ -335,7 +335,7 @@ def test_cli_unreadable_file_is_one_message_and_exit_2(
         ["ingest", str(tmp_path / "x.csv"), "--store", str(store)], config_file, capsys
     )
     assert code == 2 and out == ""
-    assert err.startswith("apk-geo ingest: error: ") and "x.csv: missing required column" in err
+    assert err.startswith("apk-geo ingest: error: ") and "x.csv: chybí povinné sloupce" in err
     assert len(err.strip().splitlines()) == 1
     assert not store.exists()
 

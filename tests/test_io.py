@@ -73,7 +73,7 @@ def test_overrides_win_over_detection(write_csv) -> None:
         io.read_table(path, encoding="cp1250", delimiter=";")
     raw = io.read_table(path, encoding="latin2", delimiter=";")
     assert raw.encoding == "latin2" and raw.data.iloc[0, 7] == "žluť"
-    with pytest.raises(InputFileError, match=r"export\.csv: missing required column"):
+    with pytest.raises(InputFileError, match=r"export\.csv: chybí povinné sloupce"):
         io.read_table(path, delimiter=",")
 
 
@@ -138,15 +138,15 @@ def test_xlsx_with_date_and_time_cells(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "match"),
     [
-        (b"", "empty"),
-        (b"   \r\n", "empty"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel .xls"),
-        (b"PK\x03\x04garbage", "cannot read as an XLSX"),
-        (b"id;Datum\x00;x\n", "NUL bytes"),
+        (b"", "soubor je prázdný"),
+        (b"   \r\n", "soubor je prázdný"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "starý soubor Excelu .xls"),
+        (b"PK\x03\x04garbage", "nelze přečíst jako sešit XLSX"),
+        (b"id;Datum\x00;x\n", r"nulové bajty \(NUL, první na řádku 1\)"),
         (b"\x81\x83\x88\x90\x98\xff;\n", "bajt 0x81 na řádku 1 není platný v kódování cp1250"),
-        ("name;value\nš;1\n".encode(), "missing required column"),
-        ("Číslo záznamu;Datum;Kategorie;lat\n".encode(), r"missing required column\(s\) lon"),
-        ("id;Datum;Kategorie;Adresa;Číslo\n".encode(), "both mean 'id'"),
+        ("name;value\nš;1\n".encode(), "chybí povinné sloupce"),
+        ("Číslo záznamu;Datum;Kategorie;lat\n".encode(), r"chybí povinný sloupec Zeměpisná délka"),
+        ("id;Datum;Kategorie;Adresa;Číslo\n".encode(), "„id“ a „Číslo“ znamenají totéž"),
     ],
     ids=[
         "empty",
@@ -169,14 +169,14 @@ def test_unreadable_files_raise_one_clear_error(tmp_path: Path, content: bytes, 
 
 
 def test_missing_file_and_bad_options(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match="cannot read the file"):
+    with pytest.raises(InputFileError, match="soubor neexistuje"):
         io.read_table(tmp_path / "nope.csv")
     (tmp_path / "a.csv").write_text("id;Datum;Kategorie;Adresa\n", encoding="utf-8")
     with pytest.raises(ParameterError, match=r"unknown encoding 'klingon' \(--encoding\)"):
         io.read_table(tmp_path / "a.csv", encoding="klingon", lang="en")
     with pytest.raises(ParameterError, match="neznámé kódování 'klingon'"):
         io.read_table(tmp_path / "a.csv", encoding="klingon")
-    with pytest.raises(ParameterError, match=r"delimiter .* must be one character"):
+    with pytest.raises(ParameterError, match=r"oddělovač .* musí být jeden znak"):
         io.read_table(tmp_path / "a.csv", delimiter=";;")
 
 
@@ -521,14 +521,14 @@ def test_read_csv_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
         io.read_csv(path, lang="en")
     path.write_text("a;b\n1;2;3\n4;5\n", encoding="utf-8")  # pandas would shift the columns
-    with pytest.raises(InputFileError, match=r"line 2: příliš mnoho polí: 3, záhlaví má 2"):
+    with pytest.raises(InputFileError, match=r"řádek 2: příliš mnoho polí: 3, záhlaví má 2"):
         io.read_csv(path)
     with pytest.raises(InputFileError, match=r"line 2: row: got 3 fields, expected 2"):
         io.read_csv(path, dtype="infer", lang="en")
     path.write_bytes(b"PK\x03\x04garbage")
-    with pytest.raises(InputFileError, match="Excel workbook, not a CSV"):
+    with pytest.raises(InputFileError, match="je to sešit Excelu, ne CSV"):
         io.read_csv(path)
-    with pytest.raises(InputFileError, match="cannot read the file"):
+    with pytest.raises(InputFileError, match="soubor neexistuje"):
         io.read_csv(tmp_path / "nope.csv")
     path.write_text("a;b\n1;2\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="unknown encoding"):

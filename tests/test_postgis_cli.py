@@ -115,7 +115,7 @@ def test_init_user_management_and_the_store_commands(
         ["--config", str(config), "ingest", str(export), "--store", mentor_url], capsys
     )
     assert code == 0, err
-    assert PASSWORD not in out + err and f"into postgresql://{mentor}@" in out
+    assert PASSWORD not in out + err and f" do postgresql://{mentor}@" in out  # Czech default
     code, out, _ = run(["status", "--store", mentor_url, "--check", "--json"], capsys)
     status = json.loads(out)
     assert code == 0 and status["incidents"] == 2 and status["reconciled"] is True

@@ -454,7 +454,7 @@ def test_formula_cells_without_a_saved_value_are_named_as_formulas(tmp_path: Pat
     assert raw.params["formulas_without_value"] == 2
     q = v.quarantine.iloc[0]
     assert (q["line"], q["field"], q["value"]) == (2, "date", "=DATE(2025,11,24)")
-    assert q["reason"].startswith("date: formula without a cached value in cell Data!B2")
+    assert q["reason"].startswith("Datum: formula without a cached value in cell Data!B2")
     cz = io.validate(io.read_table(path), source="apk", config=Config()).quarantine
     assert "vzorec bez uložené hodnoty" in cz["reason"].iloc[0]
 

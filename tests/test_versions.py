@@ -289,4 +289,4 @@ def test_cli_dry_run_shows_the_counts_and_leaves_the_store_byte_identical(
     assert json.loads(capsys.readouterr().out) == dry
     assert counts_of(dry, "read", "accepted", "updated", "stale") == (2, 1, 1, 0)
     assert cli.main([*base[:3], str(change), "--store", str(store), "--dry-run"]) == 0
-    assert "Dry run, nothing written" in capsys.readouterr().out
+    assert "Zkušební běh, nic nebylo zapsáno" in capsys.readouterr().out  # Czech by default

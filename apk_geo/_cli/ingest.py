@@ -2,8 +2,8 @@
 
 ``--dry-run`` shows the counts the import would have and writes nothing. A second import of the
 same store waits for the first one (it says so on stderr) for up to ``--lock-timeout`` seconds.
-The quarantine reasons stored with the rejected rows, and the message of a file that cannot be
-read, are Czech (``--lang en``: English).
+The quarantine reasons stored with the rejected rows, the message of a file that cannot be read
+and the printed counts are Czech (``--lang en``: English); ``--json`` keeps the English keys.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from apk_geo._cli._common import (
     stderr_note,
     text_encoding,
 )
-from apk_geo.fmt import plural
+from apk_geo._cli._labels import print_table
+from apk_geo.i18n import t
 from apk_geo.ingest import STAGES, ingest_file
 from apk_geo.store import DEFAULT_LOCK_TIMEOUT_S, ImportCounts, open_store
 
@@ -114,24 +115,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(counts: ImportCounts, args: argparse.Namespace, *, where: str) -> None:
-    """Print the counts (and what to do about quarantined and reverted records)."""
+    """Print the counts (and what to do about quarantined and reverted records) in ``--lang``."""
     if args.json:
         emit(counts.as_dict(), as_json=True, title="")
         return
-    if args.dry_run:
-        title = f"Dry run, nothing written: importing {args.file} into {where} would give:"
-    else:
-        title = f"Imported {args.file} into {where}:"
-    emit(counts.as_dict(), as_json=False, title=title)
+    lang = args.lang
+    key = "cli.ingest.dry_title" if args.dry_run else "cli.ingest.title"
+    print_table(counts.as_dict(), title=t(key, lang, file=args.file, store=where), lang=lang)
     if counts.quarantined:
-        print(
-            f"  {counts.quarantined} {plural(counts.quarantined, ('row', 'rows'), 'en')} "
-            f"quarantined: apk-geo quarantine --store {where} --out quarantine.csv"
-        )
+        print(f"  {t('cli.ingest.quarantined', lang, n=counts.quarantined, store=where)}")
     if counts.reverted:
-        verb = "would turn" if args.dry_run else "turned"
-        records = plural(counts.reverted, ("record", "records"), "en")
-        print(
-            f"  {counts.reverted} {records} {verb} back to an older version (an older export "
-            "imported again?); the replaced versions are kept in the incident_versions layer"
-        )
+        key = "cli.ingest.would_revert" if args.dry_run else "cli.ingest.reverted"
+        print(f"  {t(key, lang, n=counts.reverted)}")

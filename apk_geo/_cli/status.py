@@ -1,17 +1,25 @@
 """``apk-geo status --store PATH|URL``: counts, date span, last imports and the synthetic flag.
 
 ``--check`` also reconciles the store: every import's counts add up and the incidents, versions
-and quarantine it holds account for every record read (exit code 2 if not).
+and quarantine it holds account for every record read (exit code 2 if not). The summary is in
+Czech (``--lang en``: English), numbers and dates in that language's format; ``--json`` keeps
+the English machine keys and plain values.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from apk_geo._cli._common import add_json_flag, add_store_option, emit
+from apk_geo._cli._labels import counts_line, print_table, value_text
+from apk_geo.i18n import t
 from apk_geo.store import open_store
+
+#: Keys of the summary not shown in the table (printed apart, or for programs only).
+_NOT_SHOWN = ("store", "last_imports", "metadata", "problems")
 
 
 def register(sub: Any) -> None:
@@ -24,6 +32,12 @@ def register(sub: Any) -> None:
         "--check",
         action="store_true",
         help="also check that the store accounts for every record read (exit 2 if not)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the summary: cs (default) or en (--json keys are English either way)",
     )
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -40,29 +54,31 @@ def run(args: argparse.Namespace) -> int:
         summary["problems"] = list(problems)
     if args.json:
         emit(summary, as_json=True, title="")
-        return _checked(problems, store.location)
-    shown = {k: v for k, v in summary.items() if k not in ("last_imports", "metadata", "problems")}
-    shown["synthetic"] = "YES (demo data)" if summary["synthetic"] else "no"
-    emit(shown, as_json=False, title=f"Store {store.location}:")
-    last = summary["last_imports"]
-    if isinstance(last, list) and last:
-        print("  last imports:")
-        for entry in last:
-            print(
-                f"    {entry['imported_at'][:19]}  {entry['file']}  read {entry['read']}, "
-                f"accepted {entry['accepted']}, updated {entry['updated']}, stale "
-                f"{entry.get('stale', 0)}, duplicates {entry['duplicates']}, quarantined "
-                f"{entry['quarantined']}, not geocoded {entry['not_geocoded']}, reverted "
-                f"{entry.get('reverted', 0)}"
-            )
-    return _checked(problems, store.location)
+        return _checked(problems, store.location, lang=args.lang)
+    _print_summary(summary, location=store.location, lang=args.lang)
+    return _checked(problems, store.location, lang=args.lang)
 
 
-def _checked(problems: tuple[str, ...], store: str) -> int:
+def _print_summary(summary: Mapping[str, object], *, location: str, lang: str) -> None:
+    """Print the summary table and the last imports in ``lang``."""
+    shown = {k: v for k, v in summary.items() if k not in _NOT_SHOWN}
+    if summary.get("synthetic"):
+        shown["synthetic"] = t("cli.value.synthetic", lang)
+    print_table(shown, title=t("cli.status.title", lang, store=location), lang=lang)
+    last = summary.get("last_imports")
+    if not isinstance(last, list) or not last:
+        return
+    print(f"  {t('cli.status.last_imports', lang)}")
+    for entry in last:
+        counts = {k: v for k, v in entry.items() if k not in ("imported_at", "source", "file")}
+        when = value_text("imported_at", entry["imported_at"], lang)
+        print(f"    {when}  {entry['file']}  {counts_line(counts, lang)}")
+
+
+def _checked(problems: tuple[str, ...], store: str, *, lang: str) -> int:
     """Return 0, or print the reconciliation problems as one line and return 2."""
     if not problems:
         return 0
-    print(
-        f"apk-geo status: error: {store} does not reconcile: {'; '.join(problems)}", file=sys.stderr
-    )
+    text = t("cli.status.not_reconciled", lang, store=store, problems="; ".join(problems))
+    print(f"apk-geo status: error: {text}", file=sys.stderr)
     return 2

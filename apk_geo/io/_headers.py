@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from apk_geo.errors import InputFileError
+from apk_geo.i18n import normalize_lang
 from apk_geo.io._messages import msg
 from apk_geo.io._text import drop_zero_width
 from apk_geo.schema import HEADER_ALIASES, fold
@@ -24,6 +26,7 @@ __all__ = [
     "header_score",
     "missing_columns",
     "missing_columns_error",
+    "missing_labels",
     "refuse_duplicates",
 ]
 
@@ -83,11 +86,13 @@ def refuse_duplicates(header: Sequence[str], *, path: str, lang: str = "cs") -> 
         seen[key] = pos
 
 
-def canonical_headers(header: Sequence[str], *, path: str, lenient: bool = False) -> dict[str, str]:
+def canonical_headers(
+    header: Sequence[str], *, path: str, lenient: bool = False, lang: str = "cs"
+) -> dict[str, str]:
     """Map each recognised header to its canonical name; refuse two headers of one meaning.
 
     ``lenient``: keep the first of two headers of one meaning instead of refusing (to judge
-    whether a sheet is a data sheet at all).
+    whether a sheet is a data sheet at all). ``lang``: the language of the message.
 
     Raises
     ------
@@ -106,8 +111,13 @@ def canonical_headers(header: Sequence[str], *, path: str, lenient: bool = False
             continue
         if canon in columns:
             raise InputFileError(
-                f"columns {columns[canon]!r} and {name!r} both mean {canon!r}; "
-                "rename or delete one of them",
+                msg(
+                    "io.error.same_meaning",
+                    lang,
+                    first=columns[canon],
+                    second=name,
+                    meaning=_label(canon, lang),
+                ),
                 path=path,
             )
         columns[canon] = name
@@ -127,15 +137,70 @@ def missing_columns(columns: Mapping[str, str]) -> list[str]:
     return missing
 
 
+#: The required columns as :func:`missing_columns` names them → the text key of their label.
+_LABELS: Final = {
+    "id": "io.column.id",
+    "category": "io.column.category",
+    "reported_at": "io.column.date",
+    "reported_at (or Datum)": "io.column.date",
+    "address (or lat/lon or x/y)": "io.column.place",
+    "lat": "io.column.lat",
+    "lon": "io.column.lon",
+    "x": "io.column.x",
+    "y": "io.column.y",
+}
+
+
+def _label(column: str, lang: str) -> str:
+    """Return the label of a canonical column in ``lang`` (Czech export header first)."""
+    key = _LABELS.get(column)
+    return msg(key, lang) if key is not None else column
+
+
+def missing_labels(missing: Sequence[str], lang: str = "cs") -> list[str]:
+    """Return the labels of the missing columns (:func:`missing_columns`) in ``lang``.
+
+    Examples
+    --------
+    >>> missing_labels(["id", "lon"])
+    ['Číslo záznamu', 'Zeměpisná délka (lon)']
+    """
+    return [_label(m, lang) for m in missing]
+
+
+#: The canonical columns whose headers can stand for a missing column of :func:`missing_columns`.
+_STAND_INS: Final = {
+    "reported_at (or Datum)": ("reported_at", "date"),
+    "address (or lat/lon or x/y)": ("address", "lat", "lon", "x", "y"),
+}
+
+
+def _accepted(missing: str, lang: str) -> str:
+    """Return ``label: alias, alias, …``, the headers (folded) accepted for a missing column."""
+    aliases = [a for c in _STAND_INS.get(missing, (missing,)) for a in HEADER_ALIASES.get(c, ())]
+    return f"{_label(missing, lang)}: {', '.join(dict.fromkeys(aliases))}"
+
+
+def _quoted(names: Sequence[str], lang: str) -> str:
+    """Return header names quoted for a message in ``lang`` (``„a“, „b“`` / ``'a', 'b'``)."""
+    pattern = "'{}'" if normalize_lang(lang) == "en" else "„{}“"
+    return ", ".join(pattern.format(n) for n in names)
+
+
 def missing_columns_error(
-    missing: Sequence[str], header: Sequence[str], *, path: str
+    missing: Sequence[str], header: Sequence[str], *, path: str, lang: str = "cs"
 ) -> InputFileError:
-    """Return the error of a header that lacks required columns."""
-    accepted = ", ".join(f"{c}: {'/'.join(HEADER_ALIASES[c][:2])}" for c in HEADER_ALIASES)
+    """Return the error of a header that lacks required columns, in ``lang``."""
+    accepted = "; ".join(_accepted(m, lang) for m in missing)
+    shown = [str(h) for h in header][:20]
     return InputFileError(
-        f"missing required column(s) {', '.join(missing)}; the file has "
-        f"{[str(h) for h in header][:20]}; accepted headers (folded) include {accepted}. "
-        "Is this an incident export, and is the delimiter or encoding right "
-        "(--delimiter, --encoding)?",
+        msg(
+            "io.error.missing_columns",
+            lang,
+            n=len(missing),
+            columns=", ".join(missing_labels(missing, lang)),
+            header=_quoted(shown, lang) or "–",
+            accepted=accepted,
+        ),
         path=path,
     )

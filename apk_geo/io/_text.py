@@ -260,7 +260,7 @@ def decide_encoding(
     if encoding is not None:
         return _declared(content, encoding, path=path, lang=lang)
     stats = byte_stats(content)
-    _refuse_nul(stats, "UTF-8 or cp1250", path=path)
+    _refuse_nul(content, stats, "UTF-8 or cp1250", path=path, lang=lang)
     if not stats.non_ascii or _utf8_shaped(stats.counts):
         return _check_utf8(content, "utf-8", path=path, lang=lang, stats=stats)
     chosen = _single_byte_choice(stats.counts)
@@ -277,7 +277,7 @@ def _declared(content: bytes, encoding: str, *, path: Path, lang: str) -> Decode
         return _check_utf8(body, encoding, path=path, lang=lang)
     if _byte_table(name) is not None:
         stats = byte_stats(content)
-        _refuse_nul(stats, encoding, path=path)
+        _refuse_nul(content, stats, encoding, path=path, lang=lang)
         return _check_single_byte(content, encoding, stats=stats, path=path, lang=lang)
     return _transcoded(content, encoding, path=path, lang=lang)
 
@@ -324,13 +324,12 @@ def _byte_table(encoding: str) -> tuple[str | None, ...] | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _refuse_nul(stats: ByteStats, encoding: str, *, path: Path) -> None:
+def _refuse_nul(content: bytes, stats: ByteStats, encoding: str, *, path: Path, lang: str) -> None:
     """Refuse a file with NUL bytes (a binary file, or UTF-16 without a byte-order mark)."""
     if stats.has(0):
+        line = line_of_offset(content, content.find(b"\x00"))
         raise InputFileError(
-            f"the file holds NUL bytes when read as {encoding}: it is not a text CSV; "
-            "export it as CSV (UTF-8) or XLSX",
-            path=str(path),
+            msg("io.error.nul", lang, encoding=encoding, line=line), path=str(path)
         )
 
 
@@ -348,7 +347,7 @@ def _check_utf8(
     :func:`undecodable_error`).
     """
     stats = stats if stats is not None else byte_stats(content)
-    _refuse_nul(stats, encoding, path=path)
+    _refuse_nul(content, stats, encoding, path=path, lang=lang)
     if stats.has(0xC2) and (found := _UTF8_C1.search(content)) is not None:
         code = ord(found.group().decode("utf-8"))
         _raise_control(
@@ -376,7 +375,7 @@ def _check_single_byte(
     """Check a single-byte code page: valid bytes, no control characters, plausible letters."""
     table = _byte_table(codecs.lookup(encoding).name)
     if table is None:  # pragma: no cover - callers pass single-byte encodings only
-        raise ParameterError(f"{encoding!r} is not a single-byte encoding")
+        raise ParameterError(msg("io.error.not_single_byte", lang, encoding=encoding))
     _refuse_utf8(content, stats, encoding=encoding, path=path, lang=lang)
     present = [b for b in range(0x80, 0x100) if stats.counts[b]]
     undefined = [b for b in present if table[b] is None]
@@ -506,10 +505,9 @@ def _transcoded(content: bytes, encoding: str, *, path: Path, lang: str) -> Deco
         ) from exc
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputFileError(
-            f"the file holds NUL bytes when read as {encoding}: it is not a text CSV; "
-            "export it as CSV (UTF-8) or XLSX",
-            path=str(path),
+            msg("io.error.nul", lang, encoding=encoding, line=line), path=str(path)
         )
     if (found := _C1_RE.search(text)) is not None:
         line = text.count("\n", 0, found.start()) + 1
@@ -550,7 +548,7 @@ def undecodable_error(
             ),
             path=str(path),
         )
-    return InputFileError(f"cannot decode the file as {encoding}", path=str(path))
+    return InputFileError(msg("io.error.cannot_decode", lang, encoding=encoding), path=str(path))
 
 
 # --------------------------------------------------------------------------------------------

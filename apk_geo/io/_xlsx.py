@@ -15,6 +15,7 @@ Excel) in a column that is read makes its row a bad row naming the cell and the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ from apk_geo.io._records import BadRow
 from apk_geo.io._text import drop_zero_width
 
 __all__ = ["HeaderCheck", "Sheet", "Workbook", "read_workbook"]
+
+logger = logging.getLogger(__name__)
 
 #: How many non-empty rows at the top of a sheet may hold its header (title rows above it).
 HEADER_SEARCH_ROWS: Final = 10
@@ -104,7 +107,7 @@ def read_workbook(path: Path, *, header_check: HeaderCheck, lang: str = "cs") ->
     InputFileError
         If the file cannot be opened as a workbook.
     """
-    book = _open(path, data_only=False)
+    book = _open(path, data_only=False, lang=lang)
     cached: Any = None
     sheets: list[Sheet] = []
     skipped: list[tuple[str, str]] = [
@@ -114,7 +117,7 @@ def read_workbook(path: Path, *, header_check: HeaderCheck, lang: str = "cs") ->
         for ws in book.worksheets:
             values, formulas = _sheet_values(ws)
             if formulas:
-                cached = cached or _open(path, data_only=True)
+                cached = cached or _open(path, data_only=True, lang=lang)
                 _fill_cached(values, formulas, cached[ws.title])
             sheet = _data_sheet(ws.title, values, formulas, header_check=header_check, lang=lang)
             if isinstance(sheet, Sheet):
@@ -128,16 +131,16 @@ def read_workbook(path: Path, *, header_check: HeaderCheck, lang: str = "cs") ->
     return Workbook(sheets=sheets, skipped=skipped)
 
 
-def _open(path: Path, *, data_only: bool) -> Any:
+def _open(path: Path, *, data_only: bool, lang: str) -> Any:
     """Open the workbook read-only; refuse a damaged one."""
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise InputFileError(
-            f"cannot read as an XLSX workbook ({type(exc).__name__}: {exc}); "
-            "save it again from Excel or export it as CSV",
-            path=str(path),
-        ) from exc
+        # the library's own text (English, about its internals) goes to the log, not the user
+        logger.warning(
+            "%s: openpyxl cannot open the workbook: %s: %s", path, type(exc).__name__, exc
+        )
+        raise InputFileError(msg("io.error.bad_workbook", lang), path=str(path)) from exc
 
 
 def _chart_sheets(book: Any) -> list[str]:
@@ -286,7 +289,7 @@ def _formula_row(
         field=canon,
         value=formula,
         expected=msg("io.expected.formula_value", lang),
-        reason=f"{canon}: {reason}",
+        reason=f"{header[j]}: {reason}",  # the file's own column, as record reasons name it
         sheet=sheet,
     )
 

@@ -26,7 +26,10 @@ non-breaking and zero-width spaces); the same column twice is refused. **Workboo
 sheet with an export's header is read (:mod:`apk_geo.io._xlsx`); the others are named in
 ``params["sheets_skipped"]`` with the reason.
 
-Messages are Czech by default (``lang="en"`` for English).
+Messages are Czech by default (``lang="en"`` for English): every refusal of a file is one line
+that starts with the file, names the line (or sheet and cell) and the column where it has one, and
+says what was expected and how to fix it; the texts are the ``io.`` strings of
+:mod:`apk_geo._strings_io`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from apk_geo.io._headers import (
     header_score,
     missing_columns,
     missing_columns_error,
+    missing_labels,
     refuse_duplicates,
 )
 from apk_geo.io._messages import msg
@@ -228,7 +232,7 @@ def read_table(
     """
     p = Path(path)
     _check_options(delimiter=delimiter, encoding=encoding, lang=lang)
-    content = _read_bytes(p)
+    content = _read_bytes(p, lang=lang)
     if content.startswith(_ZIP_MAGIC):
         raw = _xlsx_table(p, lang=lang)
     else:
@@ -297,12 +301,9 @@ def read_csv(
     """
     p = Path(path)
     _check_options(delimiter=delimiter, encoding=encoding, lang=lang)
-    content = _read_bytes(p)
+    content = _read_bytes(p, lang=lang)
     if content.startswith(_ZIP_MAGIC):
-        raise InputFileError(
-            "this is an Excel workbook, not a CSV; export it as CSV (UTF-8) and try again",
-            path=str(p),
-        )
+        raise InputFileError(msg("io.error.workbook_not_csv", lang), path=str(p))
     decoded = decide_encoding(content, encoding=encoding, path=p, lang=lang)
     head = _head_text(decoded, path=p, lang=lang)
     used = delimiter or _detect_delimiter(head)
@@ -311,7 +312,9 @@ def read_csv(
         head, delimiter=used, header=header, header_lines=header_lines, lang=lang
     )
     if longer is not None:
-        raise InputFileError(f"line {longer[0]}: {longer[1]}", path=str(p))
+        raise InputFileError(
+            msg("io.error.bad_record", lang, line=longer[0], reason=longer[1]), path=str(p)
+        )
     parsed = parse_records(
         decoded,
         delimiter=used,
@@ -324,10 +327,16 @@ def read_csv(
     if parsed.bad:
         first = parsed.bad[0]
         raise InputFileError(
-            f"line {first.line}: {first.reason}; {len(parsed.bad)} such row(s) in all",
+            msg(
+                "io.error.bad_records",
+                lang,
+                line=first.line,
+                reason=first.reason,
+                n=len(parsed.bad),
+            ),
             path=str(p),
         )
-    frame = _typed(parsed, decoded, delimiter=used, path=p) if dtype == "infer" else None
+    frame = _typed(parsed, decoded, delimiter=used, path=p, lang=lang) if dtype == "infer" else None
     if frame is None:
         frame, _ = _records_only(parsed)
     frame.attrs["csv"] = {
@@ -351,32 +360,33 @@ def read_csv(
 def _check_options(*, delimiter: str | None, encoding: str | None, lang: str) -> None:
     """Refuse a delimiter that is not one plain character and a codec that is not for text."""
     if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
-        raise ParameterError(
-            f"delimiter (--delimiter) must be one character other than a quote or newline, "
-            f"got {delimiter!r}"
-        )
+        raise ParameterError(msg("io.error.delimiter", lang, got=delimiter))
     if encoding is not None:
         check_encoding_name(encoding, lang=lang)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, *, lang: str) -> bytes:
     """Return the file's bytes; refuse a missing, empty or old-Excel (``.xls``) file."""
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(
-            f"cannot read the file: {exc.strerror or exc}", path=str(path)
-        ) from exc
+        raise InputFileError(_os_error_text(exc, lang), path=str(path)) from exc
     if not content.strip():
-        raise InputFileError(
-            "the file is empty; expected a header line and records", path=str(path)
-        )
+        raise InputFileError(msg("io.error.empty", lang), path=str(path))
     if content.startswith(_OLE_MAGIC):
-        raise InputFileError(
-            "this is an old Excel .xls file; save it as .xlsx or CSV (UTF-8) and import again",
-            path=str(path),
-        )
+        raise InputFileError(msg("io.error.xls", lang), path=str(path))
     return content
+
+
+def _os_error_text(exc: OSError, lang: str) -> str:
+    """Return why a file cannot be opened, in ``lang``."""
+    if isinstance(exc, FileNotFoundError):
+        return msg("io.error.not_found", lang)
+    if isinstance(exc, IsADirectoryError):
+        return msg("io.error.is_folder", lang)
+    if isinstance(exc, PermissionError):
+        return msg("io.error.no_permission", lang)
+    return msg("io.error.unreadable", lang, detail=exc.strerror or exc)
 
 
 def _head_text(decoded: Decoded, *, path: Path, lang: str) -> str:
@@ -480,7 +490,9 @@ def _records_only(parsed: Parsed) -> tuple[pd.DataFrame, np.ndarray]:
     return parsed.frame.loc[keep].reset_index(drop=True), parsed.lines[keep]
 
 
-def _typed(parsed: Parsed, decoded: Decoded, *, delimiter: str, path: Path) -> pd.DataFrame:
+def _typed(
+    parsed: Parsed, decoded: Decoded, *, delimiter: str, path: Path, lang: str
+) -> pd.DataFrame:
     """Return the records with the column types pandas infers (numbers, NaN for empty cells)."""
     try:
         if parsed.parser == "fast":
@@ -490,16 +502,16 @@ def _typed(parsed: Parsed, decoded: Decoded, *, delimiter: str, path: Path) -> p
         text = parsed.frame.to_csv(index=False, sep=delimiter)
         return pd.read_csv(_stdio.StringIO(text), sep=delimiter)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeError) as exc:
-        raise InputFileError(f"cannot parse as CSV: {exc}", path=str(path)) from exc
+        raise InputFileError(msg("io.error.csv_parse", lang, detail=exc), path=str(path)) from exc
 
 
 def _map_headers(names: Sequence[str], *, path: str, lang: str) -> dict[str, str]:
     """Map canonical column names to the file's headers; refuse duplicated or missing ones."""
     refuse_duplicates(names, path=path, lang=lang)
-    columns = canonical_headers(names, path=path)
+    columns = canonical_headers(names, path=path, lang=lang)
     missing = missing_columns(columns)
     if missing:
-        raise missing_columns_error(missing, names, path=path)
+        raise missing_columns_error(missing, names, path=path, lang=lang)
     return columns
 
 
@@ -507,30 +519,20 @@ def _map_headers(names: Sequence[str], *, path: str, lang: str) -> dict[str, str
 # XLSX
 # --------------------------------------------------------------------------------------------
 
-#: The required columns as :func:`missing_columns` names them → the text key of their label.
-_REQUIRED_LABELS: Final = {
-    "id": "io.column.id",
-    "category": "io.column.category",
-    "reported_at (or Datum)": "io.column.date",
-    "address (or lat/lon or x/y)": "io.column.place",
-}
-
 
 def _xlsx_table(path: Path, *, lang: str) -> RawTable:
     """Read every data sheet of an XLSX incident export into one :class:`RawTable`."""
 
     def header_check(sheet: str, header: list[str]) -> tuple[dict[str, str] | None, str]:
         names = clean_names(header)
-        lenient = canonical_headers(names, path=str(path), lenient=True)
+        lenient = canonical_headers(names, path=str(path), lenient=True, lang=lang)
         missing = missing_columns(lenient)
         if missing:
-            labels = [
-                msg(_REQUIRED_LABELS[m], lang) if m in _REQUIRED_LABELS else m for m in missing
-            ]
+            labels = missing_labels(missing, lang)
             return None, msg("io.sheet.missing_columns", lang, columns=", ".join(labels))
         where = f"{path} [{sheet}]"
         refuse_duplicates(names, path=where, lang=lang)
-        return canonical_headers(names, path=where), ""
+        return canonical_headers(names, path=where, lang=lang), ""
 
     book = read_workbook(path, header_check=header_check, lang=lang)
     skipped = [{"sheet": name, "reason": reason} for name, reason in book.skipped]
