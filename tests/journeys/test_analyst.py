@@ -66,7 +66,7 @@ def test_analyst_journey(app_url: str, demo_store: Path, tmp_path: Path) -> None
         small = tmp_path / "apk_export_small.csv"
         small.write_bytes(b"".join(lines[:1] + lines[-15:]))
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(small))
-        page.get_by_test_id("stMain").get_by_role("button", name="Import").click()
+        page.get_by_test_id("stMain").get_by_role("button", name="Import", exact=True).click()
         settle(page, timeout_ms=180_000)
         assert page.get_by_text("The file apk_export_small.csv has been imported.").count()
         w.shot("imported")
