@@ -383,6 +383,11 @@ FILTER_CASES: list[dict[str, Any]] = [
     {"districts": ["Jih"], "mdt_areas": ["Poruba"], "geocoded_only": True},
     {"mdt_areas": ["Vítkovice"], "end": pd.Timestamp("2026-07-01")},
     {"geocoded_only": True, "start": pd.Timestamp("2026-03-29"), "end": pd.Timestamp("2026-10-25")},
+    # a NUL character (no stored text holds one): that value matches nothing, the others do
+    {"categories": ["dogs\x00"]},
+    {"categories": ["\x00", "noise"], "start": pd.Timestamp("2026-10-01")},
+    {"districts": ["Poruba", "D\x00V"], "mdt_areas": ["Jih\x00", "Vítkovice"]},
+    {"mdt_areas": ["\x00"]},
 ]
 
 

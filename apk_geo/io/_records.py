@@ -8,12 +8,14 @@ where *records* are the rows read (valid or not), *quoted newlines* the lines th
 quoted field that closes, *blank lines* the lines (or rows of empty cells) holding no value, and
 the last term the continuation lines of a record quarantined for an unclosed quote.
 
-**Fast path.** The C parser of pandas reads the bytes. Its result is accepted only if the
-counts prove that no record was swallowed, padded or cut: the line count above holds, the
-delimiters in the file are exactly those of ``fields - 1`` per record (plus those inside
-cells and on blank lines, so no row has too few fields), no quote stands inside a value
-(``"pes" velký``, whose quotes the C parser would drop), and no value spanning lines holds a
-line with a record's worth of delimiters (an unclosed quote running into the next records).
+**Fast path.** The C parser of pandas reads the bytes (``pyarrow.csv`` reads them instead,
+giving the same frame, when the file has no quote: :mod:`apk_geo.io._arrowcsv`). Its result
+is accepted only if the counts prove that no record was swallowed, padded or cut: the line
+count above holds, the delimiters in the file are exactly those of ``fields - 1`` per record
+(plus those inside cells and on blank lines, so no row has too few fields), no quote stands
+inside a value (``"pes" velký``, whose quotes the C parser would drop), and no value spanning
+lines holds a line with a record's worth of delimiters (an unclosed quote running into the
+next records).
 
 **Strict path** (everything else). Lines are read one by one, each split into fields with
 RFC 4180 quoting, a quoted field allowed to continue on the next lines. A quote that is still
@@ -40,6 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from apk_geo.errors import InputFileError
+from apk_geo.io._arrowcsv import arrow_cells
 from apk_geo.io._messages import msg
 from apk_geo.io._text import Decoded, undecodable_error
 
@@ -345,7 +348,11 @@ def _parse_fast(
     stats = decoded.stats
     if stats.lone_carriage_returns or len(delimiter) != 1 or not delimiter.isascii():
         return None
-    frame = _c_parser(decoded, delimiter=delimiter)
+    frame = arrow_cells(
+        decoded, delimiter=delimiter, n_fields=len(header), header_lines=header_lines
+    )
+    if frame is None:
+        frame = _c_parser(decoded, delimiter=delimiter)
     if frame is None or len(frame.columns) != len(header):
         return None
     frame.columns = pd.Index(dedupe_names(header))

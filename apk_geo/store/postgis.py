@@ -574,16 +574,25 @@ def _filters(
         params.append(as_timestamp(end, name="end").to_pydatetime())
     if categories is not None:
         parts.append(sql.SQL("category = ANY(%s)"))
-        params.append([str(c) for c in categories])
+        params.append(_storable(categories))
     if districts is not None:
         parts.append(sql.SQL("(district_name = ANY(%s) OR district_code = ANY(%s))"))
-        params += [[str(d) for d in districts]] * 2
+        params += [_storable(districts)] * 2
     if mdt_areas is not None:
         parts.append(sql.SQL("mdt_area = ANY(%s)"))
-        params.append([str(a) for a in mdt_areas])
+        params.append(_storable(mdt_areas))
     if geocoded_only:
         parts.append(sql.SQL("geom IS NOT NULL AND match IS DISTINCT FROM 'failed'"))
     return (sql.SQL(" AND ").join(parts) if parts else sql.SQL("TRUE")), params
+
+
+def _storable(values: Sequence[object]) -> list[str]:
+    """Return the filter values as text, without those holding a NUL character.
+
+    PostgreSQL text cannot hold NUL, so no stored value equals such a filter value: it matches
+    nothing (as on the GeoPackage), and is left out rather than sent (which would fail).
+    """
+    return [text for text in (str(v) for v in values) if "\x00" not in text]
 
 
 def _filter_facts(
@@ -598,12 +607,17 @@ def _filter_facts(
     facts: dict[str, object] = {
         "start": None if start is None else str(start),
         "end": None if end is None else str(end),
-        "categories": None if categories is None else list(categories),
-        "districts": None if districts is None else list(districts),
-        "mdt_areas": None if mdt_areas is None else list(mdt_areas),
+        "categories": None if categories is None else _shown(categories),
+        "districts": None if districts is None else _shown(districts),
+        "mdt_areas": None if mdt_areas is None else _shown(mdt_areas),
         "geocoded_only": geocoded_only or None,
     }
     return {k: v for k, v in facts.items() if v is not None}
+
+
+def _shown(values: Sequence[object]) -> list[str]:
+    """Return filter values for the audit row (jsonb refuses NUL: shown as U+2400 ␀)."""
+    return [str(v).replace("\x00", "\u2400") for v in values]
 
 
 def _select_points(

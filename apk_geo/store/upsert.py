@@ -93,8 +93,11 @@ class ImportPlan:
 
     def counts(self, *, quarantined: int, in_file_duplicates: int) -> ImportCounts:
         """Return the :class:`ImportCounts` of this plan."""
-        written = self.incoming.loc[self.new | self.updated]
-        failed = written["match"].eq("failed") | written.geometry.isna()
+        inc = self.incoming
+        # the written rows' failures, counted on the masks (no copy of the written rows)
+        failed = (inc["match"].eq("failed") | inc.geometry.isna()).to_numpy(
+            dtype=bool, na_value=False
+        ) & (self.new | self.updated)
         return ImportCounts(
             read=len(self.incoming) + quarantined + in_file_duplicates,
             accepted=int(self.new.sum()),
@@ -167,7 +170,7 @@ def write_import(
     versions = pd.concat(
         [
             replaced.assign(version_kind="replaced"),
-            plan.incoming.loc[plan.keep_stale].assign(version_kind="stale"),
+            _rows(plan.incoming, plan.keep_stale).assign(version_kind="stale"),
         ],
         ignore_index=True,
     )
@@ -250,7 +253,7 @@ def _in_versions(path: Path, present: set[str], incoming: pd.DataFrame) -> np.nd
 def _write_incidents(tmp: Path, present: set[str], plan: ImportPlan) -> gpd.GeoDataFrame:
     """Write accepted and updated records; refresh touched ones; return the replaced rows."""
     inc = plan.incoming
-    written = inc.loc[plan.new | plan.updated]
+    written = _rows(inc, plan.new | plan.updated)
     outdated = INCIDENTS in present and _lacks(tmp, INCIDENTS, STORED_INCIDENT_COLUMNS)
     replaced = inc.iloc[:0]
     rehash = len(plan.rehash) > 0
@@ -262,13 +265,18 @@ def _write_incidents(tmp: Path, present: set[str], plan: ImportPlan) -> gpd.GeoD
         hit = _has_key(full, inc.loc[plan.updated, _KEY])
         replaced = full.loc[hit]
         full = _refresh_modified(full, inc.loc[plan.touched, [*_KEY, "modified_at"]])
-        full = pd.concat([full.loc[~hit], written], ignore_index=True)
+        full = pd.concat([_rows(full, ~hit), written], ignore_index=True)
         write_frame(tmp, full, INCIDENTS, append=False)
     elif INCIDENTS not in present:
         write_frame(tmp, written, INCIDENTS, append=False)
     elif len(written):
         write_frame(tmp, written, INCIDENTS, append=True)
     return replaced
+
+
+def _rows(frame: gpd.GeoDataFrame, mask: np.ndarray) -> gpd.GeoDataFrame:
+    """Return the rows of ``mask``: ``frame`` itself when that is every row (no copy)."""
+    return frame if bool(mask.all()) else frame.loc[mask]
 
 
 def _has_key(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
@@ -284,9 +292,10 @@ def _set_hashes(full: gpd.GeoDataFrame, rehash: pd.DataFrame) -> gpd.GeoDataFram
     if not len(rehash):
         return full
     new = full[_KEY].merge(rehash.rename(columns={"record_hash": "_h"}), on=_KEY, how="left")
-    out = full.copy()
-    out["record_hash"] = new["_h"].set_axis(full.index).combine_first(full["record_hash"])
-    return out
+    # assign: pandas' copy-on-write shares every other column instead of copying the store
+    return full.assign(
+        record_hash=new["_h"].set_axis(full.index).combine_first(full["record_hash"])
+    )
 
 
 def _refresh_modified(full: gpd.GeoDataFrame, touched: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -294,9 +303,9 @@ def _refresh_modified(full: gpd.GeoDataFrame, touched: pd.DataFrame) -> gpd.GeoD
     if not len(touched):
         return full
     later = full[_KEY].merge(touched.rename(columns={"modified_at": "_m"}), on=_KEY, how="left")
-    out = full.copy()
-    out["modified_at"] = later["_m"].set_axis(full.index).combine_first(full["modified_at"])
-    return out
+    return full.assign(
+        modified_at=later["_m"].set_axis(full.index).combine_first(full["modified_at"])
+    )
 
 
 def _lacks(path: Path, layer: str, columns: tuple[str, ...]) -> bool:
