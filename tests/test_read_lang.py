@@ -286,3 +286,18 @@ def test_a_formula_without_a_value_names_the_files_column(
     assert bad.reason.startswith(expected) and "\n" not in bad.reason
     quarantine = io.validate(raw, source="apk", config=Config()).quarantine
     assert quarantine["reason"].tolist() == [bad.reason]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("cs", "soubor nemá řádek záhlaví (řádek 1 je prázdný)"),
+        ("en", "the file has no header line (line 1 is empty)"),
+    ],
+)
+def test_a_file_without_a_header_line_is_refused_in_the_language(
+    tmp_path: Path, lang: str, expected: str
+) -> None:
+    path = _write(tmp_path, b"\nid;Datum\n1;1.1.2024\n")
+    text = _refusal(_in(io.read_table, path), lang, path, InputFileError)
+    assert text.startswith(expected)

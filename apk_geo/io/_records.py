@@ -210,10 +210,7 @@ def parse_header(
     """
     lines, ends = split_lines(head)
     if not lines or not lines[0].strip():
-        raise InputFileError(
-            "the file has no header line (line 1 is empty); the first line must name the columns",
-            path=path,
-        )
+        raise InputFileError(msg("io.error.no_header", lang), path=path)
     record = _record(lines, ends, 0, delimiter=delimiter, n_fields=None)
     if record.problem is not None:
         raise InputFileError(msg("io.error.header_unclosed_quote", lang), path=path)
