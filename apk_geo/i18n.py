@@ -11,7 +11,8 @@ The strings themselves live in private modules beside this one, by key prefix, e
 ``STRINGS`` dict that this module merges (a key defined in two of them is an error at import):
 
 - :mod:`apk_geo._strings_ui`: the dashboard's shell and pages (``nav.``, ``filter.``, ``map.``,
-  ``hot.``, ``trend.``, ``data.``, ``msg.``, ``column.``, ``download.``, ``chrome.``, ``month.`` …);
+  ``hot.``, ``trend.``, ``data.``, ``msg.``, ``column.``, ``download.``, ``chrome.``, ``month.``,
+  ``cli.`` (the command line's printed summaries) …);
 - :mod:`apk_geo._strings_reports`: the MDT meeting packs and the published packs (``pack.``,
   ``packs.``);
 - :mod:`apk_geo._strings_routes`: patrol routes, route sheets and week plans (``route.``,
