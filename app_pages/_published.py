@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from apk_geo import reports
+from apk_geo import fmt, reports
 from apk_geo.db import PublishedPack, list_packs, publish_pack, read_pack
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
@@ -90,7 +90,7 @@ def draw(lang: str) -> None:
     when = pd.Timestamp(row["created_at"]).tz_convert("Europe/Prague")
     st.caption(
         f"{reports.month_label(pd.Period(pack.month, freq='M'), lang)} · "
-        + t("packs.published_by", lang, user=row["created_by"], when=f"{when:%d. %m. %Y %H:%M}")
+        + t("packs.published_by", lang, user=row["created_by"], when=fmt.date_time(when, lang))
     )
     _downloads(pack, lang)
     if pack.html:
