@@ -191,11 +191,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Shifts: {shifts} · pair routes: {routes} · places covered: {covered} of {places}",
     ),
     "route.week_fairness": (
-        "Každé místo ze seznamu týdne je navštíveno alespoň jednou; hodnota místa klesá na "
-        "polovinu s každou dřívější směnou týdne, která ho navštívila. V buňkách jsou časy "
-        "návštěv.",
-        "Every place on the week's list is visited at least once; a place's value halves with "
-        "every earlier shift of the week that visited it. The cells hold the visit times.",
+        "Pravidlo: každé místo ze seznamu týdne má být navštíveno alespoň jednou (místo, které "
+        "se nevejde do žádné směny, je vypsáno jako nepokryté); hodnota místa klesá na polovinu "
+        "s každou dřívější směnou týdne, která ho navštívila. V buňkách jsou časy návštěv.",
+        "The rule: every place on the week's list is to be visited at least once (a place that "
+        "fits no shift is listed as not covered); a place's value halves with every earlier "
+        "shift of the week that visited it. The cells hold the visit times.",
     ),
     "route.week_uncovered": ("Nepokrytá místa: {places}", "Places not covered: {places}"),
     "route.week_table": ("Směny × místa", "Shifts × places"),
