@@ -441,6 +441,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cli.key.versions_kept": ("uchované verze", "versions kept"),
     "cli.key.rows": ("řádky", "rows"),
     "cli.key.out": ("soubor", "file"),
+    "cli.key.seed": ("semínko náhody", "seed"),
+    "cli.key.exports": ("exporty", "exports"),
     "cli.value.synthetic": ("ANO (ukázková data)", "YES (demo data)"),
     "cli.status.title": ("Úložiště {store}:", "Store {store}:"),
     "cli.status.last_imports": ("poslední importy:", "last imports:"),
@@ -473,4 +475,107 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "imported again?); the replaced versions would be kept in the incident_versions layer",
     ),
     "cli.quarantine.title": ("Karanténa úložiště {store}:", "Quarantine of {store}:"),
+    # the command line's errors (apk_geo/cli.py): "apk-geo ingest: chyba: …"
+    "cli.error": ("chyba: {message}", "error: {message}"),
+    "cli.see_help": ("{message} (viz {prog} --help)", "{message} (see {prog} --help)"),
+    "cli.unexpected": (
+        "neočekávaná chyba: {kind}: {message} (podrobnosti vypíše spuštění s --debug)",
+        "unexpected error: {kind}: {message} (run with --debug for the traceback)",
+    ),
+    "cli.interrupted": (
+        "přerušeno; uložená data se nezměnila",
+        "interrupted; stored data is unchanged",
+    ),
+    "cli.not_text": (
+        "{files}: není textový soubor ({encoding} nedokáže přečíst bajt {start}: {reason}); "
+        "je to správný soubor?",
+        "{files}: not a text file ({encoding} cannot decode byte {start}: {reason}); is it the "
+        "right file?",
+    ),
+    "cli.an_input_file": ("vstupní soubor", "an input file"),
+    # argparse's usage errors (apk_geo/_cli/_usage.py); English as argparse words them
+    "cli.usage.argument": ("argument {arg}: {message}", "argument {arg}: {message}"),
+    "cli.usage.required": (
+        "chybí povinné argumenty: {args}",
+        "the following arguments are required: {args}",
+    ),
+    "cli.usage.unrecognized": ("neznámé argumenty: {args}", "unrecognized arguments: {args}"),
+    "cli.usage.one_of": (
+        "je třeba zadat jeden z argumentů {args}",
+        "one of the arguments {args} is required",
+    ),
+    "cli.usage.not_with": (
+        "nelze zadat spolu s argumentem {arg}",
+        "not allowed with argument {arg}",
+    ),
+    "cli.usage.ambiguous": (
+        "nejednoznačná volba {option}, může znamenat {matches}",
+        "ambiguous option: {option} could match {matches}",
+    ),
+    "cli.usage.choice": (
+        "neplatná hodnota {value} (možnosti: {choices})",
+        "invalid choice: {value} (choose from {choices})",
+    ),
+    "cli.usage.value": (
+        "neplatná hodnota {value} (typ {type})",
+        "invalid {type} value: {value}",
+    ),
+    "cli.usage.one_value": ("chybí hodnota", "expected one argument"),
+    "cli.usage.some_values": ("chybí aspoň jedna hodnota", "expected at least one argument"),
+    "cli.usage.at_most_one": ("nejvýš jedna hodnota", "expected at most one argument"),
+    "cli.usage.no_value": (
+        "hodnotu nepřijímá, zadáno {value}",
+        "ignored explicit argument {value}",
+    ),
+    "cli.usage.encoding": (
+        "{value} není kódování textu; použijte např. utf-8, utf-8-sig nebo cp1250",
+        "{value} is not a text encoding; use e.g. utf-8, utf-8-sig or cp1250",
+    ),
+    "cli.usage.blank": (
+        "očekáváno neprázdné jméno, zadáno {value}",
+        "expected a non-empty name, got {value}",
+    ),
+    "cli.usage.seconds": (
+        "očekáván počet sekund >= 0, zadáno {value}",
+        "expected a number of seconds >= 0, got {value}",
+    ),
+    "cli.demo.title": (
+        "Demo úložiště {store} (syntetická data):",
+        "Demo store {store} (synthetic data):",
+    ),
+    "cli.demo.imports": ("importy:", "imports:"),
+    # the store's messages (apk_geo/store/_messages.py)
+    "msg.store_missing": (
+        "{path}: tady není žádné úložiště; vytvořte ho příkazem "
+        "`apk-geo ingest SOUBOR --store {path}` nebo `apk-geo demo`",
+        "{path}: no store here; create one with `apk-geo ingest FILE --store {path}` or "
+        "`apk-geo demo`",
+    ),
+    "msg.reconcile_unbalanced": (
+        "importy {ids}: načteno ≠ přijato + aktualizováno + starší + duplicity + v karanténě",
+        "imports {ids}: read != accepted + updated + stale + duplicates + quarantined",
+    ),
+    "msg.reconcile_incidents": (
+        "uložených událostí {stored}, ale přijatých {accepted}",
+        "{stored} incidents stored but {accepted} accepted",
+    ),
+    "msg.reconcile_incidents_removed": (
+        "uložených událostí {stored}, ale přijatých {accepted}, po odečtení {removed} "
+        "smazaných po uplynutí lhůty uchování",
+        "{stored} incidents stored but {accepted} accepted less {removed} removed by retention",
+    ),
+    "msg.reconcile_versions": (
+        "uložených verzí {stored}, ale importy jich uchovaly {kept}",
+        "{stored} versions stored but {kept} kept by the imports",
+    ),
+    "msg.reconcile_versions_removed": (
+        "uložených verzí {stored}, ale importy jich uchovaly {kept}, po odečtení {removed} "
+        "smazaných po uplynutí lhůty uchování",
+        "{stored} versions stored but {kept} kept by the imports less {removed} removed by "
+        "retention",
+    ),
+    "msg.reconcile_quarantine": (
+        "řádků v karanténě {stored}, ale importy jich do karantény poslaly {quarantined}",
+        "{stored} quarantine rows but {quarantined} quarantined",
+    ),
 }

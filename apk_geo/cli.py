@@ -2,13 +2,18 @@
 
 Each sub-command lives in ``apk_geo/_cli/<name>.py`` and exposes ``register(subparsers)``.
 
-Every error ends as one line on stderr, ``apk-geo <command>: error: <what, naming the file, row
-or option>``: errors of apk_geo (bad input, CRS, store, configuration), usage errors (a bad
-option value), a file that is not text and a file that cannot be read or written exit with code
-2. Anything else is a bug: ``apk-geo <command>: unexpected error: <type>: <message> (run with
---debug for the traceback)``, exit code 1. ``--debug`` (before or after the command) shows the
-traceback. A closed pipe (``apk-geo status --json | head -1``) ends quietly with code 141, as a
-process killed by SIGPIPE would; Ctrl-C ends with code 130.
+Every error ends as one line on stderr, ``apk-geo <command>: chyba: <what, naming the file, row
+or option>`` (``error:`` in English): errors of apk_geo (bad input, CRS, store, configuration),
+usage errors (a bad option value), a file that is not text and a file that cannot be read or
+written exit with code 2. Anything else is a bug: ``apk-geo <command>: neočekávaná chyba:
+<type>: <message> (…)`` (``unexpected error:``), exit code 1. ``--debug`` (before or after
+the command) shows the traceback. A closed pipe (``apk-geo status --json | head -1``) ends
+quietly with code 141, as a process killed by SIGPIPE would; Ctrl-C ends with code 130.
+
+The language of the messages is known before the command line is parsed (:func:`language_of`):
+``--lang`` if the command line has it, else ``$APK_GEO_LANG``, else Czech; a command with a
+``--lang`` option that is not given gets ``$APK_GEO_LANG`` too. An error that carries a catalogue
+text (:class:`apk_geo.store._messages.Message`) is shown in that language.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ COMMANDS: Final[Mapping[str, str]] = {
     "audit": "read the audit trail of a shared store",
 }
 
+#: The environment variable naming the language (``cs`` or ``en``) when ``--lang`` is not given.
+ENV_LANG: Final = "APK_GEO_LANG"
 #: Global options that take a value (so the command name can be found after them).
 _VALUED_OPTIONS: Final = frozenset({"--config"})
 #: Exit codes: a data or usage error, a bug, Ctrl-C, a closed pipe (128 + SIGPIPE).
@@ -62,12 +69,51 @@ EXIT_CLOSED_PIPE: Final = 141
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line (exit code 2), not usage + error."""
 
+    #: The language of the error line (set per run by :func:`build_parser`).
+    lang: str = "cs"
+
     def error(self, message: str) -> NoReturn:
-        """Print ``<prog>: error: <message>`` and a pointer to ``--help``; exit with code 2."""
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        """Print ``<prog>: chyba: <message>`` and a pointer to ``--help``; exit with code 2."""
+        from apk_geo._cli._usage import usage_message
+        from apk_geo.i18n import t
+
+        said = usage_message(message, self.lang)
+        text = t("cli.see_help", self.lang, message=said, prog=self.prog)
+        self.exit(EXIT_ERROR, f"{self.prog}: {t('cli.error', self.lang, message=text)}\n")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def language_of(words: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """Return the language of a run, ``"cs"`` or ``"en"``, before the command line is parsed.
+
+    ``--lang X`` (or ``--lang=X``) in ``words`` if present, else ``$APK_GEO_LANG``, else Czech;
+    a value that does not start with ``en`` is Czech (as :func:`apk_geo.i18n.normalize_lang`).
+
+    Examples
+    --------
+    >>> language_of(["status", "--lang", "en"], {}), language_of(["status"], {"APK_GEO_LANG": "en"})
+    ('en', 'en')
+    >>> language_of(["status"], {})
+    'cs'
+    """
+    value = _lang_option(words)
+    if value is None:
+        value = (os.environ if environ is None else environ).get(ENV_LANG, "")
+    return "en" if value.strip().lower().startswith("en") else "cs"
+
+
+def _lang_option(words: Sequence[str]) -> str | None:
+    """Return the value of ``--lang`` in ``words`` (``None`` when it is not there)."""
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang":
+            return words[i + 1] if i + 1 < len(words) else ""
+        if word.startswith("--lang="):
+            return word.partition("=")[2]
+    return None
+
+
+def build_parser(command: str | None = None, *, lang: str = "cs") -> argparse.ArgumentParser:
     """Return the argument parser; only ``command``'s module is imported to register it.
 
     Parameters
@@ -75,15 +121,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     command
         The sub-command whose full parser is needed; every other one gets a placeholder that
         carries its help line. ``None`` registers them all (for documentation and tests).
+    lang
+        The language of usage errors (``"cs"`` or ``"en"``).
     """
-    parser = _Parser(
+    parser_class: type[_Parser] = type("_Parser", (_Parser,), {"lang": lang})
+    parser = parser_class(
         prog="apk-geo",
         description="Hotspot analysis and maps for the APK crime-prevention assistants (Ostrava).",
     )
     parser.add_argument("--version", action="version", version=f"apk-geo {__version__}")
     parser.add_argument("--config", help="TOML configuration file (context layers, MDT areas)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=parser_class
+    )
     for name, help_line in COMMANDS.items():
         if command is None or name == command:
             importlib.import_module(f"apk_geo._cli.{name.replace('-', '_')}").register(sub)
@@ -115,31 +166,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code (see the module docstring)."""
     words = list(sys.argv[1:] if argv is None else argv)
     command = _command_in(words)
+    lang = language_of(words)
     # what the error handling needs if even building the parser fails (a broken sub-command)
     args = argparse.Namespace(command=command, debug="--debug" in words)
     try:
-        args = _parse(words, command)
+        args = _parse(words, command, lang=lang)
         args.app_config = load_config(args.config)  # a bad config file fails before any work
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
         return code
     except KeyboardInterrupt:
-        print(f"{_prog(args)}: interrupted; stored data is unchanged", file=sys.stderr)
+        print(f"{_prog(args)}: {_t('cli.interrupted', lang)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return _closed_pipe()
     except Exception as exc:
         if args.debug:
             raise
-        message, code = _describe(exc, args=args, words=words)
+        message, code = _describe(exc, args=args, words=words, lang=lang)
         print(f"{_prog(args)}: {message}", file=sys.stderr)
         return code
 
 
-def _parse(words: Sequence[str], command: str | None) -> argparse.Namespace:
-    """Build the parser of ``command`` only, parse ``words`` and set up logging."""
-    parser = build_parser(command) if command else build_parser("")
+def _parse(words: Sequence[str], command: str | None, *, lang: str) -> argparse.Namespace:
+    """Build the parser of ``command`` only, parse ``words`` and set up logging.
+
+    A command's ``--lang`` that is not on the command line takes the run's language (so
+    ``$APK_GEO_LANG`` applies to its output too).
+    """
+    parser = build_parser(command or "", lang=lang)
     args = parser.parse_args(words)
+    if hasattr(args, "lang") and _lang_option(words) is None:
+        args.lang = lang
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -153,30 +211,43 @@ def _prog(args: argparse.Namespace) -> str:
     return f"apk-geo {command}" if command else "apk-geo"
 
 
-def _describe(exc: Exception, *, args: argparse.Namespace, words: Sequence[str]) -> tuple[str, int]:
-    """Return the one-line message and the exit code of an exception that ended a command."""
+def _t(key: str, lang: str, **fields: object) -> str:
+    """Return a catalogue text (imported here: ``--help`` and ``--version`` never load Babel)."""
+    from apk_geo.i18n import t
+
+    return t(key, lang, **fields)
+
+
+def _describe(
+    exc: Exception, *, args: argparse.Namespace, words: Sequence[str], lang: str
+) -> tuple[str, int]:
+    """Return the one-line message in ``lang`` and the exit code of an exception."""
     if isinstance(exc, ApkGeoError):
-        return f"error: {_one_line(exc)}", EXIT_ERROR
+        return _t("cli.error", lang, message=_one_line(exc, lang)), EXIT_ERROR
     if isinstance(exc, UnicodeDecodeError):
-        files = ", ".join(_binary_files(args, words)) or "an input file"
-        return (
-            f"error: {files}: not a text file ({exc.encoding} cannot decode byte "
-            f"{exc.start}: {exc.reason}); is it the right file?",
-            EXIT_ERROR,
+        files = ", ".join(_binary_files(args, words)) or _t("cli.an_input_file", lang)
+        text = _t(
+            "cli.not_text",
+            lang,
+            files=files,
+            encoding=exc.encoding,
+            start=str(exc.start),
+            reason=exc.reason,
         )
+        return _t("cli.error", lang, message=text), EXIT_ERROR
     if isinstance(exc, OSError):
-        what = f"{exc.filename}: {exc.strerror}" if exc.filename else _one_line(exc)
-        return f"error: {what}", EXIT_ERROR
-    return (
-        f"unexpected error: {type(exc).__name__}: {_one_line(exc)} "
-        "(run with --debug for the traceback)",
-        EXIT_BUG,
-    )
+        what = f"{exc.filename}: {exc.strerror}" if exc.filename else _one_line(exc, lang)
+        return _t("cli.error", lang, message=what), EXIT_ERROR
+    kind = type(exc).__name__
+    return _t("cli.unexpected", lang, kind=kind, message=_one_line(exc, lang)), EXIT_BUG
 
 
-def _one_line(exc: BaseException) -> str:
-    """Return the exception's message on one line."""
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _one_line(exc: BaseException, lang: str) -> str:
+    """Return the exception's message on one line, in ``lang`` if it is a catalogue text."""
+    from apk_geo.store._messages import localize
+
+    text = localize(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 def _binary_files(args: argparse.Namespace, words: Sequence[str]) -> list[str]:

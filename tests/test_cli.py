@@ -37,7 +37,7 @@ def test_apk_geo_errors_end_as_one_message_and_exit_2(
     code = cli.main(["--config", str(bad), "status", "--store", str(tmp_path / "x.gpkg")])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith("apk-geo status: error:")
+    assert err.startswith("apk-geo status: chyba:")
     assert "Traceback" not in err
 
 

@@ -3,11 +3,13 @@
 Each case runs ``python -m apk_geo.cli`` as a subprocess and checks the exit code, that stderr is
 exactly one line without a traceback, and that the line names the file, option or field. Cases
 whose fix belongs in a file of another module are marked ``xfail(strict=True)``: remove the mark
-once the fix is in.
+once the fix is in. The cases run in English (``APK_GEO_LANG=en``); the Czech lines are checked in
+``tests/test_cli_lang_errors.py``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +20,8 @@ from pathlib import Path
 import pytest
 
 CLI = [sys.executable, "-m", "apk_geo.cli"]
+#: The environment of the commands: English messages (the needles below are English).
+ENV = {**os.environ, "APK_GEO_LANG": "en"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
 
 
 def run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300, env=ENV)
 
 
 def assert_one_line(
@@ -327,6 +331,7 @@ def test_an_unexpected_error_is_one_line_exit_1_and_names_debug(tmp_path: Path) 
         capture_output=True,
         text=True,
         timeout=120,
+        env=ENV,
     )
     line = assert_one_line(proc, code=1, needles=[])
     assert line == (

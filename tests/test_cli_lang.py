@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io as _stdio
 import json
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -189,3 +190,20 @@ def test_ingest_prints_its_counts_in_the_language(
     code, as_json = _run([*base, "--lang", lang, "--json"])
     again = json.loads(as_json)  # the keys stay English
     assert code == 0 and (again["read"], again["duplicates"], again["quarantined"]) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "prefix", "english"),
+    [("cs", "apk-geo status: chyba: ", False), ("en", "apk-geo status: error: ", True)],
+)
+def test_status_check_names_the_problem_in_the_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, prefix: str, english: bool
+) -> None:
+    # an incident removed behind the store's back: the import log no longer balances
+    made = make_store(tmp_path / "s.gpkg", [{"id": str(i)} for i in range(3)])
+    with contextlib.closing(sqlite3.connect(str(made.location))) as db, db:
+        db.execute("DELETE FROM incidents WHERE fid = (SELECT min(fid) FROM incidents)")
+    code = cli.main(["status", "--store", str(made.location), "--check", "--lang", lang])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err and err.startswith(prefix)
+    assert ("stored" in err) is english  # the problem itself in the language, not only the prefix

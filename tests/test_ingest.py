@@ -335,7 +335,7 @@ def test_cli_unreadable_file_is_one_message_and_exit_2(
         ["ingest", str(tmp_path / "x.csv"), "--store", str(store)], config_file, capsys
     )
     assert code == 2 and out == ""
-    assert err.startswith("apk-geo ingest: error: ") and "x.csv: chybí povinné sloupce" in err
+    assert err.startswith("apk-geo ingest: chyba: ") and "x.csv: chybí povinné sloupce" in err
     assert len(err.strip().splitlines()) == 1
     assert not store.exists()
 

@@ -70,7 +70,7 @@ def test_cli_ingest_lang(
     assert "the file mixes encodings" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main([*base, "--lang", "de"])
-    assert "invalid choice: 'de'" in capsys.readouterr().err
+    assert "neplatná hodnota 'de'" in capsys.readouterr().err
 
     store = tmp_path / "b.gpkg"
     src = export(tmp_path / "e.csv", GOOD, BAD_CATEGORY)

@@ -202,7 +202,7 @@ def test_cli_ingest_waits_on_stderr_then_fails_with_one_error_line(tmp_path: Pat
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
     assert lines[0].startswith("apk-geo ingest: ") and "waiting for the write lock" in lines[0]
-    assert lines[-1].startswith("apk-geo ingest: error: ")
+    assert lines[-1].startswith("apk-geo ingest: chyba: ")
     assert "after 0.5 s" in lines[-1] and "--lock-timeout" in lines[-1]
     assert len(lines) == 2
     assert not store.exists()

@@ -162,6 +162,17 @@ def seconds(value: str) -> float:
     return number
 
 
+def error_line(command: str, message: str, lang: str) -> str:
+    """Return ``apk-geo <command>: chyba: <message>`` (``error:`` in English), as apk-geo does.
+
+    ``message`` may be a store :class:`~apk_geo.store._messages.Message`, shown in ``lang``.
+    """
+    from apk_geo.i18n import t
+    from apk_geo.store._messages import localize
+
+    return f"apk-geo {command}: {t('cli.error', lang, message=localize(message, lang))}"
+
+
 def stderr_note(command: str) -> Callable[[str], None]:
     """Return a callback that prints a note of ``apk-geo <command>`` on stderr (one line)."""
 

@@ -3,6 +3,7 @@
 Real geography (districts, city outline, schools, stops, sports grounds), synthetic SVL and hostel
 layers and gazetteer, about three years of synthetic incidents written as yearly cp1250 exports
 plus a deliberately dirty one, all ingested so that geocoding and the quarantine run for real.
+The summary is printed in Czech (``--lang en``: English); ``--json`` keeps the English keys.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from typing import Any
 from tqdm import tqdm
 
 from apk_geo._cli._common import add_json_flag, add_store_option, config_from, emit
+from apk_geo._cli._labels import counts_line, print_table
 from apk_geo.demo import build_demo_store
+from apk_geo.i18n import t
+
+#: Summary entries the printed table leaves out (the title names the store; ``--json`` has all).
+_NOT_SHOWN = ("store", "last_imports", "metadata")
 
 
 def register(sub: Any) -> None:
@@ -43,6 +49,12 @@ def register(sub: Any) -> None:
         help="folder for the generated exports (default: <store>_exports next to the store)",
     )
     p.add_argument("--force", action="store_true", help="replace an existing store")
+    p.add_argument(
+        "--lang",
+        choices=("cs", "en"),
+        default="cs",
+        help="language of the printed summary (default cs; --json keys are English either way)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -76,11 +88,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit(summary, as_json=True, title="")
         return 0
-    imports = summary.pop("imports", {})
-    summary.pop("last_imports", None)
-    emit(summary, as_json=False, title=f"Demo store {summary['store']} (synthetic data):")
-    print("  imports:")
-    for name, counts in imports.items():
-        line = ", ".join(f"{k} {v}" for k, v in counts.items())
-        print(f"    {name}: {line}")
+    _print_summary(summary, lang=args.lang)
     return 0
+
+
+def _print_summary(summary: dict[str, Any], *, lang: str) -> None:
+    """Print the store summary and one line of counts per import, in ``lang``."""
+    imports = summary.pop("imports", {})
+    shown = {k: v for k, v in summary.items() if k not in _NOT_SHOWN}
+    print_table(shown, title=t("cli.demo.title", lang, store=summary["store"]), lang=lang)
+    print(f"  {t('cli.demo.imports', lang)}")
+    for name, counts in imports.items():
+        print(f"    {name}: {counts_line(counts, lang)}")

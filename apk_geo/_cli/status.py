@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, add_store_option, emit
+from apk_geo._cli._common import add_json_flag, add_store_option, emit, error_line
 from apk_geo._cli._labels import counts_line, print_table, value_text
 from apk_geo.i18n import t
 from apk_geo.store import open_store
@@ -79,6 +79,9 @@ def _checked(problems: tuple[str, ...], store: str, *, lang: str) -> int:
     """Return 0, or print the reconciliation problems as one line and return 2."""
     if not problems:
         return 0
-    text = t("cli.status.not_reconciled", lang, store=store, problems="; ".join(problems))
-    print(f"apk-geo status: error: {text}", file=sys.stderr)
+    from apk_geo.store._messages import localize
+
+    shown = "; ".join(localize(p, lang) for p in problems)
+    text = t("cli.status.not_reconciled", lang, store=store, problems=shown)
+    print(error_line("status", text, lang), file=sys.stderr)
     return 2

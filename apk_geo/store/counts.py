@@ -27,6 +27,13 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from apk_geo.store._messages import (
+    reconcile_incidents,
+    reconcile_quarantine,
+    reconcile_unbalanced,
+    reconcile_versions,
+)
+
 __all__ = ["ImportCounts", "Reconciliation", "reconcile"]
 
 
@@ -116,7 +123,8 @@ class Reconciliation:
     removed_incidents, removed_versions
         Incidents and versions retention deleted (PostGIS stores; 0 otherwise).
     problems
-        What does not add up, in words (empty when :attr:`ok`).
+        What does not add up, in words (empty when :attr:`ok`): English ``str`` values that
+        are :class:`apk_geo.store._messages.Message` objects, so ``.text("cs")`` gives Czech.
     """
 
     imports: pd.DataFrame
@@ -164,24 +172,16 @@ def reconcile(
     problems: list[str] = []
     off = table.loc[~table["balanced"], "import_id"].tolist()
     if off:
-        problems.append(
-            f"imports {off}: read != accepted + updated + stale + duplicates + quarantined"
-        )
+        problems.append(reconcile_unbalanced(off))
     accepted = int(table["accepted"].sum())
     if incidents != accepted - removed_incidents:
-        problems.append(
-            f"{incidents} incidents stored but {accepted} accepted"
-            + (f" less {removed_incidents} removed by retention" if removed_incidents else "")
-        )
+        problems.append(reconcile_incidents(incidents, accepted, removed_incidents))
     kept = int(table["versions_kept"].sum())
     if versions != kept - removed_versions:
-        problems.append(
-            f"{versions} versions stored but {kept} kept by the imports"
-            + (f" less {removed_versions} removed by retention" if removed_versions else "")
-        )
+        problems.append(reconcile_versions(versions, kept, removed_versions))
     quarantined = int(table["quarantined"].sum())
     if quarantine > quarantined:
-        problems.append(f"{quarantine} quarantine rows but {quarantined} quarantined")
+        problems.append(reconcile_quarantine(quarantine, quarantined))
     return Reconciliation(
         imports=table,
         incidents=incidents,
