@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from apk_geo import io
@@ -508,6 +508,7 @@ field_text = st.text(alphabet=st.sampled_from(list('ab ;"\nčŠž,.-')), max_siz
     broken=st.integers(min_value=0, max_value=11),
     encoding=st.sampled_from(["utf-8", "cp1250"]),
 )
+@example(notes=["", "\n;;;;"], broken=0, encoding="utf-8")  # found by CI: the ambiguity below
 def test_well_formed_records_round_trip_and_one_broken_quote_loses_nothing(
     tmp_path: Path, notes: list[str], broken: int, encoding: str
 ) -> None:
@@ -531,6 +532,23 @@ def test_well_formed_records_round_trip_and_one_broken_quote_loses_nothing(
     v = io.validate(raw, source="apk", config=Config())
     assert v.read == len(v.valid) + len(v.quarantine) + v.duplicates
     kept = dict(zip(v.valid["id"], v.valid["note"].fillna(""), strict=True))
+    quarantined = " ".join(v.quarantine["raw"].astype(str))
     for i, note in enumerate(notes, start=1):
-        if i != broken + 1:
-            assert kept[f"R{i}"] == note.strip()
+        if i == broken + 1:
+            continue
+        if f"R{i}" not in kept and _looks_like_a_record(note):
+            # the documented ambiguity: once a quote before it is unclosed, the strict reader
+            # takes a note's line that on its own reads as a record start ("\n;;;;") for one;
+            # that record is quarantined with its text, never lost or accepted garbled
+            assert f"R{i}" in quarantined
+            continue
+        assert kept[f"R{i}"] == note.strip()
+
+
+def _looks_like_a_record(note: str) -> bool:
+    """Whether a later line of ``note`` as written (the last field, quoted) on its own reads as a
+    record start (``_record_start``)."""
+    from apk_geo.io._records import _record_start
+
+    later = cell(note).split("\n")[1:]
+    return any(_record_start(line, ";", len(HEADER)) for line in later)
