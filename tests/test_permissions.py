@@ -150,14 +150,22 @@ def test_a_second_writer_says_it_waits_and_gives_up_after_the_timeout(tmp_path: 
 
 def test_a_waiting_writer_goes_on_when_the_lock_is_freed(tmp_path: Path) -> None:
     notes: list[str] = []
-    store = open_store(tmp_path / "apk.gpkg", lock_timeout_s=30, on_lock_wait=notes.append)
+    releases: list[threading.Timer] = []
+
+    def waiting(note: str) -> None:  # the lock is freed only once the writer says it waits
+        notes.append(note)
+        releases.append(threading.Timer(0.2, held.release))
+        releases[-1].start()
+
+    store = open_store(tmp_path / "apk.gpkg", lock_timeout_s=30, on_lock_wait=waiting)
     held = HeldLock(store.path)
-    timer = threading.Timer(0.3, held.release)
-    timer.start()
     try:
         one_import(store, ["1"])
     finally:
-        timer.join()
+        for timer in releases:
+            timer.join()
+        if not releases:
+            held.release()
     assert len(notes) == 1 and store.incidents()["id"].tolist() == ["1"]
 
 

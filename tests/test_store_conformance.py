@@ -658,13 +658,18 @@ def test_a_second_writer_says_it_waits_and_gives_up_after_the_timeout(backend: B
 
 def test_a_waiting_writer_goes_on_when_the_lock_is_freed(backend: Backend) -> None:
     notes: list[str] = []
-    store = open_store(backend.url, lock_timeout_s=30, on_lock_wait=notes.append)
     held, released = threading.Event(), threading.Event()
+
+    def waiting(note: str) -> None:  # the holder lets go only once the writer says it waits
+        notes.append(note)
+        released.set()
+
+    store = open_store(backend.url, lock_timeout_s=30, on_lock_wait=waiting)
 
     def hold() -> None:
         with backend.hold_lock():
             held.set()
-            released.wait(0.5)
+            released.wait(30)
 
     holder = threading.Thread(target=hold)
     holder.start()
