@@ -23,6 +23,7 @@ import pyogrio
 
 from apk_geo.errors import StoreError
 from apk_geo.schema import CRS_METRIC, TIMEZONE
+from apk_geo.store._messages import no_store
 from apk_geo.store.common import check_import, last_imports, log_entry
 from apk_geo.store.counts import ImportCounts, Reconciliation, reconcile
 from apk_geo.store.gpkg import (
@@ -155,10 +156,7 @@ class GeoPackageStore:
 
     def _require_exists(self) -> None:
         if not self.exists():
-            raise StoreError(
-                f"{self.path}: no store here; create one with "
-                f"`apk-geo ingest FILE --store {self.path}` or `apk-geo demo`"
-            )
+            raise StoreError(no_store(self.path))
 
     def _read(self, layer: str, **kwargs: Any) -> pd.DataFrame:
         try:
