@@ -59,6 +59,9 @@ _ZERO_WIDTH_TABLE: Final = {ord(c): None for c in ZERO_WIDTH}
 #: Bytes counted by :func:`byte_stats`: every non-ASCII byte, line ends, quote and NUL.
 _KEPT: Final = bytes(range(0x80, 0x100)) + b'\n\r"\x00'
 _DROPPED: Final = bytes(b for b in range(256) if b not in _KEPT)
+_DROPPED_CODES: Final = np.frombuffer(_DROPPED, dtype=np.uint8).astype(np.intp)
+#: Bytes :func:`byte_stats` counts at a time (small enough for the cast to stay in cache).
+_BLOCK: Final = 1 << 16
 
 #: Codecs that Python calls text encodings but that do not read a CSV's bytes as characters.
 _NOT_CHARSETS: Final = frozenset(
@@ -162,8 +165,13 @@ def byte_stats(content: bytes) -> ByteStats:
     ByteStats
         The counts.
     """
-    kept = content.translate(None, _DROPPED)
-    counts = np.bincount(np.frombuffer(kept, dtype=np.uint8), minlength=256).astype(np.int64)
+    raw = np.frombuffer(content, dtype=np.uint8)
+    counts = np.zeros(256, dtype=np.int64)
+    # bincount casts its input to intp: in blocks, the cast stays in the CPU cache and never
+    # needs 8 bytes per byte of the file (one pass; no filtered copy of the bytes first)
+    for start in range(0, len(raw), _BLOCK):
+        counts += np.bincount(raw[start : start + _BLOCK], minlength=256)
+    counts[_DROPPED_CODES] = 0
     ends = bool(content) and content[-1:] in (b"\n", b"\r")
     return ByteStats(counts=counts, size=len(content), ends_with_newline=ends)
 
