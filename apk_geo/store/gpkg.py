@@ -183,16 +183,35 @@ def write_frame(path: Path, frame: pd.DataFrame, layer: str, *, append: bool) ->
     replace.
     """
     zoned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
-    # a shallow copy (pandas' copy-on-write keeps ``frame`` unchanged): only the zoned columns
+    # a shallow copy (pandas' copy-on-write keeps ``frame`` unchanged): only the time columns
     # are converted, nothing else is copied before pyogrio hands the columns to Arrow
     data = frame.copy(deep=False)
     for c in zoned:
         data[c] = frame[c].dt.tz_convert("UTC")
+    for c in _date_columns(frame):
+        data[c] = frame[c].dt.date  # a DATE field, not a naive DATETIME
     kwargs: dict[str, Any] = {"layer": layer, "driver": "GPKG", "use_arrow": True, "append": append}
     if isinstance(data, gpd.GeoDataFrame) and layer in _POINT_LAYERS:
         kwargs["geometry_type"] = "Point"
     with _unsynced():
         pyogrio.write_dataframe(data, path, **kwargs)
+
+
+def _date_columns(frame: pd.DataFrame) -> list[str]:
+    """Return the naive date-time columns that hold dates only (every value at midnight).
+
+    Such a column (``address_points.valid_from``) is a date: it is stored as a GeoPackage DATE.
+    """
+    found = []
+    for c in frame.columns:
+        col = frame[c]
+        if pd.api.types.is_datetime64_dtype(col.dtype) and not isinstance(
+            col.dtype, pd.DatetimeTZDtype
+        ):
+            given = col.dropna()
+            if len(given) and bool((given == given.dt.normalize()).all()):
+                found.append(str(c))
+    return found
 
 
 def not_yet_quarantined(path: Path, quar: pd.DataFrame) -> pd.DataFrame:

@@ -288,7 +288,9 @@ def _empty_geopackage() -> bytes:
         frame = pd.DataFrame(
             {"key": pd.Series([], dtype="str"), "value": pd.Series([], dtype="str")}
         )
-        pyogrio.write_dataframe(frame, empty, layer=METADATA, driver="GPKG", use_arrow=True)
+        pyogrio.write_dataframe(
+            frame, empty, layer=METADATA, driver="GPKG", use_arrow=True, VERSION="1.3"
+        )  # GeoPackage 1.3: what GDAL 3.6 (Debian 12, QGIS 3.22-3.28) validates
         return empty.read_bytes()
 
 
