@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from scipy.signal import fftconvolve
 
 from apk_geo.capture import coverage_weights
-from apk_geo.surfaces import _Data, _Surfaces
+from apk_geo.surfaces import _Data, _SourceShares, _Surfaces
 
 #: Largest lattice (points) the FFT surfaces accept; larger grids use the pairwise surfaces.
 MAX_LATTICE_POINTS: Final = 20_000_000
@@ -42,7 +42,7 @@ MAX_EXACT_PAIRS: Final = 5_000_000
 _ON_LATTICE_TOL: Final = 1e-6
 
 
-class _LatticeSurfaces:
+class _LatticeSurfaces(_SourceShares[tuple[NDArray[np.float64], NDArray[np.float64]]]):
     """Kernel masses from the incidents of one period to every cell, by FFT convolution."""
 
     def __init__(
@@ -53,17 +53,12 @@ class _LatticeSurfaces:
         shape: tuple[int, int],
         cell_size_m: float,
     ) -> None:
-        self.data = data
-        self.n_cells = len(area)
-        self.area = area
+        super().__init__(data, area)
         self.ix, self.iy = index
         self.shape = shape
         self.cell_size_m = cell_size_m
         self.area_lattice = np.zeros(shape)
         self.area_lattice[self.ix, self.iy] = area
-        occupied, inverse = np.unique(data.cell_pos, return_inverse=True)
-        self.occupied = occupied
-        self.inverse = inverse
 
     def kernel(self, bandwidth_m: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Return the lattice kernel and each source's kernel mass over the grid's cells."""
@@ -74,26 +69,6 @@ class _LatticeSurfaces:
         row = fftconvolve(self.area_lattice, k, mode="same")
         at_src = row[self.ix[self.occupied], self.iy[self.occupied]]
         return k, np.maximum(at_src, 1e-300)
-
-    def source_weights(
-        self, half_life_days: float | None, *, now_days: float
-    ) -> NDArray[np.float64]:
-        """Return the (recency-weighted) number of incidents of each source."""
-        if half_life_days is None:
-            w = np.ones(len(self.data.cell_pos))
-        else:
-            w = 0.5 ** ((now_days - self.data.t_days) / half_life_days)
-        out: NDArray[np.float64] = np.bincount(
-            self.inverse, weights=w, minlength=len(self.occupied)
-        ).astype(float)
-        return out
-
-    def count_share(self, src_w: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Return each cell's share of the weighted counts."""
-        counts: NDArray[np.float64] = np.zeros(self.n_cells)
-        counts[self.occupied] = src_w
-        out: NDArray[np.float64] = counts / float(counts.sum())
-        return out
 
     def kde_share(
         self, kernel: tuple[NDArray[np.float64], NDArray[np.float64]], src_w: NDArray[np.float64]
@@ -110,17 +85,6 @@ class _LatticeSurfaces:
         mass = spread * self.area
         out: NDArray[np.float64] = mass / float(mass.sum())
         return out
-
-    def share(
-        self, bandwidth_m: float, blend: float, half_life_days: float | None, *, now_days: float
-    ) -> NDArray[np.float64]:
-        """Return the blended share of each cell (sums to 1)."""
-        src_w = self.source_weights(half_life_days, now_days=now_days)
-        counts = self.count_share(src_w)
-        if blend == 0:
-            return counts
-        kde = self.kde_share(self.kernel(bandwidth_m), src_w)
-        return (1 - blend) * counts + blend * kde
 
 
 Surfaces = _Surfaces | _LatticeSurfaces

@@ -9,6 +9,7 @@ every cell up to the largest candidate bandwidth, so the forecast's tuning evalu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +27,65 @@ class _Data:
     t_days: NDArray[np.float64]  # incident time in days since the first training incident
 
 
-class _Surfaces:
+KernelT = TypeVar("KernelT")
+
+
+class _SourceShares(Generic[KernelT]):
+    """The part of a period's surfaces that does not depend on how kernels are computed.
+
+    One source per occupied cell; recency-weighted source counts, the count share and the
+    blend of counts and kernel mass. Subclasses give :meth:`kernel` and :meth:`kde_share`.
+    """
+
+    def __init__(self, data: _Data, area: NDArray[np.float64]) -> None:
+        self.data = data
+        self.n_cells = len(area)
+        self.area = area
+        occupied, inverse = np.unique(data.cell_pos, return_inverse=True)
+        self.occupied = occupied
+        self.inverse = inverse
+
+    def kernel(self, bandwidth_m: float) -> KernelT:
+        """Return the kernel of ``bandwidth_m`` in the form :meth:`kde_share` takes."""
+        raise NotImplementedError
+
+    def kde_share(self, kernel: KernelT, src_w: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Return each cell's share of the kernel mass."""
+        raise NotImplementedError
+
+    def source_weights(
+        self, half_life_days: float | None, *, now_days: float
+    ) -> NDArray[np.float64]:
+        """Return the (recency-weighted) number of incidents of each source."""
+        if half_life_days is None:
+            w = np.ones(len(self.data.cell_pos))
+        else:
+            w = 0.5 ** ((now_days - self.data.t_days) / half_life_days)
+        out: NDArray[np.float64] = np.bincount(
+            self.inverse, weights=w, minlength=len(self.occupied)
+        ).astype(float)
+        return out
+
+    def count_share(self, src_w: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Return each cell's share of the weighted counts."""
+        counts: NDArray[np.float64] = np.zeros(self.n_cells)
+        counts[self.occupied] = src_w
+        out: NDArray[np.float64] = counts / float(counts.sum())
+        return out
+
+    def share(
+        self, bandwidth_m: float, blend: float, half_life_days: float | None, *, now_days: float
+    ) -> NDArray[np.float64]:
+        """Return the blended share of each cell (sums to 1)."""
+        src_w = self.source_weights(half_life_days, now_days=now_days)
+        counts = self.count_share(src_w)
+        if blend == 0:
+            return counts
+        kde = self.kde_share(self.kernel(bandwidth_m), src_w)
+        return (1 - blend) * counts + blend * kde
+
+
+class _Surfaces(_SourceShares[sp.csr_array]):
     """Kernel masses from the incidents of one period to every cell, for bandwidths <= max_bw."""
 
     def __init__(
@@ -36,13 +95,9 @@ class _Surfaces:
         area: NDArray[np.float64],
         max_bandwidth_m: float,
     ) -> None:
-        self.data = data
-        self.n_cells = len(area)
-        self.area = area
+        super().__init__(data, area)
         # one source per occupied cell, at the mean location of its incidents
-        occupied, inverse = np.unique(data.cell_pos, return_inverse=True)
-        self.occupied = occupied
-        self.inverse = inverse
+        occupied, inverse = self.occupied, self.inverse
         n_src = len(occupied)
         sx = np.bincount(inverse, weights=data.xy[:, 0], minlength=n_src)
         sy = np.bincount(inverse, weights=data.xy[:, 1], minlength=n_src)
@@ -72,42 +127,11 @@ class _Surfaces:
         cols = np.r_[dst, self.occupied[lonely]]
         return sp.csr_array((values, (rows, cols)), shape=(n_src, self.n_cells))
 
-    def source_weights(
-        self, half_life_days: float | None, *, now_days: float
-    ) -> NDArray[np.float64]:
-        """Return the (recency-weighted) number of incidents of each source."""
-        if half_life_days is None:
-            w = np.ones(len(self.data.cell_pos))
-        else:
-            w = 0.5 ** ((now_days - self.data.t_days) / half_life_days)
-        out: NDArray[np.float64] = np.bincount(
-            self.inverse, weights=w, minlength=len(self.occupied)
-        ).astype(float)
-        return out
-
-    def count_share(self, src_w: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Return each cell's share of the weighted counts."""
-        counts: NDArray[np.float64] = np.zeros(self.n_cells)
-        counts[self.occupied] = src_w
-        out: NDArray[np.float64] = counts / float(counts.sum())
-        return out
-
     def kde_share(self, kernel: sp.csr_array, src_w: NDArray[np.float64]) -> NDArray[np.float64]:
         """Return each cell's share of the kernel mass."""
         mass: NDArray[np.float64] = np.asarray(kernel.T @ src_w, dtype=float)
         out: NDArray[np.float64] = mass / float(mass.sum())
         return out
-
-    def share(
-        self, bandwidth_m: float, blend: float, half_life_days: float | None, *, now_days: float
-    ) -> NDArray[np.float64]:
-        """Return the blended share of each cell (sums to 1)."""
-        src_w = self.source_weights(half_life_days, now_days=now_days)
-        counts = self.count_share(src_w)
-        if blend == 0:
-            return counts
-        kde = self.kde_share(self.kernel(bandwidth_m), src_w)
-        return (1 - blend) * counts + blend * kde
 
 
 def _subset(data: _Data, mask: NDArray[np.bool_]) -> _Data:

@@ -45,10 +45,22 @@ def dashboard(store: Path, *flags: str) -> Iterator[str]:
     cmd = [sys.executable, "-m", "apk_geo.cli", "dashboard", "--store", str(store),
            "--port", str(port), *flags]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("APK_GEO_")}
+    with serve(cmd, port=port, env=env, what="the dashboard") as url:
+        yield url
+
+
+@contextmanager
+def serve(
+    cmd: list[str], *, port: int, env: dict[str, str], what: str, start_s: float = 90
+) -> Iterator[str]:
+    """Run a Streamlit server ``cmd`` listening on ``port``; yield its URL once it is healthy.
+
+    Raises RuntimeError with the end of its stderr if it exits or is not up within ``start_s``.
+    """
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)  # fmt: skip
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + start_s
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
@@ -56,7 +68,7 @@ def dashboard(store: Path, *flags: str) -> Iterator[str]:
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     err = proc.stderr.read().decode() if proc.stderr else ""
-                    raise RuntimeError(f"the dashboard did not start: {err[-2000:]}") from None
+                    raise RuntimeError(f"{what} did not start: {err[-2000:]}") from None
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -7,17 +7,24 @@ it (audited); the administrator signs in and finds the presenter's sign-in in th
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from support import ROOT, Walk, dom_text, free_port, grid_rows, incident_points, settle, walk
+from support import (
+    ROOT,
+    Walk,
+    dom_text,
+    free_port,
+    grid_rows,
+    incident_points,
+    serve,
+    settle,
+    walk,
+)
 
 from apk_geo import cli, reports
 from apk_geo.i18n import t
@@ -62,26 +69,8 @@ def team_url(team: dict[str, str]) -> Iterator[str]:
     env["APK_GEO_GATE_URL"] = team["gate"]
     cmd = [sys.executable, "-m", "apk_geo.cli", "dashboard", "--store", team["plain"],
            "--port", str(port)]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    raise RuntimeError(f"the dashboard did not start: {err[-2000:]}") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serve(cmd, port=port, env=env, what="the dashboard") as url:
+        yield url
 
 
 def sign_in(w: Walk, url: str, user_url: str) -> None:
