@@ -732,3 +732,23 @@ def synthetic_html(page: str, *, lang: str = "cs") -> str:
     if "<body>" in page:
         return page.replace("<body>", f"<body>\n{banner}", 1)
     return banner + page
+
+
+def synthetic_files(files: Mapping[str, str], *, lang: str = "cs") -> dict[str, str]:
+    """Return a set of route files (name → text) each saying that it holds synthetic demo data.
+
+    GPX files get it in their metadata, printed sheets (``.html``) a line at the top, JSON files
+    ``"synthetic": true``; other files (a CSV table) are returned as they are.
+    """
+    marked: dict[str, str] = {}
+    for name, text in files.items():
+        if name.endswith(".gpx"):
+            marked[name] = synthetic_gpx(text, lang=lang)
+        elif name.endswith(".html"):
+            marked[name] = synthetic_html(text, lang=lang)
+        elif name.endswith(".json"):
+            data = synthetic_json(json.loads(text))
+            marked[name] = json.dumps(data, ensure_ascii=False, indent=2)
+        else:
+            marked[name] = text
+    return marked

@@ -12,7 +12,6 @@ rerun (picking another shift, switching the language) does not plan again.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -105,6 +104,7 @@ def week_form(lang: str) -> None:
         str(week), found.point, name, days, shift, int(n), t("sheet.team_n", lang),
         None if upload is None else (upload.name, upload.getvalue()),
     )  # fmt: skip
+    c.audit("route", "routes.week", week=str(week), teams=int(n))  # once per plan, not per rerun
 
 
 def show(lang: str) -> None:
@@ -154,15 +154,6 @@ def shift_picker(plan: routes.WeekPlan, lang: str) -> str:
     return str(key)
 
 
-def _marked(name: str, text: str, lang: str) -> str:
-    """Return a file of the week that says it holds synthetic demo data."""
-    if name.endswith(".gpx"):
-        return indicators.synthetic_gpx(text, lang=lang)
-    if name.endswith(".html"):
-        return indicators.synthetic_html(text, lang=lang)
-    return text
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def _week_files(
     location: str, user: str, token: str, inputs: WeekInputs, lang: str, synthetic: bool
@@ -170,11 +161,7 @@ def _week_files(
     """Return the week's files (cached beside the plan: the sheets take a while to write)."""
     plan = _week_plan(location, user, token, *inputs)
     files = week_files(plan, lang="en" if lang == "en" else "cs")
-    if synthetic:
-        files = {n: _marked(n, text, lang) for n, text in files.items()}
-        marked = indicators.synthetic_json(json.loads(files["plan.json"]))
-        files["plan.json"] = json.dumps(marked, ensure_ascii=False, indent=2)
-    return files
+    return indicators.synthetic_files(files, lang=lang) if synthetic else files
 
 
 def downloads(plan: routes.WeekPlan, lang: str) -> None:
@@ -182,7 +169,6 @@ def downloads(plan: routes.WeekPlan, lang: str) -> None:
     synthetic = c.is_synthetic()
     files = _week_files(*c.cache_key(), st.session_state[K_INPUTS], lang, synthetic)
     stem = f"tyden_{plan.week}" + ("_synteticky" if synthetic else "")
-    c.audit("route", "routes.week", week=plan.week, shifts=len(plan.shifts))
     items: list[tuple[str, str | bytes, str, str]] = [
         (
             t("route.week_zip", lang),

@@ -581,3 +581,21 @@ def test_find_address_reads_coordinates_and_needs_a_gazetteer_for_addresses() ->
     assert got.point == (49.8353, 18.292)
     missing = find_address("Nikde 1", gazetteer=None)
     assert not missing.found and missing.match == "failed"
+
+
+def test_synthetic_files_mark_every_route_file_but_the_table() -> None:
+    from apk_geo.indicators import synthetic_files
+
+    files = {
+        "plan.json": '{"week": "2026-W49"}',
+        "table.csv": "\ufeffSměna;Místo\r\n",
+        "a.html": "<html><body><h1>Trasa</h1></body></html>",
+        "a.gpx": '<gpx version="1.1"><metadata><name>Trasa</name></metadata></gpx>',
+    }
+    marked = synthetic_files(files, lang="cs")
+    assert set(marked) == set(files)
+    assert json.loads(marked["plan.json"]) == {"week": "2026-W49", "synthetic": True}
+    assert marked["table.csv"] == files["table.csv"]
+    assert 'class="synthetic"' in marked["a.html"] and "<h1>Trasa</h1>" in marked["a.html"]
+    assert "<keywords>synthetic</keywords>" in marked["a.gpx"]
+    assert files["plan.json"] == '{"week": "2026-W49"}'  # the input is not changed
