@@ -28,7 +28,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from gdaltools import validate_gpkg
 from shapely.geometry import Point, Polygon
 
 from apk_geo import cli, io, map_style
@@ -48,10 +48,6 @@ from apk_geo.errors import ParameterError
 from apk_geo.io import _qgis
 from apk_geo.io.columns import COLUMN_LABELS, column_label, display_table
 
-VALIDATORS = (
-    Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"),
-    Path("/usr/share/doc/python3-gdal/examples/validate_gpkg.py"),
-)
 #: A cell our CSV writes as a number: Czech (decimal comma) and English (decimal point).
 NUMBER = {
     "cs": re.compile(r"^-?\d+(,\d+)?([eE][+-]?\d+)?$"),
@@ -87,13 +83,6 @@ def soffice() -> str:
             "--no-install-recommends libreoffice-calc-nogui (scripts/test.sh installs it)"
         )
     return found
-
-
-def validator() -> Path:
-    for path in VALIDATORS:
-        if path.exists():
-            return path
-    pytest.fail("validate_gpkg.py not found: apt-get install -y python3-gdal (scripts/test.sh)")
 
 
 def libreoffice(csvs: list[Path], *, lang: str, out: Path) -> dict[str, list[list[Any]]]:
@@ -478,17 +467,6 @@ def test_geojson_is_rfc_7946_with_a_real_layer_name(tmp_path: Path) -> None:
     assert feature["date_from_local"] == "2026-07-03 05:04:00" and feature["day"] == "2026-07-03"
     download = io.layer_bytes(_clockwise_cells(), suffix=".geojson", layer="hotspots")
     assert json.loads(download)["name"] == "hotspots"  # no temporary file's name
-
-
-def validate_gpkg(path: Path) -> str:
-    """Run GDAL's validate_gpkg.py --extra; return its complaints ("" when it passes)."""
-    done = subprocess.run(
-        [sys.executable, str(validator()), "--extra", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return "" if done.returncode == 0 else (done.stdout + done.stderr).strip().splitlines()[-1]
 
 
 def check_rfc7946(path: Path, *, name: str) -> None:

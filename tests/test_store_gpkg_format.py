@@ -56,3 +56,84 @@ def test_a_date_only_column_is_a_date(tmp_path: Path) -> None:
         ("2020-01-31",),
         (None,),
     ]
+
+
+def _gpkg_blob(geometry: shapely.Geometry, *, envelope: bool) -> bytes:
+    """A GeoPackage geometry blob by hand (clause 2.1.3): little endian, srs 5514."""
+    import struct
+
+    empty = geometry.is_empty
+    flags = 0x01 | (0x02 if envelope else 0) | (0x10 if empty else 0)
+    head = b"GP" + bytes([0, flags]) + struct.pack("<i", 5514)
+    if envelope:
+        minx, miny, maxx, maxy = geometry.bounds
+        head += struct.pack("<4d", minx, maxx, miny, maxy)
+    return head + shapely.to_wkb(geometry, byte_order=1)
+
+
+def test_the_gpkg_sql_functions_read_the_header_by_hand() -> None:
+    from apk_geo.store.gpkgtimes import register_gpkg_functions
+
+    con = sqlite3.connect(":memory:")
+    register_gpkg_functions(con)
+    square = shapely.box(-470000.5, -1100000.0, -469990.0, -1099980.25)
+    for blob in (_gpkg_blob(square, envelope=True), _gpkg_blob(square, envelope=False)):
+        got = con.execute(
+            "SELECT ST_IsEmpty(?1), ST_MinX(?1), ST_MaxX(?1), ST_MinY(?1), ST_MaxY(?1)", (blob,)
+        ).fetchone()
+        assert got == (0, -470000.5, -469990.0, -1100000.0, -1099980.25)
+    empty = _gpkg_blob(shapely.Point(), envelope=False)
+    assert con.execute("SELECT ST_IsEmpty(?1), ST_MinX(?1)", (empty,)).fetchone() == (1, None)
+    assert con.execute("SELECT ST_IsEmpty(NULL)").fetchone() == (None,)
+
+
+def test_appended_rows_spell_datetimes_with_milliseconds_and_keep_the_rtree(
+    tmp_path: Path,
+) -> None:
+    """GDAL 3.12 appends ``…T10:00:00Z``; GeoPackage 1.3 wants ``…T10:00:00.000Z``."""
+    import geopandas as gpd
+
+    from apk_geo.store.lock import _empty_geopackage
+
+    path = tmp_path / "layer.gpkg"
+    path.write_bytes(_empty_geopackage())  # a new store's file: GeoPackage 1.3
+
+    def frame(start: int) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(
+            {
+                "at": pd.to_datetime(
+                    ["2024-03-31 00:59:59", "2024-07-01 05:04:00.250", None], format="ISO8601"
+                ).tz_localize("UTC"),
+            },
+            geometry=[shapely.Point(start, 0), shapely.Point(start + 1, 2), None],
+            crs="EPSG:5514",
+        )
+
+    write_frame(path, frame(0), "incidents", append=False)
+    write_frame(path, frame(10), "incidents", append=True)
+    write_frame(path, frame(20), "incidents", append=True)
+    texts = [r[0] for r in _sql(path, "SELECT at FROM incidents ORDER BY fid")]
+    assert texts == ["2024-03-31T00:59:59.000Z", "2024-07-01T05:04:00.250Z", None] * 3
+    back = gpd.read_file(path, layer="incidents")
+    assert list(back["at"]) == list(frame(0)["at"]) * 3
+    rtree = _sql(path, "SELECT id, minx, maxx, miny, maxy FROM rtree_incidents_geom ORDER BY id")
+    assert [r[0] for r in rtree] == [1, 2, 4, 5, 7, 8]
+    assert [r[1] for r in rtree] == [0, 1, 10, 11, 20, 21]
+
+
+def test_a_store_after_several_imports_passes_gdal_3_6_validator(tmp_path: Path) -> None:
+    """Appended incidents, versions, quarantine and log rows: validate_gpkg.py --extra is quiet."""
+    from gdaltools import validate_gpkg
+
+    quarantined = {
+        "source": "apk", "file": "a.csv", "line": 2, "field": "reported_at", "value": "x",
+        "expected": "date", "reason": "bad", "raw": "x;y",
+        "imported_at": pd.Timestamp("2024-07-01 10:00", tz="Europe/Prague"),
+    }  # fmt: skip
+    path = tmp_path / "s.gpkg"
+    make_store(path, [{"id": "1"}, {"id": "2"}], quarantine=[quarantined])
+    make_store(path, [{"id": "2", "category": "jiné"}, {"id": "3"}], quarantine=[
+        {**quarantined, "raw": "z", "line": 3}
+    ])  # fmt: skip
+    assert _sql(path, "SELECT count(*) FROM incident_versions") == [(1,)]
+    assert validate_gpkg(path) == ""

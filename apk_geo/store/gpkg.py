@@ -28,6 +28,7 @@ import shapely
 from apk_geo._validate import require_crs
 from apk_geo.errors import StoreError
 from apk_geo.schema import CRS_METRIC
+from apk_geo.store.gpkgtimes import max_fid, pad_datetime_milliseconds
 from apk_geo.store.layers import CONTEXT_LAYERS, INCIDENTS, METADATA, QUARANTINE, VERSIONS
 
 __all__ = [
@@ -178,6 +179,9 @@ def _points_of(wkb: pa.Array) -> np.ndarray:
 def write_frame(path: Path, frame: pd.DataFrame, layer: str, *, append: bool) -> None:
     """Write (or append) ``frame`` as ``layer`` of a temporary copy; times are stored as UTC.
 
+    Appended rows get the GeoPackage 1.3 DATETIME spelling with milliseconds (see
+    :mod:`apk_geo.store.gpkgtimes`), as rows of a newly written layer do.
+
     SQLite's fsync per commit is off meanwhile (see the module docstring): ``path`` must be
     the private copy of :func:`apk_geo.store.lock.transaction`, which fsyncs it before the
     replace.
@@ -193,8 +197,11 @@ def write_frame(path: Path, frame: pd.DataFrame, layer: str, *, append: bool) ->
     kwargs: dict[str, Any] = {"layer": layer, "driver": "GPKG", "use_arrow": True, "append": append}
     if isinstance(data, gpd.GeoDataFrame) and layer in _POINT_LAYERS:
         kwargs["geometry_type"] = "Point"
+    after_fid = max_fid(path, layer) if append and layer in layers_in(path) else None
     with _unsynced():
         pyogrio.write_dataframe(data, path, **kwargs)
+    if after_fid is not None and len(data):  # GDAL appends seconds-only DATETIME text
+        pad_datetime_milliseconds(path, layer, after_fid=after_fid)
 
 
 def _date_columns(frame: pd.DataFrame) -> list[str]:
