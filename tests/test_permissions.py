@@ -214,3 +214,80 @@ def test_cli_ingest_waits_on_stderr_then_fails_with_one_error_line(tmp_path: Pat
     assert "after 0.5 s" in lines[-1] and "--lock-timeout" in lines[-1]
     assert len(lines) == 2
     assert not store.exists()
+
+
+#: Lists every file that appears in a folder, with its mode, until ``STOP`` appears there.
+_POLLER = """
+import os, sys
+folder, seen = sys.argv[1], {}
+while not os.path.exists(os.path.join(folder, "STOP")):
+    for name in os.listdir(folder):
+        try:
+            seen.setdefault(name, os.stat(os.path.join(folder, name)).st_mode & 0o777)
+        except FileNotFoundError:
+            pass
+print(repr(seen))
+"""
+
+
+def _files_seen_while(folder: Path, write: Any) -> dict[str, int]:
+    """Run ``write()`` while another process records every file appearing in ``folder``."""
+    import ast
+
+    poller = subprocess.Popen(
+        [sys.executable, "-c", _POLLER, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(0.3)  # the poller is running
+        write()
+    finally:
+        (folder / "STOP").touch()
+        out, _ = poller.communicate(timeout=30)
+    seen: dict[str, int] = ast.literal_eval(out)
+    seen.pop("STOP", None)
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("private", [True, False], ids=["store-writer", "control-plain-gdal"])
+def test_gdals_side_files_of_a_first_layer_are_0600(tmp_path: Path, private: bool) -> None:
+    """GDAL builds a first layer's R-tree (every point) in a side database next to the copy."""
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    from apk_geo.store.lock import _empty_geopackage
+
+    folder = tmp_path / "w"
+    folder.mkdir()
+    copy = folder / ".apk.gpkg.tmp-1-abc.gpkg"
+    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_empty_geopackage())
+    n = 300_000
+    rng = __import__("numpy").random.default_rng(0)
+    frame = gpd.GeoDataFrame(
+        {"id": [str(i) for i in range(n)]},
+        geometry=shapely.points(rng.uniform(-480000, -460000, (n, 2))),
+        crs="EPSG:5514",
+    )
+    pyogrio.set_gdal_config_options({"OGR_GPKG_THREADED_RTREE_AT_FIRST_FEATURE": "YES"})
+    try:
+        if private:
+            seen = _files_seen_while(
+                folder, lambda: store_gpkg.write_frame(copy, frame, "incidents", append=False)
+            )
+        else:
+            seen = _files_seen_while(
+                folder,
+                lambda: pyogrio.write_dataframe(frame, copy, layer="incidents", use_arrow=True),
+            )
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_GPKG_THREADED_RTREE_AT_FIRST_FEATURE": None})
+    rtree = [name for name in seen if "tmp_rtree" in name]
+    assert rtree, seen  # the side database was there while the rows were written
+    if private:
+        assert set(seen.values()) == {0o600}, {k: oct(v) for k, v in seen.items()}
+        assert os.umask(0o022) == 0o022  # the writer restored the umask
+    else:  # without the writer's umask GDAL makes it world-readable
+        assert {seen[name] for name in rtree} == {0o644}

@@ -13,6 +13,7 @@ small layer written after the incidents (versions, quarantine, log, metadata).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from apk_geo.errors import StoreError
 from apk_geo.schema import CRS_METRIC
 from apk_geo.store.gpkgtimes import max_fid, pad_datetime_milliseconds
 from apk_geo.store.layers import CONTEXT_LAYERS, INCIDENTS, METADATA, QUARANTINE, VERSIONS
+from apk_geo.store.lock import is_empty_geopackage
 
 __all__ = [
     "fields_of",
@@ -49,23 +51,35 @@ _POINT_LAYERS = (INCIDENTS, VERSIONS)
 
 #: GDAL's option for SQLite's ``PRAGMA synchronous`` (GeoPackage and SQLite drivers).
 _SYNC_OPTION = "OGR_SQLITE_SYNCHRONOUS"
-#: GDAL's options are global to the process: writers in several threads share one setting.
+#: The file-creation mask while GDAL writes a copy: its side files are ``0600`` (see below).
+_PRIVATE_UMASK = 0o077
+#: GDAL's options and the umask are global to the process: writers in several threads share
+#: one setting.
 _SYNC_LOCK = threading.Lock()
 _unsynced_writers = [0]
 _sync_before: list[object] = [None]  # pyogrio reads ON/OFF back as bool
+_umask_before = [0o022]
 
 
 @contextlib.contextmanager
 def _unsynced() -> Iterator[None]:
-    """Switch off SQLite's fsync per commit while the block writes to a temporary copy.
+    """Write to a temporary copy: SQLite's fsync per commit off, GDAL's side files private.
 
-    The option is global in GDAL; the first writer in saves the setting found, the last one
-    out restores it, so a concurrent writer never leaves it off for writes elsewhere.
+    GDAL creates files next to the copy while it writes: SQLite's rollback journal and, for a
+    dataset's first layer, a background R-tree database (``<copy>.tmp_rtree_<layer>.db``,
+    holding every incident's point). It creates them with the process's umask, so the umask
+    is ``077`` meanwhile: they are ``0600`` like the copy (a killed writer's are removed by
+    :func:`apk_geo.store.lock.cleanup_temp_files`, their names start like the copy's).
+
+    Both settings are global to the process; the first writer in saves what it found, the last
+    one out restores it, so a concurrent writer never leaves them changed for files elsewhere
+    (a file another thread creates meanwhile is at most more private than asked).
     """
     with _SYNC_LOCK:
         if not _unsynced_writers[0]:
             _sync_before[0] = pyogrio.get_gdal_config_option(_SYNC_OPTION)
             pyogrio.set_gdal_config_options({_SYNC_OPTION: "OFF"})
+            _umask_before[0] = os.umask(_PRIVATE_UMASK)
         _unsynced_writers[0] += 1
     try:
         yield
@@ -74,11 +88,16 @@ def _unsynced() -> Iterator[None]:
             _unsynced_writers[0] -= 1
             if not _unsynced_writers[0]:
                 pyogrio.set_gdal_config_options({_SYNC_OPTION: _sync_before[0]})
+                os.umask(_umask_before[0])
 
 
 def layers_in(path: Path) -> set[str]:
-    """Return the layer names of the GeoPackage at ``path`` (empty if it does not exist)."""
-    if not path.exists():
+    """Return the layer names of the GeoPackage at ``path`` (empty if it does not exist).
+
+    A new store's temporary copy starts as a GeoPackage without layers, which GDAL writes
+    into but does not open for reading: it has none.
+    """
+    if not path.exists() or is_empty_geopackage(path):
         return set()
     return {str(name) for name, _ in pyogrio.list_layers(path)}
 

@@ -201,6 +201,8 @@ def ensure_indexes(path: Path) -> list[str]:
         The columns indexed now (empty when every index was there, or there is no table).
     """
     with contextlib.closing(sqlite3.connect(path)) as con:
+        # the private copy is fsynced once before it replaces the store (apk_geo.store.lock)
+        con.execute("PRAGMA synchronous = OFF")
         columns = _table_columns(con)
         present = _present_indexes(con)
         made: list[str] = [

@@ -30,6 +30,7 @@ import logging
 import math
 import os
 import shutil
+import sqlite3
 import stat
 import tempfile
 import time
@@ -44,13 +45,13 @@ import pyogrio
 
 from apk_geo.errors import CRSError, ParameterError, SchemaError, StoreError
 from apk_geo.files import PRIVATE_MODE
-from apk_geo.store.layers import METADATA
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT_S",
     "TMP_MARK",
     "check_lock_timeout",
     "cleanup_temp_files",
+    "is_empty_geopackage",
     "lock_path_of",
     "transaction",
     "write_lock",
@@ -143,20 +144,18 @@ def _acquire(
     """Take ``lock``; say once that we wait; give up after ``timeout_s``."""
     if _try_lock(lock, path=path, lock_path=lock_path):
         return
-    limit = "for ever" if timeout_s is None else f"up to {timeout_s:g} s"
-    message = (
-        f"{path}: waiting for the write lock {lock_path.name}, held by another import"
-        f"{_holder(lock_path)}; waiting {limit}"
-    )
+    from apk_geo.store._messages import lock_timeout, lock_wait
+
+    holder = _holder(lock_path)
+    message = lock_wait(path, lock=lock_path.name, holder_pid=holder, timeout_s=timeout_s)
     (on_wait or logger.warning)(message)
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     while True:
         left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
+        if timeout_s is not None and left is not None and left <= 0:
+            holder = _holder(lock_path)
             raise StoreError(
-                f"{path}: another import still holds the write lock {lock_path.name}"
-                f"{_holder(lock_path)} after {timeout_s:g} s; try again when it has finished, "
-                "or wait longer (lock_timeout_s, apk-geo ingest --lock-timeout)"
+                lock_timeout(path, lock=lock_path.name, holder_pid=holder, timeout_s=timeout_s)
             )
         time.sleep(_POLL_S if left is None else min(_POLL_S, left))
         if _try_lock(lock, path=path, lock_path=lock_path):
@@ -187,8 +186,8 @@ def _record_holder(fd: int) -> None:
         os.ftruncate(fd, len(text))
 
 
-def _holder(lock_path: Path) -> str:
-    """Return `` (process N)`` naming the lock's holder, or ``""`` if unknown.
+def _holder(lock_path: Path) -> str | None:
+    """Return the process id of the lock's holder (text), or ``None`` if unknown.
 
     On Windows the holder's locked byte cannot be read by others: the holder stays unnamed.
     """
@@ -196,8 +195,8 @@ def _holder(lock_path: Path) -> str:
         with open(lock_path, "rb") as fh:
             text = fh.read(32).decode("ascii", "replace").strip()
     except OSError:
-        return ""
-    return f" (process {text})" if text.isdigit() else ""
+        return None
+    return text if text.isdigit() else None
 
 
 @contextlib.contextmanager
@@ -282,16 +281,36 @@ def _private_copy(path: Path, tmp: Path) -> None:
 
 @functools.cache
 def _empty_geopackage() -> bytes:
-    """Return the bytes of an empty GeoPackage (an empty ``metadata`` layer), built once."""
+    """Return the bytes of a GeoPackage 1.3 without any layer, built once.
+
+    GDAL makes the file (GeoPackage 1.3: what GDAL 3.6, Debian 12 and QGIS 3.22-3.28 validate)
+    with a placeholder layer, which is then dropped: GDAL builds the R-tree of the first layer
+    of a dataset in a background thread while it writes the rows, and of later layers only
+    afterwards, so a new store's incidents written into a file that already held a layer took
+    ~0.5-1 s longer per million rows (GDAL's ``SetDeferredSpatialIndexCreation``).
+    """
     with tempfile.TemporaryDirectory(prefix="apk-geo-") as folder:
         empty = Path(folder) / "empty.gpkg"
-        frame = pd.DataFrame(
-            {"key": pd.Series([], dtype="str"), "value": pd.Series([], dtype="str")}
-        )
+        frame = pd.DataFrame({"key": pd.Series([], dtype="str")})
         pyogrio.write_dataframe(
-            frame, empty, layer=METADATA, driver="GPKG", use_arrow=True, VERSION="1.3"
-        )  # GeoPackage 1.3: what GDAL 3.6 (Debian 12, QGIS 3.22-3.28) validates
+            frame, empty, layer="placeholder", driver="GPKG", use_arrow=True, VERSION="1.3"
+        )
+        with contextlib.closing(sqlite3.connect(empty)) as con, con:
+            con.execute("DROP TABLE placeholder")
+            for table in ("gpkg_contents", "gpkg_ogr_contents"):
+                con.execute(f"DELETE FROM {table} WHERE table_name = 'placeholder'")
+        with contextlib.closing(sqlite3.connect(empty)) as con:
+            con.execute("VACUUM")
         return empty.read_bytes()
+
+
+def is_empty_geopackage(path: Path) -> bool:
+    """Return whether ``path`` holds the layer-less GeoPackage a new store's copy starts as."""
+    empty = _empty_geopackage()
+    try:
+        return path.stat().st_size == len(empty) and path.read_bytes() == empty
+    except FileNotFoundError:
+        return False
 
 
 def _fsync(path: Path) -> None:
