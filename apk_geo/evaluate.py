@@ -312,7 +312,9 @@ def evaluate(
     seed
         Seed of the bootstrap and of the methods that take one.
     context
-        Named context layers for the forecast's risk-terrain covariates (e.g. hostels, stops).
+        Named context layers for the forecast's risk-terrain covariates (e.g. hostels, stops,
+        population with a ``weight`` column, a city's other incident types); a layer with the
+        datetime column ``time_col`` keeps only its rows before ``split_date``.
     n_boot
         Bootstrap resamples (>= 100).
 

@@ -6,7 +6,8 @@ Private: :func:`align_time` is public through :mod:`apk_geo.forecast`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 
 from apk_geo import _validate, grid, riskterms
 from apk_geo.errors import CRSError, InsufficientDataError, ParameterError, SchemaError
+from apk_geo.surfaces import _Data, _subset
 
 __all__ = ["align_time", "ensemble_bandwidths"]
 
@@ -153,3 +155,79 @@ def _candidate_half_lives(
     values |= {float(d) for d in days}
     finite = sorted(v for v in values if v is not None)
     return (None, *finite) if None in values else tuple(finite)
+
+
+#: Candidate weights of the context-intensity term (the share given to a context layer's KDE).
+INTENSITY_WEIGHTS: Final = (0.25, 0.5)
+
+#: Name of the pooled term of every dated point layer (a city's other incident types together).
+POOLED_INTENSITY: Final = "all dated layers"
+
+
+@dataclass(frozen=True)
+class IntensityLayer:
+    """A point context layer reduced to what its kernel surface needs.
+
+    ``data.t_days`` is each feature's time in days since the first training incident (``-inf``
+    for an undated layer: always in the past); ``weight`` each feature's weight (1, or its
+    :data:`apk_geo.riskterms.WEIGHT_COLUMN` value).
+    """
+
+    name: str
+    data: _Data
+    weight: NDArray[np.float64]
+    dated: bool
+
+    def before(self, days: float) -> tuple[_Data, NDArray[np.float64]]:
+        """Return the features strictly before ``days`` and their weights."""
+        keep = self.data.t_days < days
+        return _subset(self.data, keep), self.weight[keep]
+
+
+def intensity_layers(
+    context: Mapping[str, gpd.GeoDataFrame],
+    cells: gpd.GeoDataFrame,
+    *,
+    t0: pd.Timestamp,
+    time_col: str,
+) -> list[IntensityLayer]:
+    """Return every point context layer with features in the grid, and their pool.
+
+    A layer is dated when it has the datetime column ``time_col``; when two or more are, their
+    pool (:data:`POOLED_INTENSITY`, e.g. all of a city's other incident types) is added last.
+    """
+    out: list[IntensityLayer] = []
+    for name, layer in context.items():
+        located = layer.loc[~(layer.geometry.isna() | layer.geometry.is_empty).to_numpy()]
+        if len(located) == 0 or not bool((located.geom_type == "Point").all()):
+            continue
+        located = located.to_crs(cells.crs)
+        pos = _cell_positions(cells, located)
+        inside = pos >= 0
+        if not inside.any():
+            continue
+        dated = time_col in located.columns
+        if dated:
+            times = located[time_col]
+            t_days = ((times - align_time(t0, times, name="t0")) / pd.Timedelta(days=1)).to_numpy(
+                dtype=float, na_value=np.inf
+            )
+        else:
+            t_days = np.full(len(located), -np.inf)
+        weights = np.ones(len(located))
+        if riskterms.WEIGHT_COLUMN in located.columns:
+            raw = pd.to_numeric(located[riskterms.WEIGHT_COLUMN], errors="coerce")
+            weights = np.clip(raw.fillna(0.0).to_numpy(dtype=float), 0.0, None)
+        xy = np.column_stack([located.geometry.x.to_numpy(), located.geometry.y.to_numpy()])
+        data = _Data(cell_pos=pos[inside], xy=xy[inside], t_days=t_days[inside])
+        out.append(IntensityLayer(str(name), data, weights[inside], dated))
+    dated_layers = [la for la in out if la.dated]
+    if len(dated_layers) >= 2:
+        data = _Data(
+            cell_pos=np.concatenate([la.data.cell_pos for la in dated_layers]),
+            xy=np.vstack([la.data.xy for la in dated_layers]),
+            t_days=np.concatenate([la.data.t_days for la in dated_layers]),
+        )
+        weight = np.concatenate([la.weight for la in dated_layers])
+        out.append(IntensityLayer(POOLED_INTENSITY, data, weight, True))
+    return out

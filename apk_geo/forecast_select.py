@@ -137,6 +137,22 @@ def reality_check(
     return Verdict(best, float(gains[k_best]), fold_gains, p_value, se, replaces=replaces)
 
 
+def gain_p_value(per_day: NDArray[np.float64], *, n_boot: int, seed: int) -> float:
+    """Return the day-block bootstrap p-value of "no gain" for per-day gains ``per_day``.
+
+    The one-candidate case of :func:`reality_check`: days resampled with replacement
+    ``n_boot`` times (seeded by ``seed``), the share of centred resampled totals at least the
+    observed total. 1 when the observed total is not positive.
+    """
+    observed = float(per_day.sum())
+    if not observed > 0:
+        return 1.0
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(per_day), size=(n_boot, len(per_day)))
+    boot = per_day[draws].sum(axis=1)
+    return float(np.mean(boot - observed >= observed))
+
+
 #: The ensemble's bandwidth rule, as ``attrs["params"]["selection"]["rule"]`` states it.
 ENSEMBLE_RULE: Final = (
     "the ensemble: blend 0.5, no recency weighting, the bandwidth with the best held-out PAI at "

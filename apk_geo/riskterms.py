@@ -15,7 +15,9 @@ Risk-terrain covariates
     Caplan, Kennedy & Miller (2011): places near certain features (hostels, socially excluded
     localities, public-transport stops, schools, any point layer a city adds) attract
     incidents. :func:`covariate_features` gives each cell the log distance from its centre to
-    the nearest feature of every layer; :func:`fit_covariate_model` fits a Poisson GLM
+    the nearest feature of every layer and, for point layers, the log of their kernel density
+    (weighted by a ``weight`` column such as population; RTM's two operationalisations,
+    Caplan & Kennedy 2016); :func:`fit_covariate_model` fits a Poisson GLM
     (:class:`sklearn.linear_model.PoissonRegressor`) of held-out counts on those features and the
     log of the base surface, so the covariates can only re-weight the base, not replace it.
 Rule-of-thumb bandwidth
@@ -32,6 +34,9 @@ Association*, 106(493), 100-108.
 Caplan, J. M., Kennedy, L. W., & Miller, J. (2011). Risk terrain modeling: brokering
 criminological theory and GIS methods for crime forecasting. *Justice Quarterly*, 28(2), 360-381.
 
+Caplan, J. M., & Kennedy, L. W. (2016). *Risk Terrain Modeling: Crime Prediction and Risk
+Reduction*. University of California Press.
+
 Silverman, B. W. (1986). *Density Estimation for Statistics and Data Analysis*, eq. 3.31.
 """
 
@@ -45,6 +50,7 @@ from typing import Final
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
@@ -61,6 +67,16 @@ __all__ = [
 
 #: Floor added to shares before taking logs (a cell with no mass still gets a finite feature).
 _LOG_FLOOR: Final = 1e-6
+
+#: Column of a context layer holding each feature's weight (e.g. population); such a layer gives
+#: a weighted density feature and no proximity feature.
+WEIGHT_COLUMN: Final = "weight"
+
+#: Suffix of a layer's density feature name.
+DENSITY_SUFFIX: Final = " (density)"
+
+#: Default radius of the density kernel, in multiples of ``floor_m`` (the cell size).
+DENSITY_RADIUS_FLOORS: Final = 4.0
 
 #: L2 penalty of the Poisson GLM on standardised features (sklearn's ``alpha``).
 GLM_ALPHA: Final = 1e-4
@@ -123,9 +139,26 @@ def near_repeat_share(
 
 
 def covariate_features(
-    centroids: NDArray[np.float64], layers: Mapping[str, gpd.GeoDataFrame], *, floor_m: float
+    centroids: NDArray[np.float64],
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    floor_m: float,
+    density_radius_m: float | None = None,
 ) -> tuple[NDArray[np.float64], list[str]]:
-    """Return ``log(floor_m + distance to the nearest feature)`` per cell and layer.
+    """Return the risk-terrain features of every cell: proximity and density per layer.
+
+    Risk terrain modelling operationalises a risk factor as *proximity* to its features or as
+    their *density* (Caplan & Kennedy 2016, ch. 3); both are given, on a log scale, so the
+    GLM can use either:
+
+    proximity (feature ``name``)
+        ``log(floor_m + distance from the cell centre to the nearest feature)``, every layer
+        without a :data:`WEIGHT_COLUMN`.
+    density (feature ``name`` + :data:`DENSITY_SUFFIX`)
+        point layers only: ``log(share + 1 / (100 m))`` where ``share`` is the cell's share
+        of the layer's quartic kernel sum of radius ``density_radius_m`` (each point weighted
+        by its :data:`WEIGHT_COLUMN` value when the layer has one, e.g. population) and ``m``
+        the number of cells.
 
     Parameters
     ----------
@@ -135,27 +168,67 @@ def covariate_features(
         Named context layers (points, lines or polygons); empty layers are skipped.
     floor_m
         Added to every distance (the cell size): being inside a feature's cell is "near".
+    density_radius_m
+        Radius of the density kernel; default :data:`DENSITY_RADIUS_FLOORS` times ``floor_m``.
 
     Returns
     -------
     (numpy.ndarray, list of str)
-        The (m, k) feature matrix and the names of the k layers used.
+        The (m, k) feature matrix and the names of the k features.
     """
+    radius = DENSITY_RADIUS_FLOORS * floor_m if density_radius_m is None else density_radius_m
     columns: list[NDArray[np.float64]] = []
     names: list[str] = []
     points = shapely.points(centroids[:, 0], centroids[:, 1])
     for name, layer in layers.items():
-        geoms = layer.geometry[~(layer.geometry.isna() | layer.geometry.is_empty)].to_numpy()
+        located = layer.loc[~(layer.geometry.isna() | layer.geometry.is_empty).to_numpy()]
+        geoms = located.geometry.to_numpy()
         if len(geoms) == 0:
             continue
-        tree = shapely.STRtree(geoms)
-        idx = tree.nearest(points)
-        dist = shapely.distance(points, geoms[idx])
-        columns.append(np.log(floor_m + np.asarray(dist, dtype=float)))
-        names.append(str(name))
+        weights = _layer_weights(located)
+        if weights is None:
+            idx = shapely.STRtree(geoms).nearest(points)
+            dist = shapely.distance(points, geoms[idx])
+            columns.append(np.log(floor_m + np.asarray(dist, dtype=float)))
+            names.append(str(name))
+        if bool(np.all(shapely.get_type_id(geoms) == 0)):
+            xy = shapely.get_coordinates(geoms)
+            w = np.ones(len(xy)) if weights is None else weights
+            columns.append(_log_density(centroids, xy, w, radius_m=radius))
+            names.append(f"{name}{DENSITY_SUFFIX}")
     if not columns:
         return np.empty((len(centroids), 0)), names
     return np.column_stack(columns), names
+
+
+def _layer_weights(layer: gpd.GeoDataFrame) -> NDArray[np.float64] | None:
+    """Return the layer's non-negative :data:`WEIGHT_COLUMN` values, or None without one."""
+    if WEIGHT_COLUMN not in layer.columns:
+        return None
+    values = pd.to_numeric(layer[WEIGHT_COLUMN], errors="coerce").to_numpy(dtype=float)
+    out: NDArray[np.float64] = np.clip(np.nan_to_num(values, nan=0.0), 0.0, None)
+    return out
+
+
+def _log_density(
+    centroids: NDArray[np.float64],
+    xy: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    *,
+    radius_m: float,
+) -> NDArray[np.float64]:
+    """Return ``log(share + 1/(100 m))`` of the weighted quartic kernel sum at the centres."""
+    pairs = cKDTree(centroids).sparse_distance_matrix(
+        cKDTree(xy), radius_m, output_type="coo_matrix"
+    )
+    u = pairs.data / radius_m
+    mass = np.bincount(
+        pairs.row, weights=(1 - u * u) ** 2 * weights[pairs.col], minlength=len(centroids)
+    )
+    total = float(mass.sum())
+    share = mass / total if total > 0 else mass
+    out: NDArray[np.float64] = np.log(share + 1.0 / (100 * len(centroids)))
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,15 @@ components and parameters; the run time. Last: the mean gain over the five sets 
 of the acceptance rule (PAI at 5 % at least the ensemble's on every set, mean gain's interval
 above zero, never significantly worse at 1/5/10 %).
 
-Run: ``.venv/bin/python benchmarks/forecast_eval.py [--sets memphis,sf_robbery,...] [--n-boot N]``.
-Prints figures only; nothing is asserted.
+Context layers (the forecast's risk-terrain covariates, :func:`context_layers`): Memphis the
+population points; San Francisco the block groups' population and the other three SF categories'
+incidents before the split (the block groups' per-category counts span the test months too and
+are never passed). ``--no-context`` passes none. ``--dev`` runs the same protocol inside the
+training months (the last third of them as the test period, :data:`DEV_SPLITS`), for choosing
+designs without looking at the real test months.
+
+Run: ``.venv/bin/python benchmarks/forecast_eval.py [--sets memphis,sf_robbery,...] [--n-boot N]
+[--dev] [--no-context]``. Prints figures only; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -60,17 +67,65 @@ SETS: dict[str, tuple[str, str | None, str | None, str, str, str]] = {
 }  # fmt: skip
 
 
-def run_set(name: str, *, n_boot: int) -> tuple[pd.DataFrame, float]:
-    """Return the evaluation table of one data set and its run time in seconds."""
-    file, id_col, date_col, split, end, area_file = SETS[name]
+#: name -> (split, test end) of the development protocol: the same evaluation inside the
+#: training months (the last third of them as the test period), for choosing designs without
+#: looking at the real test months.
+DEV_SPLITS: dict[str, tuple[str, str]] = {
+    "memphis": ("2019-05-01", "2019-07-01"),
+    **{k: ("2012-09-01", "2012-10-01") for k in SETS if k.startswith("sf_")},
+}
+
+
+def read_set(name: str) -> gpd.GeoDataFrame:
+    """Return the incidents of one set (one row per incident), with ``reported_at``."""
+    file, id_col, date_col, *_ = SETS[name]
     pts = read_points(REAL / file, date_col=date_col)
-    if id_col:
-        pts = distinct_incidents(pts, id_col=id_col)
+    return distinct_incidents(pts, id_col=id_col) if id_col else pts
+
+
+def context_layers(name: str, *, split: str) -> dict[str, gpd.GeoDataFrame]:
+    """Return the real covariate layers of one set, nothing dated at or after ``split``.
+
+    Memphis: the population points (``weight`` = population). San Francisco: the block groups'
+    population at their representative points, and every OTHER SF category's incidents before
+    the split (dated by ``reported_at``, which the forecast filters again). The block groups'
+    per-category counts cover July-December 2012, test months included, and are never used.
+    """
+    if name == "memphis":
+        pop = gpd.read_file(REAL / "memphis_population_sfhotspot.gpkg")
+        weight = pop["population"].astype(float).to_numpy()
+        return {"population": gpd.GeoDataFrame({"weight": weight}, geometry=pop.geometry)}
+    groups = gpd.read_file(REAL / SETS[name][5])
+    layers = {
+        "population": gpd.GeoDataFrame(
+            {"weight": groups["Population"].astype(float).to_numpy()},
+            geometry=groups.representative_point(),
+        )
+    }
+    for other in SETS:
+        if other.startswith("sf_") and other != name:
+            pts = read_set(other)
+            at = pd.Timestamp(split).tz_localize(pts["reported_at"].dt.tz)
+            layers[other.removeprefix("sf_")] = pts.loc[
+                pts["reported_at"] < at, ["reported_at", "geometry"]
+            ]
+    return layers
+
+
+def run_set(
+    name: str, *, n_boot: int, dev: bool = False, context: bool = True
+) -> tuple[pd.DataFrame, float]:
+    """Return the evaluation table of one data set and its run time in seconds."""
+    _, _, _, split, end, area_file = SETS[name]
+    if dev:
+        split, end = DEV_SPLITS[name]
+    pts = read_set(name)
     area = gpd.read_file(REAL / area_file)
+    layers = context_layers(name, split=split) if context else None
     started = time.perf_counter()
     table = evaluate(
         pts, split_date=split, test_end=end, cell_size_m=150, area=area,
-        methods=METHODS, n_boot=n_boot,
+        methods=METHODS, n_boot=n_boot, context=layers,
     )  # fmt: skip
     return table, time.perf_counter() - started
 
@@ -105,6 +160,7 @@ def _print_set(name: str, table: pd.DataFrame, seconds: float) -> list[str]:
     print("  forecast:", json.dumps({k: fp.get(k) for k in keep}, default=str))
     sel: dict[str, Any] = fp.get("selection", {})
     print("  selection:", json.dumps({k: v for k, v in sel.items() if k != "rule"}, default=str))
+    print("  covariates:", json.dumps(fp.get("components", {}).get("covariates"), default=str))
     ens = p["methods"]["ensemble"]
     print(f"  ensemble bandwidth {ens.get('bandwidth_m')} m")
     return failures
@@ -115,11 +171,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     parser.add_argument("--n-boot", type=int, default=999)
+    parser.add_argument(
+        "--dev", action="store_true",
+        help="the development protocol: split and test inside the training months",
+    )  # fmt: skip
+    parser.add_argument("--no-context", action="store_true", help="pass no covariate layers")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     tables, failures = [], []
     for name in args.sets.split(","):
-        table, seconds = run_set(name, n_boot=args.n_boot)
+        table, seconds = run_set(
+            name, n_boot=args.n_boot, dev=args.dev, context=not args.no_context
+        )
         failures += _print_set(name, table, seconds)
         tables.append(table)
     print()

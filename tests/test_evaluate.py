@@ -166,7 +166,8 @@ def test_metrics_undefined_cases_are_nan() -> None:
         cell_area=[1, 1],
         coverages=[0.5],
     )
-    assert m.loc[0, "hit_rate"] == 0 and math.isnan(m.loc[0, "pai"]) and math.isnan(m.loc[0, "rri"])
+    row = m.iloc[0]
+    assert row["hit_rate"] == 0 and math.isnan(float(row["pai"])) and math.isnan(float(row["rri"]))
     none = capture_metrics([1, 0], test_counts=[0, 0], train_counts=[1, 0], cell_area=[1, 1])
     assert none["hit_rate"].isna().all() and none["pei"].isna().all()
 

@@ -55,7 +55,9 @@ def _many(center: tuple[int, int], days: range, *, month: str = "2024-01") -> li
 def _ring_data() -> gpd.GeoDataFrame:
     """Early incidents in cell (5,5); later ones in the four cells around it."""
     t0 = pd.Timestamp("2024-01-01")
-    rows = [(5, 5, str(t0 + pd.Timedelta(days=d))) for d in range(0, 60, 2)]
+    rows: list[tuple[float, float, str]] = [
+        (5, 5, str(t0 + pd.Timedelta(days=d))) for d in range(0, 60, 2)
+    ]
     ring = [(4, 5), (6, 5), (5, 4), (5, 6)]
     rows += [(*ring[i % 4], str(t0 + pd.Timedelta(days=62 + i))) for i in range(28)]
     return _points(rows)

@@ -14,7 +14,8 @@ from numpy.testing import assert_allclose
 from apk_geo import forecast_kernels, forecast_select, riskterms
 from apk_geo.capture import coverage_weights
 from apk_geo.evaluate import evaluate
-from apk_geo.forecast import _top_weights, ensemble, forecast
+from apk_geo.forecast import ensemble, forecast
+from apk_geo.forecast_kernels import _top_weights
 from apk_geo.grid import make_grid
 from apk_geo.surfaces import _Data, _Surfaces
 
@@ -192,7 +193,8 @@ def test_covariate_model_ranks_cells_by_a_covariate_the_intensity_follows() -> N
     centroids = np.column_stack([c.x, c.y])
     stops = gpd.GeoDataFrame(geometry=[shapely.Point(X0 + 350, Y0 + 1450)], crs="EPSG:5514")
     features, names = riskterms.covariate_features(centroids, {"stops": stops}, floor_m=100.0)
-    assert names == ["stops"]
+    assert names == ["stops", "stops (density)"]
+    features = features[:, :1]  # the proximity feature alone
     dist = np.hypot(centroids[:, 0] - (X0 + 350), centroids[:, 1] - (Y0 + 1450))
     assert_allclose(features[:, 0], np.log(100.0 + dist))
     # intensity ~ exp(-2 * log distance); the base surface knows nothing (uniform)
@@ -271,28 +273,31 @@ def test_top_weights_equal_the_full_sort(kind: str) -> None:
 
 @pytest.mark.slow
 def test_forecast_keeps_covariates_when_the_intensity_follows_them() -> None:
+    # 25 stops, too many for 600 incidents to show each one: the covariate knows them all
     rng = np.random.default_rng(2)
     cells = _cells(20)
     c = cells.geometry.centroid
     centroids = np.column_stack([c.x, c.y])
-    at = [(3, 3), (15, 4), (8, 16), (17, 17)]
+    at = rng.integers(0, 20, (25, 2))
     stops = gpd.GeoDataFrame(
         geometry=[shapely.Point(X0 + 100 * x + 50, Y0 + 100 * y + 50) for x, y in at],
         crs="EPSG:5514",
     )
     features, _ = riskterms.covariate_features(centroids, {"stops": stops}, floor_m=100.0)
     mu = np.exp(-3 * features[:, 0])
-    pos = rng.choice(len(cells), 300, p=mu / mu.sum())
+    pos = rng.choice(len(cells), 600, p=mu / mu.sum())
     col = np.rint((centroids[pos, 0] - X0 - 50) / 100).astype(int)
     row = np.rint((centroids[pos, 1] - Y0 - 50) / 100).astype(int)
-    days = rng.uniform(0, 120, 300)
+    days = rng.uniform(0, 120, 600)
     pts = _points([(int(a), int(b), float(d)) for a, b, d in zip(col, row, days, strict=True)])
     out = forecast(pts, cells, context={"stops": stops}, near_repeat=False)
     kept = out.attrs["params"]["components"]["covariates"]
     assert kept is not None
     assert kept["layers"] == ["stops"]
     assert kept["coef_log_distance"]["stops"] < 0
-    assert all(g > 0 for g in out.attrs["params"]["selection"]["covariates"]["gain_per_half"])
+    record = out.attrs["params"]["selection"]["covariates"]
+    assert all(g > 0 for g in record["gain_per_half"])
+    assert record["bootstrap_p"] < 0.05
     # the covariate re-weighting ranks cells closer to the true intensity than the ensemble
     base = ensemble(pts, cells)
     rho_forecast = pd.Series(out["risk"].to_numpy()).corr(pd.Series(mu), method="spearman")
