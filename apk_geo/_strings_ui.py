@@ -5,7 +5,7 @@ Streamlit's own texts (replaced in the browser by ``app_pages/_chrome.py``) and 
 under ``app.``, ``nav.``, ``sidebar.``, ``banner.``, ``chrome.``, ``filter.``, ``preset.``,
 ``weekday.``, ``kpi.``, ``field.``, ``column.``, ``map.``, ``layer.``, ``legend.``, ``gistar.``,
 ``hot.``, ``trend.``, ``data.``, ``msg.``, ``status.``, ``download.``, ``area.``, ``mdt.``,
-``month.``, ``cli.`` (the command line's summaries); each key maps to (Czech, English).
+``month.``, ``grid.``; each key maps to (Czech, English).
 :mod:`apk_geo.i18n` merges this module with the other ``_strings_*`` modules into
 :data:`apk_geo.i18n.STRINGS` and refuses a key defined in two of them.
 """
@@ -31,6 +31,17 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "⚠️ Zobrazená data jsou syntetická demo data, ne skutečné záznamy asistentů.",
         "⚠️ The data shown are synthetic demo data, not real assistant records.",
     ),
+    # data grids (app_pages/_grid.py): a table without rows
+    "grid.empty": ("Žádné řádky k zobrazení.", "No rows to show."),
+    "grid.empty_quarantine": (
+        "Karanténa je prázdná: žádný řádek importu nebyl odmítnut.",
+        "The quarantine is empty: no import row was rejected.",
+    ),
+    "grid.empty_imports": ("Zatím nebyl proveden žádný import.", "No imports yet."),
+    "grid.empty_audit": (
+        "Pro tento výběr nejsou v auditu žádné záznamy.",
+        "The audit log has no records for this selection.",
+    ),
     # Streamlit's own texts, replaced in the browser (app_pages/_chrome.py); English is Streamlit's
     "chrome.upload": ("Nahrát", "Upload"),
     "chrome.upload_directories": ("Nahrát složky", "Upload directories"),
@@ -47,6 +58,18 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "chrome.choose_date": ("Vyberte datum", "Choose date"),
     "chrome.choose_date_range": ("Vyberte období", "Choose date range"),
     "chrome.page_not_found": ("Stránka nenalezena", "Page not found"),
+    "chrome.grid_columns": ("Zobrazit/skrýt sloupce", "Show/hide columns"),
+    "chrome.grid_download": ("Stáhnout jako CSV", "Download as CSV"),
+    "chrome.grid_search": ("Hledat", "Search"),
+    "chrome.grid_fullscreen": ("Celá obrazovka", "Fullscreen"),
+    "chrome.grid_close_fullscreen": ("Zavřít celou obrazovku", "Close fullscreen"),
+    "chrome.grid_clear_selection": ("Zrušit výběr", "Clear selection"),
+    "chrome.grid_sort_ascending": ("Seřadit vzestupně", "Sort ascending"),
+    "chrome.grid_sort_descending": ("Seřadit sestupně", "Sort descending"),
+    "chrome.grid_autosize": ("Automatická šířka", "Autosize"),
+    "chrome.grid_pin": ("Připnout sloupec", "Pin column"),
+    "chrome.grid_unpin": ("Odepnout sloupec", "Unpin column"),
+    "chrome.grid_hide": ("Skrýt sloupec", "Hide column"),
     "chrome.page_not_found_text": (
         "Požadovaná stránka neexistuje. Otevírám hlavní stránku aplikace.",
         "The page that you have requested does not seem to exist. Running the app's main page.",
@@ -418,132 +441,64 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "download.what_yoy": ("meziroční srovnání", "the year-on-year comparison"),
     # the administration page's entry in the navigation (app_pages/admin.py)
     "nav.admin": ("Správa", "Administration"),
-    # the command line's summaries (apk_geo/_cli/_labels.py: status, ingest, quarantine)
-    "cli.key.store": ("úložiště", "store"),
-    "cli.key.incidents": ("události", "incidents"),
-    "cli.key.geocoded": ("s polohou", "geocoded"),
-    "cli.key.not_geocoded": ("bez polohy", "not geocoded"),
-    "cli.key.quarantined": ("v karanténě", "quarantined"),
-    "cli.key.versions": ("nahrazené verze", "versions"),
-    "cli.key.sources": ("zdroje", "sources"),
-    "cli.key.date_from": ("nejstarší událost", "earliest incident"),
-    "cli.key.date_to": ("nejnovější událost", "latest incident"),
-    "cli.key.imports": ("importy", "imports"),
-    "cli.key.context_layers": ("kontextové vrstvy", "context layers"),
-    "cli.key.synthetic": ("syntetická data", "synthetic"),
-    "cli.key.reconciled": ("bilance sedí", "reconciled"),
-    "cli.key.read": ("načteno", "read"),
-    "cli.key.accepted": ("přijato", "accepted"),
-    "cli.key.updated": ("aktualizováno", "updated"),
-    "cli.key.stale": ("starší než uložené", "stale"),
-    "cli.key.reverted": ("vráceno ke starší verzi", "reverted"),
-    "cli.key.duplicates": ("duplicity", "duplicates"),
-    "cli.key.versions_kept": ("uchované verze", "versions kept"),
-    "cli.key.rows": ("řádky", "rows"),
-    "cli.key.out": ("soubor", "file"),
-    "cli.key.seed": ("semínko náhody", "seed"),
-    "cli.key.exports": ("exporty", "exports"),
-    "cli.value.synthetic": ("ANO (ukázková data)", "YES (demo data)"),
-    "cli.status.title": ("Úložiště {store}:", "Store {store}:"),
-    "cli.status.last_imports": ("poslední importy:", "last imports:"),
-    "cli.status.not_reconciled": (
-        "{store} nesouhlasí se záznamy: {problems}",
-        "{store} does not reconcile: {problems}",
+    # the store's and the demo's messages in the run's language (store/_messages.py)
+    "msg.store_no_database_store": (
+        "{where}: v této databázi není úložiště apk-geo ({server}); vytvořte ho příkazem "
+        "`apk-geo db init --url …`",
+        "{where}: no apk-geo store in this database ({server}); create one with "
+        "`apk-geo db init --url …`",
     ),
-    "cli.ingest.title": ("Import {file} do {store}:", "Imported {file} into {store}:"),
-    "cli.ingest.dry_title": (
-        "Zkušební běh, nic nebylo zapsáno: import {file} do {store} by dal:",
-        "Dry run, nothing written: importing {file} into {store} would give:",
+    "msg.store_missing_database": (
+        "{path}: tady není žádné úložiště; vytvořte ho příkazem `apk-geo db init --url …`",
+        "{path}: no store here; create it with `apk-geo db init --url …`",
     ),
-    "cli.ingest.quarantined": (
-        "{n} {n:plural:řádek je|řádky jsou|řádků je} v karanténě: apk-geo quarantine --store "
-        "{store} --out karantena.csv",
-        "{n} {n:plural:row|rows} quarantined: apk-geo quarantine --store {store} --out "
-        "quarantine.csv",
+    "msg.store_missing_migrate": (
+        "{path}: tady není žádné úložiště; není co přenést",
+        "{path}: no store here; nothing to migrate",
     ),
-    "cli.ingest.reverted": (
-        "{n} {n:plural:záznam se vrátil|záznamy se vrátily|záznamů se vrátilo} ke starší verzi "
-        "(byl znovu importován starší export?); nahrazené verze jsou ve vrstvě incident_versions",
-        "{n} {n:plural:record|records} turned back to an older version (an older export "
-        "imported again?); the replaced versions are kept in the incident_versions layer",
+    "msg.demo_store_exists": (
+        "{path} už existuje; zvolte jinou cestu, nebo ho nahraďte novým demo úložištěm volbou "
+        "--force (overwrite=True)",
+        "{path} already exists; choose another path or pass --force (overwrite=True) to replace "
+        "it with a fresh demo store",
     ),
-    "cli.ingest.would_revert": (
-        "{n} {n:plural:záznam by se vrátil|záznamy by se vrátily|záznamů by se vrátilo} ke "
-        "starší verzi (importujete znovu starší export?); nahrazené verze by zůstaly ve vrstvě "
-        "incident_versions",
-        "{n} {n:plural:record|records} would turn back to an older version (an older export "
-        "imported again?); the replaced versions would be kept in the incident_versions layer",
+    "msg.demo_force_shared": (
+        "{path}: --force se u sdílené databáze odmítá; použijte novou, prázdnou (apk-geo db "
+        "init na nové databázi)",
+        "{path}: --force is refused for a shared database; use a new, empty one (apk-geo db "
+        "init on a new database)",
     ),
-    "cli.quarantine.title": ("Karanténa úložiště {store}:", "Quarantine of {store}:"),
-    # the command line's errors (apk_geo/cli.py): "apk-geo ingest: chyba: …"
-    "cli.error": ("chyba: {message}", "error: {message}"),
-    "cli.see_help": ("{message} (viz {prog} --help)", "{message} (see {prog} --help)"),
-    "cli.unexpected": (
-        "neočekávaná chyba: {kind}: {message} (podrobnosti vypíše spuštění s --debug)",
-        "unexpected error: {kind}: {message} (run with --debug for the traceback)",
+    "msg.demo_not_empty": (
+        "{path}: úložiště už obsahuje importy; demo se zapisuje jen do prázdného úložiště",
+        "{path}: the store holds imports already; the demo goes into an empty store",
     ),
-    "cli.interrupted": (
-        "přerušeno; uložená data se nezměnila",
-        "interrupted; stored data is unchanged",
+    "msg.store_lock_wait": (
+        "{path}: čekám na zámek pro zápis {lock}, drží ho jiný import{holder}; čekám {limit}",
+        "{path}: waiting for the write lock {lock}, held by another import{holder}; "
+        "waiting {limit}",
     ),
-    "cli.not_text": (
-        "{files}: není textový soubor ({encoding} nedokáže přečíst bajt {start}: {reason}); "
-        "je to správný soubor?",
-        "{files}: not a text file ({encoding} cannot decode byte {start}: {reason}); is it the "
-        "right file?",
+    "msg.store_lock_wait_db": (
+        "{path}: čekám na zámek pro zápis, drží ho jiný import{holder}; čekám {limit}",
+        "{path}: waiting for the write lock, held by another import{holder}; waiting {limit}",
     ),
-    "cli.an_input_file": ("vstupní soubor", "an input file"),
-    # argparse's usage errors (apk_geo/_cli/_usage.py); English as argparse words them
-    "cli.usage.argument": ("argument {arg}: {message}", "argument {arg}: {message}"),
-    "cli.usage.required": (
-        "chybí povinné argumenty: {args}",
-        "the following arguments are required: {args}",
+    "msg.store_lock_timeout": (
+        "{path}: zámek pro zápis {lock} drží jiný import{holder} i po {seconds} s; zkuste to "
+        "znovu, až skončí, nebo čekejte déle (lock_timeout_s, apk-geo ingest --lock-timeout)",
+        "{path}: another import still holds the write lock {lock}{holder} after {seconds} s; "
+        "try again when it has finished, or wait longer (lock_timeout_s, apk-geo ingest "
+        "--lock-timeout)",
     ),
-    "cli.usage.unrecognized": ("neznámé argumenty: {args}", "unrecognized arguments: {args}"),
-    "cli.usage.one_of": (
-        "je třeba zadat jeden z argumentů {args}",
-        "one of the arguments {args} is required",
+    "msg.store_lock_timeout_db": (
+        "{path}: zámek pro zápis drží jiný import{holder} i po {seconds} s; zkuste to znovu, "
+        "až skončí, nebo čekejte déle (lock_timeout_s, apk-geo ingest --lock-timeout)",
+        "{path}: another import still holds the write lock{holder} after {seconds} s; try "
+        "again when it has finished, or wait longer (lock_timeout_s, apk-geo ingest "
+        "--lock-timeout)",
     ),
-    "cli.usage.not_with": (
-        "nelze zadat spolu s argumentem {arg}",
-        "not allowed with argument {arg}",
-    ),
-    "cli.usage.ambiguous": (
-        "nejednoznačná volba {option}, může znamenat {matches}",
-        "ambiguous option: {option} could match {matches}",
-    ),
-    "cli.usage.choice": (
-        "neplatná hodnota {value} (možnosti: {choices})",
-        "invalid choice: {value} (choose from {choices})",
-    ),
-    "cli.usage.value": (
-        "neplatná hodnota {value} (typ {type})",
-        "invalid {type} value: {value}",
-    ),
-    "cli.usage.one_value": ("chybí hodnota", "expected one argument"),
-    "cli.usage.some_values": ("chybí aspoň jedna hodnota", "expected at least one argument"),
-    "cli.usage.at_most_one": ("nejvýš jedna hodnota", "expected at most one argument"),
-    "cli.usage.no_value": (
-        "hodnotu nepřijímá, zadáno {value}",
-        "ignored explicit argument {value}",
-    ),
-    "cli.usage.encoding": (
-        "{value} není kódování textu; použijte např. utf-8, utf-8-sig nebo cp1250",
-        "{value} is not a text encoding; use e.g. utf-8, utf-8-sig or cp1250",
-    ),
-    "cli.usage.blank": (
-        "očekáváno neprázdné jméno, zadáno {value}",
-        "expected a non-empty name, got {value}",
-    ),
-    "cli.usage.seconds": (
-        "očekáván počet sekund >= 0, zadáno {value}",
-        "expected a number of seconds >= 0, got {value}",
-    ),
-    "cli.demo.title": (
-        "Demo úložiště {store} (syntetická data):",
-        "Demo store {store} (synthetic data):",
-    ),
-    "cli.demo.imports": ("importy:", "imports:"),
+    "msg.store_lock_holder": (" (proces {pid})", " (process {pid})"),
+    "msg.store_lock_server_holder": (" (proces serveru {pid})", " (server process {pid})"),
+    "msg.store_lock_up_to": ("nejvýš {seconds} s", "up to {seconds} s"),
+    "msg.store_lock_forever": ("bez omezení", "for ever"),
     # the store's messages (apk_geo/store/_messages.py)
     "msg.store_missing": (
         "{path}: tady není žádné úložiště; vytvořte ho příkazem "

@@ -10,10 +10,13 @@ written exit with code 2. Anything else is a bug: ``apk-geo <command>: neočeká
 the command) shows the traceback. A closed pipe (``apk-geo status --json | head -1``) ends
 quietly with code 141, as a process killed by SIGPIPE would; Ctrl-C ends with code 130.
 
-The language of the messages is known before the command line is parsed (:func:`language_of`):
-``--lang`` if the command line has it, else ``$APK_GEO_LANG``, else Czech; a command with a
-``--lang`` option that is not given gets ``$APK_GEO_LANG`` too. An error that carries a catalogue
-text (:class:`apk_geo.store._messages.Message`) is shown in that language.
+The language of the run is known before the command line is parsed (:func:`language_of`):
+``--lang`` if the command line has it (``apk-geo --lang en status`` or ``apk-geo status --lang
+en``), else ``$APK_GEO_LANG``, else Czech; a command's ``--lang`` option takes it too. The help
+(``--help``: argparse's headings, every option's help and every description, the keys of
+:mod:`apk_geo._strings_cli` printed by :class:`apk_geo._cli._help.HelpFormatter`), the errors and
+the summaries are in that language; an error that carries a catalogue text
+(:class:`apk_geo.store._messages.Message`) is shown in it too.
 """
 
 from __future__ import annotations
@@ -26,39 +29,41 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import Any, Final, NoReturn
 
 from apk_geo import __version__
+from apk_geo._cli._help import PREFIX, HelpFormatter
 from apk_geo.config import load_config
 from apk_geo.errors import ApkGeoError
 
-#: Sub-command modules, in the order ``--help`` lists them, with their one-line help. A module is
-#: imported only when its command runs (or its own ``--help`` is asked for), so ``apk-geo --help``
-#: and ``--version`` never pay for geopandas, scipy or folium.
+#: Sub-command modules, in the order ``--help`` lists them, with the key of their one-line help
+#: (:mod:`apk_geo._strings_cli`). A module is imported only when its command runs (or its own
+#: ``--help`` is asked for), so ``apk-geo --help`` and ``--version`` never pay for geopandas,
+#: scipy, folium or Babel.
 COMMANDS: Final[Mapping[str, str]] = {
-    "demo": "build a store with synthetic demo data",
-    "ingest": "import an incident export into a store",
-    "quarantine": "export quarantined rows to CSV",
-    "geocode": "geocode a CSV of addresses against the RÚIAN address points",
-    "status": "summarise a store",
-    "hotspots": "hot-spot analysis (Gi*, KDE, clusters, forecast, change, emerging)",
-    "nearrepeat": "Knox test for near repeats",
-    "rates": "incident rates in SVL and hostel buffers, with rate ratios",
-    "evaluate": "compare hotspot methods on a time split (PAI, PEI, RRI)",
-    "route": "plan patrol routes for a shift, one or several teams (stops, times, GPX, sheets)",
-    "plan-week": "plan a week of patrols for several teams (shifts × places table, sheets, GPX)",
-    "report": "MDT meeting packs: HTML, PDF and PNG per area and month",
-    "dashboard": "start the dashboard",
-    "assets": "install or check the map's front-end files (offline maps)",
-    "db": "shared PostGIS store: create (init), copy a GeoPackage in (migrate), retention",
-    "user": "users of a shared store: add, list, disable",
-    "audit": "read the audit trail of a shared store",
+    "demo": "cli.help.demo",
+    "ingest": "cli.help.ingest",
+    "quarantine": "cli.help.quarantine",
+    "geocode": "cli.help.geocode",
+    "status": "cli.help.status",
+    "hotspots": "cli.help.hotspots",
+    "nearrepeat": "cli.help.nearrepeat",
+    "rates": "cli.help.rates",
+    "evaluate": "cli.help.evaluate",
+    "route": "cli.help.route",
+    "plan-week": "cli.help.plan_week",
+    "report": "cli.help.report",
+    "dashboard": "cli.help.dashboard",
+    "assets": "cli.help.assets",
+    "db": "cli.help.db",
+    "user": "cli.help.user",
+    "audit": "cli.help.audit",
 }
 
 #: The environment variable naming the language (``cs`` or ``en``) when ``--lang`` is not given.
 ENV_LANG: Final = "APK_GEO_LANG"
 #: Global options that take a value (so the command name can be found after them).
-_VALUED_OPTIONS: Final = frozenset({"--config"})
+_VALUED_OPTIONS: Final = frozenset({"--config", "--lang"})
 #: Exit codes: a data or usage error, a bug, Ctrl-C, a closed pipe (128 + SIGPIPE).
 EXIT_ERROR: Final = 2
 EXIT_BUG: Final = 1
@@ -67,10 +72,27 @@ EXIT_CLOSED_PIPE: Final = 141
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line (exit code 2), not usage + error."""
+    """An argument parser in the run's language whose usage errors are one line (exit code 2).
 
-    #: The language of the error line (set per run by :func:`build_parser`).
+    Its help texts, descriptions and group titles are keys of :mod:`apk_geo._strings_cli`,
+    printed by :class:`~apk_geo._cli._help.HelpFormatter` in :attr:`lang`; its ``-h/--help``
+    is its own, with a catalogue help text.
+    """
+
+    #: The language of the help and of the error line (set per run by :func:`build_parser`).
     lang: str = "cs"
+
+    def __init__(self, *, add_help: bool = True, **options: Any) -> None:
+        super().__init__(add_help=False, **options)
+        self._positionals.title = f"{PREFIX}positionals"
+        self._optionals.title = f"{PREFIX}options"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help=f"{PREFIX}help"
+            )
+
+    def _get_formatter(self) -> HelpFormatter:
+        return HelpFormatter(prog=self.prog, lang=self.lang)
 
     def error(self, message: str) -> NoReturn:
         """Print ``<prog>: chyba: <message>`` and a pointer to ``--help``; exit with code 2."""
@@ -122,30 +144,38 @@ def build_parser(command: str | None = None, *, lang: str = "cs") -> argparse.Ar
         The sub-command whose full parser is needed; every other one gets a placeholder that
         carries its help line. ``None`` registers them all (for documentation and tests).
     lang
-        The language of usage errors (``"cs"`` or ``"en"``).
+        The language of the help and of usage errors (``"cs"`` or ``"en"``).
     """
     parser_class: type[_Parser] = type("_Parser", (_Parser,), {"lang": lang})
     parser = parser_class(
-        prog="apk-geo",
-        description="Hotspot analysis and maps for the APK crime-prevention assistants (Ostrava).",
+        prog="apk-geo", description=f"{PREFIX}description", epilog=f"{PREFIX}epilog"
     )
-    parser.add_argument("--version", action="version", version=f"apk-geo {__version__}")
-    parser.add_argument("--config", help="TOML configuration file (context layers, MDT areas)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument(
+        "--version", action="version", version=f"apk-geo {__version__}", help=f"{PREFIX}version"
+    )
+    parser.add_argument("--config", help=f"{PREFIX}config")
+    parser.add_argument(
+        "--lang", choices=("cs", "en"), default=argparse.SUPPRESS, help=f"{PREFIX}lang"
+    )
+    parser.add_argument("--debug", action="store_true", help=f"{PREFIX}debug")
     sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=parser_class
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        parser_class=parser_class,
+        help=f"{PREFIX}commands",
     )
-    for name, help_line in COMMANDS.items():
+    for name, help_key in COMMANDS.items():
         if command is None or name == command:
             importlib.import_module(f"apk_geo._cli.{name.replace('-', '_')}").register(sub)
             sub.choices[name].add_argument(
                 "--debug",
                 action="store_true",
                 default=argparse.SUPPRESS,
-                help="show tracebacks and debug logs (also accepted before the command)",
+                help=f"{PREFIX}debug_command",
             )
         else:
-            sub.add_parser(name, help=help_line, add_help=False)
+            sub.add_parser(name, help=help_key, add_help=False)
     return parser
 
 
@@ -191,13 +221,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parse(words: Sequence[str], command: str | None, *, lang: str) -> argparse.Namespace:
     """Build the parser of ``command`` only, parse ``words`` and set up logging.
 
-    A command's ``--lang`` that is not on the command line takes the run's language (so
-    ``$APK_GEO_LANG`` applies to its output too).
+    ``args.lang`` is the run's language (:func:`language_of`) for every command, with a
+    ``--lang`` option or not: the option wherever it stands (``apk-geo --lang en status`` too),
+    else ``$APK_GEO_LANG``, else Czech.
     """
     parser = build_parser(command or "", lang=lang)
     args = parser.parse_args(words)
-    if hasattr(args, "lang") and _lang_option(words) is None:
-        args.lang = lang
+    args.lang = lang
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -18,7 +18,9 @@ The strings themselves live in private modules beside this one, by key prefix, e
 - :mod:`apk_geo._strings_routes`: patrol routes, route sheets and week plans (``route.``,
   ``sheet.``, ``week.``, ``place.``);
 - :mod:`apk_geo._strings_io`: the import reader's messages and quarantine reasons (``io.``);
-- :mod:`apk_geo._strings_access`: sign-in and administration (``auth.``, ``admin.``).
+- :mod:`apk_geo._strings_access`: sign-in and administration (``auth.``, ``admin.``);
+- :mod:`apk_geo._strings_cli`: the command line's help (``cli.help.``), which ``apk-geo --help``
+  reads directly, without this module (:mod:`apk_geo._cli._help`).
 
 A new key goes into the module of its prefix; a new prefix into the module of its area (and the
 list above).
@@ -56,6 +58,7 @@ from typing import Final, Literal
 
 from apk_geo import (
     _strings_access,
+    _strings_cli,
     _strings_io,
     _strings_reports,
     _strings_routes,
@@ -75,6 +78,7 @@ _MODULES: Final[tuple[ModuleType, ...]] = (
     _strings_routes,
     _strings_io,
     _strings_access,
+    _strings_cli,
 )
 
 

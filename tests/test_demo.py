@@ -408,5 +408,5 @@ def test_cli_demo_refuses_to_overwrite_without_force(
     path, _ = demo_store
     before = path.read_bytes()
     assert cli.main(["demo", "--store", str(path)]) == 2
-    assert "already exists" in capsys.readouterr().err
+    assert "už existuje" in capsys.readouterr().err  # Czech by default
     assert path.read_bytes() == before

@@ -209,9 +209,10 @@ def test_cli_ingest_waits_on_stderr_then_fails_with_one_error_line(tmp_path: Pat
     lines = [ln for ln in run.stderr.splitlines() if not ln.startswith("WARNING ")]
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
-    assert lines[0].startswith("apk-geo ingest: ") and "waiting for the write lock" in lines[0]
+    assert lines[0].startswith("apk-geo ingest: ")
+    assert "čekám na zámek pro zápis apk.gpkg.lock, drží ho jiný import" in lines[0]
     assert lines[-1].startswith("apk-geo ingest: chyba: ")
-    assert "after 0.5 s" in lines[-1] and "--lock-timeout" in lines[-1]
+    assert "i po 0,5 s" in lines[-1] and "--lock-timeout" in lines[-1]
     assert len(lines) == 2
     assert not store.exists()
 

@@ -56,11 +56,8 @@ def emit(summary: Mapping[str, Any], *, as_json: bool, title: str) -> None:
 
 #: The environment variable naming the store when ``--store`` is not given.
 ENV_STORE = "APK_GEO_STORE"
-#: What ``--store`` accepts, for help texts.
-STORE_HELP = (
-    "incident store: a .gpkg file, or a PostGIS database postgresql://user@host:port/db "
-    "(password from ~/.pgpass or PGPASSWORD); default $APK_GEO_STORE"
-)
+#: The help text of ``--store`` (a key of :mod:`apk_geo._strings_cli`).
+STORE_HELP = "cli.help.store"
 
 
 def add_store_option(
@@ -71,7 +68,8 @@ def add_store_option(
 ) -> None:
     """Add ``--store`` (a ``.gpkg`` path or a ``postgresql://`` URL), default ``$APK_GEO_STORE``.
 
-    It is required only when ``required`` and the variable is unset.
+    It is required only when ``required`` and the variable is unset; ``help`` is the key of its
+    help text.
     """
     default = os.environ.get(ENV_STORE) or None
     parser.add_argument(
@@ -89,13 +87,16 @@ def add_url_option(parser: argparse.ArgumentParser) -> None:
         "--url",
         default=default,
         required=default is None,
-        help="the PostGIS store: postgresql://user@host:port/db (password from ~/.pgpass, "
-        "PGPASSWORD or the URL); default $APK_GEO_STORE",
+        help="cli.help.url",
     )
 
 
-def read_password(*, from_stdin: bool, confirm: bool = True, prompt: str = "Password") -> str:
+def read_password(
+    *, from_stdin: bool, confirm: bool = True, user: str | None = None, lang: str = "cs"
+) -> str:
     """Return a password typed at a prompt (twice, when ``confirm``) or one line of stdin.
+
+    The prompt (``Heslo uživatele eva:``, ``Password for eva:``) and the errors are in ``lang``.
 
     Raises
     ------
@@ -105,14 +106,21 @@ def read_password(*, from_stdin: bool, confirm: bool = True, prompt: str = "Pass
     import getpass
 
     from apk_geo.errors import ParameterError
+    from apk_geo.i18n import t
+    from apk_geo.store._messages import Message
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise ParameterError("no terminal for the password prompt; pass --password-stdin")
+        raise ParameterError(Message("cli.password.no_terminal"))
+    prompt = (
+        t("cli.password.prompt", lang)
+        if user is None
+        else t("cli.password.prompt_for", lang, name=user)
+    )
     first = getpass.getpass(f"{prompt}: ")
-    if confirm and getpass.getpass(f"{prompt} (again): ") != first:
-        raise ParameterError("the two passwords differ; nothing was changed")
+    if confirm and getpass.getpass(f"{t('cli.password.again', lang, prompt=prompt)}: ") != first:
+        raise ParameterError(Message("cli.password.differ"))
     return first
 
 
@@ -123,7 +131,7 @@ def store_label(store: object) -> str:
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     """Add the common ``--json`` flag."""
-    parser.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    parser.add_argument("--json", action="store_true", help="cli.help.json")
 
 
 def text_encoding(name: str) -> str:
@@ -173,10 +181,15 @@ def error_line(command: str, message: str, lang: str) -> str:
     return f"apk-geo {command}: {t('cli.error', lang, message=localize(message, lang))}"
 
 
-def stderr_note(command: str) -> Callable[[str], None]:
-    """Return a callback that prints a note of ``apk-geo <command>`` on stderr (one line)."""
+def stderr_note(command: str, lang: str = "cs") -> Callable[[str], None]:
+    """Return a callback that prints a note of ``apk-geo <command>`` on stderr (one line).
+
+    A note that is a store :class:`~apk_geo.store._messages.Message` (the wait for a store's
+    write lock) is shown in ``lang``.
+    """
+    from apk_geo.store._messages import localize
 
     def note(message: str) -> None:
-        print(f"apk-geo {command}: {message}", file=sys.stderr, flush=True)
+        print(f"apk-geo {command}: {localize(message, lang)}", file=sys.stderr, flush=True)
 
     return note

@@ -1,9 +1,9 @@
 """Summaries of the command line for people: labels in the user's language, numbers by fmt.
 
 ``apk-geo status``, ``ingest`` and ``quarantine`` print a short aligned table whose labels are
-the ``cli.key.`` strings of :mod:`apk_geo._strings_ui` and whose values are formatted in the
-same language (:mod:`apk_geo.fmt`: ``1 234``, ``1. 12. 2026 05:04``, ``ano``/``ne``). Their
-``--json`` output is not touched: its keys stay the English machine names.
+the ``cli.key.`` strings of the catalogue (:mod:`apk_geo.i18n`) and whose values are formatted
+in the same language (:mod:`apk_geo.fmt`: ``1 234``, ``1. 12. 2026 05:04``, ``ano``/``ne``).
+Their ``--json`` output is not touched: its keys stay the English machine names.
 """
 
 from __future__ import annotations

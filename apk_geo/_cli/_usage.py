@@ -2,8 +2,9 @@
 
 :mod:`argparse` words its errors in English (``the following arguments are required: --store``)
 and Python ships no Czech catalogue for them; :func:`usage_message` recognises those messages
-(and those of the option types in :mod:`apk_geo._cli._common`) and gives them from the
-``cli.usage.`` strings of :mod:`apk_geo._strings_ui`. A message it does not know is kept as it is.
+(and those of the option types in :mod:`apk_geo._cli._common` and ``evaluate --coverages``) and
+gives them from the ``cli.usage.`` strings of :mod:`apk_geo._strings_ui` and
+:mod:`apk_geo._strings_cli`. A message it does not know is kept as it is.
 
 Examples
 --------
@@ -40,6 +41,8 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (r"(?P<value>.+) is not a text encoding; use e\.g\. .+", "cli.usage.encoding"),
         (r"expected a non-empty name, got (?P<value>.+)", "cli.usage.blank"),
         (r"expected a number of seconds >= 0, got (?P<value>.+)", "cli.usage.seconds"),
+        (r"expected shares such as 0\.01,0\.05,0\.1; got (?P<value>.+)", "cli.usage.shares"),
+        (r"expected shares in \(0, 1\] such as 0\.05; got (?P<value>.+)", "cli.usage.shares_range"),
     )
 )
 _ARGUMENT: Final = re.compile(r"argument (?P<arg>[^:]+): (?P<inner>.+)", re.DOTALL)

@@ -19,15 +19,12 @@ def register(sub: Any) -> None:
     """Add the ``assets`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "assets",
-        help="install or check the map's front-end files",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.assets",
+        description="cli.help.assets.description",
     )
-    p.add_argument("action", choices=("install", "status"), help="what to do")
-    p.add_argument("--dest", type=Path, help="vendor folder (default: the dashboard's)")
-    p.add_argument(
-        "--node-modules", type=Path, help="copy from this node_modules instead of running npm ci"
-    )
+    p.add_argument("action", choices=("install", "status"), help="cli.help.assets.action")
+    p.add_argument("--dest", type=Path, help="cli.help.assets.dest")
+    p.add_argument("--node-modules", type=Path, help="cli.help.assets.node_modules")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -16,14 +16,14 @@ from apk_geo._cli._common import add_json_flag, add_url_option, emit
 def register(sub: Any) -> None:
     """Add the ``audit`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "audit", help="read the audit trail of a shared store", description=__doc__
+        "audit", help="cli.help.audit", description="cli.help.audit.description"
     )
     add_url_option(p)
-    p.add_argument("--user", help="rows by or about this user")
-    p.add_argument("--since", help="from this date or date-time (YYYY-MM-DD[THH:MM])")
-    p.add_argument("--until", help="before this date or date-time")
-    p.add_argument("--action", help="one action only (import, signin_failed, export …)")
-    p.add_argument("--limit", type=int, default=1000, help="at most this many rows (1000)")
+    p.add_argument("--user", help="cli.help.audit.user")
+    p.add_argument("--since", help="cli.help.audit.since")
+    p.add_argument("--until", help="cli.help.audit.until")
+    p.add_argument("--action", help="cli.help.audit.action")
+    p.add_argument("--limit", type=int, default=1000, help="cli.help.audit.limit")
     add_json_flag(p)
     p.set_defaults(func=run)
 

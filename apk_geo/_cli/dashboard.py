@@ -41,28 +41,25 @@ def shown(store: str) -> str:
 def register(sub: Any) -> None:
     """Add the ``dashboard`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "dashboard", help="start the dashboard", description=__doc__
+        "dashboard", help="cli.help.dashboard", description="cli.help.dashboard.description"
     )
     p.add_argument(
         "--store",
         default=os.environ.get("APK_GEO_STORE", "var/demo.gpkg"),
-        help="incident store: a GeoPackage file or a postgresql:// URL (default: "
-        "$APK_GEO_STORE or var/demo.gpkg); users of a database store sign in",
+        help="cli.help.dashboard.store",
     )
-    p.add_argument("--address", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    p.add_argument("--port", type=int, default=8501, help="port (8501)")
+    p.add_argument("--address", default="127.0.0.1", help="cli.help.dashboard.address")
+    p.add_argument("--port", type=int, default=8501, help="cli.help.dashboard.port")
     p.add_argument(
         "--presenter",
         action="store_true",
         default=os.environ.get("APK_GEO_PRESENTER", "").lower() in ("1", "true", "yes"),
-        help="locked presenter mode for the MDT meeting: only the MDT page, no navigation, "
-        "no raw data, no incident points ($APK_GEO_PRESENTER=1)",
+        help="cli.help.dashboard.presenter",
     )
     p.add_argument(
         "--basemap",
         default=os.environ.get("APK_GEO_BASEMAP"),
-        help="a local street base map: an MBTiles file of raster tiles the city made "
-        "(see docs/basemap.md; $APK_GEO_BASEMAP)",
+        help="cli.help.dashboard.basemap",
     )
     p.set_defaults(func=run)
 
@@ -117,17 +114,15 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def _warn_if_assets_missing() -> None:
+def _warn_if_assets_missing(lang: str) -> None:
     """Say once, before the server starts, that maps cannot be drawn without the assets."""
     from apk_geo import assets
+    from apk_geo.i18n import t
 
     missing = assets.missing_files()
     if missing:
-        print(
-            f"apk-geo dashboard: warning: {len(missing)} front-end file(s) missing in "
-            f"{assets.vendor_dir()}; maps stay blank until `apk-geo assets install` is run",
-            file=sys.stderr,
-        )
+        text = t("cli.dashboard.assets_missing", lang, n=len(missing), folder=assets.vendor_dir())
+        print(f"apk-geo dashboard: {t('cli.warning', lang, message=text)}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,12 +131,14 @@ def run(args: argparse.Namespace) -> int:
         from apk_geo.basemap import open_basemap
 
         open_basemap(args.basemap)  # a bad file is one message now, not a dead server later
+    from apk_geo.i18n import t
+
     cmd = command(args)
-    print(
-        f"apk-geo dashboard: http://{args.address}:{args.port}  (store: {shown(args.store)})",
-        file=sys.stderr,
-    )
-    _warn_if_assets_missing()
+    lang = getattr(args, "lang", "cs")
+    url = f"http://{args.address}:{args.port}"
+    listening = t("cli.dashboard.listening", lang, url=url, store=shown(args.store))
+    print(f"apk-geo dashboard: {listening}", file=sys.stderr)
+    _warn_if_assets_missing(lang)
     os.chdir(entry().parent)  # Streamlit reads .streamlit/config.toml from here, static/ beside it
     os.execve(cmd[0], cmd, environment(args))
     return 0  # pragma: no cover - execv does not return

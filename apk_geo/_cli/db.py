@@ -22,40 +22,45 @@ def register(sub: Any) -> None:
     """Add the ``db`` sub-command and its actions."""
     p: argparse.ArgumentParser = sub.add_parser(
         "db",
-        help="shared PostGIS store: create (init), copy a GeoPackage in (migrate), retention",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.db",
+        description="cli.help.db.description",
     )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="cli.help.db.action"
+    )
 
-    init = actions.add_parser("init", help="create or upgrade the schema, roles and policies")
+    init = actions.add_parser("init", help="cli.help.db.init")
     add_url_option(init)
-    init.add_argument("--role-prefix", default="apk", help="prefix of the role names (apk)")
-    init.add_argument("--reset-gate", action="store_true", help="give the gate a new password")
-    init.add_argument("--gate-file", help="where to write the gate's URL (default: see above)")
-    init.add_argument("--admin", metavar="NAME", help="also create this first administrator")
+    init.add_argument("--role-prefix", default="apk", help="cli.help.db.init.role_prefix")
+    init.add_argument("--reset-gate", action="store_true", help="cli.help.db.init.reset_gate")
+    init.add_argument("--gate-file", help="cli.help.db.init.gate_file")
+    init.add_argument("--admin", metavar="NAME", help="cli.help.db.init.admin")
     init.add_argument(
-        "--password-stdin", action="store_true", help="read --admin's password from stdin"
+        "--password-stdin", action="store_true", help="cli.help.db.init.password_stdin"
     )
     add_json_flag(init)
     init.set_defaults(func=run_init)
 
-    migrate = actions.add_parser("migrate", help="copy a GeoPackage store into the PostGIS one")
-    migrate.add_argument("--from", dest="source", required=True, help="the .gpkg store")
+    migrate = actions.add_parser("migrate", help="cli.help.db.migrate")
+    migrate.add_argument("--from", dest="source", required=True, help="cli.help.db.migrate.source")
     add_url_option(migrate)
     migrate.add_argument(
-        "--lock-timeout", type=seconds, default=DEFAULT_LOCK_TIMEOUT_S, metavar="SECONDS"
+        "--lock-timeout",
+        type=seconds,
+        default=DEFAULT_LOCK_TIMEOUT_S,
+        metavar="SECONDS",
+        help="cli.help.db.migrate.lock_timeout",
     )
     add_json_flag(migrate)
     migrate.set_defaults(func=run_migrate)
 
-    keep = actions.add_parser("retention", help="anonymise or delete incidents past retention")
+    keep = actions.add_parser("retention", help="cli.help.db.retention")
     add_url_option(keep)
-    keep.add_argument("--older-than-years", type=int, help="period (default: the setting)")
-    keep.add_argument("--mode", choices=("anonymise", "delete"), help="default: the setting")
-    keep.add_argument("--dry-run", action="store_true", help="count only, change nothing")
-    keep.add_argument("--set-years", type=int, help="store the period (and --mode) as the setting")
-    keep.add_argument("--reason", help="why (recorded in the audit trail)")
+    keep.add_argument("--older-than-years", type=int, help="cli.help.db.retention.older_than_years")
+    keep.add_argument("--mode", choices=("anonymise", "delete"), help="cli.help.db.retention.mode")
+    keep.add_argument("--dry-run", action="store_true", help="cli.help.db.retention.dry_run")
+    keep.add_argument("--set-years", type=int, help="cli.help.db.retention.set_years")
+    keep.add_argument("--reason", help="cli.help.db.retention.reason")
     add_json_flag(keep)
     keep.set_defaults(func=run_retention)
 
@@ -80,9 +85,7 @@ def run_init(args: argparse.Namespace) -> int:
     else:
         summary["gate"] = f"{result.roles.gate} (unchanged; --reset-gate gives a new password)"
     if args.admin:
-        password = read_password(
-            from_stdin=args.password_stdin, prompt=f"Password for {args.admin}"
-        )
+        password = read_password(from_stdin=args.password_stdin, user=args.admin, lang=args.lang)
         add_user(args.url, args.admin, role="admin", password=password, reason="db init")
         summary["admin"] = args.admin
     emit(summary, as_json=args.json, title="Shared store ready:")

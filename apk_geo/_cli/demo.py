@@ -26,34 +26,28 @@ _NOT_SHOWN = ("store", "last_imports", "metadata")
 def register(sub: Any) -> None:
     """Add the ``demo`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "demo", help="build a store with synthetic demo data", description=__doc__
+        "demo", help="cli.help.demo", description="cli.help.demo.description"
     )
-    add_store_option(
-        p,
-        help="store to create: a .gpkg file, or an empty PostGIS store postgresql://… "
-        "(apk-geo db init first); default $APK_GEO_STORE",
-    )
-    p.add_argument("--seed", type=int, default=42, help="random seed of the incidents (42)")
-    p.add_argument(
-        "--incidents", type=int, default=30_000, help="number of incidents (about 30 000)"
-    )
+    add_store_option(p, help="cli.help.demo.store")
+    p.add_argument("--seed", type=int, default=42, help="cli.help.demo.seed")
+    p.add_argument("--incidents", type=int, default=30_000, help="cli.help.demo.incidents")
     p.add_argument(
         "--end",
         default=None,
-        help="exclusive end date YYYY-MM-DD (default: the first day of the current month)",
+        help="cli.help.demo.end",
     )
-    p.add_argument("--months", type=int, default=36, help="length of the period in months (36)")
+    p.add_argument("--months", type=int, default=36, help="cli.help.demo.months")
     p.add_argument(
         "--exports",
         default=None,
-        help="folder for the generated exports (default: <store>_exports next to the store)",
+        help="cli.help.demo.exports",
     )
-    p.add_argument("--force", action="store_true", help="replace an existing store")
+    p.add_argument("--force", action="store_true", help="cli.help.demo.force")
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the printed summary (default cs; --json keys are English either way)",
+        help="cli.help.demo.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)

@@ -14,7 +14,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from apk_geo._cli._common import ENV_STORE, STORE_HELP, add_store_option
+from apk_geo._cli._common import ENV_STORE, add_store_option
 from apk_geo.evaluate import DEFAULT_COVERAGES, evaluate, metrics_by_method
 from apk_geo.times import as_timestamp
 
@@ -23,34 +23,29 @@ def register(sub: Any) -> None:
     """Add the ``evaluate`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "evaluate",
-        help="compare hotspot methods on a time split (PAI, PEI, RRI)",
-        description=__doc__,
+        help="cli.help.evaluate",
+        description="cli.help.evaluate.description",
     )
     source = p.add_mutually_exclusive_group(required=not os.environ.get(ENV_STORE))
-    source.add_argument("--input", help="point file (GeoPackage, GeoJSON, CSV with lat/lon ...)")
-    add_store_option(source, help=STORE_HELP + "; geocoded incidents are used", required=False)
-    p.add_argument("--split-date", required=True, help="first day of the test period (YYYY-MM-DD)")
-    p.add_argument("--test-end", help="end of the test period, exclusive (default: all data)")
-    p.add_argument("--cell-size-m", type=float, default=150.0, help="grid cell size (150 m)")
+    source.add_argument("--input", help="cli.help.evaluate.input")
+    add_store_option(source, help="cli.help.store_geocoded", required=False)
+    p.add_argument("--split-date", required=True, help="cli.help.evaluate.split_date")
+    p.add_argument("--test-end", help="cli.help.evaluate.test_end")
+    p.add_argument("--cell-size-m", type=float, default=150.0, help="cli.help.evaluate.cell_size_m")
     p.add_argument(
         "--area",
-        help="study area polygons (GeoPackage, GeoJSON, shapefile: the city or the districts); "
-        "cells whose centre lies in it are evaluated (default: the incidents' convex hull)",
+        help="cli.help.evaluate.area",
     )
-    p.add_argument(
-        "--id-col", help="count incidents, not rows: keep one row per value (e.g. IncidntNum)"
-    )
-    p.add_argument("--date-col", help="date column of --input (default: found by name)")
-    p.add_argument(
-        "--crs", help="CRS of x/y columns in a CSV --input (e.g. EPSG:5514); lat/lon need none"
-    )
+    p.add_argument("--id-col", help="cli.help.id_col")
+    p.add_argument("--date-col", help="cli.help.date_col")
+    p.add_argument("--crs", help="cli.help.evaluate.crs")
     p.add_argument(
         "--coverages",
         type=parse_coverages,
         default=DEFAULT_COVERAGES,
-        help="shares of the study area, comma separated (0.01,0.05,0.1)",
+        help="cli.help.evaluate.coverages",
     )
-    p.add_argument("--json", action="store_true", help="print metrics keyed by method and coverage")
+    p.add_argument("--json", action="store_true", help="cli.help.evaluate.json")
     p.set_defaults(func=run)
 
 

@@ -25,48 +25,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``geocode`` sub-command."""
     parser = subparsers.add_parser(
         "geocode",
-        help="geocode a CSV of addresses against the RÚIAN address points",
-        description=(
-            "Place every row of INPUT.csv using its address (or its lat/lon or S-JTSK x/y "
-            "columns) and write OUT.csv with lat, lon, x_5514, y_5514, match, score, ruian_adm "
-            "and geocode_reason added. Failed rows are kept."
-        ),
+        help="cli.help.geocode",
+        description=("cli.help.geocode.description"),
     )
-    parser.add_argument("input", type=Path, help="CSV with an address column (INPUT.csv)")
+    parser.add_argument("input", type=Path, help="cli.help.geocode.input")
     parser.add_argument(
         "--gazetteer",
         type=Path,
         required=True,
-        help="RÚIAN address-point CSV (YYYYMMDD_OB_<kód obce>_ADR.csv)",
+        help="cli.help.geocode.gazetteer",
     )
-    parser.add_argument(
-        "--out", type=Path, required=True, help="output table: .csv (OUT.csv) or .xlsx"
-    )
+    parser.add_argument("--out", type=Path, required=True, help="cli.help.geocode.out")
     parser.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+        help="cli.help.geocode.lang",
     )
     parser.add_argument(
         "--address-col",
         default=None,
-        help="address column (default: 'address', 'adresa', 'místo', …)",
+        help="cli.help.geocode.address_col",
     )
     parser.add_argument(
         "--min-score",
         type=float,
         default=85.0,
-        help="lowest similarity 0–100 for a misspelt street (default 85)",
+        help="cli.help.geocode.min_score",
     )
-    parser.add_argument(
-        "--delimiter", default=None, help="input delimiter (default: detected among ; , tab |)"
-    )
+    parser.add_argument("--delimiter", default=None, help="cli.help.geocode.delimiter")
     parser.add_argument(
         "--encoding",
         type=text_encoding,
         default=None,
-        help="input encoding (default: UTF-8 or UTF-16 by BOM, else UTF-8, else cp1250)",
+        help="cli.help.geocode.encoding",
     )
     add_json_flag(parser)
     parser.set_defaults(func=run)

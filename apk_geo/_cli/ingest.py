@@ -15,7 +15,6 @@ from typing import Any
 from tqdm import tqdm
 
 from apk_geo._cli._common import (
-    STORE_HELP,
     add_json_flag,
     add_store_option,
     config_from,
@@ -34,42 +33,40 @@ from apk_geo.store import DEFAULT_LOCK_TIMEOUT_S, ImportCounts, open_store
 def register(sub: Any) -> None:
     """Add the ``ingest`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "ingest", help="import an incident export into a store", description=__doc__
+        "ingest", help="cli.help.ingest", description="cli.help.ingest.description"
     )
-    p.add_argument("file", help="incident export: CSV (UTF-8 or cp1250, ; or ,) or XLSX")
-    add_store_option(p, help=STORE_HELP + "; a .gpkg file is created if missing")
+    p.add_argument("file", help="cli.help.ingest.file")
+    add_store_option(p, help="cli.help.ingest.store")
     p.add_argument(
         "--source",
         type=non_blank,
         default=None,
-        help="name of the system the export comes from (default: apk)",
+        help="cli.help.ingest.source",
     )
     p.add_argument(
         "--gazetteer",
         default=None,
-        help="RÚIAN address-point CSV (cp1250, ;); saved in the store for later imports",
+        help="cli.help.ingest.gazetteer",
     )
-    p.add_argument("--delimiter", default=None, help="CSV delimiter (detected by default)")
-    p.add_argument(
-        "--encoding", type=text_encoding, default=None, help="CSV encoding (detected by default)"
-    )
+    p.add_argument("--delimiter", default=None, help="cli.help.ingest.delimiter")
+    p.add_argument("--encoding", type=text_encoding, default=None, help="cli.help.ingest.encoding")
     p.add_argument(
         "--dry-run",
         action="store_true",
-        help="show what the import would do (the same counts) without writing anything",
+        help="cli.help.ingest.dry_run",
     )
     p.add_argument(
         "--lock-timeout",
         type=seconds,
         default=DEFAULT_LOCK_TIMEOUT_S,
         metavar="SECONDS",
-        help=f"wait this long for another import of the store (default {DEFAULT_LOCK_TIMEOUT_S:g})",
+        help="cli.help.ingest.lock_timeout",
     )
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the quarantine reasons and of the error messages (default cs)",
+        help="cli.help.ingest.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -79,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``apk-geo ingest``; print the counts; return the exit code."""
     config = config_from(args)
     store = open_store(
-        args.store, lock_timeout_s=args.lock_timeout, on_lock_wait=stderr_note("ingest")
+        args.store, lock_timeout_s=args.lock_timeout, on_lock_wait=stderr_note("ingest", args.lang)
     )
     with tqdm(
         total=len(STAGES),

@@ -21,22 +21,21 @@ def register(sub: Any) -> None:
     """Add the ``nearrepeat`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "nearrepeat",
-        help="Knox test for near repeats",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.nearrepeat",
+        description="cli.help.nearrepeat.description",
     )
     add_source_arguments(p)
-    p.add_argument("--distance-m", type=float, default=200.0, help="close in space (200 m)")
-    p.add_argument("--days", type=float, default=7.0, help="close in time (7 days)")
-    p.add_argument("--permutations", type=int, default=999, help="permutations (999)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    p.add_argument("--by", help="test each value of this column separately (e.g. category)")
-    p.add_argument("--out", help="write the table: .csv (Czech Excel by default) or .xlsx")
+    p.add_argument("--distance-m", type=float, default=200.0, help="cli.help.nearrepeat.distance_m")
+    p.add_argument("--days", type=float, default=7.0, help="cli.help.nearrepeat.days")
+    p.add_argument("--permutations", type=int, default=999, help="cli.help.nearrepeat.permutations")
+    p.add_argument("--seed", type=int, default=0, help="cli.help.nearrepeat.seed")
+    p.add_argument("--by", help="cli.help.nearrepeat.by")
+    p.add_argument("--out", help="cli.help.nearrepeat.out")
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+        help="cli.help.nearrepeat.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)

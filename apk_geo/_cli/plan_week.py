@@ -26,54 +26,57 @@ from apk_geo import routes
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo.errors import ApkGeoError, ConfigError
 
-#: The command's one-line help (``apk_geo.cli.COMMANDS``).
-HELP = "plan a week of patrols for several teams (shifts × places table, sheets, GPX)"
-
 
 def register(sub: Any) -> None:
     """Add the ``plan-week`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "plan-week",
-        help=HELP,
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.plan_week",
+        description="cli.help.plan_week.description",
     )
-    p.add_argument("--store", required=True, help="incident store (.gpkg)")
-    p.add_argument("--week", required=True, help="ISO week, e.g. 2026-W48")
-    p.add_argument("--teams", required=True, help="teams file (CSV/TOML with days and shift)")
-    p.add_argument("--out-dir", required=True, help="folder for the plan, table and sheets")
-    p.add_argument("--gazetteer", help="RÚIAN address points CSV (default: the store's)")
-    p.add_argument("--network", help="street network: GraphML or a line layer of streets")
-    p.add_argument("--places", type=int, help="places on the week's list (default: automatic)")
+    p.add_argument("--store", required=True, help="cli.help.plan_week.store")
+    p.add_argument("--week", required=True, help="cli.help.plan_week.week")
+    p.add_argument("--teams", required=True, help="cli.help.plan_week.teams")
+    p.add_argument("--out-dir", required=True, help="cli.help.plan_week.out_dir")
+    p.add_argument("--gazetteer", help="cli.help.plan_week.gazetteer")
+    p.add_argument("--network", help="cli.help.plan_week.network")
+    p.add_argument("--places", type=int, help="cli.help.plan_week.places")
     p.add_argument(
         "--dwell-minutes",
         type=float,
         default=routes.DEFAULT_DWELL_MINUTES,
-        help="time at a one-cell place (default 15)",
+        help="cli.help.plan_week.dwell_minutes",
     )
     p.add_argument(
-        "--revisit-minutes", type=float, default=60.0, help="earliest revisit (default 60)"
+        "--revisit-minutes", type=float, default=60.0, help="cli.help.plan_week.revisit_minutes"
     )
     p.add_argument(
-        "--revisit-within-minutes", type=float, default=120.0, help="latest revisit (default 120)"
+        "--revisit-within-minutes",
+        type=float,
+        default=120.0,
+        help="cli.help.plan_week.revisit_within_minutes",
     )
-    p.add_argument("--no-revisits", action="store_true", help="never visit a place twice a shift")
+    p.add_argument("--no-revisits", action="store_true", help="cli.help.plan_week.no_revisits")
     p.add_argument(
         "--repeat-factor",
         type=float,
         default=0.5,
-        help="value of a place after each earlier visit in the week (default 0.5)",
+        help="cli.help.plan_week.repeat_factor",
     )
     p.add_argument(
         "--detour-factor",
         type=float,
         default=routes.DEFAULT_DETOUR_FACTOR,
-        help="street / straight distance without --network (default 1.3)",
+        help="cli.help.plan_week.detour_factor",
     )
-    p.add_argument("--cell-size-m", type=float, default=150.0, help="grid cell (default 150)")
-    p.add_argument("--recent-weeks", type=float, default=8.0, help="half-life (default 8)")
-    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="language of the sheets")
-    p.add_argument("--pdf", action="store_true", help="also print every sheet to PDF")
+    p.add_argument(
+        "--cell-size-m", type=float, default=150.0, help="cli.help.plan_week.cell_size_m"
+    )
+    p.add_argument(
+        "--recent-weeks", type=float, default=8.0, help="cli.help.plan_week.recent_weeks"
+    )
+    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="cli.help.plan_week.lang")
+    p.add_argument("--pdf", action="store_true", help="cli.help.plan_week.pdf")
     add_json_flag(p)
     p.set_defaults(func=run)
 

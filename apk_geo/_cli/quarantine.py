@@ -30,20 +30,20 @@ from apk_geo.store import open_store
 def register(sub: Any) -> None:
     """Add the ``quarantine`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "quarantine", help="export quarantined rows to CSV or XLSX", description=__doc__
+        "quarantine", help="cli.help.quarantine", description="cli.help.quarantine.description"
     )
     add_store_option(p)
     p.add_argument(
         "--out",
         required=True,
-        help="file to write: .csv (UTF-8 with BOM for Excel) or .xlsx",
+        help="cli.help.quarantine.out",
     )
-    p.add_argument("--delimiter", default=None, help="CSV delimiter (default ; for cs, , for en)")
+    p.add_argument("--delimiter", default=None, help="cli.help.quarantine.delimiter")
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+        help="cli.help.quarantine.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)

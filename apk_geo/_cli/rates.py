@@ -21,22 +21,23 @@ def register(sub: Any) -> None:
     """Add the ``rates`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "rates",
-        help="incident rates in SVL and hostel buffers, with rate ratios",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.rates",
+        description="cli.help.rates.description",
     )
     add_store_option(p)
-    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
-    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
-    p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
-    p.add_argument("--buffer-m", type=float, help="hostel buffer in metres (default: config, 250)")
-    p.add_argument("--ci", choices=("lognormal", "exact"), default="lognormal")
-    p.add_argument("--out", help="write the table: .csv (Czech Excel by default) or .xlsx")
+    p.add_argument("--from", dest="date_from", help="cli.help.date_from")
+    p.add_argument("--to", dest="date_to", help="cli.help.date_to")
+    p.add_argument("--category", nargs="+", action="extend", help="cli.help.category")
+    p.add_argument("--buffer-m", type=float, help="cli.help.rates.buffer_m")
+    p.add_argument(
+        "--ci", choices=("lognormal", "exact"), default="lognormal", help="cli.help.rates.ci"
+    )
+    p.add_argument("--out", help="cli.help.rates.out")
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the table: cs (default: ; and decimal comma, Czech headers) or en",
+        help="cli.help.rates.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)

@@ -54,43 +54,39 @@ def register(sub: Any) -> None:
     """Add the ``report`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "report",
-        help="MDT meeting packs: HTML, PDF and PNG per area and month",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.report",
+        description="cli.help.report.description",
     )
     add_store_option(p)
-    p.add_argument(
-        "--area", required=True, help="'all', an MDT area or a city district (e.g. Poruba)"
-    )
-    p.add_argument("--month", help="YYYY-MM (default: the latest complete month with data)")
+    p.add_argument("--area", required=True, help="cli.help.report.area")
+    p.add_argument("--month", help="cli.help.report.month")
     p.add_argument(
         "--format",
         default="html,pdf,png",
-        help="comma-separated: html, pdf, png (default all three)",
+        help="cli.help.report.format",
     )
-    p.add_argument("--out", help="output folder (created); may be left out with --publish")
+    p.add_argument("--out", help="cli.help.report.out")
     p.add_argument(
         "--publish",
         action="store_true",
-        help="store the presenter-tier packs (HTML and PDF) in the database store, for "
-        "presenters (a postgresql:// store; mentors)",
+        help="cli.help.report.publish",
     )
-    p.add_argument("--reason", help="why the packs are made (recorded in the audit trail)")
+    p.add_argument("--reason", help="cli.help.report.reason")
     p.add_argument(
         "--tier",
         choices=TIERS,
         default="presenter",
-        help="presenter (default: aggregates only) or internal",
+        help="cli.help.report.tier",
     )
-    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="language (default cs)")
+    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="cli.help.report.lang")
     p.add_argument(
         "--cell-size-m",
         type=float,
         default=reports.DEFAULT_CELL_SIZE_M,
-        help=f"hotspot grid cell in metres (default {reports.DEFAULT_CELL_SIZE_M:.0f})",
+        help="cli.help.report.cell_size_m",
     )
-    p.add_argument("--top", type=int, default=10, help="hot spots in the table (default 10)")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--top", type=int, default=10, help="cli.help.report.top")
+    p.add_argument("--no-progress", action="store_true", help="cli.help.report.no_progress")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -43,7 +43,6 @@ import pandas as pd
 from apk_geo import routes
 from apk_geo._cli._common import (
     ENV_STORE,
-    STORE_HELP,
     add_json_flag,
     add_store_option,
     emit,
@@ -60,94 +59,86 @@ def register(sub: Any) -> None:
     """Add the ``route`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "route",
-        help="plan patrol routes for a shift, one or several teams (stops, times, GPX, sheets)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.route",
+        description="cli.help.route.description",
     )
     source = p.add_mutually_exclusive_group(required=not os.environ.get(ENV_STORE))
-    source.add_argument("--candidates", help="point file with a 'priority' column")
-    add_store_option(
-        source, help=STORE_HELP + "; candidates are built for the shift", required=False
-    )
+    source.add_argument("--candidates", help="cli.help.route.candidates")
+    add_store_option(source, help="cli.help.route.store", required=False)
     p.add_argument(
         "--start",
-        help="start point: LAT,LON or an address (needs --store or --gazetteer), e.g. the APK "
-        "base; required unless the teams file gives every team's start",
+        help="cli.help.route.start",
     )
-    p.add_argument("--end", help="end point: LAT,LON or an address (default: the start)")
-    p.add_argument("--gazetteer", help="RÚIAN address points CSV for addresses")
+    p.add_argument("--end", help="cli.help.route.end")
+    p.add_argument("--gazetteer", help="cli.help.route.gazetteer")
     p.add_argument(
         "--teams",
-        help="number of teams starting at --start, or a teams file (CSV/TOML: name, start, "
-        "end, mode, days, shift)",
+        help="cli.help.route.teams",
     )
-    p.add_argument("--shift-minutes", type=float, help="length of the shift")
-    p.add_argument("--shift-start", help="shift start, e.g. 2026-11-24T08:00 (local time)")
-    p.add_argument("--date", help="shift date YYYY-MM-DD (with --start-time or a teams file)")
-    p.add_argument("--start-time", help="shift start time HH:MM (with --date)")
+    p.add_argument("--shift-minutes", type=float, help="cli.help.route.shift_minutes")
+    p.add_argument("--shift-start", help="cli.help.route.shift_start")
+    p.add_argument("--date", help="cli.help.route.date")
+    p.add_argument("--start-time", help="cli.help.route.start_time")
     p.add_argument(
         "--dwell-minutes",
         type=float,
         default=routes.DEFAULT_DWELL_MINUTES,
-        help="time at each stop (default 15; merged places get more)",
+        help="cli.help.route.dwell_minutes",
     )
-    p.add_argument("--mode", choices=("foot", "car"), default="foot", help="default foot")
-    p.add_argument("--speed-kmh", type=float, help="speed (default 4.5 on foot, 25 by car)")
+    p.add_argument("--mode", choices=("foot", "car"), default="foot", help="cli.help.route.mode")
+    p.add_argument("--speed-kmh", type=float, help="cli.help.route.speed_kmh")
     p.add_argument(
         "--detour-factor",
         type=float,
         default=routes.DEFAULT_DETOUR_FACTOR,
-        help="street / straight distance without --network (default 1.3)",
+        help="cli.help.route.detour_factor",
     )
-    p.add_argument("--max-stops", type=int, help="at most this many stops per team")
+    p.add_argument("--max-stops", type=int, help="cli.help.route.max_stops")
     p.add_argument(
         "--revisit-minutes",
         type=float,
-        help="allow a second visit at least this long after the first",
+        help="cli.help.route.revisit_minutes",
     )
     p.add_argument(
         "--revisit-within-minutes",
         type=float,
-        help="the second visit at most this long after the first (with --revisit-minutes)",
+        help="cli.help.route.revisit_within_minutes",
     )
     p.add_argument(
         "--must-visit",
         action="append",
         default=[],
         metavar="'NAME | LAT,LON or ADDRESS | HH:MM-HH:MM'",
-        help="a place the route must include, with an optional window for the stop's start "
-        "(e.g. a school at the start of lessons); repeat for more places",
+        help="cli.help.route.must_visit",
     )
-    p.add_argument("--network", help="street network: GraphML or a line layer of streets")
+    p.add_argument("--network", help="cli.help.route.network")
     p.add_argument(
         "--solution-limit",
         type=int,
         default=200,
-        help="local-search solutions before it stops (default 200; deterministic)",
+        help="cli.help.route.solution_limit",
     )
     p.add_argument(
         "--time-limit-s",
         type=float,
         default=60.0,
-        help="wall-clock safety net of the search (default 60; reported when it fires)",
+        help="cli.help.route.time_limit_s",
     )
-    p.add_argument("--top-n", type=int, default=50, help="candidates from --store (default 50)")
+    p.add_argument("--top-n", type=int, default=50, help="cli.help.route.top_n")
     p.add_argument(
         "--recent-weeks",
         type=float,
         default=8.0,
-        help="half-life of incident weights in weeks, with --store (default 8)",
+        help="cli.help.route.recent_weeks",
     )
-    p.add_argument(
-        "--cell-size-m", type=float, default=150.0, help="grid cell size with --store (default 150)"
-    )
-    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="language of the sheets")
-    p.add_argument("--out", required=True, help="plan JSON file")
-    p.add_argument("--gpx", help="also write GPX 1.1 (one file per team)")
-    p.add_argument("--html", help="also write a printable HTML route sheet (one per team)")
-    p.add_argument("--pdf", help="also write the route sheet as an A4 PDF (one per team)")
-    p.add_argument("--geojson", help="also write the stops and the paths as GeoJSON")
-    p.add_argument("--reason", help="why the route is planned (recorded in the audit trail)")
+    p.add_argument("--cell-size-m", type=float, default=150.0, help="cli.help.route.cell_size_m")
+    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="cli.help.route.lang")
+    p.add_argument("--out", required=True, help="cli.help.route.out")
+    p.add_argument("--gpx", help="cli.help.route.gpx")
+    p.add_argument("--html", help="cli.help.route.html")
+    p.add_argument("--pdf", help="cli.help.route.pdf")
+    p.add_argument("--geojson", help="cli.help.route.geojson")
+    p.add_argument("--reason", help="cli.help.route.reason")
     add_json_flag(p)
     p.set_defaults(func=run)
 

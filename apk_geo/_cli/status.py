@@ -25,19 +25,19 @@ _NOT_SHOWN = ("store", "last_imports", "metadata", "problems")
 def register(sub: Any) -> None:
     """Add the ``status`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "status", help="summarise a store", description=__doc__
+        "status", help="cli.help.status", description="cli.help.status.description"
     )
     add_store_option(p)
     p.add_argument(
         "--check",
         action="store_true",
-        help="also check that the store accounts for every record read (exit 2 if not)",
+        help="cli.help.status.check",
     )
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="language of the summary: cs (default) or en (--json keys are English either way)",
+        help="cli.help.status.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)

@@ -27,39 +27,44 @@ def register(sub: Any) -> None:
     """Add the ``user`` sub-command and its actions."""
     p: argparse.ArgumentParser = sub.add_parser(
         "user",
-        help="users of a shared store: add, list, disable",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.user",
+        description="cli.help.user.description",
     )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, help="cli.help.user.action"
+    )
 
-    add = actions.add_parser("add", help="create a user (password from a prompt or stdin)")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--areas", type=_areas, default=[], help="MDT areas only, comma separated")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    add.add_argument("--reason", help="why (recorded in the audit trail)")
+    add = actions.add_parser("add", help="cli.help.user.add")
+    add.add_argument("name", help="cli.help.user.name")
+    add.add_argument("--role", required=True, choices=ROLES, help="cli.help.user.add.role")
+    add.add_argument("--areas", type=_areas, default=[], help="cli.help.user.add.areas")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="cli.help.user.add.password_stdin"
+    )
+    add.add_argument("--reason", help="cli.help.user.reason")
     add_url_option(add)
     add.set_defaults(func=run_add)
 
-    listing = actions.add_parser("list", help="list the users")
+    listing = actions.add_parser("list", help="cli.help.user.list")
     add_url_option(listing)
     add_json_flag(listing)
     listing.set_defaults(func=run_list)
 
-    for verb, what in (("disable", "stop a user signing in"), ("enable", "let them again")):
-        act = actions.add_parser(verb, help=what)
-        act.add_argument("name")
-        act.add_argument("--reason", help="why (recorded in the audit trail)")
+    for verb in ("disable", "enable"):
+        act = actions.add_parser(verb, help=f"cli.help.user.{verb}")
+        act.add_argument("name", help="cli.help.user.name")
+        act.add_argument("--reason", help="cli.help.user.reason")
         add_url_option(act)
         act.set_defaults(func=run_login, enabled=verb == "enable")
 
-    areas = actions.add_parser("areas", help="limit a user to some MDT areas (or to none)")
-    areas.add_argument("name")
+    areas = actions.add_parser("areas", help="cli.help.user.areas")
+    areas.add_argument("name", help="cli.help.user.name")
     group = areas.add_mutually_exclusive_group(required=True)
-    group.add_argument("--set", dest="areas", type=_areas, help="MDT areas, comma separated")
-    group.add_argument("--clear", action="store_const", const=[], dest="areas", help="all areas")
-    areas.add_argument("--reason", help="why (recorded in the audit trail)")
+    group.add_argument("--set", dest="areas", type=_areas, help="cli.help.user.areas.set")
+    group.add_argument(
+        "--clear", action="store_const", const=[], dest="areas", help="cli.help.user.areas.clear"
+    )
+    areas.add_argument("--reason", help="cli.help.user.reason")
     add_url_option(areas)
     areas.set_defaults(func=run_areas)
 
@@ -68,7 +73,7 @@ def run_add(args: argparse.Namespace) -> int:
     """Create the user."""
     from apk_geo.db import add_user
 
-    password = read_password(from_stdin=args.password_stdin, prompt=f"Password for {args.name}")
+    password = read_password(from_stdin=args.password_stdin, user=args.name, lang=args.lang)
     add_user(
         args.url, args.name, role=args.role, password=password, areas=args.areas, reason=args.reason
     )

@@ -22,6 +22,7 @@ from psycopg import sql
 from apk_geo.errors import StoreError
 from apk_geo.schema import QUARANTINE_COLUMNS
 from apk_geo.store import GeoPackageStore
+from apk_geo.store._messages import migrate_no_store
 from apk_geo.store.geopackage import check_gpkg_path
 from apk_geo.store.gpkg import read_layer as read_gpkg_layer
 from apk_geo.store.layers import (
@@ -92,7 +93,7 @@ def migrate_geopackage(
     """
     gpkg = GeoPackageStore(check_gpkg_path(source))
     if not gpkg.exists():
-        raise StoreError(f"{gpkg.path}: no store here; nothing to migrate")
+        raise StoreError(migrate_no_store(gpkg.path))
     frames = _read_geopackage(gpkg)
     where = display_location(url)
     with connect(url, where=where, doing="migrate the GeoPackage store") as conn:

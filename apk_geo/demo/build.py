@@ -21,6 +21,12 @@ from apk_geo.demo.gazetteer import read_address_points
 from apk_geo.demo.incidents import generate_incidents
 from apk_geo.enrich import Context, load_context
 from apk_geo.errors import StoreError
+from apk_geo.store._messages import (
+    demo_force_shared,
+    demo_not_empty,
+    demo_store_exists,
+    no_store_for_demo,
+)
 from apk_geo.store.location import is_database_url
 
 if TYPE_CHECKING:
@@ -120,10 +126,7 @@ def _fresh_store(path: str | Path, *, overwrite: bool) -> IncidentStore:
     if not st.exists():
         return st
     if not overwrite:
-        raise StoreError(
-            f"{target} already exists; choose another path or pass --force (overwrite=True) "
-            f"to replace it with a fresh demo store"
-        )
+        raise StoreError(demo_store_exists(target))
     if target.is_dir():
         shutil.rmtree(target)
     else:
@@ -134,16 +137,11 @@ def _fresh_store(path: str | Path, *, overwrite: bool) -> IncidentStore:
 def _empty_database(st: IncidentStore, *, overwrite: bool) -> IncidentStore:
     """Return a PostGIS store that exists and holds no import (the demo never empties one)."""
     if overwrite:
-        raise StoreError(
-            f"{st.location}: --force is refused for a shared database; use a new, empty one "
-            "(apk-geo db init on a new database)"
-        )
+        raise StoreError(demo_force_shared(st.location))
     if not st.exists():
-        raise StoreError(f"{st.location}: no store here; create it with `apk-geo db init --url …`")
+        raise StoreError(no_store_for_demo(st.location))
     if len(st.import_log()):
-        raise StoreError(
-            f"{st.location}: the store holds imports already; the demo goes into an empty store"
-        )
+        raise StoreError(demo_not_empty(st.location))
     return st
 
 

@@ -4,8 +4,9 @@ A store does not know who reads its errors, so it raises them with a :class:`Mes
 (English, so ``str(exc)``, ``match=`` in tests and logs read as before) that also carries its
 catalogue key and fields, and :meth:`Message.text` gives it in any language. The command line
 shows the message of an error in the user's language (:func:`localize`), and ``apk-geo status
---check`` the reconciliation problems. The texts are the ``msg.store_`` and ``msg.reconcile_``
-strings of :mod:`apk_geo._strings_ui`.
+--check`` the reconciliation problems. The texts are the ``msg.store_``, ``msg.demo_`` and
+``msg.reconcile_`` strings of :mod:`apk_geo._strings_ui`. A field that is itself a
+:class:`Message` (the holder of a lock, how long a writer waits) is given in the same language.
 
 Examples
 --------
@@ -25,13 +26,27 @@ from apk_geo.i18n import t
 
 __all__ = [
     "Message",
+    "demo_force_shared",
+    "demo_not_empty",
+    "demo_store_exists",
     "localize",
+    "lock_timeout",
+    "lock_wait",
+    "migrate_no_store",
+    "no_database_store",
     "no_store",
+    "no_store_for_demo",
     "reconcile_incidents",
     "reconcile_quarantine",
     "reconcile_unbalanced",
     "reconcile_versions",
 ]
+
+
+def _text(key: str, lang: str, fields: Mapping[str, object]) -> str:
+    """Return the text ``key`` in ``lang`` with ``fields`` (a Message field also in ``lang``)."""
+    shown = {k: v.text(lang) if isinstance(v, Message) else v for k, v in fields.items()}
+    return t(key, lang, **shown)
 
 
 class Message(str):
@@ -50,7 +65,7 @@ class Message(str):
 
     def __new__(cls, key: str, /, **fields: object) -> Message:
         """Create the message; its ``str`` value is the English text."""
-        self = super().__new__(cls, t(key, "en", **fields))
+        self = super().__new__(cls, _text(key, "en", fields))
         self.key = key
         self.fields = dict(fields)
         return self
@@ -61,7 +76,7 @@ class Message(str):
 
     def text(self, lang: str) -> str:
         """Return the message in ``lang`` (``"cs"`` or ``"en"``)."""
-        return t(self.key, lang, **self.fields)
+        return _text(self.key, lang, self.fields)
 
 
 def localize(text: object, lang: str) -> str:
@@ -94,3 +109,85 @@ def reconcile_versions(stored: int, kept: int, removed: int) -> Message:
 def reconcile_quarantine(stored: int, quarantined: int) -> Message:
     """The problem of more quarantine rows than the imports quarantined."""
     return Message("msg.reconcile_quarantine", stored=stored, quarantined=quarantined)
+
+
+def no_database_store(where: str, *, server: str) -> Message:
+    """The error of a database without an apk-geo store (quoting the server), with the fix."""
+    return Message("msg.store_no_database_store", where=where, server=server)
+
+
+def no_store_for_demo(location: object) -> Message:
+    """The error of a demo into a database that holds no store yet."""
+    return Message("msg.store_missing_database", path=str(location))
+
+
+def migrate_no_store(path: object) -> Message:
+    """The error of a migration from a GeoPackage store that does not exist."""
+    return Message("msg.store_missing_migrate", path=str(path))
+
+
+def demo_store_exists(path: object) -> Message:
+    """The error of a demo over an existing store file without ``--force``."""
+    return Message("msg.demo_store_exists", path=str(path))
+
+
+def demo_force_shared(location: object) -> Message:
+    """The error of ``--force`` for a demo into a shared database."""
+    return Message("msg.demo_force_shared", path=str(location))
+
+
+def demo_not_empty(location: object) -> Message:
+    """The error of a demo into a database store that holds imports."""
+    return Message("msg.demo_not_empty", path=str(location))
+
+
+def _holder(pid: str | None, *, server: bool) -> Message | str:
+    key = "msg.store_lock_server_holder" if server else "msg.store_lock_holder"
+    return Message(key, pid=pid) if pid else ""
+
+
+def lock_wait(
+    path: object,
+    *,
+    lock: str | None,
+    holder_pid: str | None,
+    timeout_s: float | None,
+    server: bool = False,
+) -> Message:
+    """The notice of a writer that waits for another's write lock (``lock``: its file, if any).
+
+    ``holder_pid`` names the holder (a database server's process when ``server``); ``None``
+    leaves it unnamed.
+
+    Examples
+    --------
+    >>> m = lock_wait("a.gpkg", lock="a.gpkg.lock", holder_pid="41", timeout_s=0.5)
+    >>> str(m).endswith("held by another import (process 41); waiting up to 0.5 s")
+    True
+    >>> m.text("cs").endswith("drží ho jiný import (proces 41); čekám nejvýš 0,5 s")
+    True
+    """
+    limit = (
+        Message("msg.store_lock_forever")
+        if timeout_s is None
+        else Message("msg.store_lock_up_to", seconds=timeout_s)
+    )
+    key = "msg.store_lock_wait" if lock else "msg.store_lock_wait_db"
+    fields: dict[str, object] = {"lock": lock} if lock else {}
+    holder = _holder(holder_pid, server=server)
+    return Message(key, path=str(path), holder=holder, limit=limit, **fields)
+
+
+def lock_timeout(
+    path: object,
+    *,
+    lock: str | None,
+    holder_pid: str | None,
+    timeout_s: float,
+    server: bool = False,
+) -> Message:
+    """The error of a writer that waited ``timeout_s`` for another's write lock in vain."""
+    key = "msg.store_lock_timeout" if lock else "msg.store_lock_timeout_db"
+    fields: dict[str, object] = {"lock": lock} if lock else {}
+    holder = _holder(holder_pid, server=server)
+    return Message(key, path=str(path), holder=holder, seconds=timeout_s, **fields)

@@ -76,15 +76,17 @@ def store_error(exc: BaseException, *, where: str, doing: str) -> StoreError:
     """Return a :class:`StoreError` for ``exc``: ``<where>: cannot <doing>: <server message>``.
 
     A missing ``apk`` table or function means the database holds no store yet: the message
-    says how to create one.
+    (in the reader's language, :func:`apk_geo.store._messages.no_database_store`) says so and
+    how to create one.
     """
+    from apk_geo.store._messages import no_database_store
+
     missing = (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName)
-    hint = ""
     if isinstance(exc, missing) or (
         isinstance(exc, psycopg.errors.UndefinedFunction) and "apk." in str(exc)
     ):
-        hint = "; no apk-geo store in this database: create one with `apk-geo db init --url …`"
-    return StoreError(f"{where}: cannot {doing}: {server_message(exc)}{hint}")
+        return StoreError(no_database_store(where, server=server_message(exc)))
+    return StoreError(f"{where}: cannot {doing}: {server_message(exc)}")
 
 
 def open_connection(conninfo: str, *, where: str, doing: str) -> psycopg.Connection[Any]:

@@ -39,6 +39,7 @@ from psycopg import sql
 
 from apk_geo.errors import StoreError
 from apk_geo.schema import QUARANTINE_COLUMNS
+from apk_geo.store._messages import lock_timeout, lock_wait
 from apk_geo.store.counts import ImportCounts
 from apk_geo.store.layers import IMPORT_LOG_COLUMNS, STORED_INCIDENT_COLUMNS
 from apk_geo.store.lock import OnWait
@@ -122,32 +123,30 @@ def take_write_lock(
     if row is not None and row[0]:
         return
     holder = _holder(conn)
-    limit = "for ever" if timeout_s is None else f"up to {timeout_s:g} s"
     (on_wait or logger.warning)(
-        f"{where}: waiting for the write lock, held by another import{holder}; waiting {limit}"
+        lock_wait(where, lock=None, holder_pid=holder, timeout_s=timeout_s, server=True)
     )
     wait_ms = 0 if timeout_s is None else max(1, round(timeout_s * 1000))
     conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{wait_ms}ms")))
     try:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-    except psycopg.errors.LockNotAvailable as exc:
+    except psycopg.errors.LockNotAvailable as exc:  # only with a timeout (0 ms waits for ever)
+        waited = 0.0 if timeout_s is None else timeout_s
         raise StoreError(
-            f"{where}: another import still holds the write lock{holder} after {timeout_s:g} s; "
-            "try again when it has finished, or wait longer (lock_timeout_s, "
-            "apk-geo ingest --lock-timeout)"
+            lock_timeout(where, lock=None, holder_pid=holder, timeout_s=waited, server=True)
         ) from exc
     conn.execute("SET LOCAL lock_timeout = 0")
 
 
-def _holder(conn: psycopg.Connection[Any]) -> str:
-    """Return `` (server process N)`` naming the lock's holder, or ``""``."""
+def _holder(conn: psycopg.Connection[Any]) -> str | None:
+    """Return the server process id of the lock's holder (text), or ``None``."""
     row = conn.execute(
         "SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
         "WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database() "
         "AND l.classid = 0 AND l.objid = %s AND l.objsubid = 1",
         [IMPORT_LOCK],
     ).fetchone()
-    return f" (server process {row[0]})" if row else ""
+    return str(row[0]) if row else None
 
 
 # ------------------------------------------------------------------------------ the plan
