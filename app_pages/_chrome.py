@@ -37,6 +37,19 @@ EXACT: Final[dict[str, str]] = {
     "Choose date": "chrome.choose_date",
     "Choose date range": "chrome.choose_date_range",
     "Page not found": "chrome.page_not_found",
+    # the data grid's toolbar and column menu
+    "Show/hide columns": "chrome.grid_columns",
+    "Download as CSV": "chrome.grid_download",
+    "Search": "chrome.grid_search",
+    "Fullscreen": "chrome.grid_fullscreen",
+    "Close fullscreen": "chrome.grid_close_fullscreen",
+    "Clear selection": "chrome.grid_clear_selection",
+    "Sort ascending": "chrome.grid_sort_ascending",
+    "Sort descending": "chrome.grid_sort_descending",
+    "Autosize": "chrome.grid_autosize",
+    "Pin column": "chrome.grid_pin",
+    "Unpin column": "chrome.grid_unpin",
+    "Hide column": "chrome.grid_hide",
 }
 
 _SCRIPT: Final = """<script id="apk-chrome">

@@ -25,6 +25,7 @@ from apk_geo.map_style import fit_view
 from apk_geo.placenames import AddressMatch, find_address
 from apk_geo.route_maps import route_map, routes_bounds
 from app_pages import _common as c
+from app_pages._grid import show_table
 
 K_ROUTE = "route_plan"
 K_BASE = "route_base"
@@ -216,7 +217,7 @@ def result(route: routes.Route, lang: str) -> None:
             tr("col_leg", lang): stops["leg_distance_m"].round(0),
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, lang=lang, width="stretch")
     got, of = float(tot["priority_collected"]), float(tot["priority_available"])
     st.caption(tr("collected", lang, got=got, of=of, r=float(tot["coverage_radius_m"])))
     ly = c.layers()

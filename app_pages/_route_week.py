@@ -28,6 +28,7 @@ from apk_geo.route_maps import route_map, routes_bounds
 from apk_geo.routes.teams import rosters_for_week, week_choices
 from apk_geo.routes.weekexport import uncovered_names, week_files, week_shift_routes, zip_bytes
 from app_pages import _common as c
+from app_pages._grid import show_table
 from app_pages._route_one import printed_name
 
 K_INPUTS = "route_week_inputs"
@@ -130,7 +131,7 @@ def show(lang: str) -> None:
     if plan.uncovered:
         st.warning(t("route.week_uncovered", lang, places=", ".join(uncovered_names(plan))))
     st.markdown(f"**{t('route.week_table', lang)}**")
-    st.dataframe(routes.week_table(plan, lang=lang), hide_index=True, width="stretch")
+    show_table(routes.week_table(plan, lang=lang), lang=lang, width="stretch")
     key = shift_picker(plan, lang)
     shown = week_shift_routes(plan, key)
     ly = c.layers()

@@ -23,6 +23,7 @@ from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.i18n import t
 from apk_geo.io import table_bytes
 from app_pages import _common as c
+from app_pages._grid import show_table
 from app_pages._published import conninfo
 
 ALL: Final = ""
@@ -38,14 +39,16 @@ def refused(exc: ApkGeoError) -> None:
     st.error(t("admin.denied", lang, reason=str(exc).split(": ", 1)[-1]))
 
 
-def table(frame: pd.DataFrame) -> None:
+def table(frame: pd.DataFrame, *, empty: str | None = None) -> None:
     """Show ``frame`` with Czech (or English) column names and times in Prague."""
     shown = frame.copy()
     for col in ("created_at", "last_signin"):
         if col in shown:
             shown[col] = shown[col].dt.tz_convert("Europe/Prague")
     labels = {col: t(f"admin.col.{col}", lang) for col in shown.columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    show_table(
+        shown, lang=lang, empty=empty, plain=("audit_id",), width="stretch", column_config=labels
+    )
 
 
 def audit_log() -> None:
@@ -63,7 +66,7 @@ def audit_log() -> None:
     except StoreError as exc:
         refused(exc)
         return
-    table(frame)
+    table(frame, empty=t("grid.empty_audit", lang))
     st.download_button(
         t("admin.download", lang), table_bytes(frame), f"audit_{date.today()}.csv", "text/csv",
         key="admin_audit_csv", on_click=c.audit,

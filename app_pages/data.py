@@ -21,6 +21,7 @@ from apk_geo.io.quarantine_text import quarantine_for_display
 from apk_geo.maps import layer_provenance
 from app_pages import _common as c
 from app_pages._download import table_downloads
+from app_pages._grid import show_table
 
 lang = c.lang()
 st.title(t("data.title", lang))
@@ -61,13 +62,13 @@ elif go and upload is not None:
             st.error(t("data.bad_upload", lang, reason=str(exc)))
         else:
             st.success(t("data.imported", lang, name=upload.name))
-            st.dataframe(labelled(pd.DataFrame([counts.as_dict()])), hide_index=True)
+            show_table(labelled(pd.DataFrame([counts.as_dict()])), lang=lang)
             mine = c.store().quarantine()
             mine = quarantine_for_display(mine[mine["file"].astype(str) == upload.name], lang)
             if counts.quarantined:
                 st.warning(t("data.imported_quarantine", lang, n=counts.quarantined))
             if not mine.empty:
-                st.dataframe(labelled(mine), hide_index=True)
+                show_table(labelled(mine), lang=lang, plain=(t("column.line", lang),))
                 stem = f"quarantine_{Path(upload.name).stem}"
                 table_downloads(
                     mine, stem, lang, what="download.what_quarantine_this", audit_subject=stem
@@ -77,7 +78,12 @@ quarantine = quarantine_for_display(c.store().quarantine(), lang)
 if not quarantine.empty:
     c.audit("page_view", "data.quarantine", n=len(quarantine))
 st.subheader(t("data.quarantine", lang))
-st.dataframe(labelled(quarantine), hide_index=True)
+show_table(
+    labelled(quarantine),
+    lang=lang,
+    empty=t("grid.empty_quarantine", lang),
+    plain=(t("column.line", lang),),
+)
 table_downloads(
     quarantine, "quarantine", lang, what="download.what_quarantine", audit_subject="quarantine"
 )
@@ -85,13 +91,13 @@ table_downloads(
 st.subheader(t("data.status", lang))
 status = indicators.status_table(c.store().summary(), lang=lang)
 status["key"] = [t(f"status.{k}", lang) for k in status["key"]]
-st.dataframe(
+show_table(
     status.rename(columns={"key": t("data.item", lang), "value": t("data.value", lang)}),
-    hide_index=True,
+    lang=lang,
 )
 st.subheader(t("data.imports", lang))
 imports = c.store().import_log()
-st.dataframe(labelled(imports.tail(20)), hide_index=True)
+show_table(labelled(imports.tail(20)), lang=lang, empty=t("grid.empty_imports", lang))
 table_downloads(imports, "imports", lang, what="download.what_imports")
 
 st.subheader(t("data.layers", lang))
@@ -104,7 +110,4 @@ for n in ["incidents", *store.layer_names()]:
         (n, fmt.integer(len(frame), lang), fmt.boolean(synthetic, lang), layer_provenance(n, lang))
     )
 columns = ["data.layer", "data.rows", "data.synthetic", "data.origin"]
-st.dataframe(
-    pd.DataFrame(rows, columns=[t(k, lang) for k in columns]),
-    hide_index=True,
-)
+show_table(pd.DataFrame(rows, columns=[t(k, lang) for k in columns]), lang=lang)

@@ -20,6 +20,7 @@ from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from app_pages import _common as c
 from app_pages._download import table_downloads
+from app_pages._grid import selected_rows
 
 lang = c.lang()
 st.title(t("hot.title", lang))
@@ -72,14 +73,12 @@ if run.method == "gistar":
     st.caption(t("hot.explain_note", lang))
 shown = table.drop(columns=table.geometry.name)
 shown = shown.rename(columns={col: t(f"column.{col}", lang) for col in shown.columns})
-sel = st.dataframe(
+rows = selected_rows(
     shown,
-    hide_index=True,
-    on_select="rerun",
+    lang=lang,
     selection_mode="single-row",
     key=f"hot_table.{c.state().key('filters', 'hotspots')}",
 )
-rows = sel.selection.rows if sel else []
 prefix = "hotspots_synthetic" if c.is_synthetic() else "hotspots"
 table_downloads(
     table.drop(columns=table.geometry.name),

@@ -22,6 +22,7 @@ from apk_geo.placenames import date_text
 from apk_geo.schema import label_of
 from app_pages import _common as c
 from app_pages._download import table_downloads
+from app_pages._grid import show_table
 
 lang = c.lang()
 st.title(t("trend.title", lang))
@@ -135,7 +136,7 @@ month = selection.reference_month(c.incidents(), f) or pd.Period(f.end or date.t
 yoy = indicators.year_on_year(undated, month=month)
 yoy["category"] = yoy["category"].map(lambda v: label_of(v, lang=lang))
 st.subheader(t("trend.yoy", lang, month=month, before=month - 12))
-st.dataframe(
+show_table(
     yoy.rename(
         columns={
             "category": t("field.category", lang),
@@ -144,7 +145,7 @@ st.dataframe(
             "diff": t("field.diff", lang),
         }
     ),
-    hide_index=True,
+    lang=lang,
 )
 table_downloads(
     yoy.rename(columns={"n": str(month)}), f"year_on_year_{month}", lang, what="download.what_yoy"
