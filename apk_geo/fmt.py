@@ -56,6 +56,7 @@ __all__ = [
     "boolean",
     "date",
     "date_time",
+    "day_month",
     "distance",
     "fill",
     "integer",
@@ -74,6 +75,8 @@ NBSP: Final = "\u00a0"
 MISSING: Final = "–"
 #: The one date style of the product (Babel/CLDR patterns).
 DATE_PATTERNS: Final[dict[str, str]] = {"cs": "d. M. y", "en": "d MMM y"}
+#: The same style without the year, where the year is known (a week's days).
+DAY_MONTH_PATTERNS: Final[dict[str, str]] = {"cs": "d. M.", "en": "d MMM"}
 #: Month and year, standalone month name (``listopad 2026``).
 MONTH_PATTERN: Final = "LLLL y"
 #: Plural categories of each language in the order :func:`plural` takes its forms.
@@ -199,6 +202,20 @@ def date(value: object, lang: str) -> str:
         return MISSING
     code = _lang(lang)
     return format_date(_as_datetime(value), DATE_PATTERNS[code], locale=_locale(code))
+
+
+def day_month(value: object, lang: str) -> str:
+    """Return a date without its year in the one date style (``1. 12.`` / ``1 Dec``).
+
+    Examples
+    --------
+    >>> day_month("2026-12-01", "cs"), day_month("2026-12-01", "en")
+    ('1. 12.', '1 Dec')
+    """
+    if _missing(value):
+        return MISSING
+    code = _lang(lang)
+    return format_date(_as_datetime(value), DAY_MONTH_PATTERNS[code], locale=_locale(code))
 
 
 def date_time(value: object, lang: str) -> str:

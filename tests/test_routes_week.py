@@ -194,6 +194,8 @@ def test_week_table_json_and_map_layers(week: routes.WeekPlan) -> None:
     assert list(table.columns[3:]) == week.places["name"].tolist()
     assert len(table) == sum(len(s.plan.routes) for s in week.shifts) == 6
     assert table.iloc[0, :3].tolist() == ["po 23. 11.", "08:00–12:00", "A"]
+    english = routes.week_table(week, lang="en")
+    assert english.iloc[0, 0].endswith(" 23 Nov")  # the one date style, without the year
     first = week.shifts[0].plan.routes[0]
     names = dict(zip(week.places["id"], week.places["name"], strict=True))
     for row in first.stops.itertuples():

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 from apk_geo.errors import ParameterError
+from apk_geo.fmt import day_month
 from apk_geo.io.export import table_bytes
 from apk_geo.routes.export import plan_to_geojson, route_to_json, strings, to_gpx, to_html
 from apk_geo.routes.model import Route
@@ -69,10 +70,10 @@ def _shift(plan: WeekPlan, key: str) -> WeekShift:
 
 
 def shift_labels(plan: WeekPlan, *, lang: str = "cs") -> dict[str, str]:
-    """Return a readable label per slot key: ``"po 24. 11. 08:00–14:00"``."""
+    """Return a readable label per slot key: ``"po 24. 11. 08:00–14:00"`` (``"Mon 24 Nov …"``)."""
     words = strings("week", lang)
     return {
-        s.key: f"{words[f'weekday.{s.start.day_of_week}']} {s.start:%d. %m.} "
+        s.key: f"{words[f'weekday.{s.start.day_of_week}']} {day_month(s.start, lang)} "
         f"{s.start:%H:%M}–{s.end:%H:%M}"
         for s in plan.shifts
     }
@@ -84,10 +85,10 @@ def week_table(plan: WeekPlan, *, lang: str = "cs") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns: the date (``"po 24. 11."``), the shift's hours, the team (headers from the
-        ``week.*`` strings of ``lang``), then one column per place of the week's list (its
-        name, places in the order of :attr:`WeekPlan.places`) holding the start times of the
-        team's visits (``"08:40"``, ``"08:40, 10:15"`` with a revisit) or ``""``.
+        Columns: the date (``"po 24. 11."``, ``"Mon 24 Nov"``), the shift's hours, the team
+        (headers from the ``week.*`` strings of ``lang``), then one column per place of the
+        week's list (its name, places in the order of :attr:`WeekPlan.places`) holding the
+        start times of the team's visits (``"08:40"``, ``"08:40, 10:15"`` with a revisit) or ``""``.
     """
     words = strings("week", lang)
     names = plan.places.set_index(plan.places["id"].astype(str))["name"].astype(str)
@@ -96,7 +97,7 @@ def week_table(plan: WeekPlan, *, lang: str = "cs") -> pd.DataFrame:
         for route in s.plan.routes:
             row: dict[str, str] = {
                 words["date"]: f"{words[f'weekday.{route.start.time.day_of_week}']} "
-                f"{route.start.time:%d. %m.}",
+                f"{day_month(route.start.time, lang)}",
                 words["shift"]: f"{route.start.time:%H:%M}–"
                 f"{pd.Timestamp(route.totals['shift_end']):%H:%M}",
                 words["team"]: route.team,
