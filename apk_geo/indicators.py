@@ -421,6 +421,7 @@ def run_hotspots(
     history: gpd.GeoDataFrame | None = None,
     seed: int = 0,
     emerging_period: str | None = None,
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> HotspotRun:
     """Run one hotspot method on geocoded incidents, as the Hotspots page does.
 
@@ -454,6 +455,9 @@ def run_hotspots(
         Period of the emerging analysis (``"M"``: calendar months, so the last complete
         month counts; ``None`` lets :func:`apk_geo.emerging.choose_period` choose, which
         uses quarters for long histories and leaves the months of an unfinished quarter out).
+    context
+        Named context layers for the forecast's risk terms (:func:`apk_geo.context.risk_layers`
+        of the store); other methods ignore them.
 
     Returns
     -------
@@ -465,7 +469,7 @@ def run_hotspots(
     by_method: dict[str, dict[str, Any]] = {
         "gistar": {},
         "kde": {"bandwidth_m": bandwidth_m},
-        "forecast": {"seed": seed},
+        "forecast": {"seed": seed, "context": dict(context or {})},
         "clusters": {"cluster_method": "hdbscan", "min_cluster_size": min_cluster_size},
     }
     options = by_method[method]

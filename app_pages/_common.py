@@ -36,6 +36,7 @@ from apk_geo import app_state, indicators, io, selection
 from apk_geo.app_state import AppState
 from apk_geo.basemap import LocalBasemap, open_basemap
 from apk_geo.config import Config, load_config
+from apk_geo.context import risk_layers
 from apk_geo.coords import located
 from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.i18n import LANGS, normalize_lang, t
@@ -579,8 +580,12 @@ def hotspot_run(
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
     _history: gpd.GeoDataFrame | None = None,
+    _context: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> indicators.HotspotRun:
-    """Run (and cache by the state it comes from) one hotspot analysis."""
+    """Run (and cache by the state it comes from) one hotspot analysis.
+
+    ``_context``: the store's risk layers for the forecast (the store's token is in the key).
+    """
     return indicators.run_hotspots(
         _points,
         method=_options.method,
@@ -591,6 +596,7 @@ def hotspot_run(
         history=_history,
         emerging_period="M",
         with_emerging=with_emerging,
+        context=_context,
     )
 
 
@@ -616,6 +622,7 @@ def hotspots(*, with_emerging: bool = True) -> indicators.HotspotRun | None:
         _points=points,
         _area=area.shape,
         _history=history() if with_emerging else None,
+        _context=risk_layers(layers()) if s.hotspots.method == "forecast" else None,
     )
 
 
@@ -690,9 +697,10 @@ def _forecast(
     area_name: str,
     _points: gpd.GeoDataFrame,
     _area: gpd.GeoDataFrame,
+    _context: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> gpd.GeoDataFrame:
     return indicators.run_hotspots(
-        _points, method="forecast", area=_area, with_emerging=False
+        _points, method="forecast", area=_area, with_emerging=False, context=_context
     ).result
 
 
@@ -708,7 +716,12 @@ def forecast_risk() -> gpd.GeoDataFrame | None:
     area = analysis_area()
     try:
         return _forecast(
-            *cache_key(), state().key("filters"), area.name, _points=points, _area=area.shape
+            *cache_key(),
+            state().key("filters"),
+            area.name,
+            _points=points,
+            _area=area.shape,
+            _context=risk_layers(layers()),
         )
     except (ApkGeoError, ValueError):
         return None

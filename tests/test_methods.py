@@ -128,10 +128,11 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["gistar", "kde"])
+@pytest.mark.parametrize("name", ["gistar", "kde", "forecast"])
 def test_cli_and_dashboard_give_the_same_cells(
     small_store: Path, tmp_path: Path, name: str
 ) -> None:
+    from apk_geo.context import RISK_LAYERS, risk_layers
     from apk_geo.store import open_store
 
     out = tmp_path / f"{name}.gpkg"
@@ -141,10 +142,17 @@ def test_cli_and_dashboard_give_the_same_cells(
 
     store = open_store(small_store)
     points = store.incidents(geocoded_only=True)
+    # the dashboard offers the forecast the store's risk layers (app_pages/_common.hotspots)
+    context = risk_layers({n: store.layer(n) for n in RISK_LAYERS if n in store.layer_names()})
     run = indicators.run_hotspots(
-        points, method=name, area=store.layer("city"), with_emerging=False
+        points, method=name, area=store.layer("city"), with_emerging=False, context=context
     )
     from_dashboard = run.result
+    if name == "forecast":  # both offered the same five layers to the covariate check
+        cli_params = json.loads(Path(f"{out}.params.json").read_text("utf-8"))
+        offered = cli_params["result"]["selection"]["covariates"]["layers"]
+        assert offered == run.params["forecast"]["selection"]["covariates"]["layers"]
+        assert {n.removesuffix(" (density)") for n in offered} == set(RISK_LAYERS)
     assert len(from_cli) == len(from_dashboard) > 100
     assert from_cli["cell_id"].tolist() == from_dashboard["cell_id"].tolist()
     assert from_cli["n"].tolist() == from_dashboard["n"].tolist()

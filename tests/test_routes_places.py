@@ -197,7 +197,34 @@ def test_candidates_for_shift_returns_places_for_the_planner() -> None:
     cand, expected = routes.candidates_for_shift(
         incidents, shift_start=SHIFT, shift_minutes=120, top_n=5
     )
+    assert expected.attrs["params"]["forecast_components"]["risk_layers"] == []
     assert list(cand.columns) == list(routes.PLACE_COLUMNS)
     assert cand["n_cells"].iloc[0] > 1  # the cluster's cells are one place
     assert cand["priority"].sum() <= expected["expected_shift"].sum() + 1e-9
     assert cand["id"].is_unique
+
+
+def test_the_shift_forecast_is_offered_the_risk_layers_of_the_context(
+    context: SimpleNamespace,
+) -> None:
+    """The layers that name places also reach the forecast's risk terms (issue 17)."""
+    from apk_geo.testing import make_incidents
+
+    rng = np.random.default_rng(1)
+    x, y = centre(5, 5)
+    rows = [
+        {
+            "x_5514": x + float(dx),
+            "y_5514": y + float(dy),
+            "reported_at": str(SHIFT.tz_localize(None) - pd.Timedelta(days=int(d))),
+        }
+        for dx, dy, d in zip(
+            rng.normal(0, 300, 120), rng.normal(0, 300, 120), rng.integers(1, 90, 120), strict=True
+        )
+    ]
+    _, expected = routes.candidates_for_shift(
+        make_incidents(rows), shift_start=SHIFT, shift_minutes=120, top_n=5, context=context
+    )
+    components = expected.attrs["params"]["forecast_components"]
+    assert components["risk_layers"] == ["hostels"]
+    assert "covariates" in components  # the forecast decided on them (kept or not)

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from apk_geo._cli._common import ENV_STORE, STORE_HELP, add_json_flag, add_store_option, emit
+from apk_geo._cli._common import ENV_STORE, add_json_flag, add_store_option, emit
+from apk_geo.context import RISK_LAYERS, risk_layers
 from apk_geo.errors import ApkGeoError, ConfigError, InsufficientDataError, SchemaError
 from apk_geo.files import atomic_write_text
 from apk_geo.io import write_layer
@@ -48,34 +49,40 @@ def register(sub: Any) -> None:
     """Add the ``hotspots`` sub-command."""
     p: argparse.ArgumentParser = sub.add_parser(
         "hotspots",
-        help="hot-spot analysis (Gi*, KDE, clusters, forecast, change, emerging)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="cli.help.hotspots",
+        description="cli.help.hotspots.description",
     )
     add_source_arguments(p)
     p.add_argument(
-        "--method", choices=list(METHODS), default="gistar", help="method (default gistar)"
+        "--method", choices=list(METHODS), default="gistar", help="cli.help.hotspots.method"
     )
-    p.add_argument("--grid", choices=("square", "hex"), default="square", help="cell shape")
     p.add_argument(
-        "--cell-size-m", type=float, help="cell size in metres (default: bounding box / 50)"
+        "--grid", choices=("square", "hex"), default="square", help="cli.help.hotspots.grid"
     )
+    p.add_argument("--cell-size-m", type=float, help="cli.help.hotspots.cell_size_m")
     p.add_argument(
         "--adjust",
         choices=("fdr_bh", "bonferroni", "none"),
         default="fdr_bh",
-        help="multiple-testing adjustment (default fdr_bh)",
+        help="cli.help.hotspots.adjust",
     )
-    p.add_argument("--bandwidth-m", type=float, help="KDE bandwidth in metres (default: auto)")
-    p.add_argument("--kernel", choices=("quartic", "gaussian"), default="quartic")
-    p.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN (default 15)")
-    p.add_argument("--max-cells", type=int, default=250_000, help="grid cap (default 250000)")
-    p.add_argument("--out", required=True, help="output file: .geojson, .gpkg or .csv")
+    p.add_argument("--bandwidth-m", type=float, help="cli.help.hotspots.bandwidth_m")
+    p.add_argument(
+        "--kernel",
+        choices=("quartic", "gaussian"),
+        default="quartic",
+        help="cli.help.hotspots.kernel",
+    )
+    p.add_argument(
+        "--min-cluster-size", type=int, default=15, help="cli.help.hotspots.min_cluster_size"
+    )
+    p.add_argument("--max-cells", type=int, default=250_000, help="cli.help.hotspots.max_cells")
+    p.add_argument("--out", required=True, help="cli.help.hotspots.out")
     p.add_argument(
         "--lang",
         choices=("cs", "en"),
         default="cs",
-        help="CSV style and headers, QGIS legend: cs (default: ; and decimal comma) or en",
+        help="cli.help.hotspots.lang",
     )
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -84,17 +91,15 @@ def register(sub: Any) -> None:
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
     """Add the options that choose the incidents: a store or a point file, and the filters."""
     source = p.add_mutually_exclusive_group(required=not os.environ.get(ENV_STORE))
-    add_store_option(source, help=STORE_HELP + "; geocoded incidents are used", required=False)
-    source.add_argument("--input", help="point file: CSV with lat/lon or x/y, GeoPackage, GeoJSON")
-    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD), inclusive")
-    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD), inclusive")
-    p.add_argument("--category", nargs="+", action="extend", help="keep these category codes")
-    p.add_argument(
-        "--district", nargs="+", action="extend", help="keep these districts (name or code)"
-    )
-    p.add_argument("--crs", help="CRS of x/y columns in a CSV --input (e.g. EPSG:5514)")
-    p.add_argument("--date-col", help="date column of --input (default: found by name)")
-    p.add_argument("--id-col", help="count incidents, not rows (e.g. IncidntNum)")
+    add_store_option(source, help="cli.help.store_geocoded", required=False)
+    source.add_argument("--input", help="cli.help.input")
+    p.add_argument("--from", dest="date_from", help="cli.help.date_from")
+    p.add_argument("--to", dest="date_to", help="cli.help.date_to")
+    p.add_argument("--category", nargs="+", action="extend", help="cli.help.category")
+    p.add_argument("--district", nargs="+", action="extend", help="cli.help.district")
+    p.add_argument("--crs", help="cli.help.crs")
+    p.add_argument("--date-col", help="cli.help.date_col")
+    p.add_argument("--id-col", help="cli.help.id_col")
 
 
 def load_points(
@@ -302,16 +307,18 @@ def _in_tz(ts: pd.Timestamp, stamps: pd.Series) -> pd.Timestamp:
 
 
 def _store_context(store: Any, args: argparse.Namespace) -> Any | None:
-    """Return the store's ``hostels``, ``svl`` and ``stops`` layers for cluster labels.
+    """Return the store's context layers the method uses, as attributes.
 
-    Cluster labels need only these three layers, so they are read directly (a duck-typed
-    stand-in for :class:`apk_geo.enrich.Context`); missing or unreadable layers are skipped.
+    Cluster labels need ``hostels``, ``svl`` and ``stops``; the forecast's risk terms
+    :data:`apk_geo.context.RISK_LAYERS`. They are read directly (a duck-typed stand-in for
+    :class:`apk_geo.enrich.Context`); missing or unreadable layers are skipped.
     """
-    if getattr(args, "method", None) != "clusters":
+    method = getattr(args, "method", None)
+    if method not in ("clusters", "forecast"):
         return None
     names = set(store.layer_names())
     layers: dict[str, gpd.GeoDataFrame | None] = {}
-    for name in ("hostels", "svl", "stops"):
+    for name in ("hostels", "svl", "stops") if method == "clusters" else RISK_LAYERS:
         try:
             layers[name] = store.layer(name) if name in names else None
         except ApkGeoError as exc:
@@ -336,7 +343,7 @@ def _analyse(
     options: dict[str, Any] = {
         "gistar": {"adjust": args.adjust},
         "kde": {"bandwidth_m": args.bandwidth_m, "kernel": args.kernel},
-        "forecast": {"seed": 0},
+        "forecast": {"seed": 0, "context": risk_layers(context)},
         "clusters": {"min_cluster_size": args.min_cluster_size, "context": context},
         "change": {"adjust": args.adjust, "start": start, "end": end},
         "emerging": {"adjust": args.adjust, "start": start, "end": end},

@@ -24,6 +24,7 @@ import pandas as pd
 
 from apk_geo import routes
 from apk_geo._cli._common import add_json_flag, emit
+from apk_geo.context import RISK_LAYERS
 from apk_geo.errors import ApkGeoError, ConfigError
 
 
@@ -88,7 +89,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     store = open_store(args.store)
     names = set(store.layer_names())
     layers: dict[str, Any] = {
-        k: store.layer(k) for k in ("city", "districts", "svl", "hostels", "stops") if k in names
+        k: store.layer(k) for k in ("city", "districts", *RISK_LAYERS) if k in names
     }
     if args.gazetteer:
         from apk_geo.geocode import load_ruian_csv
@@ -102,7 +103,8 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 def _plan(args: argparse.Namespace) -> Any:
     """Read the inputs and plan the week."""
     store, layers = _inputs(args)
-    context = SimpleNamespace(**{k: layers[k] for k in ("svl", "hostels", "stops") if k in layers})
+    # names places (svl, hostels, stops) and gives the forecast its risk layers, as the dashboard
+    context = SimpleNamespace(**{k: layers[k] for k in RISK_LAYERS if k in layers})
     rosters = routes.read_teams(args.teams, gazetteer=layers.get("address_points"), context=context)
     monday = routes.parse_week(args.week)
     incidents = store.incidents(end=monday, geocoded_only=True)

@@ -48,6 +48,7 @@ from apk_geo._cli._common import (
     emit,
     store_label,
 )
+from apk_geo.context import RISK_LAYERS
 from apk_geo.errors import ApkGeoError, ConfigError, GeocodingError
 from apk_geo.routes.export import strings
 from apk_geo.times import as_timestamp
@@ -183,9 +184,8 @@ class _Inputs:
         return gaz
 
     def context(self) -> SimpleNamespace:
-        return SimpleNamespace(
-            **{k: v for k in ("svl", "hostels", "stops") if (v := self.layer(k)) is not None}
-        )
+        """Return the layers that name places and give the forecast its risk terms."""
+        return SimpleNamespace(**{k: v for k in RISK_LAYERS if (v := self.layer(k)) is not None})
 
 
 def _point(text: str | None, *, flag: str, inputs: _Inputs) -> tuple[tuple[float, float], str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
@@ -25,7 +26,7 @@ import pandas as pd
 from scipy import sparse
 
 from apk_geo import _validate
-from apk_geo.context import PlaceLayers
+from apk_geo.context import PlaceLayers, risk_layers
 from apk_geo.coords import located, located_mask
 from apk_geo.errors import InsufficientDataError, ParameterError
 from apk_geo.routes.places import _as_shift_start
@@ -85,6 +86,7 @@ def shift_expected(
     prior_strength: float = 5.0,
     spatial: Literal["forecast", "counts"] = "forecast",
     time_col: str = "reported_at",
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the expected number of incidents in every cell during one shift.
 
@@ -122,13 +124,17 @@ def shift_expected(
         Where the spatial distribution comes from (see above).
     time_col
         Name of the incident time column.
+    context
+        Named context layers for the forecast's risk terms (with ``spatial="forecast"``;
+        :func:`apk_geo.context.risk_layers`); kept by the forecast only if they validate.
 
     Returns
     -------
     geopandas.GeoDataFrame
         A copy of ``cells`` with float columns ``weekly_rate``, ``shift_share`` (in [0, 1]) and
         ``expected_shift``; ``attrs["params"]`` records every option, the effective number of
-        weeks and the number of incidents used.
+        weeks, the number of incidents used and the forecast's components
+        (``forecast_components``, with the ``risk_layers`` it was offered).
 
     Raises
     ------
@@ -147,7 +153,9 @@ def shift_expected(
     )  # fmt: skip
     t0 = _as_shift_start(shift_start)
     hist = _history(incidents, cells, t0=t0, recent_weeks=recent_weeks, time_col=time_col)
-    weekly, total_rate = _weekly_rate(hist, cells, t0=t0, spatial=spatial, time_col=time_col)
+    weekly, total_rate, components = _weekly_rate(
+        hist, cells, t0=t0, spatial=spatial, time_col=time_col, context=context
+    )
     out = cells.copy()
     out["weekly_rate"] = weekly
     out["shift_share"] = _shift_share(
@@ -166,6 +174,7 @@ def shift_expected(
         "effective_weeks": hist.effective_weeks,
         "weekly_rate_total": total_rate,
         "expected_total": float(out["expected_shift"].sum()),
+        "forecast_components": components,
     }
     _log_expected(out, t0=t0, shift_minutes=shift_minutes, recent_weeks=recent_weeks)
     return out
@@ -240,18 +249,24 @@ def _weekly_rate(
     t0: pd.Timestamp,
     spatial: Literal["forecast", "counts"],
     time_col: str,
-) -> tuple[np.ndarray, float]:
-    """Return the expected incidents per week in each cell and their city total."""
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> tuple[np.ndarray, float, dict[str, object]]:
+    """Return the expected incidents per week in each cell, their city total, the components.
+
+    The components are the forecast's (:func:`apk_geo.forecast.forecast`'s
+    ``attrs["params"]["components"]``) and the risk layers it was offered; empty for counts.
+    """
     cell_w = np.bincount(hist.pos, weights=hist.weight, minlength=len(cells))
     total_rate = float(hist.weight.sum()) / hist.effective_weeks
     if spatial == "counts":
-        return cell_w / hist.effective_weeks, total_rate
+        return cell_w / hist.effective_weeks, total_rate, {}
     from apk_geo import forecast as fc
 
-    risk = fc.forecast(hist.pts.loc[hist.inside], cells, at=t0, time_col=time_col)
+    risk = fc.forecast(hist.pts.loc[hist.inside], cells, at=t0, time_col=time_col, context=context)
     share = risk["expected_n"].to_numpy(dtype=float)
     share = share / share.sum() if share.sum() > 0 else cell_w / cell_w.sum()
-    return total_rate * share, total_rate
+    components = dict(risk.attrs.get("params", {}).get("components", {}))
+    return total_rate * share, total_rate, {**components, "risk_layers": sorted(context or {})}
 
 
 def _shift_share(
@@ -297,6 +312,7 @@ def expected_for_shifts(
     prior_strength: float = 5.0,
     spatial: Literal["forecast", "counts"] = "forecast",
     time_col: str = "reported_at",
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Return the expected incidents of every cell in each of several shifts (e.g. of a week).
 
@@ -306,7 +322,7 @@ def expected_for_shifts(
 
     Parameters
     ----------
-    incidents, cells, recent_weeks, prior_strength, spatial, time_col
+    incidents, cells, recent_weeks, prior_strength, spatial, time_col, context
         As in :func:`shift_expected`.
     history_end
         Only incidents before this time are used, and their ages count from it.
@@ -335,7 +351,9 @@ def expected_for_shifts(
     )  # fmt: skip
     t_end = _as_shift_start(history_end)
     hist = _history(incidents, cells, t0=t_end, recent_weeks=recent_weeks, time_col=time_col)
-    weekly, total_rate = _weekly_rate(hist, cells, t0=t_end, spatial=spatial, time_col=time_col)
+    weekly, total_rate, components = _weekly_rate(
+        hist, cells, t0=t_end, spatial=spatial, time_col=time_col, context=context
+    )
     covers = np.column_stack(
         [_shift_slots(_as_shift_start(start), float(minutes)) for start, minutes in shifts]
     )
@@ -355,6 +373,7 @@ def expected_for_shifts(
         "effective_weeks": hist.effective_weeks,
         "weekly_rate_total": total_rate,
         "n_shifts": len(shifts),
+        "forecast_components": components,
     }
     return out, expected
 
@@ -483,6 +502,7 @@ def candidates_for_shift(
         shift_start=shift_start,
         shift_minutes=shift_minutes,
         recent_weeks=recent_weeks,
+        context=risk_layers(context),
     )
     candidates = merge_cells(
         expected,

@@ -40,7 +40,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from apk_geo.context import PlaceLayers
+from apk_geo.context import PlaceLayers, risk_layers
 from apk_geo.coords import located
 from apk_geo.errors import InsufficientDataError, ParameterError, RouteInfeasibleError
 from apk_geo.routes.demand import expected_for_shifts
@@ -235,6 +235,7 @@ def plan_week(
         area=area,
         cell_size_m=cell_size_m,
         recent_weeks=recent_weeks,
+        context=context,
     )
     n = n_places if n_places is not None else _auto_places(slots, dwell_minutes=dwell_minutes)
     places = merge_cells(
@@ -301,8 +302,13 @@ def _week_cells(
     area: gpd.GeoDataFrame | None,
     cell_size_m: float,
     recent_weeks: float,
+    context: PlaceLayers | None = None,
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """Return the grid with ``expected_week`` and the ``(cells, slots)`` expected incidents."""
+    """Return the grid with ``expected_week`` and the ``(cells, slots)`` expected incidents.
+
+    The forecast behind them may use the risk layers of ``context``
+    (:func:`~apk_geo.context.risk_layers`).
+    """
     from apk_geo import grid
 
     here = located(incidents)
@@ -316,6 +322,7 @@ def _week_cells(
         history_end=monday,
         shifts=[(s.start, s.minutes) for s in slots],
         recent_weeks=recent_weeks,
+        context=risk_layers(context),
     )
 
 
