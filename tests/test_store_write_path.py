@@ -208,3 +208,47 @@ def test_unsynced_restores_a_user_setting_after_nested_writers() -> None:
         assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == "FULL"
     finally:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})
+
+
+@pytest.mark.filterwarnings("ignore:Layer 'incidents' has been declared with non-Z")
+def test_point_layers_written_through_arrow_equal_pyogrios_own_writer(tmp_path: Path) -> None:
+    """The incidents' WKB built from coordinates gives the file pyogrio's writer gives."""
+    import contextlib
+    import sqlite3
+
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    from apk_geo.store import gpkg
+    from apk_geo.store.gpkgarrow import point_wkb
+    from apk_geo.testing import make_incidents
+
+    frame = make_incidents([{"id": str(i), "note": "ž" * i} for i in range(1, 7)])
+    geoms = frame.geometry.to_numpy().copy()
+    geoms[1] = None  # not located
+    geoms[2] = shapely.Point()  # an empty point
+    geoms[3] = shapely.Point(-470000.125, -1100000.5, 3.0)  # 3-D: through shapely
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=frame.crs))
+    ours, theirs = tmp_path / "ours.gpkg", tmp_path / "theirs.gpkg"
+    gpkg.write_frame(ours, frame, "incidents", append=False)
+    utc = frame.assign(
+        **{c: frame[c].dt.tz_convert("UTC") for c in frame if hasattr(frame[c], "dt")
+           and getattr(frame[c].dtype, "tz", None) is not None}
+    )  # fmt: skip
+    pyogrio.write_dataframe(utc, theirs, layer="incidents", use_arrow=True, geometry_type="Point")
+
+    def dump(path: Path) -> tuple[object, ...]:
+        with contextlib.closing(sqlite3.connect(path)) as con:
+            return (
+                con.execute("SELECT * FROM incidents ORDER BY fid").fetchall(),
+                con.execute("PRAGMA table_info(incidents)").fetchall(),
+                con.execute("SELECT min_x, min_y, max_x, max_y, srs_id FROM gpkg_contents "
+                            "WHERE table_name = 'incidents'").fetchall(),
+                con.execute("SELECT * FROM gpkg_geometry_columns").fetchall(),
+            )  # fmt: skip
+
+    assert dump(ours) == dump(theirs)
+    wkb = point_wkb(geoms)
+    assert wkb[0].as_py() == shapely.to_wkb(geoms[0], byte_order=1)
+    assert not wkb[1].is_valid and wkb[3].as_py() == shapely.to_wkb(geoms[3], byte_order=1)
