@@ -39,9 +39,18 @@ def refused(exc: ApkGeoError) -> None:
     st.error(t("admin.denied", lang, reason=str(exc).split(": ", 1)[-1]))
 
 
+def action_label(action: str) -> str:
+    """Return an audit action as people read it (``signin`` → ``přihlášení``)."""
+    return t(f"admin.act.{action}", lang) if action in AUDIT_ACTIONS else action
+
+
 def table(frame: pd.DataFrame, *, empty: str | None = None) -> None:
-    """Show ``frame`` with Czech (or English) column names and times in Prague."""
+    """Show ``frame`` with Czech (or English) column names and values, times in Prague."""
     shown = frame.copy()
+    if "action" in shown:
+        shown["action"] = shown["action"].astype(str).map(action_label)
+    if "client" in shown:
+        shown["client"] = shown["client"].replace("unknown", t("admin.client_unknown", lang))
     for col in ("created_at", "last_signin"):
         if col in shown:
             shown[col] = shown[col].dt.tz_convert("Europe/Prague")
@@ -55,11 +64,12 @@ def audit_log() -> None:
     user_col, since_col, action_col = st.columns(3)
     user = user_col.text_input(t("admin.user", lang), key="admin_audit_user").strip()
     since = since_col.date_input(
-        t("admin.since", lang), value=date.today() - timedelta(days=30), key="admin_audit_since"
-    )
+        t("admin.since", lang), value=date.today() - timedelta(days=30), key="admin_audit_since",
+        format="DD.MM.YYYY",
+    )  # fmt: skip
     action = action_col.selectbox(
         t("admin.action", lang), [ALL, *AUDIT_ACTIONS], key="admin_audit_action",
-        format_func=lambda a: a or t("admin.all", lang),
+        format_func=lambda a: action_label(a) if a else t("admin.all", lang),
     )  # fmt: skip
     try:
         frame = read_audit(url, user=user or None, since=since, action=action or None)

@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from apk_geo import indicators, selection, trends
+from apk_geo import fmt, indicators, selection, trends
 from apk_geo.app_state import FREQS, TREND_BYS
 from apk_geo.i18n import t
 from apk_geo.placenames import date_text
@@ -140,7 +140,7 @@ show_table(
     yoy.rename(
         columns={
             "category": t("field.category", lang),
-            "n": str(month),
+            "n": fmt.month(month, lang),
             "n_year_before": t("field.year_before", lang),
             "diff": t("field.diff", lang),
         }
@@ -148,5 +148,8 @@ show_table(
     lang=lang,
 )
 table_downloads(
-    yoy.rename(columns={"n": str(month)}), f"year_on_year_{month}", lang, what="download.what_yoy"
+    yoy.rename(columns={"n": fmt.month(month, lang)}),
+    f"year_on_year_{month}",
+    lang,
+    what="download.what_yoy",
 )

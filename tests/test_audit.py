@@ -238,3 +238,15 @@ def test_cli_audit(world: dict, capsys: pytest.CaptureFixture[str]) -> None:
     assert "download" in capsys.readouterr().out
     assert cli.main(["audit", "--url", mentor]) == 2  # a mentor may not read it
     assert "permission denied for table audit" in capsys.readouterr().err
+
+
+def test_every_audit_action_reads_as_words_in_both_languages() -> None:
+    """The administrator's audit log shows actions as words (app_pages/admin.py)."""
+    from apk_geo.i18n import STRINGS
+
+    for action in AUDIT_ACTIONS:
+        cs, en = STRINGS[f"admin.act.{action}"]
+        assert cs and en and "_" not in cs + en, action
+    assert {k for k in STRINGS if k.startswith("admin.act.")} == {
+        f"admin.act.{a}" for a in AUDIT_ACTIONS
+    }

@@ -187,7 +187,7 @@ def test_trends_page(app: AppTest) -> None:
     yoy = app.dataframe[-1].value
     # June 2024 vs June 2023 for dogs: 3 (incl. the not-geocoded one) vs 1
     row = yoy[yoy["Kategorie"] == "volné pobíhání psů"].iloc[0]
-    assert (row["2024-06"], row["Před rokem"]) == (3, 1)
+    assert (row["červen 2024"], row["Před rokem"]) == (3, 1)  # the month in words
     # the <script> category is shown as text in the table, never as markup
     assert "<script>alert(1)</script>" in set(yoy["Kategorie"])
     app.selectbox(key=w("trends.area_kind")).set_value("district").run()

@@ -336,6 +336,8 @@ def test_admin_page_audit_log_in_czech(pg_server: Any, monkeypatch: pytest.Monke
     # numbers without grouping
     assert text["audit_id"].tolist() == [str(i) for i in audit.value["audit_id"]]
     assert '"Kdy"' in audit.proto.columns  # the page's column labels still apply
+    assert "přihlášení" in set(text["action"]) and "signin" not in set(text["action"])
+    assert not set(text["client"]) & {"unknown"}  # Czech values, not the stored codes
     people = shown(users)
     assert set(people["disabled"]) <= {"ano", "ne"}  # a truth value in Czech, not a checkbox
     assert people["created_at"].str.fullmatch(r"\d{1,2}\. \d{1,2}\. \d{4} \d{2}:\d{2}").all()
