@@ -148,25 +148,44 @@ def _weights(
     return w[:, 0], w[:, 1]
 
 
-def _try_near_repeat(
-    choice: _Choice,
-    bases: list[NDArray[np.float64]],
+_Surfaces = list[NDArray[np.float64]]
+
+
+def _best_term(
+    candidates: dict[Hashable, _Surfaces],
     folds: list[_FoldFit],
     pool: forecast_select.Pool,
     space: _Space,
     tuning: _Tuning,
-) -> list[NDArray[np.float64]]:
+) -> tuple[Hashable, forecast_select.Verdict]:
+    """Return the best candidate and its reality check against the base.
+
+    ``candidates``: one surface per fold for each key, ``"base"`` among them; the best has the
+    highest pooled score over the folds (a tie goes to the base).
+    """
+    day_sums = {
+        key: [
+            f.fold.day_sums(_weights(p, space, tuning)[0], pool.n_days)
+            for p, f in zip(surfaces, folds, strict=True)
+        ]
+        for key, surfaces in candidates.items()
+    }
+    scores = {k: float(pool.pooled(v).sum()) for k, v in day_sums.items()}
+    best = max(day_sums, key=lambda k: (scores[k], k == "base"))
+    return best, forecast_select.reality_check(day_sums, "base", best, pool)
+
+
+def _try_near_repeat(
+    choice: _Choice,
+    bases: _Surfaces,
+    folds: list[_FoldFit],
+    pool: forecast_select.Pool,
+    space: _Space,
+    tuning: _Tuning,
+) -> _Surfaces:
     """Keep the best near-repeat term if it passes the reality check against the base."""
     radius = NEAR_REPEAT_RADIUS_CELLS * space.cell_size_m
-
-    def sums(ps: list[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
-        return [
-            f.fold.day_sums(_weights(p, space, tuning)[0], pool.n_days)
-            for p, f in zip(ps, folds, strict=True)
-        ]
-
-    day_sums: dict[Hashable, list[NDArray[np.float64]]] = {"base": sums(bases)}
-    surfaces: dict[Hashable, list[NDArray[np.float64]]] = {"base": bases}
+    surfaces: dict[Hashable, _Surfaces] = {"base": bases}
     for omega in NEAR_REPEAT_DECAY_DAYS:
         nrs = [
             riskterms.near_repeat_share(
@@ -179,10 +198,7 @@ def _try_near_repeat(
             surfaces[(theta, omega)] = [
                 (1 - theta) * b + theta * nr for b, nr in zip(bases, nrs, strict=True)
             ]
-            day_sums[(theta, omega)] = sums(surfaces[(theta, omega)])
-    scores = {k: float(pool.pooled(v).sum()) for k, v in day_sums.items()}
-    best = max(day_sums, key=lambda k: (scores[k], k == "base"))
-    verdict = forecast_select.reality_check(day_sums, "base", best, pool)
+    best, verdict = _best_term(surfaces, folds, pool, space, tuning)
     choice.selection["near_repeat"] = {"best": best, **forecast_select.verdict_record(verdict)}
     if not verdict.replaces or not isinstance(best, tuple):
         return bases
@@ -192,12 +208,12 @@ def _try_near_repeat(
 
 def _try_intensity(
     choice: _Choice,
-    bases: list[NDArray[np.float64]],
+    bases: _Surfaces,
     folds: list[_FoldFit],
     pool: forecast_select.Pool,
     space: _Space,
     tuning: _Tuning,
-) -> list[NDArray[np.float64]]:
+) -> _Surfaces:
     """Keep the best context-intensity term if it passes the reality check against the base.
 
     A candidate blends the base with the KDE share of one point context layer (or of the pool
@@ -206,29 +222,17 @@ def _try_intensity(
     population at risk.
     """
     bw = choice.bandwidth_m
-
-    def sums(ps: list[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
-        return [
-            f.fold.day_sums(_weights(p, space, tuning)[0], pool.n_days)
-            for p, f in zip(ps, folds, strict=True)
-        ]
-
-    day_sums: dict[Hashable, list[NDArray[np.float64]]] = {"base": sums(bases)}
-    surfaces: dict[Hashable, list[NDArray[np.float64]]] = {"base": bases}
+    surfaces: dict[Hashable, _Surfaces] = {"base": bases}
     for layer in space.intensity:
         maybe = [_intensity_share(layer, space, bw, before=f.fold.origin_days) for f in folds]
         shares = [s for s in maybe if s is not None]
         if len(shares) < len(folds):
             continue
         for gamma in INTENSITY_WEIGHTS:
-            key = (layer.name, gamma)
-            surfaces[key] = [
+            surfaces[(layer.name, gamma)] = [
                 (1 - gamma) * b + gamma * s for b, s in zip(bases, shares, strict=True)
             ]
-            day_sums[key] = sums(surfaces[key])
-    scores = {k: float(pool.pooled(v).sum()) for k, v in day_sums.items()}
-    best = max(day_sums, key=lambda k: (scores[k], k == "base"))
-    verdict = forecast_select.reality_check(day_sums, "base", best, pool)
+    best, verdict = _best_term(surfaces, folds, pool, space, tuning)
     record = {"best": best, "layers": [la.name for la in space.intensity]}
     choice.selection["context_intensity"] = {**record, **forecast_select.verdict_record(verdict)}
     if not verdict.replaces or not isinstance(best, tuple):

@@ -126,12 +126,27 @@ def near_repeat_share(
         Shares summing to 1 (all zero when no incident reaches a cell centre).
     """
     weight = np.exp(-(now_days - t_days) / decay_days)
+    return _quartic_share(centroids, xy, weight, radius_m=radius_m)
+
+
+def _quartic_share(
+    centroids: NDArray[np.float64],
+    xy: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    *,
+    radius_m: float,
+) -> NDArray[np.float64]:
+    """Return each centre's share of the weighted quartic kernel sum of the points ``xy``.
+
+    The kernel is ``(1 - (d / radius_m)**2)**2`` within ``radius_m``; all zero when no point
+    reaches a centre.
+    """
     pairs = cKDTree(centroids).sparse_distance_matrix(
         cKDTree(xy), radius_m, output_type="coo_matrix"
     )
     u = pairs.data / radius_m
     mass = np.bincount(
-        pairs.row, weights=(1 - u * u) ** 2 * weight[pairs.col], minlength=len(centroids)
+        pairs.row, weights=(1 - u * u) ** 2 * weights[pairs.col], minlength=len(centroids)
     )
     total = float(mass.sum())
     out: NDArray[np.float64] = np.asarray(mass / total if total > 0 else mass, dtype=float)
@@ -218,15 +233,7 @@ def _log_density(
     radius_m: float,
 ) -> NDArray[np.float64]:
     """Return ``log(share + 1/(100 m))`` of the weighted quartic kernel sum at the centres."""
-    pairs = cKDTree(centroids).sparse_distance_matrix(
-        cKDTree(xy), radius_m, output_type="coo_matrix"
-    )
-    u = pairs.data / radius_m
-    mass = np.bincount(
-        pairs.row, weights=(1 - u * u) ** 2 * weights[pairs.col], minlength=len(centroids)
-    )
-    total = float(mass.sum())
-    share = mass / total if total > 0 else mass
+    share = _quartic_share(centroids, xy, weights, radius_m=radius_m)
     out: NDArray[np.float64] = np.log(share + 1.0 / (100 * len(centroids)))
     return out
 

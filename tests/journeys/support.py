@@ -50,6 +50,19 @@ def dashboard(store: Path, *flags: str) -> Iterator[str]:
 
 
 @contextmanager
+def streamlit_script(text: str, folder: Path) -> Iterator[str]:
+    """Run a small Streamlit app (its source ``text``, written into ``folder``); yield its URL."""
+    script = folder / "app.py"
+    script.write_text(text, encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    with serve(cmd, port=port, env=env, what="streamlit", start_s=60) as url:
+        yield url
+
+
+@contextmanager
 def serve(
     cmd: list[str], *, port: int, env: dict[str, str], what: str, start_s: float = 90
 ) -> Iterator[str]:

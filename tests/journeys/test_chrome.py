@@ -6,14 +6,12 @@ multiselect, a date input) calls ``_chrome.apply(lang)``; the test reads the vis
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
-from support import ROOT, free_port, serve
+from support import streamlit_script
 
 from apk_geo.browser import launch
 
@@ -41,13 +39,7 @@ st.navigation([st.Page(widgets, title="Widgets", default=True)]).run()
 
 @pytest.fixture(scope="module")
 def chrome_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    script = tmp_path_factory.mktemp("chrome") / "app.py"
-    script.write_text(APP, encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    with serve(cmd, port=port, env=env, what="streamlit", start_s=60) as url:
+    with streamlit_script(APP, tmp_path_factory.mktemp("chrome")) as url:
         yield url
 
 

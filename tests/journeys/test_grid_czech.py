@@ -14,7 +14,6 @@ Data page shows the same on a real store.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
-from support import ROOT, VIEWPORTS, dashboard, free_port, serve, settle
+from support import ROOT, VIEWPORTS, dashboard, settle, streamlit_script
 
 from apk_geo.browser import launch
 
@@ -119,13 +118,7 @@ def shot(page: Page, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def grid_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    script = tmp_path_factory.mktemp("grid") / "app.py"
-    script.write_text(APP, encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    with serve(cmd, port=port, env=env, what="streamlit", start_s=60) as url:
+    with streamlit_script(APP, tmp_path_factory.mktemp("grid")) as url:
         yield url
 
 
