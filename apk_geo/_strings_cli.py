@@ -1203,4 +1203,194 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Demo store {store} (synthetic data):",
     ),
     "cli.demo.imports": ("importy:", "imports:"),
+    # the commands' own errors (apk_geo/_cli/*.py); English as the commands always said it
+    "cli.err.option": ("{option}: {reason}", "{option}: {reason}"),
+    "cli.err.hotspots_none": (
+        "filtrům (data, kategorie, obvody) neodpovídá žádná událost s polohou; rozšiřte je",
+        "no located incident matches the filters (dates, categories, districts); widen them",
+    ),
+    "cli.err.out_suffix": (
+        "--out musí končit na {suffixes}; zadáno {name}",
+        "--out must end with {suffixes}; got {name}",
+    ),
+    "cli.err.dates": (
+        "{option} musí být datum jako 2024-03-31, zadáno {value}",
+        "{option} must be a date such as 2024-03-31; got {value}",
+    ),
+    "cli.err.dates_order": (
+        "--from {start} musí být před --to {end}",
+        "--from {start} must be before --to {end}",
+    ),
+    "cli.err.district_unknown": (
+        "--district {wanted} neodpovídá žádnému obvodu; známé obvody: {known}",
+        "--district {wanted} matches no district; known: {known}",
+    ),
+    "cli.err.district_needs_store": (
+        "--district potřebuje --store (soubor bodů obvody nemá)",
+        "--district needs --store (a point file has no districts)",
+    ),
+    "cli.err.category_column": (
+        "--category potřebuje sloupec kategorie; {path} má sloupce {columns}",
+        "--category needs a category column; {path} has {columns}",
+    ),
+    "cli.err.date_column": (
+        "--from/--to potřebují sloupec s datem; {path} žádný nemá (--date-col)",
+        "--from/--to need a date column; {path} has none (--date-col)",
+    ),
+    "cli.err.formats": (
+        "--format očekává čárkami oddělený seznam z {formats}; zadáno {value}",
+        "--format takes a comma-separated list of {formats}; got {value}",
+    ),
+    "cli.err.out_required": (
+        "chybí --out SLOŽKA (nebo --publish s databázovým úložištěm)",
+        "--out FOLDER is required (or --publish, with a database store)",
+    ),
+    "cli.err.publish_file": (
+        "--publish potřebuje databázové úložiště (postgresql://…); {store} je soubor, jehož "
+        "balíčky se zapisují přes --out",
+        "--publish needs a database store (postgresql://…); {store} is a file, whose packs are "
+        "written with --out",
+    ),
+    "cli.err.publish_tier": (
+        "--publish ukládá jen balíčky pro prezentující (presenter); zadáno --tier {tier}",
+        "--publish stores presenter-tier packs only; got --tier {tier}",
+    ),
+    "cli.err.no_month": (
+        "{store}: data nepokrývají žádný celý měsíc; zadejte --month",
+        "{store}: no complete month of data; pass --month",
+    ),
+    "cli.err.point_required": (
+        "chybí {flag} (ŠÍŘKA,DÉLKA nebo adresa)",
+        "{flag} is required (LAT,LON or an address)",
+    ),
+    "cli.err.start_for_teams": (
+        "--start pro týmy bez startu",
+        "--start for teams without a start",
+    ),
+    "cli.err.shift_twice": (
+        "zadejte buď --shift-start, nebo --date s --start-time, ne obojí",
+        "give either --shift-start or --date with --start-time, not both",
+    ),
+    "cli.err.shift_missing": (
+        "chybí směna: zadejte --shift-start 2026-11-24T08:00 (nebo --date 2026-11-24 "
+        "--start-time 08:00) a --shift-minutes, nebo soubor týmů s hodinami směn a --date",
+        "the shift is missing: give --shift-start 2026-11-24T08:00 (or --date 2026-11-24 "
+        "--start-time 08:00) and --shift-minutes, or a teams file with shift hours and --date",
+    ),
+    "cli.err.no_team_on": (
+        "--teams {spec}: dne {day} nepracuje žádný tým",
+        "--teams {spec}: no team works on {day}",
+    ),
+    "cli.err.area_unreadable": (
+        "oblast studie nelze přečíst: {reason}",
+        "cannot read the study area: {reason}",
+    ),
+    "cli.err.area_crs": (
+        "{path}: oblast studie nemá souřadnicový systém; uložte ji s ním (např. EPSG:5514)",
+        "{path}: the study area has no CRS; save it with one (e.g. EPSG:5514)",
+    ),
+    "cli.err.area_polygons": (
+        "{path}: oblast studie musí obsahovat polygony, obsahuje {kinds}",
+        "{path}: the study area must hold polygons, got {kinds}",
+    ),
+    "cli.err.no_geometry": ("žádnou geometrii", "no geometry"),
+    "cli.route.safety_net": (
+        "časová pojistka ukončila hledání; plán se může lišit",
+        "the wall-clock safety net ended the search; the plan may differ",
+    ),
+    "cli.db.ready": ("Sdílené úložiště je připraveno:", "Shared store ready:"),
+    "cli.db.up_to_date": ("žádné (úložiště je aktuální)", "none (up to date)"),
+    "cli.db.gate_written": (
+        "{role}, adresa URL zapsána do {file} (0600)",
+        "{role}, URL written to {file} (0600)",
+    ),
+    "cli.db.gate_unchanged": (
+        "{role} (beze změny; nové heslo dá --reset-gate)",
+        "{role} (unchanged; --reset-gate gives a new password)",
+    ),
+    "cli.user.added": ("Uživatel {name} přidán ({role}).", "User {name} added ({role})."),
+    "cli.user.added_areas": (
+        "Uživatel {name} přidán ({role}, obvody {areas}).",
+        "User {name} added ({role}, areas {areas}).",
+    ),
+    "cli.user.count": (
+        "{n} {n:plural:uživatel|uživatelé|uživatelů}:",
+        "{n} {n:plural:user|users}:",
+    ),
+    "cli.user.disabled_state": ("ZAKÁZÁN", "DISABLED"),
+    "cli.user.active": ("aktivní", "active"),
+    "cli.user.all_areas": ("všechny obvody", "all areas"),
+    "cli.user.never": ("nikdy", "never"),
+    "cli.user.last_signin": ("poslední přihlášení {when}", "last sign-in {when}"),
+    "cli.user.enabled": ("Uživatel {name} povolen.", "User {name} enabled."),
+    "cli.user.disabled": ("Uživatel {name} zakázán.", "User {name} disabled."),
+    "cli.user.areas": ("Uživatel {name}: {areas}.", "User {name}: {areas}."),
+    "cli.err.no_column": (
+        "chybí sloupec {column}; sloupce jsou {columns}",
+        "no column {column}; the columns are {columns}",
+    ),
+    "cli.err.no_address": (
+        "chybí sloupec adresy i sloupce souřadnic; sloupce jsou {columns}; sloupec adresy určete "
+        "přes --address-col",
+        "no address column and no coordinate columns; the columns are {columns}; name the "
+        "address column with --address-col",
+    ),
+    "cli.err.quarantine_write": (
+        "{file}: export karantény nelze zapsat: {reason}",
+        "{file}: cannot write the quarantine export: {reason}",
+    ),
+    "cli.err.may_not_publish": (
+        "{store}: tento uživatel nesmí zveřejňovat balíčky (smí mentoři a správci); spusťte "
+        "apk-geo report --publish jako mentor",
+        "{store}: this user may not publish packs (mentors and administrators may); run apk-geo "
+        "report --publish as a mentor",
+    ),
+    "cli.err.no_entry_script": (
+        "chybí vstupní skript dashboardu; nainstalujte balíček znovu",
+        "the dashboard's entry script is missing; reinstall",
+    ),
+    "cli.db.migrated": (
+        "Převedeno (řádky v GeoPackage → v PostGIS):",
+        "Migrated (rows in the GeoPackage → in PostGIS):",
+    ),
+    "cli.db.retention_set": ("Nastavení doby uchování uloženo:", "Retention settings stored:"),
+    "cli.db.retention_dry": (
+        "Doba uchování (zkušební běh, nic se nezměnilo):",
+        "Retention (dry run, nothing changed):",
+    ),
+    "cli.db.retention_done": ("Doba uchování uplatněna:", "Retention done:"),
+    # apk-geo route's and plan-week's summaries (labels of apk_geo/_cli/_labels.py)
+    "cli.route.title": ("Trasa hlídky:", "Patrol route:"),
+    "cli.route.order_of": ("pořadí – {team}", "order {team}"),
+    "cli.key.teams": ("týmy", "teams"),
+    "cli.key.stops": ("zastávky", "stops"),
+    "cli.key.distance_m": ("vzdálenost (m)", "distance (m)"),
+    "cli.key.priority_collected": ("získaná priorita", "priority collected"),
+    "cli.key.priority_available": ("dostupná priorita", "priority available"),
+    "cli.key.coverage_share": ("podíl pokryté priority", "coverage share"),
+    "cli.key.solver": ("řešič", "solver"),
+    "cli.key.optimal": ("optimální", "optimal"),
+    "cli.key.order": ("pořadí", "order"),
+    "cli.key.warning": ("varování", "warning"),
+    "cli.key.gpx": ("GPX", "GPX"),
+    "cli.key.html": ("listy trasy (HTML)", "route sheets (HTML)"),
+    "cli.key.pdf": ("listy trasy (PDF)", "route sheets (PDF)"),
+    "cli.key.geojson": ("GeoJSON", "GeoJSON"),
+    "cli.plan_week.title": ("Týden {week}:", "Week {week}:"),
+    "cli.plan_week.visits": (
+        "{lo}–{hi} {n:plural:směna|směny|směn}",
+        "{lo}–{hi} {n:plural:shifts|shifts}",
+    ),
+    "cli.key.week": ("týden", "week"),
+    "cli.key.shifts": ("směny", "shifts"),
+    "cli.key.team_shifts": ("směny týmů", "team shifts"),
+    "cli.key.places": ("místa", "places"),
+    "cli.key.covered": ("pokrytá místa", "places covered"),
+    "cli.key.visits_per_place": ("návštěvy místa", "visits per place"),
+    "cli.key.added_by_fairness": ("přidáno pro rovnoměrnost", "added by fairness"),
+    "cli.key.uncovered": ("nepokrytá místa", "uncovered"),
+    "cli.key.out_dir": ("složka", "folder"),
+    "cli.key.plan": ("plán", "plan"),
+    "cli.key.table": ("tabulka", "table"),
+    "cli.key.sheets": ("listy trasy", "route sheets"),
 }

@@ -204,4 +204,125 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "route.week_zip": ("Stáhnout vše (ZIP)", "Download all (ZIP)"),
     "route.week_csv": ("Tabulka (CSV)", "Table (CSV)"),
     "route.week_html": ("Tabulka k tisku (HTML)", "Printable table (HTML)"),
+    # errors of teams, shifts and weeks (apk_geo/routes/_messages.py); English as the library says
+    "route.teams.in_file": ("{path}: {message}", "{path}: {message}"),
+    # a start, an end or a must-visit place (routes/places.py, routes/_messages.py)
+    "route.point.not_degrees": (
+        "{text} není dvojice zeměpisná šířka, délka ve stupních",
+        "{text} is not a latitude, longitude pair in degrees",
+    ),
+    "route.point.needs_gazetteer": (
+        "{text} není LAT,LON (např. 49.8353,18.2920); adresu lze najít jen v adresních bodech "
+        "(úložiště s adresními body, nebo --gazetteer RUIAN.csv)",
+        "{text} is not LAT,LON (e.g. 49.8353,18.2920); an address needs a gazetteer "
+        "(a store with address points, or --gazetteer RUIAN.csv)",
+    ),
+    "route.point.not_found": (
+        "adresa {text} nebyla nalezena: {reason}",
+        "address {text} not found: {reason}",
+    ),
+    "route.point.must_visit_format": (
+        "místo k povinné návštěvě {spec}: očekává se 'NÁZEV | LAT,LON nebo adresa | "
+        "HH:MM-HH:MM' (časové okno je nepovinné)",
+        "must-visit place {spec}: expected 'NAME | LAT,LON or address | HH:MM-HH:MM' (the "
+        "time window is optional)",
+    ),
+    "route.point.must_visit_window": (
+        "místo k povinné návštěvě {spec}: časové okno {window} není ve tvaru HH:MM-HH:MM "
+        "(např. 07:30-07:50)",
+        "must-visit place {spec}: the time window {window} is not HH:MM-HH:MM (e.g. 07:30-07:50)",
+    ),
+    "route.point.must_visit": (
+        "místo k povinné návštěvě {spec}: {reason}",
+        "must-visit place {spec}: {reason}",
+    ),
+    "route.teams.not_found": ("soubor týmů neexistuje", "teams file not found"),
+    "route.teams.empty": ("soubor týmů neuvádí žádný tým", "the teams file lists no team"),
+    "route.teams.unreadable": (
+        "soubor týmů nelze přečíst: {reason}",
+        "cannot read the teams file: {reason}",
+    ),
+    "route.teams.no_tables": (
+        "očekávány tabulky [[team]] (name, start, days, shift)",
+        "expected [[team]] tables (name, start, days, shift)",
+    ),
+    "route.teams.team": ("tým {n}: {reason}", "team {n}: {reason}"),
+    "route.teams.team_row": ("tým {n}: {reason} (řádek {row})", "team {n}: {reason} (row {row})"),
+    "route.teams.duplicate": (
+        "týmy se musí jmenovat různě (sloupec name), zadáno {names}",
+        "team names must differ, got {names}",
+    ),
+    "route.teams.no_start": (
+        "tým {name} nemá výchozí bod; doplňte 'start'",
+        "team {name} has no start point; add 'start'",
+    ),
+    "route.teams.no_hours": (
+        "tým {name} nemá hodiny směny; uveďte 'shift' v souboru týmů nebo směnu na příkazové řádce",
+        "team {name} has no shift hours; give 'shift' in the teams file or the shift on the "
+        "command line",
+    ),
+    "route.teams.week_no_hours": (
+        "tým {name} nemá hodiny směny; týdenní plán potřebuje v souboru týmů 'days' a 'shift' "
+        "(nebo 'shifts')",
+        "team {name} has no shift hours; a week needs 'days' and 'shift' (or 'shifts') in the "
+        "teams file",
+    ),
+    "route.teams.days_token": (
+        "dny {text}: {token} není den ani rozsah jako po-pá",
+        "days {text}: {token} is not a day or a range like po-pá",
+    ),
+    "route.teams.day_name": (
+        "dny {text}: {word} není název dne; použijte po, út, st, čt, pá, so, ne (nebo mon … "
+        "sun), výčty (po,st) a rozsahy (po-pá)",
+        "days {text}: {word} is not a day name; use po, út, st, čt, pá, so, ne (or mon … sun), "
+        "lists (po,st) and ranges (po-pá)",
+    ),
+    "route.teams.shift_format": (
+        "směna {text} není ve tvaru HH:MM-HH:MM (např. 08:00-14:00)",
+        "shift {text} is not HH:MM-HH:MM (e.g. 08:00-14:00)",
+    ),
+    "route.teams.shift_range": (
+        "směna {text}: hodiny jsou 00–24 a minuty 00–59",
+        "shift {text}: hours run 00–24 and minutes 00–59",
+    ),
+    "route.teams.week_format": (
+        "týden {text} není ve tvaru RRRR-Wtt (např. 2026-W48)",
+        "week {text} is not YYYY-Www (e.g. 2026-W48)",
+    ),
+    "route.teams.week_missing": (
+        "týden {text} neexistuje: rok {year} má {weeks} týdnů ISO",
+        "week {text} does not exist: {year} has {weeks} ISO weeks",
+    ),
+    "route.teams.count": (
+        "počet týmů musí být celé číslo >= 1, zadáno {n}",
+        "the number of teams must be a whole number >= 1, got {n}",
+    ),
+    "route.teams.mode": (
+        "pohyb (mode) {value} není foot/pěšky ani car/autem",
+        "mode {value} is not foot/pěšky or car/autem",
+    ),
+    "route.teams.colour": (
+        "barva (colour) {value} není ve tvaru #RRGGBB (např. #0072B2)",
+        "colour {value} is not #RRGGBB (e.g. #0072B2)",
+    ),
+    "route.teams.speed_kmh_number": (
+        "rychlost (speed_kmh) {value} není číslo",
+        "speed_kmh {value} is not a number",
+    ),
+    "route.teams.speed_kmh_positive": (
+        "rychlost (speed_kmh) musí být > 0, zadáno {value}",
+        "speed_kmh must be > 0, got {value}",
+    ),
+    "route.teams.max_stops_number": (
+        "počet zastávek (max_stops) {value} není číslo",
+        "max_stops {value} is not a number",
+    ),
+    "route.teams.max_stops_positive": (
+        "počet zastávek (max_stops) musí být > 0, zadáno {value}",
+        "max_stops must be > 0, got {value}",
+    ),
+    "route.teams.max_stops_whole": (
+        "počet zastávek (max_stops) musí být celé číslo, zadáno {value}",
+        "max_stops must be a whole number, got {value}",
+    ),
 }

@@ -274,10 +274,9 @@ def _describe(
 
 def _one_line(exc: BaseException, lang: str) -> str:
     """Return the exception's message on one line, in ``lang`` if it is a catalogue text."""
-    from apk_geo.store._messages import localize
+    from apk_geo.store._messages import error_text
 
-    text = localize(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
-    return " ".join(text.split()) or type(exc).__name__
+    return error_text(exc, lang)
 
 
 def _binary_files(args: argparse.Namespace, words: Sequence[str]) -> list[str]:

@@ -21,6 +21,7 @@ from apk_geo.db import PublishedPack, list_packs, publish_pack, read_pack
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
 from apk_geo.schema import fold
+from apk_geo.store import error_text
 from app_pages import _common as c
 
 logger = logging.getLogger("apk_geo.dashboard")
@@ -76,7 +77,7 @@ def draw(lang: str) -> None:
         packs = list_packs(url)
     except ApkGeoError as exc:
         logger.warning("published packs not listed: %s", exc)
-        st.error(t("packs.list_failed", lang, reason=str(exc)))
+        st.error(t("packs.list_failed", lang, reason=error_text(exc, lang)))
         return
     if packs.empty:
         st.info(t("packs.none", lang))

@@ -24,6 +24,7 @@ from apk_geo.i18n import t
 from apk_geo.map_style import fit_view
 from apk_geo.placenames import AddressMatch, find_address
 from apk_geo.route_maps import route_map, routes_bounds
+from apk_geo.store import error_text
 from app_pages import _common as c
 from app_pages._grid import show_table
 
@@ -181,7 +182,7 @@ def plan(start_text: str, form: ShiftForm, *, base: str | None, lang: str) -> No
                 demand=demand,
             )
     except (ApkGeoError, ValueError) as exc:
-        st.error(tr("failed", lang, reason=str(exc)))
+        st.error(tr("failed", lang, reason=error_text(exc, lang)))
 
 
 def suggestions(lang: str) -> None:

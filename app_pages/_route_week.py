@@ -27,6 +27,7 @@ from apk_geo.placenames import find_address
 from apk_geo.route_maps import route_map, routes_bounds
 from apk_geo.routes.teams import rosters_for_week, week_choices
 from apk_geo.routes.weekexport import uncovered_names, week_files, week_shift_routes, zip_bytes
+from apk_geo.store import error_text
 from app_pages import _common as c
 from app_pages._grid import show_table
 from app_pages._route_one import printed_name
@@ -119,7 +120,7 @@ def show(lang: str) -> None:
         with st.spinner(t("route.week_planning", lang)):
             plan = _week_plan(*c.cache_key(), *inputs)
     except (ApkGeoError, ValueError) as exc:
-        st.error(t("route.week_failed", lang, reason=str(exc)))
+        st.error(t("route.week_failed", lang, reason=error_text(exc, lang)))
         return
     data = routes.week_to_json(plan)
     fair = data["fairness"]

@@ -16,6 +16,7 @@ import streamlit as st
 
 from apk_geo import auth
 from apk_geo.errors import StoreError
+from apk_geo.store import error_text
 from app_pages import _common as c
 
 logger = logging.getLogger("apk_geo.dashboard")
@@ -113,7 +114,7 @@ def t_store_error(lg: str, exc: Exception) -> str:
     """Return the one-sentence message for a store that cannot be reached."""
     from apk_geo.i18n import t
 
-    return t("msg.store_error", lg, reason=str(exc))
+    return t("msg.store_error", lg, reason=error_text(exc, lg))
 
 
 def draw_user() -> None:

@@ -22,6 +22,7 @@ from apk_geo.db.audit import AUDIT_ACTIONS
 from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.i18n import t
 from apk_geo.io import table_bytes
+from apk_geo.store import error_text
 from app_pages import _common as c
 from app_pages._grid import show_table
 from app_pages._published import conninfo
@@ -36,7 +37,7 @@ url = conninfo()
 
 def refused(exc: ApkGeoError) -> None:
     """Say in one sentence that the database refused (e.g. a non-administrator's role)."""
-    st.error(t("admin.denied", lang, reason=str(exc).split(": ", 1)[-1]))
+    st.error(t("admin.denied", lang, reason=error_text(exc, lang).split(": ", 1)[-1]))
 
 
 def action_label(action: str) -> str:
@@ -101,7 +102,7 @@ def add_form() -> None:
         add_user(url, name.strip(), role=role, password=password, areas=chosen,
                  reason=reason.strip() or None)  # fmt: skip
     except ApkGeoError as exc:
-        st.error(t("admin.failed", lang, reason=str(exc)))
+        st.error(t("admin.failed", lang, reason=error_text(exc, lang)))
         return
     st.session_state[K_NOTE] = t("admin.added", lang, name=name.strip(), role=role)
     st.rerun()
@@ -125,7 +126,7 @@ def users() -> None:
             try:
                 change(url, who)
             except ApkGeoError as exc:
-                st.error(t("admin.failed", lang, reason=str(exc)))
+                st.error(t("admin.failed", lang, reason=error_text(exc, lang)))
                 return
             st.session_state[K_NOTE] = t("admin.changed", lang, name=who)
             st.rerun()

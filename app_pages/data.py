@@ -19,6 +19,7 @@ from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import STRINGS, t
 from apk_geo.io.quarantine_text import quarantine_for_display
 from apk_geo.maps import layer_provenance
+from apk_geo.store import error_text
 from app_pages import _common as c
 from app_pages._download import table_downloads
 from app_pages._grid import show_table
@@ -59,7 +60,7 @@ elif go and upload is not None:
                 lang=lang,
             )
         except (ApkGeoError, ValueError, OSError) as exc:
-            st.error(t("data.bad_upload", lang, reason=str(exc)))
+            st.error(t("data.bad_upload", lang, reason=error_text(exc, lang)))
         else:
             st.success(t("data.imported", lang, name=upload.name))
             show_table(labelled(pd.DataFrame([counts.as_dict()])), lang=lang)

@@ -18,6 +18,7 @@ from apk_geo import fmt, indicators, maps
 from apk_geo.app_state import HOTSPOT_METHODS
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
+from apk_geo.store import error_text
 from app_pages import _common as c
 from app_pages._download import table_downloads
 from app_pages._grid import selected_rows
@@ -59,7 +60,7 @@ except ModuleNotFoundError as exc:
     st.warning(t("hot.module_missing", lang, name=exc.name))
     st.stop()
 except (ApkGeoError, ValueError) as exc:
-    st.error(t("hot.failed", lang, reason=str(exc)))
+    st.error(t("hot.failed", lang, reason=error_text(exc, lang)))
     st.stop()
 if run is None:
     st.info(t("msg.empty_filter", lang))
@@ -127,7 +128,7 @@ try:
     evaluated = c.evaluation(run.method, cell_size_m=cell_m)
 except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
     st.subheader(t("hot.evaluation_title", lang))
-    st.info(t("hot.eval_unavailable", lang, reason=str(exc)))
+    st.info(t("hot.eval_unavailable", lang, reason=error_text(exc, lang)))
 else:
     if evaluated is not None:
         month, ev, ev_area = evaluated

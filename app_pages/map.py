@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 from apk_geo import fmt, indicators, maps
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
+from apk_geo.store import error_text
 from app_pages import _common as c
 
 MAX_POINTS = 2000
@@ -74,7 +75,7 @@ if show_hot:
         with st.spinner(t("hot.running", lang)):
             run = c.hotspots(with_emerging=False)
     except (ApkGeoError, ValueError, ModuleNotFoundError) as exc:
-        right.caption(t("map.hotspots_unavailable", lang, reason=str(exc)))
+        right.caption(t("map.hotspots_unavailable", lang, reason=error_text(exc, lang)))
 if run is not None:
     method = t(f"hot.method_{run.method}", lang)
     right.caption(t("map.hotspot_method_area", lang, method=method, area=area.name))

@@ -24,6 +24,7 @@ import streamlit as st
 from apk_geo import reports
 from apk_geo.errors import ApkGeoError
 from apk_geo.i18n import t
+from apk_geo.store import error_text
 from app_pages import _common as c
 from app_pages import _published
 
@@ -112,7 +113,7 @@ def publish_form() -> None:
                 with st.spinner(t("packs.publish", lang)):
                     _published.publish(pack_of(*c.cache_key(), area, month, lang))
             except (ApkGeoError, ValueError) as exc:
-                st.error(reports.text("ui.failed", lang, reason=str(exc)))
+                st.error(reports.text("ui.failed", lang, reason=error_text(exc, lang)))
                 return
             st.success(t("packs.published", lang, area=area, month=month))
 
@@ -154,7 +155,7 @@ area = areas[idx]
 try:
     pack = pack_of(*c.cache_key(), area, month, lang)
 except (ApkGeoError, ValueError) as exc:
-    st.error(reports.text("ui.failed", lang, reason=str(exc)))
+    st.error(reports.text("ui.failed", lang, reason=error_text(exc, lang)))
     st.stop()
 
 where = (
@@ -210,7 +211,7 @@ if b.button(reports.text("ui.make_pdf", lang), key="presenter_make_pdf"):
         with st.spinner(reports.text("ui.make_pdf", lang)):
             st.session_state[K_PDF] = (pdf_name, reports.render_pdf(pack))
     except ApkGeoError as exc:
-        st.error(reports.text("ui.failed", lang, reason=str(exc)))
+        st.error(reports.text("ui.failed", lang, reason=error_text(exc, lang)))
 made = st.session_state.get(K_PDF)
 if made and made[0] == pdf_name:  # only the PDF of the area and month on screen
     b.download_button(

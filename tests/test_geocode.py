@@ -640,5 +640,5 @@ def test_cli_reports_errors_with_exit_code_2(
         ["geocode", str(src), "--gazetteer", str(ruian_path), "--out", str(tmp_path / "o.csv")]
     )
     assert code == 2
-    assert "no address column and no coordinate columns" in capsys.readouterr().err
+    assert "chybí sloupec adresy i sloupce souřadnic" in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()

@@ -71,7 +71,7 @@ def test_init_user_management_and_the_store_commands(
     pg_server.gate_password = psycopg.conninfo.conninfo_to_dict(gate_url)["password"]
     gate_file.unlink()
     code, out, _ = run(init, capsys)
-    assert code == 0 and "none (up to date)" in out and "unchanged" in out
+    assert code == 0 and "žádné (úložiště je aktuální)" in out and "beze změny" in out
     assert not gate_file.exists()
 
     admin_url = as_url(url, user=admin, password=PASSWORD)
@@ -81,7 +81,7 @@ def test_init_user_management_and_the_store_commands(
         capsys,
         PASSWORD + "\n",
     )
-    assert code == 0 and f"User {mentor} added (mentor)." in out, err
+    assert code == 0 and f"Uživatel {mentor} přidán (mentor)." in out, err
     code, _, err = run(
         ["user", "add", f"{prefix}_x", "--role", "analyst", "--url", admin_url, "--password-stdin"],
         capsys,

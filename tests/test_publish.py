@@ -149,16 +149,16 @@ def test_a_presenter_or_analyst_cannot_publish(
         ["report", "--store", team[role], "--area", "Poruba", "--month", "2024-06", "--publish"],
         capsys,
     )
-    assert code == 2 and "may not publish packs" in err
+    assert code == 2 and "nesmí zveřejňovat balíčky" in err
     assert psycopg.conninfo.conninfo_to_dict(team[role])["password"] not in err
 
 
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--store", "x.gpkg", "--publish"], "--publish needs a database store"),
-        (["--tier", "internal", "--publish"], "presenter-tier packs only"),
-        ([], "--out FOLDER is required"),
+        (["--store", "x.gpkg", "--publish"], "--publish potřebuje databázové úložiště"),
+        (["--tier", "internal", "--publish"], "balíčky pro prezentující (presenter)"),
+        ([], "chybí --out SLOŽKA"),
     ],
     ids=["file-store", "internal-tier", "nowhere"],
 )

@@ -487,7 +487,7 @@ def test_cli_errors_end_with_one_message(
         ]
     )
     assert code == 2
-    assert "--format takes" in capsys.readouterr().err
+    assert "--format očekává" in capsys.readouterr().err  # Czech by default
     assert not list(tmp_path.iterdir())
 
 

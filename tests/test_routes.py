@@ -566,7 +566,7 @@ def test_cli_reports_bad_start(tmp_path, capsys) -> None:
     )
     assert code == 2
     err = capsys.readouterr().err
-    assert "--start: 'north' is not LAT,LON" in err and "needs a gazetteer" in err
+    assert "--start: 'north' není LAT,LON" in err and "adresních bodech" in err  # Czech default
 
 
 def test_route_map_draws_numbered_escaped_stops_offline(small_route: routes.Route) -> None:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from apk_geo.errors import InputFileError
 from apk_geo.resources import app_dir
 
 
@@ -68,7 +67,10 @@ def command(args: argparse.Namespace) -> list[str]:
     """Return the ``streamlit run`` command line for ``args``."""
     script = entry(basemap=bool(getattr(args, "basemap", None)))
     if not script.is_file():
-        raise InputFileError("the dashboard's entry script is missing; reinstall", path=str(script))
+        from apk_geo.routes._messages import file_error
+        from apk_geo.store._messages import Message
+
+        raise file_error(Message("cli.err.no_entry_script"), path=script)
     cmd = [
         sys.executable,
         "-m",

@@ -70,31 +70,34 @@ def run_init(args: argparse.Namespace) -> int:
     from apk_geo.auth import gate_file
     from apk_geo.db import add_user, init_database
     from apk_geo.files import atomic_write_text
+    from apk_geo.i18n import t
 
     result = init_database(args.url, role_prefix=args.role_prefix, reset_gate=args.reset_gate)
     target = Path(args.gate_file) if args.gate_file else gate_file(args.url)
     summary: dict[str, object] = {
         "database": result.database,
-        "migrations applied": ", ".join(result.applied) or "none (up to date)",
+        "migrations applied": ", ".join(result.applied) or t("cli.db.up_to_date", args.lang),
         "roles": ", ".join(result.roles.groups().values()),
     }
     if result.gate_url is not None:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         atomic_write_text(target, result.gate_url + "\n", private=True)
-        summary["gate"] = f"{result.roles.gate}, URL written to {target} (0600)"
+        summary["gate"] = t("cli.db.gate_written", args.lang, role=result.roles.gate, file=target)
     else:
-        summary["gate"] = f"{result.roles.gate} (unchanged; --reset-gate gives a new password)"
+        summary["gate"] = t("cli.db.gate_unchanged", args.lang, role=result.roles.gate)
     if args.admin:
         password = read_password(from_stdin=args.password_stdin, user=args.admin, lang=args.lang)
         add_user(args.url, args.admin, role="admin", password=password, reason="db init")
         summary["admin"] = args.admin
-    emit(summary, as_json=args.json, title="Shared store ready:")
+    emit(summary, as_json=args.json, title=t("cli.db.ready", args.lang))
     return 0
 
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Copy the GeoPackage store and print the counts (exit 2 if it does not reconcile)."""
     from apk_geo.db import migrate_geopackage
+    from apk_geo.i18n import t
+    from apk_geo.store._messages import localize
 
     result = migrate_geopackage(args.source, args.url, lock_timeout_s=args.lock_timeout)
     summary: dict[str, object] = {
@@ -105,9 +108,10 @@ def run_migrate(args: argparse.Namespace) -> int:
     }
     if args.json:
         summary = {**summary, "counts": result.counts, "problems": list(result.problems)}
-    emit(summary, as_json=args.json, title="Migrated (rows in the GeoPackage → in PostGIS):")
+    emit(summary, as_json=args.json, title=t("cli.db.migrated", args.lang))
     if not result.reconciled:
-        print(f"apk-geo db migrate: error: {'; '.join(result.problems)}")
+        problems = "; ".join(localize(p, args.lang) for p in result.problems)
+        print(f"apk-geo db migrate: {t('cli.error', args.lang, message=problems)}")
         return 2
     return 0
 
@@ -116,6 +120,7 @@ def run_retention(args: argparse.Namespace) -> int:
     """Run (or store the settings of) retention; print what it did."""
     from apk_geo.db import run_retention as retention
     from apk_geo.db import set_retention
+    from apk_geo.i18n import t
 
     if args.set_years is not None:
         set_retention(
@@ -124,7 +129,7 @@ def run_retention(args: argparse.Namespace) -> int:
         emit(
             {"retention_years": args.set_years, "retention_mode": args.mode or "anonymise"},
             as_json=args.json,
-            title="Retention settings stored:",
+            title=t("cli.db.retention_set", args.lang),
         )
         return 0
     result = retention(
@@ -134,6 +139,6 @@ def run_retention(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         reason=args.reason,
     )
-    title = "Retention (dry run, nothing changed):" if args.dry_run else "Retention done:"
+    title = t("cli.db.retention_dry" if args.dry_run else "cli.db.retention_done", args.lang)
     emit(result.as_dict(), as_json=args.json, title=title)
     return 0

@@ -81,19 +81,20 @@ def load_points(args: argparse.Namespace) -> gpd.GeoDataFrame:
 
 def load_area(path: str) -> gpd.GeoDataFrame:
     """Return the study area file as polygons with a CRS (reprojected by ``evaluate``)."""
-    from apk_geo.errors import CRSError, InputFileError, SchemaError
+    from apk_geo.errors import CRSError, SchemaError
+    from apk_geo.routes._messages import file_error
+    from apk_geo.store._messages import Message
 
     try:
         area = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises its own errors for a missing or broken file
-        raise InputFileError(f"cannot read the study area: {exc}", path=path) from exc
+        raise file_error(Message("cli.err.area_unreadable", reason=str(exc)), path=path) from exc
     if area.crs is None:
-        raise CRSError(f"{path}: the study area has no CRS; save it with one (e.g. EPSG:5514)")
+        raise CRSError(Message("cli.err.area_crs", path=path))
     kinds = set(area.geometry.dropna().geom_type)
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
-        raise SchemaError(
-            f"{path}: the study area must hold polygons, got {sorted(kinds) or 'no geometry'}"
-        )
+        got = sorted(kinds) or Message("cli.err.no_geometry")
+        raise SchemaError(Message("cli.err.area_polygons", path=path, kinds=got))
     return area
 
 

@@ -18,7 +18,9 @@ from apk_geo._cli._common import add_json_flag, emit, text_encoding
 from apk_geo.errors import InputFileError
 from apk_geo.geocode import MATCH_KINDS, build_index, geocode, load_ruian_csv
 from apk_geo.io import read_csv, write_table
+from apk_geo.routes._messages import file_error
 from apk_geo.schema import HEADER_ALIASES, fold
+from apk_geo.store._messages import Message
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,22 +82,18 @@ def run(args: argparse.Namespace) -> int:
     columns = list(map(str, frame.columns))
     address_col = args.address_col or _find(columns, "address")
     if args.address_col and args.address_col not in frame.columns:
-        raise InputFileError(
-            f"no column {args.address_col!r}; the columns are {columns}", path=str(args.input)
-        )
+        text = Message("cli.err.no_column", column=repr(args.address_col), columns=columns)
+        raise file_error(text, path=args.input)
     names = {c: _find(columns, c) for c in ("lat", "lon", "x", "y")}
     has_coords = (names["lat"] and names["lon"]) or (names["x"] and names["y"])
     if address_col is None and not has_coords:
-        raise InputFileError(
-            f"no address column and no coordinate columns; the columns are {columns}; "
-            f"name the address column with --address-col",
-            path=str(args.input),
-        )
+        raise file_error(Message("cli.err.no_address", columns=columns), path=args.input)
     try:
         gazetteer = load_ruian_csv(args.gazetteer)
     except InputFileError as exc:  # name the option, not only the file
         reason = str(exc).removeprefix(f"{exc.path}: ")
-        raise InputFileError(f"--gazetteer {args.gazetteer}: {reason}") from exc
+        option = f"--gazetteer {args.gazetteer}"
+        raise InputFileError(Message("cli.err.option", option=option, reason=reason)) from exc
     out = geocode(
         frame,
         build_index(gazetteer),

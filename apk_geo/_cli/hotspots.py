@@ -39,6 +39,7 @@ from apk_geo.files import atomic_write_text
 from apk_geo.io import write_layer
 from apk_geo.methods import METHODS, run_method
 from apk_geo.schema import CRS_METRIC
+from apk_geo.store._messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -117,9 +118,7 @@ def load_points(
         points = points.loc[located]
     points = points.reset_index(drop=True)
     if len(points) == 0:
-        raise InsufficientDataError(
-            "no located incident matches the filters (dates, categories, districts); widen them"
-        )
+        raise InsufficientDataError(Message("cli.err.hotspots_none"))
     return points, area, context, source
 
 
@@ -127,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the analysis, write ``--out`` and its sidecar, print the summary."""
     out_path = Path(args.out)
     if out_path.suffix.lower() not in OUTPUT_SUFFIXES:
+        suffixes = ", ".join(OUTPUT_SUFFIXES)
         raise ConfigError(
-            f"--out must end with {', '.join(OUTPUT_SUFFIXES)}; got {out_path.name!r}"
+            Message("cli.err.out_suffix", suffixes=suffixes, name=repr(out_path.name))
         )
     start, end = _bounds(args.date_from, args.date_to)
     points, area, context, source = load_points(args)
@@ -175,17 +175,21 @@ def run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- loading
 
 
+def _day(text: str | None, option: str) -> pd.Timestamp | None:
+    """Return ``--from`` or ``--to`` as a timestamp (None when not given)."""
+    try:
+        return pd.Timestamp(text) if text else None
+    except ValueError as exc:
+        raise ConfigError(Message("cli.err.dates", option=option, value=repr(text))) from exc
+
+
 def _bounds(date_from: str | None, date_to: str | None) -> tuple[pd.Timestamp | None, ...]:
     """Return naive [start, end) timestamps; ``--to`` is an inclusive last day."""
-    try:
-        start = pd.Timestamp(date_from) if date_from else None
-        end = pd.Timestamp(date_to) if date_to else None
-    except ValueError as exc:
-        raise ConfigError(f"--from/--to must be dates such as 2024-03-31: {exc}") from exc
+    start, end = _day(date_from, "--from"), _day(date_to, "--to")
     if end is not None and end == end.normalize():
         end = end + pd.Timedelta(days=1)
     if start is not None and end is not None and start >= end:
-        raise ConfigError(f"--from {date_from} must be before --to {date_to}")
+        raise ConfigError(Message("cli.err.dates_order", start=date_from, end=date_to))
     return start, end
 
 
@@ -238,9 +242,9 @@ def _store_area(store: Any, district: list[str] | None) -> gpd.GeoDataFrame | No
             wanted
         )
         if not keep.any():
+            known = sorted(districts["NAZEV"].astype(str))
             raise SchemaError(
-                f"--district {sorted(wanted)} matches no district; known: "
-                f"{sorted(districts['NAZEV'].astype(str))}"
+                Message("cli.err.district_unknown", wanted=sorted(wanted), known=known)
             )
         area: gpd.GeoDataFrame = districts.loc[keep]
         return area
@@ -262,7 +266,7 @@ def _load_file(
     if args.id_col:
         points = distinct_incidents(points, id_col=args.id_col)
     if args.district:
-        raise ConfigError("--district needs --store (a point file has no districts)")
+        raise ConfigError(Message("cli.err.district_needs_store"))
     if args.category:
         points = _keep_categories(points, args.category, path=args.input)
     if start is not None or end is not None:
@@ -275,10 +279,8 @@ def _keep_categories(
 ) -> gpd.GeoDataFrame:
     """Return the points whose ``category`` is one of ``categories``."""
     if "category" not in points.columns:
-        raise SchemaError(
-            f"--category needs a category column; {path} has "
-            f"{[c for c in points.columns if c != 'geometry']}"
-        )
+        columns = [c for c in points.columns if c != "geometry"]
+        raise SchemaError(Message("cli.err.category_column", path=str(path), columns=columns))
     return points.loc[points["category"].astype("string").isin(categories)]
 
 
@@ -291,7 +293,7 @@ def _keep_dates(
 ) -> gpd.GeoDataFrame:
     """Return the points reported in ``[start, end)`` (naive bounds read in the data's zone)."""
     if "reported_at" not in points.columns:
-        raise SchemaError(f"--from/--to need a date column; {path} has none (--date-col)")
+        raise SchemaError(Message("cli.err.date_column", path=str(path)))
     stamps = pd.to_datetime(points["reported_at"])
     keep = pd.Series(True, index=points.index)
     if start is not None:

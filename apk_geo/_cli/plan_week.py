@@ -122,7 +122,7 @@ def _plan(args: argparse.Namespace) -> Any:
     except ApkGeoError:
         raise
     except ValueError as exc:  # an option out of range
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(exc.args[0] if len(exc.args) == 1 else str(exc)) from exc
 
 
 def _write(args: argparse.Namespace, plan: Any) -> dict[str, Any]:
@@ -169,6 +169,16 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.json:
         emit({**summary, "fairness": fair}, as_json=True, title="")
-    else:
-        emit(summary, as_json=False, title=f"Week {plan.week}:")
+        return 0
+    from apk_geo._cli._labels import print_table
+    from apk_geo.i18n import t
+
+    lang = args.lang
+    shown = {
+        **summary,
+        "visits_per_place": t("cli.plan_week.visits", lang, lo=fair["min_shifts"],
+                              hi=fair["max_shifts"], n=fair["max_shifts"]),
+        "uncovered": list(plan.uncovered),
+    }  # fmt: skip
+    print_table(shown, title=t("cli.plan_week.title", lang, week=plan.week), lang=lang)
     return 0

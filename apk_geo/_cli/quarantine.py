@@ -25,6 +25,7 @@ from apk_geo.i18n import t
 from apk_geo.io import write_table
 from apk_geo.io.quarantine_text import quarantine_for_display
 from apk_geo.store import open_store
+from apk_geo.store._messages import Message
 
 
 def register(sub: Any) -> None:
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_table(table, out, lang=args.lang, delimiter=args.delimiter, private=True)
     except OSError as exc:
-        raise StoreError(f"{out}: cannot write the quarantine export: {exc}") from exc
+        raise StoreError(Message("cli.err.quarantine_write", file=out, reason=exc)) from exc
     store.audit("export", subject="quarantine", details={"rows": len(table), "file": out.name})
     summary = {"rows": len(table), "out": str(out)}
     if args.json:

@@ -45,6 +45,7 @@ from apk_geo._cli._common import (
 from apk_geo.errors import InsufficientDataError, ParameterError, StoreError
 from apk_geo.privacy import TIERS
 from apk_geo.store import open_store
+from apk_geo.store._messages import Message
 from apk_geo.store.location import is_database_url
 
 logger = logging.getLogger(__name__)
@@ -102,9 +103,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     bad = [f for f in formats if f not in reports.FORMATS]
     if bad or not formats:
-        raise ParameterError(
-            f"--format takes a comma-separated list of {reports.FORMATS}; got {text!r}"
-        )
+        raise ParameterError(Message("cli.err.formats", formats=reports.FORMATS, value=repr(text)))
     return formats
 
 
@@ -135,16 +134,13 @@ def check_targets(args: argparse.Namespace) -> None:
         GeoPackage store or with ``--tier internal``.
     """
     if not args.out and not args.publish:
-        raise ParameterError("--out FOLDER is required (or --publish, with a database store)")
+        raise ParameterError(Message("cli.err.out_required"))
     if not args.publish:
         return
     if not is_database_url(args.store):
-        raise ParameterError(
-            f"--publish needs a database store (postgresql://…); {args.store!r} is a file, "
-            "whose packs are written with --out"
-        )
+        raise ParameterError(Message("cli.err.publish_file", store=repr(args.store)))
     if args.tier != "presenter":
-        raise ParameterError(f"--publish stores presenter-tier packs only; got --tier {args.tier}")
+        raise ParameterError(Message("cli.err.publish_tier", tier=args.tier))
 
 
 def require_publisher(url: str) -> None:
@@ -159,10 +155,7 @@ def require_publisher(url: str) -> None:
     from apk_geo.store.pg import display_location
 
     if not may_publish(url):
-        raise StoreError(
-            f"{display_location(url)}: this user may not publish packs (mentors and "
-            "administrators may); run apk-geo report --publish as a mentor"
-        )
+        raise StoreError(Message("cli.err.may_not_publish", store=display_location(url)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -186,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         months = data.months()
         if not months:
-            raise InsufficientDataError(f"{label}: no complete month of data; pass --month")
+            raise InsufficientDataError(Message("cli.err.no_month", store=label))
         month = months[0]
         logger.info("report: month %s chosen (latest complete month)", month)
     load_s = time.perf_counter() - started

@@ -51,6 +51,7 @@ from apk_geo._cli._common import (
 from apk_geo.context import RISK_LAYERS
 from apk_geo.errors import ApkGeoError, ConfigError, GeocodingError
 from apk_geo.routes.export import strings
+from apk_geo.store._messages import Message
 from apk_geo.times import as_timestamp
 
 _LATLON = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[,;]\s*-?\d+(?:\.\d+)?\s*$")
@@ -188,14 +189,16 @@ class _Inputs:
         return SimpleNamespace(**{k: v for k in RISK_LAYERS if (v := self.layer(k)) is not None})
 
 
-def _point(text: str | None, *, flag: str, inputs: _Inputs) -> tuple[tuple[float, float], str]:
+def _point(
+    text: str | None, *, flag: str | Message, inputs: _Inputs
+) -> tuple[tuple[float, float], str]:
     """Return ``(lat, lon)`` and the printed name of a start or end point."""
     if text is None:
-        raise ConfigError(f"{flag} is required (LAT,LON or an address)")
+        raise ConfigError(Message("cli.err.point_required", flag=flag))
     try:
         latlon = routes.resolve_point(text, gazetteer=inputs.gazetteer())
     except GeocodingError as exc:
-        raise ConfigError(f"{flag}: {exc}") from exc
+        raise ConfigError(Message("cli.err.option", option=flag, reason=_reason(exc))) from exc
     if _LATLON.match(text):
         name = routes.describe_point(
             *latlon, addresses=inputs.gazetteer(), context=inputs.context(), lang=inputs.args.lang
@@ -207,7 +210,7 @@ def _point(text: str | None, *, flag: str, inputs: _Inputs) -> tuple[tuple[float
 def _shift_start(args: argparse.Namespace) -> pd.Timestamp | None:
     """Return the shift start of --shift-start or --date with --start-time (None: not given)."""
     if args.shift_start and (args.date or args.start_time):
-        raise ConfigError("give either --shift-start or --date with --start-time, not both")
+        raise ConfigError(Message("cli.err.shift_twice"))
     text = args.shift_start or (
         f"{args.date}T{args.start_time}" if args.date and args.start_time else None
     )
@@ -216,14 +219,16 @@ def _shift_start(args: argparse.Namespace) -> pd.Timestamp | None:
     try:
         return as_timestamp(text, name="--shift-start")
     except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(_reason(exc)) from exc
 
 
 def _missing_shift() -> ConfigError:
-    return ConfigError(
-        "the shift is missing: give --shift-start 2026-11-24T08:00 (or --date 2026-11-24 "
-        "--start-time 08:00) and --shift-minutes, or a teams file with shift hours and --date"
-    )
+    return ConfigError(Message("cli.err.shift_missing"))
+
+
+def _reason(exc: BaseException) -> object:
+    """Return the message of a library error as it is (a catalogue text stays one)."""
+    return exc.args[0] if len(exc.args) == 1 else str(exc)
 
 
 def _teams(args: argparse.Namespace, inputs: _Inputs, t0: pd.Timestamp | None) -> list[Any]:
@@ -248,9 +253,9 @@ def _teams(args: argparse.Namespace, inputs: _Inputs, t0: pd.Timestamp | None) -
         for roster in rosters:
             teams += roster.on(day, shift_start=hhmm, shift_minutes=args.shift_minutes)
     except ValueError as exc:
-        raise ConfigError(f"--teams: {exc}") from exc
+        raise ConfigError(Message("cli.err.option", option="--teams", reason=_reason(exc))) from exc
     if not teams:
-        raise ConfigError(f"--teams {spec}: no team works on {day:%d. %m. %Y}")
+        raise ConfigError(Message("cli.err.no_team_on", spec=spec, day=day))
     if args.max_stops is not None:
         from dataclasses import replace
 
@@ -265,14 +270,14 @@ def _date(args: argparse.Namespace) -> Any:
     try:
         return as_timestamp(args.date, name="--date").date()
     except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(_reason(exc)) from exc
 
 
 def _roster_file(spec: str, *, args: argparse.Namespace, inputs: _Inputs) -> list[Any]:
     """Read a teams file; teams without a start take --start."""
     rosters = routes.read_teams(spec, gazetteer=inputs.gazetteer(), context=inputs.context())
     if any(r.start is None for r in rosters):
-        start, name = _point(args.start, flag="--start (for teams without a start)", inputs=inputs)
+        start, name = _point(args.start, flag=Message("cli.err.start_for_teams"), inputs=inputs)
         from apk_geo.routes.teams import with_start
 
         rosters = [with_start(r, start=start, start_name=name) if r.start is None else r
@@ -291,7 +296,9 @@ def _candidates(args: argparse.Namespace, inputs: _Inputs, teams: list[Any]) -> 
         try:
             places = routes.parse_places(args.must_visit, gazetteer=inputs.gazetteer())
         except GeocodingError as exc:
-            raise ConfigError(f"--must-visit: {exc}") from exc
+            raise ConfigError(
+                Message("cli.err.option", option="--must-visit", reason=_reason(exc))
+            ) from exc
         candidates = routes.add_places(candidates, places)
     return candidates, demand
 
@@ -329,7 +336,7 @@ def _plan(args: argparse.Namespace, candidates: Any, demand: Any, teams: list[An
     except ApkGeoError:
         raise
     except ValueError as exc:  # an option out of range
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(_reason(exc)) from exc
 
 
 def slug(text: str) -> str:
@@ -380,27 +387,34 @@ def _write(args: argparse.Namespace, plan: Any, data: dict[str, Any]) -> dict[st
     return written
 
 
-def _summary(plan: Any, written: dict[str, Any]) -> dict[str, Any]:
-    """Return the printed summary: the totals and each team's order."""
+def _summary(plan: Any, written: dict[str, Any], *, lang: str) -> dict[str, Any]:
+    """Return the printed summary: the totals and each team's order, in ``lang``.
+
+    The keys are those of :func:`apk_geo._cli._labels.print_table` (``cli.key.``); a team's
+    order is labelled with the team's name.
+    """
+    from apk_geo import fmt
+    from apk_geo.i18n import t
+
     totals = plan.totals
     summary: dict[str, Any] = {
         "teams": totals["n_teams"],
         "stops": totals["n_stops"],
-        "distance_m": totals["distance_m"],
+        "distance_m": round(float(totals["distance_m"])),
         "priority_collected": round(float(totals["priority_collected"]), 4),
         "priority_available": round(float(totals["priority_available"]), 4),
-        "coverage_share": totals["coverage_share"],
+        "coverage_share": fmt.percent(totals["coverage_share"], lang, digits=1),
         "solver": plan.params["solver"],
         "optimal": plan.params["optimal"],
     }
     for r in plan.routes:
-        key = f"order {r.team}" if r.team else "order"
+        key = t("cli.route.order_of", lang, team=r.team) if r.team else "order"
         summary[key] = " → ".join(
             f"{s.order}. {s.name}{' (2.)' if s.visit == 2 else ''} {s.arrive:%H:%M}"
             for s in r.stops.itertuples()
         )
     if plan.params["safety_limit_fired"]:
-        summary["warning"] = "the wall-clock safety net ended the search; the plan may differ"
+        summary["warning"] = t("cli.route.safety_net", lang)
     return {**summary, **written}
 
 
@@ -425,7 +439,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit({**data, **source, "files": written}, as_json=True, title="")
     else:
-        emit({**source, **_summary(plan, written)}, as_json=False, title="Patrol route:")
+        from apk_geo._cli._labels import print_table
+        from apk_geo.i18n import t
+
+        shown = {**source, **_summary(plan, written, lang=args.lang)}
+        print_table(shown, title=t("cli.route.title", args.lang), lang=args.lang)
     return 0
 
 

@@ -77,8 +77,10 @@ def run_add(args: argparse.Namespace) -> int:
     add_user(
         args.url, args.name, role=args.role, password=password, areas=args.areas, reason=args.reason
     )
-    limit = f", areas {', '.join(args.areas)}" if args.areas else ""
-    print(f"User {args.name} added ({args.role}{limit}).")
+    from apk_geo.i18n import t
+
+    key = "cli.user.added_areas" if args.areas else "cli.user.added"
+    print(t(key, args.lang, name=args.name, role=args.role, areas=", ".join(args.areas)))
     return 0
 
 
@@ -93,28 +95,43 @@ def run_list(args: argparse.Namespace) -> int:
         ).to_dict(orient="records")
         emit({"users": rows}, as_json=True, title="")
         return 0
-    print(f"{len(users)} user(s):")
+    from apk_geo.i18n import t
+
+    lang = args.lang
+    print(t("cli.user.count", lang, n=len(users)))
     for r in users.to_dict(orient="records"):
-        state = "DISABLED" if r["disabled"] else "active"
-        areas = ", ".join(map(str, r["areas"])) if r["areas"] else "all areas"
-        last = "never" if str(r["last_signin"]) in ("NaT", "None") else str(r["last_signin"])[:19]
-        print(f"  {r['username']!s:<24} {r['role']!s:<9} {state:<8} {areas}; last sign-in {last}")
+        state = t("cli.user.disabled_state" if r["disabled"] else "cli.user.active", lang)
+        areas = _areas_text(r["areas"], lang)
+        never = str(r["last_signin"]) in ("NaT", "None")
+        last = t("cli.user.never", lang) if never else str(r["last_signin"])[:19]
+        signin = t("cli.user.last_signin", lang, when=last)
+        print(f"  {r['username']!s:<24} {r['role']!s:<9} {state:<8} {areas}; {signin}")
     return 0
 
 
 def run_login(args: argparse.Namespace) -> int:
     """Disable or enable the user."""
     from apk_geo.db import disable_user, enable_user
+    from apk_geo.i18n import t
 
     (enable_user if args.enabled else disable_user)(args.url, args.name, reason=args.reason)
-    print(f"User {args.name} {'enabled' if args.enabled else 'disabled'}.")
+    key = "cli.user.enabled" if args.enabled else "cli.user.disabled"
+    print(t(key, args.lang, name=args.name))
     return 0
 
 
 def run_areas(args: argparse.Namespace) -> int:
     """Set the user's MDT areas."""
     from apk_geo.db import set_areas
+    from apk_geo.i18n import t
 
     set_areas(args.url, args.name, args.areas, reason=args.reason)
-    print(f"User {args.name}: {', '.join(args.areas) if args.areas else 'all areas'}.")
+    print(t("cli.user.areas", args.lang, name=args.name, areas=_areas_text(args.areas, args.lang)))
     return 0
+
+
+def _areas_text(areas: Any, lang: str) -> str:
+    """Return a user's MDT areas joined by commas, or "all areas" in ``lang`` when none."""
+    from apk_geo.i18n import t
+
+    return ", ".join(map(str, areas)) if areas else t("cli.user.all_areas", lang)

@@ -37,6 +37,7 @@ from apk_geo.errors import (
     RouteInfeasibleError,
     SchemaError,
 )
+from apk_geo.routes import _messages as msg
 from apk_geo.schema import CRS_WEB
 from apk_geo.times import as_timestamp
 
@@ -46,7 +47,6 @@ __all__ = ["add_places", "describe_point", "parse_places", "read_candidates", "r
 _WINDOW_COLS: Final = ("window_start", "window_end")
 _WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})?\s*[-–]\s*(\d{1,2}:\d{2})?\s*$")
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)\s*$")
-_PLACE_FORMAT: Final = "'NAME | LAT,LON or address | HH:MM-HH:MM' (the time window is optional)"
 #: Optional per-candidate dwell column (minutes), e.g. of a place merged from several cells.
 DWELL_COL: Final = "dwell_min"
 #: An address point further than this from a point does not name it, metres.
@@ -86,18 +86,15 @@ def resolve_point(text: str, *, gazetteer: pd.DataFrame | None = None) -> tuple[
     if m:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise GeocodingError(f"{text!r} is not a latitude, longitude pair in degrees")
+            raise GeocodingError(msg.point_not_degrees(text))
         return lat, lon
     if gazetteer is None or len(gazetteer) == 0:
-        raise GeocodingError(
-            f"{text!r} is not LAT,LON (e.g. 49.8353,18.2920); an address needs a gazetteer "
-            "(a store with address points, or --gazetteer RUIAN.csv)"
-        )
+        raise GeocodingError(msg.point_needs_gazetteer(text))
     from apk_geo.geocode import geocode
 
     row = geocode(pd.DataFrame({"address": [text]}), gazetteer).iloc[0]
     if row["match"] == "failed" or pd.isna(row["lat"]):
-        raise GeocodingError(f"address {text!r} not found: {row.get('geocode_reason', '')}")
+        raise GeocodingError(msg.address_not_found(text, row.get("geocode_reason", "")))
     return float(row["lat"]), float(row["lon"])
 
 
@@ -280,12 +277,12 @@ def _place_row(spec: str, *, number: int, gazetteer: pd.DataFrame | None) -> dic
     """Return one must-visit place of :func:`parse_places` as a row."""
     parts = [p.strip() for p in spec.split("|")]
     if len(parts) not in (2, 3) or not parts[1]:
-        raise GeocodingError(f"must-visit place {spec!r}: expected {_PLACE_FORMAT}")
+        raise GeocodingError(msg.must_visit_format(spec))
     window = _parse_window(spec, parts[2]) if len(parts) == 3 and parts[2] else (None, None)
     try:
         lat, lon = resolve_point(parts[1], gazetteer=gazetteer)
     except GeocodingError as exc:
-        raise GeocodingError(f"must-visit place {spec!r}: {exc}") from exc
+        raise GeocodingError(msg.must_visit(spec, exc.args[0] if exc.args else exc)) from exc
     return {
         "id": f"must-{number}",
         "name": parts[0] or parts[1],
@@ -302,10 +299,7 @@ def _parse_window(spec: str, text: str) -> tuple[str | None, str | None]:
     """Return the ``(from, to)`` of a ``"HH:MM-HH:MM"`` window (either end may be missing)."""
     m = _WINDOW.match(text)
     if m is None or not (m.group(1) or m.group(2)):
-        raise GeocodingError(
-            f"must-visit place {spec!r}: the time window {text!r} is not "
-            "HH:MM-HH:MM (e.g. 07:30-07:50)"
-        )
+        raise GeocodingError(msg.must_visit_window(spec, text))
     return m.group(1), m.group(2)
 
 

@@ -30,7 +30,8 @@ from typing import Any, Final
 import pandas as pd
 
 from apk_geo.context import PlaceLayers
-from apk_geo.errors import GeocodingError, InputFileError, ParameterError
+from apk_geo.errors import GeocodingError, ParameterError
+from apk_geo.routes import _messages as msg
 from apk_geo.routes.model import Mode, Team, team_colour
 from apk_geo.routes.places import describe_point, resolve_point
 from apk_geo.schema import TIMEZONE
@@ -166,16 +167,13 @@ class TeamRoster:
             If the roster has no hours and none are given, or it has no start point.
         """
         if self.start is None:
-            raise ParameterError(f"team {self.name!r} has no start point; add 'start'")
+            raise ParameterError(msg.no_start(self.name))
         if self.shifts:
             times = [(s.start, s.minutes) for s in self.shifts if s.weekday == day.weekday()]
         elif shift_start is not None and shift_minutes is not None:
             times = [(shift_start, float(shift_minutes))]
         else:
-            raise ParameterError(
-                f"team {self.name!r} has no shift hours; give 'shift' in the teams file or "
-                "the shift on the command line"
-            )
+            raise ParameterError(msg.no_hours(self.name))
         return [
             Team(
                 name=self.name,
@@ -230,7 +228,7 @@ def parse_days(text: str) -> tuple[int, ...]:
             first, last = ends
             days.update((first + i) % 7 for i in range((last - first) % 7 + 1))
         else:
-            raise ParameterError(f"days {text!r}: {token!r} is not a day or a range like po-pá")
+            raise ParameterError(msg.days_token(text, token))
     return tuple(sorted(days))
 
 
@@ -238,10 +236,7 @@ def _day(word: str, text: str) -> int:
     """Return the weekday of a day name (its first two letters decide)."""
     key = word.strip()[:2]
     if key not in _DAYS:
-        raise ParameterError(
-            f"days {text!r}: {word!r} is not a day name; use po, út, st, čt, pá, so, ne "
-            "(or mon … sun), lists (po,st) and ranges (po-pá)"
-        )
+        raise ParameterError(msg.day_name(text, word))
     return _DAYS[key]
 
 
@@ -260,10 +255,10 @@ def parse_shift(text: str) -> tuple[str, float]:
     """
     m = _SHIFT.match(str(text))
     if m is None:
-        raise ParameterError(f"shift {text!r} is not HH:MM-HH:MM (e.g. 08:00-14:00)")
+        raise ParameterError(msg.shift_format(text))
     h1, m1, h2, m2 = (int(g) for g in m.groups())
     if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60):
-        raise ParameterError(f"shift {text!r}: hours run 00–24 and minutes 00–59")
+        raise ParameterError(msg.shift_range(text))
     start, end = h1 * 60 + m1, h2 * 60 + m2
     minutes = (end - start) % (24 * 60) or 24 * 60
     return f"{h1:02d}:{m1:02d}", float(minutes)
@@ -284,11 +279,13 @@ def parse_week(text: str) -> pd.Timestamp:
     """
     m = _WEEK.match(str(text))
     if m is None:
-        raise ParameterError(f"week {text!r} is not YYYY-Www (e.g. 2026-W48)")
+        raise ParameterError(msg.week_format(text))
+    year = int(m.group(1))
     try:
-        monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        monday = dt.date.fromisocalendar(year, int(m.group(2)), 1)
     except ValueError as exc:
-        raise ParameterError(f"week {text!r} does not exist: {exc}") from exc
+        weeks = dt.date(year, 12, 28).isocalendar().week if year >= dt.MINYEAR else 0
+        raise ParameterError(msg.week_missing(text, year=year, weeks=weeks)) from exc
     return pd.Timestamp(monday).tz_localize(TIMEZONE)
 
 
@@ -303,10 +300,7 @@ def week_shifts(rosters: Sequence[TeamRoster], *, week: str) -> list[Team]:
     monday = parse_week(week)
     for roster in rosters:
         if not roster.shifts:
-            raise ParameterError(
-                f"team {roster.name!r} has no shift hours; a week needs 'days' and 'shift' "
-                "(or 'shifts') in the teams file"
-            )
+            raise ParameterError(msg.week_no_hours(roster.name))
     out = []
     for i in range(7):
         day = (monday + pd.Timedelta(days=i)).date()
@@ -342,7 +336,7 @@ def make_teams(
         If ``n`` is not a whole number >= 1.
     """
     if int(n) != n or n < 1:
-        raise ParameterError(f"the number of teams must be a whole number >= 1, got {n!r}")
+        raise ParameterError(msg.count(n))
     return [
         TeamRoster(
             name=name.format(n=i + 1),
@@ -427,19 +421,22 @@ def read_teams(
     """
     p = Path(path)
     if not p.exists():
-        raise InputFileError("teams file not found", path=str(p))
+        raise msg.file_error(msg.not_found(), path=p)
     rows = _toml_rows(p) if p.suffix.lower() == ".toml" else _csv_rows(p)
     if not rows:
-        raise InputFileError("the teams file lists no team", path=str(p))
+        raise msg.file_error(msg.no_team(), path=p)
+    is_csv = p.suffix.lower() != ".toml"
     out = []
     for i, raw in enumerate(rows):
         try:
             out.append(_roster(raw, index=i, gazetteer=gazetteer, context=context))
         except (ParameterError, GeocodingError) as exc:
-            raise InputFileError(f"team {i + 1}: {exc}", path=str(p)) from exc
+            reason = exc.args[0] if len(exc.args) == 1 else str(exc)
+            row = msg.row(i + 1, reason, csv_row=i + 2 if is_csv else None)
+            raise msg.file_error(row, path=p) from exc
     names = [r.name for r in out]
     if len(set(names)) != len(names):
-        raise InputFileError(f"team names must differ, got {names}", path=str(p))
+        raise msg.file_error(msg.duplicate_names(names), path=p)
     return out
 
 
@@ -448,10 +445,10 @@ def _toml_rows(p: Path) -> list[dict[str, Any]]:
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputFileError(f"cannot read the teams file: {exc}", path=str(p)) from exc
+        raise msg.file_error(msg.unreadable(exc), path=p) from exc
     teams = data.get("team", data.get("teams", []))
     if not isinstance(teams, list) or not all(isinstance(t, dict) for t in teams):
-        raise InputFileError("expected [[team]] tables (name, start, days, shift)", path=str(p))
+        raise msg.file_error(msg.no_tables(), path=p)
     return [{_FIELDS.get(_fold(k), _fold(k)): v for k, v in t.items()} for t in teams]
 
 
@@ -480,7 +477,7 @@ def _roster(
     end, end_name = _place(raw.get("end"), gazetteer=gazetteer, context=context)
     mode_text = _fold(raw.get("mode", "foot"))
     if mode_text not in _MODES:
-        raise ParameterError(f"mode {raw.get('mode')!r} is not foot/pěšky or car/autem")
+        raise ParameterError(msg.mode(raw.get("mode")))
     return TeamRoster(
         name=name,
         start=start,
@@ -531,7 +528,7 @@ def _colour(value: object, index: int) -> str:
         return team_colour(index)
     text = str(value).strip()
     if not re.match(r"^#[0-9A-Fa-f]{6}$", text):
-        raise ParameterError(f"colour {value!r} is not #RRGGBB (e.g. #0072B2)")
+        raise ParameterError(msg.colour(value))
     return text
 
 
@@ -542,9 +539,9 @@ def _number(value: object, name: str) -> float | None:
     try:
         number = float(str(value).replace(",", "."))
     except ValueError as exc:
-        raise ParameterError(f"{name} {value!r} is not a number") from exc
+        raise ParameterError(msg.not_number(name, value)) from exc
     if not number > 0:
-        raise ParameterError(f"{name} must be > 0, got {value!r}")
+        raise ParameterError(msg.not_positive(name, value))
     return number
 
 
@@ -554,7 +551,7 @@ def _whole(value: object) -> int | None:
     if number is None:
         return None
     if int(number) != number:
-        raise ParameterError(f"max_stops must be a whole number, got {value!r}")
+        raise ParameterError(msg.not_whole(value))
     return int(number)
 
 

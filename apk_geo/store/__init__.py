@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from apk_geo.store._messages import error_text
 from apk_geo.store.backends import ENV_STORE, open_store
 from apk_geo.store.counts import ImportCounts, Reconciliation
 from apk_geo.store.geopackage import GeoPackageStore
@@ -87,6 +88,7 @@ __all__ = [
     "PostGISStore",
     "Reconciliation",
     "cleanup_temp_files",
+    "error_text",
     "lock_path_of",
     "open_store",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "demo_force_shared",
     "demo_not_empty",
     "demo_store_exists",
+    "error_text",
     "localize",
     "lock_timeout",
     "lock_wait",
@@ -82,6 +83,22 @@ class Message(str):
 def localize(text: object, lang: str) -> str:
     """Return ``text`` in ``lang`` if it is a :class:`Message`, else as it is (``str``)."""
     return text.text(lang) if isinstance(text, Message) else str(text)
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """Return the message of ``exc`` on one line, in ``lang`` if it is a catalogue text.
+
+    What the command line prints after ``chyba:`` and the dashboard after its own words.
+
+    Examples
+    --------
+    >>> error_text(ValueError(no_store("x.gpkg")), "cs").startswith("x.gpkg: tady není")
+    True
+    >>> error_text(KeyError(), "cs")
+    'KeyError'
+    """
+    text = localize(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 def no_store(path: object) -> Message:
