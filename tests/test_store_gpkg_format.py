@@ -137,3 +137,20 @@ def test_a_store_after_several_imports_passes_gdal_3_6_validator(tmp_path: Path)
     ])  # fmt: skip
     assert _sql(path, "SELECT count(*) FROM incident_versions") == [(1,)]
     assert validate_gpkg(path) == ""
+
+
+def test_a_new_stores_copy_starts_as_a_geopackage_1_3_without_layers(tmp_path: Path) -> None:
+    """GDAL then builds the incidents' R-tree in its background thread (their first layer)."""
+    from apk_geo.store.gpkg import layers_in
+    from apk_geo.store.lock import _EMPTY_MAX_BYTES, _empty_geopackage, is_empty_geopackage
+
+    empty = tmp_path / "copy.gpkg"
+    empty.write_bytes(_empty_geopackage())
+    assert len(_empty_geopackage()) < _EMPTY_MAX_BYTES
+    assert _sql(empty, "PRAGMA user_version") == [(GPKG_1_3,)]
+    assert _sql(empty, "SELECT count(*) FROM gpkg_contents") == [(0,)]
+    assert is_empty_geopackage(empty) and layers_in(empty) == set()
+    store = make_store(tmp_path / "s.gpkg", [{"id": "1"}])
+    path = Path(str(store.location))
+    assert not is_empty_geopackage(path) and "incidents" in layers_in(path)
+    assert not is_empty_geopackage(tmp_path / "missing.gpkg")

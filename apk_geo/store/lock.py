@@ -279,6 +279,10 @@ def _private_copy(path: Path, tmp: Path) -> None:
         fh.write(_empty_geopackage())
 
 
+#: More than the size of :func:`_empty_geopackage` (about 100 KB; a test checks it).
+_EMPTY_MAX_BYTES: Final = 1_000_000
+
+
 @functools.cache
 def _empty_geopackage() -> bytes:
     """Return the bytes of a GeoPackage 1.3 without any layer, built once.
@@ -305,12 +309,19 @@ def _empty_geopackage() -> bytes:
 
 
 def is_empty_geopackage(path: Path) -> bool:
-    """Return whether ``path`` holds the layer-less GeoPackage a new store's copy starts as."""
-    empty = _empty_geopackage()
+    """Return whether ``path`` holds the layer-less GeoPackage a new store's copy starts as.
+
+    A file larger than :data:`_EMPTY_MAX_BYTES` is not, without building the template (a
+    reader of a real store never pays for it).
+    """
     try:
-        return path.stat().st_size == len(empty) and path.read_bytes() == empty
+        size = path.stat().st_size
     except FileNotFoundError:
         return False
+    if size > _EMPTY_MAX_BYTES:
+        return False
+    empty = _empty_geopackage()
+    return size == len(empty) and path.read_bytes() == empty
 
 
 def _fsync(path: Path) -> None:
