@@ -223,16 +223,18 @@ def write_frame(path: Path, frame: pd.DataFrame, layer: str, *, append: bool) ->
     for c in _date_columns(frame):
         data[c] = frame[c].dt.date  # a DATE field, not a naive DATETIME
     after_fid = max_fid(path, layer) if append and layer in layers_in(path) else None
+    points = isinstance(data, gpd.GeoDataFrame) and layer in _POINT_LAYERS
     with _unsynced():
-        if isinstance(data, gpd.GeoDataFrame) and layer in _POINT_LAYERS and data.crs:
+        if points and data.crs:
             table, geometry = point_table(data)  # WKB of the points in one step
             pyogrio.write_arrow(
                 table, path, layer=layer, driver="GPKG", geometry_name=geometry,
                 geometry_type="Point", crs=_crs_text(data), append=append,
             )  # fmt: skip
         else:
+            kwargs: dict[str, Any] = {"geometry_type": "Point"} if points else {}
             pyogrio.write_dataframe(
-                data, path, layer=layer, driver="GPKG", use_arrow=True, append=append
+                data, path, layer=layer, driver="GPKG", use_arrow=True, append=append, **kwargs
             )
     if after_fid is not None and len(data):  # GDAL appends seconds-only DATETIME text
         pad_datetime_milliseconds(path, layer, after_fid=after_fid)
