@@ -154,3 +154,14 @@ def test_a_new_stores_copy_starts_as_a_geopackage_1_3_without_layers(tmp_path: P
     path = Path(str(store.location))
     assert not is_empty_geopackage(path) and "incidents" in layers_in(path)
     assert not is_empty_geopackage(tmp_path / "missing.gpkg")
+
+
+def test_a_new_store_written_with_nothing_still_opens_in_gdal(tmp_path: Path) -> None:
+    """Even an empty context write leaves a GeoPackage GDAL reads (its metadata layer)."""
+    import pyogrio
+
+    from apk_geo.store import open_store
+
+    store = open_store(tmp_path / "s.gpkg")
+    store.write_layers({})
+    assert [str(n) for n, _ in pyogrio.list_layers(store.path)] == ["metadata"]

@@ -424,8 +424,9 @@ class GeoPackageStore:
         prepared = prepare_layers(layers)
         with self._transaction() as tmp:
             write_prepared(tmp, prepared)
-            if metadata:
-                write_metadata(tmp, {**read_metadata(tmp), **dict(metadata)})
+            # a new store's copy has no layer yet: it gets its metadata layer in any case
+            if metadata or METADATA not in layers_in(tmp):
+                write_metadata(tmp, {**read_metadata(tmp), **dict(metadata or {})})
 
     def apply_import(
         self,

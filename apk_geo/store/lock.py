@@ -279,7 +279,7 @@ def _private_copy(path: Path, tmp: Path) -> None:
         fh.write(_empty_geopackage())
 
 
-#: More than the size of :func:`_empty_geopackage` (about 100 KB; a test checks it).
+#: More than the size of :func:`_empty_geopackage` (64 KB; a test checks it).
 _EMPTY_MAX_BYTES: Final = 1_000_000
 
 
