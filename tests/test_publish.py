@@ -184,7 +184,7 @@ def test_a_route_from_a_database_store_names_it_and_is_audited(
     )  # fmt: skip
     assert code == 0, err
     assert password not in stdout + err
-    assert f"store               postgresql://{user_of(mentor)}@" in stdout
+    assert f"úložiště                postgresql://{user_of(mentor)}@" in stdout  # Czech labels
     [(subject, details, reason)] = audit_rows(team["owner"], "route", user_of(mentor))
     assert subject == "2024-07-02 08:00" and reason == "směna úterý"
     assert details["teams"] == 1 and details["files"] == {"out": str(out)}

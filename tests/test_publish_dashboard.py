@@ -119,7 +119,7 @@ def test_the_admin_page_lists_the_presenters_sign_in_and_the_users(
     app.run()
     audit, users = (f.value for f in app.dataframe)
     assert len(audit) >= 1 and set(audit["who"]) == {presenter}
-    assert set(audit["action"]) == {"signin"}
+    assert set(audit["action"]) == {"přihlášení"}  # the action in words (admin.act.signin)
     assert presenter in set(users["username"])
 
 

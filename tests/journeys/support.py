@@ -234,6 +234,17 @@ def chips(page: Page, label: str) -> list[str]:
     return [str(t.get_attribute("title")) for t in tags.all()]
 
 
+def wait_chips(page: Page, label: str, expected: list[str], timeout_s: float = 60) -> list[str]:
+    """Return the chips of ``label`` once they are ``expected`` (or, after ``timeout_s``, as
+    they are): under load the rerun that shows a pick can come after ``settle`` returned."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = chips(page, label)
+        if found == expected or time.monotonic() > deadline:
+            return found
+        page.wait_for_timeout(250)
+
+
 def grid_rows(page: Page, index: int = 0, columns: int | None = None) -> list[list[str]]:
     """Return the rows of the ``index``-th st.dataframe as text (from its accessible grid)."""
     grid = page.get_by_test_id("stDataFrame").nth(index)

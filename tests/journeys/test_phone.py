@@ -8,7 +8,6 @@ import re
 
 import pytest
 from support import (
-    chips,
     choose,
     close_sidebar,
     in_map,
@@ -16,6 +15,7 @@ from support import (
     map_frame,
     open_sidebar,
     settle,
+    wait_chips,
     walk,
 )
 
@@ -52,9 +52,10 @@ def test_phone_journey(app_url: str) -> None:
         open_sidebar(page)
         w.shot("sidebar_open")
         choose(page, "Městské obvody", "Poruba")
+        assert wait_chips(page, "Městské obvody", ["Poruba"]) == ["Poruba"]  # picked, then
         language(page, "en")
-        assert chips(page, "Categories") == ["used syringes"]
-        assert chips(page, "City districts") == ["Poruba"]
+        assert wait_chips(page, "Categories", ["used syringes"]) == ["used syringes"]
+        assert wait_chips(page, "City districts", ["Poruba"]) == ["Poruba"]
         close_sidebar(page)
         w.shot("english_poruba")
         page.goto(app_url + "/hotspoty?lang=en&dist=Poruba")

@@ -136,8 +136,8 @@ def test_a_presenter_sees_the_published_pack_and_an_admin_sees_the_sign_in(
         w.shot("audit_log")
         assert rows, "the audit table is empty"
         text = [" ".join(r) for r in rows]
-        assert any("signin" in r and presenter in r for r in text)
-        assert any("download" in r for r in text)
+        assert any("přihlášení" in r and presenter in r for r in text)  # actions in words
+        assert any("stažení" in r for r in text)
         page.get_by_role("tab", name="Uživatelé").click()
         settle(page)
         w.shot("users")
