@@ -1393,4 +1393,79 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cli.key.plan": ("plán", "plan"),
     "cli.key.table": ("tabulka", "table"),
     "cli.key.sheets": ("listy trasy", "route sheets"),
+    # the summaries of geocode, assets, nearrepeat, rates and evaluate (text, not --json)
+    "cli.geocode.title": ("Geokódování dokončeno:", "Geocoding finished"),
+    "cli.key.input": ("vstup", "input"),
+    "cli.key.output": ("výstup", "output"),
+    "cli.key.exact": ("přesná shoda", "exact"),
+    "cli.key.fuzzy": ("přibližná shoda", "fuzzy"),
+    "cli.key.street": ("jen ulice", "street"),
+    "cli.key.coordinates": ("ze souřadnic", "coordinates"),
+    "cli.key.failed": ("nenalezeno", "failed"),
+    "cli.key.gazetteer_points": ("adresní místa RÚIAN", "gazetteer points"),
+    "cli.key.address_column": ("sloupec adresy", "address column"),
+    "cli.key.seconds": ("doba (s)", "seconds"),
+    "cli.key.folder": ("složka", "folder"),
+    "cli.key.files": ("soubory", "files"),
+    "cli.key.packages": ("balíčky", "packages"),
+    "cli.key.installed": ("nainstalováno", "installed"),
+    "cli.key.missing": ("chybí", "missing"),
+    "cli.assets.installed_title": (
+        "Soubory webového rozhraní (mapy) nainstalovány:",
+        "Front-end assets installed:",
+    ),
+    "cli.assets.title": ("Soubory webového rozhraní (mapy):", "Front-end assets:"),
+    "cli.nearrepeat.title": (
+        "Knoxův test (do {distance} m a do {days} d):",
+        "Knox test ({distance} m, {days} days):",
+    ),
+    "cli.nearrepeat.all": ("vše", "all"),
+    "cli.nearrepeat.row": (
+        "pozorováno {observed}, očekáváno {expected:.1f}, poměr {ratio:.2f}, p {p:.3f}",
+        "observed {observed}, expected {expected:.1f}, ratio {ratio:.2f}, p {p:.3f}",
+    ),
+    "cli.rates.title": (
+        "Míry výskytu (poměr měr proti zbytku města):",
+        "Rates (rate ratio against elsewhere in the city):",
+    ),
+    "cli.rates.row": (
+        "{n} {n:plural:událost|události|událostí}, {per_ha:.3f} /ha/měsíc, RR {rr:.2f} "
+        "[{lo:.2f}; {hi:.2f}]",
+        "{n} {n:plural:incident|incidents}, {per_ha:.3f} /ha/month, RR {rr:.2f} "
+        "[{lo:.2f}, {hi:.2f}]",
+    ),
+    "cli.rates.kind.zone": ("pásmo", "zone"),
+    "cli.rates.kind.svl": ("SVL", "svl"),
+    "cli.rates.kind.hostel": ("ubytovna", "hostel"),
+    "cli.rates.zone.inside_svl": ("uvnitř SVL", "inside_svl"),
+    "cli.rates.zone.hostel_buffer": ("okolí ubytoven", "hostel_buffer"),
+    "cli.rates.zone.elsewhere": ("zbytek města", "elsewhere"),
+    "cli.evaluate.heading": (
+        "Vyhodnocení: {n_train} {n_train:plural:trénovací událost|trénovací události|"
+        "trénovacích událostí} před {split_date}, {n_test} {n_test:plural:testovací událost|"
+        "testovací události|testovacích událostí}; {n_cells} {n_cells:plural:buňka|buňky|buněk} "
+        "o straně {cell} m ({rule}; území: {area}, {km2:.1f} km²)",
+        "Evaluation: {n_train} training incidents before {split_date}, {n_test} test incidents; "
+        "{n_cells} cells of {cell} m ({rule}; study area: {area}, {km2:.1f} km²)",
+    ),
+    "cli.evaluate.cell_rule": (
+        "celé stejně velké buňky, jejichž střed leží v území",
+        "whole cells of equal size whose centre lies in the study area",
+    ),
+    "cli.evaluate.area.area": ("zadané území", "area"),
+    "cli.evaluate.area.convex_hull": ("konvexní obal událostí", "convex_hull"),
+    "cli.evaluate.col.method": ("metoda", "method"),
+    "cli.evaluate.col.coverage": ("pokrytí", "coverage"),
+    "cli.evaluate.col.area_share": ("podíl plochy", "area_share"),
+    "cli.evaluate.col.hits": ("zásahy", "hits"),
+    "cli.evaluate.col.hit_rate": ("úspěšnost", "hit_rate"),
+    "cli.evaluate.col.gain": ("zisk vs. {baseline}", "gain_vs_{baseline}"),
+    "cli.evaluate.col.gain_lo": ("zisk vs. {baseline} dolní", "gain_vs_{baseline}_lo"),
+    "cli.evaluate.col.gain_hi": ("zisk vs. {baseline} horní", "gain_vs_{baseline}_hi"),
+    "cli.evaluate.footer": (
+        "zisk vs. …: rozdíl úspěšnosti proti základní metodě (0,010 = 1 procentní bod) "
+        "s intervalem spolehlivosti 95 % z bootstrapu po dnech (dolní, horní)",
+        "gain_vs_*: hit-rate difference against the baseline (0.010 = 1 percentage point) with "
+        "its 95% day-block bootstrap interval (_lo, _hi)",
+    ),
 }

@@ -297,4 +297,91 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "io.column.lon": ("Zeměpisná délka (lon)", "lon (Zeměpisná délka)"),
     "io.column.x": ("Souřadnice X", "x (Souřadnice X)"),
     "io.column.y": ("Souřadnice Y", "y (Souřadnice Y)"),
+    # --- io.ruian (the RÚIAN address-point file of apk_geo.geocode.gazetteer)
+    "io.ruian.unreadable": (
+        "soubor adresních míst nelze přečíst: {reason}",
+        "cannot read the gazetteer: {reason}",
+    ),
+    "io.ruian.os.missing": ("soubor neexistuje", "No such file or directory"),
+    "io.ruian.os.denied": ("chybí oprávnění ke čtení", "Permission denied"),
+    "io.ruian.os.directory": ("je to složka, ne soubor", "Is a directory"),
+    "io.ruian.zip_no_csv": (
+        "archiv ZIP neobsahuje žádný soubor .csv (obsahuje {names}); očekávají se adresní místa "
+        "RÚIAN (…_ADR.csv)",
+        "the ZIP archive holds no .csv file (it has {names}); expected the RÚIAN address points "
+        "(…_ADR.csv)",
+    ),
+    "io.ruian.bad_zip": (
+        "soubor začíná jako archiv ZIP, ale nelze ho přečíst (je poškozený nebo neúplný); "
+        "očekává se …_ADR.csv.zip, jak ho zveřejňuje ČÚZK",
+        "not a readable ZIP archive (damaged or incomplete); expected …_ADR.csv.zip as ČÚZK "
+        "publishes it",
+    ),
+    "io.ruian.empty": (
+        "není to CSV adresních míst RÚIAN: soubor je prázdný",
+        "not a RÚIAN address-point CSV: the file is empty",
+    ),
+    "io.ruian.not_csv": (
+        "není to CSV adresních míst RÚIAN: řádky nelze rozdělit na sloupce oddělené „;“",
+        "not a RÚIAN address-point CSV: its lines do not split into ';'-separated columns",
+    ),
+    "io.ruian.missing_columns": (
+        "není to CSV adresních míst RÚIAN: {n:plural:chybí sloupec|chybí sloupce|chybí sloupce} "
+        "{missing}; záhlaví souboru je {header}; očekává se záhlaví oddělené „;“ "
+        "„{expected}“",
+        "not a RÚIAN address-point CSV: missing {n:plural:column|columns} {missing}; the header "
+        "is {header}; "
+        "expected ';'-separated '{expected}'",
+    ),
+    "io.ruian.decode_as": (
+        "soubor nelze přečíst v kódování {encoding} (bajt {start}); soubory RÚIAN jsou "
+        "v kódování cp1250 (encoding=None ho rozpozná samo)",
+        "cannot decode the file as {encoding} (byte {start}); RÚIAN files are cp1250, pass "
+        "encoding=None to detect it",
+    ),
+    "io.ruian.unknown_encoding": (
+        "neznámé kódování {encoding}; soubory RÚIAN jsou v kódování cp1250 (encoding=None ho "
+        "rozpozná samo)",
+        "cannot decode the file as {encoding} (no such encoding); RÚIAN files are cp1250, pass "
+        "encoding=None to detect it",
+    ),
+    "io.ruian.not_text": (
+        "soubor adresních míst není textový: bajt {start} není UTF-8 ani cp1250; očekává se CSV "
+        "adresních míst RÚIAN (…_ADR.csv), jak ho zveřejňuje ČÚZK",
+        "the gazetteer is not a text file: byte {start} is neither UTF-8 nor cp1250; expected "
+        "the RÚIAN address-point CSV (…_ADR.csv) as ČÚZK publishes it",
+    ),
+    "io.ruian.not_number": (
+        "sloupec „{name}“, řádek {line}: hodnota {value} není číslo; je to nezměněné CSV "
+        "adresních míst RÚIAN?",
+        "column '{name}': got {value} on line {line}, expected a number; is this an unmodified "
+        "RÚIAN address-point CSV?",
+    ),
+    "io.ruian.empty_cell": (
+        "sloupec „{name}“ je na řádku {line} prázdný; očekává se číslo",
+        "column '{name}' is empty on line {line}",
+    ),
+    "io.ruian.so_type": (
+        "sloupec „Typ SO“, řádek {line}: hodnota {value}, očekává se „č.p.“ nebo „č.ev.“",
+        "column 'Typ SO': got {value} on line {line}, expected 'č.p.' or 'č.ev.'",
+    ),
+    "io.ruian.mixed_axes": (
+        "řádek {line}: Souřadnice Y/X jsou prohozené u {swapped} z {total} "
+        "{total:plural:bodu|bodů|bodů} (v Česku platí |Y| < |X|); celý soubor musí mít osy "
+        "v jednom pořadí",
+        "line {line}: Souřadnice Y/X are swapped on {swapped} of {total} points (in Czechia "
+        "|Y| < |X|); a file must use one axis order throughout",
+    ),
+    "io.ruian.no_coordinates": (
+        "adresní místa nemají žádný bod se souřadnicemi ({n} {n:plural:řádek|řádky|řádků}); "
+        "načtěte je funkcí apk_geo.geocode.load_ruian_csv",
+        "the gazetteer has no address point with coordinates ({n} rows); load it with "
+        "apk_geo.geocode.load_ruian_csv",
+    ),
+    "io.ruian.no_located": (
+        "žádné adresní místo v souboru nemá souřadnice (Souřadnice Y, Souřadnice X); očekává se "
+        "CSV adresních míst RÚIAN, jak ho zveřejňuje ČÚZK",
+        "no address point in the file has coordinates (Souřadnice Y, Souřadnice X); expected "
+        "the RÚIAN address-point CSV as ČÚZK publishes it",
+    ),
 }

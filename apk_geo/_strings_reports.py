@@ -176,4 +176,24 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Podklad {area}, {month} je zveřejněný.",
         "The pack {area}, {month} is published.",
     ),
+    # --- pack.err (a pack's area and month, apk_geo.reports._names / data)
+    "pack.err.unknown_area": (
+        "neznámá oblast {spec}; zadejte all (všechny oblasti), oblast MDT ({areas}) nebo městský "
+        "obvod ({districts})",
+        "unknown area {spec}; use 'all', an MDT area ({areas}) or a city district ({districts})",
+    ),
+    "pack.err.month_format": (
+        "měsíc musí být ve tvaru RRRR-MM (např. 2024-06); zadáno {value}",
+        "month must look like YYYY-MM (e.g. 2024-06); got {value}",
+    ),
+    "pack.err.month_invalid": (
+        "{value} není platný měsíc (měsíc je 01 až 12)",
+        "month {value} is not a valid month (the month is 01 to 12)",
+    ),
+    "pack.err.no_polygon": (
+        "kontextové vrstvy úložiště nemají polygon pro {kind} {name}; zkontrolujte nastavené "
+        "oblasti MDT",
+        "the store's context layers hold no polygon of {kind} {name}; check the configured MDT "
+        "areas",
+    ),
 }

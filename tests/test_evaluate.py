@@ -376,23 +376,25 @@ def test_cli_counts_incidents_not_rows_and_prints_a_table(
     doubled = pd.concat([pts, pts.iloc[:5]], ignore_index=True)  # 5 incidents charged twice
     path = tmp_path / "charges.gpkg"
     gpd.GeoDataFrame(doubled, crs=pts.crs).to_file(path)
-    code = cli.main(
-        [
-            "evaluate",
-            "--input",
-            str(path),
-            "--split-date",
-            "2024-04-01",
-            "--cell-size-m",
-            "100",
-            "--id-col",
-            "case",
-        ]
-    )
+    args = [
+        "evaluate",
+        "--input",
+        str(path),
+        "--split-date",
+        "2024-04-01",
+        "--cell-size-m",
+        "100",
+        "--id-col",
+        "case",
+    ]
+    code = cli.main(["--lang", "en", *args])
     text = capsys.readouterr().out
     assert code == 0
     assert "8 training incidents" in text and "6 test incidents" in text
     assert "forecast" in text and "naive" in text
+    assert cli.main(args) == 0  # Czech by default
+    text = capsys.readouterr().out
+    assert "8 trénovacích událostí" in text and "6 testovacích událostí" in text
 
 
 def test_cli_bad_coverages_exit_2(tmp_path: Path) -> None:
@@ -443,8 +445,11 @@ def test_cli_area_file_sets_the_study_area(
     pts.assign(reported_at=pts["reported_at"].dt.tz_convert("UTC")).to_file(path)
     area.to_file(area_path)
     args = ["evaluate", "--input", str(path), "--split-date", "2024-04-01", "--cell-size-m", "100"]
-    assert cli.main([*args, "--area", str(area_path)]) == 0
+    assert cli.main(["--lang", "en", *args, "--area", str(area_path)]) == 0
     text = capsys.readouterr().out
     assert "100 cells of 100 m" in text and "study area: area, 1.0 km²" in text
-    assert cli.main(args) == 0
+    assert cli.main(["--lang", "en", *args]) == 0
     assert "study area: convex_hull" in capsys.readouterr().out
+    assert cli.main([*args, "--area", str(area_path)]) == 0  # Czech by default
+    text = capsys.readouterr().out
+    assert "100 buněk o straně 100 m" in text and "území: zadané území, 1,0 km²" in text

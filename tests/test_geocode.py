@@ -170,7 +170,7 @@ def test_forced_wrong_encoding_is_reported(ruian_path: Path) -> None:
 @pytest.mark.parametrize(
     ("header", "rows", "message"),
     [
-        pytest.param("a;b;c", ("1;2;3",), r"missing column\(s\) \['adm'", id="not-ruian"),
+        pytest.param("a;b;c", ("1;2;3",), r"missing columns \['Kód ADM'", id="not-ruian"),
         pytest.param(
             HEADER,
             (ROWS[0].replace("479862.17", "abc"),),

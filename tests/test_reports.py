@@ -470,7 +470,7 @@ def test_cli_errors_end_with_one_message(
         ]
     )
     assert code == 2
-    assert "unknown area 'Atlantida'" in capsys.readouterr().err
+    assert "neznámá oblast 'Atlantida'" in capsys.readouterr().err  # Czech by default
     code = main(
         [
             "report",

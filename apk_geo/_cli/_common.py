@@ -13,6 +13,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tqdm import tqdm
@@ -193,3 +194,26 @@ def stderr_note(command: str, lang: str = "cs") -> Callable[[str], None]:
         print(f"apk-geo {command}: {localize(message, lang)}", file=sys.stderr, flush=True)
 
     return note
+
+
+def read_gazetteer(path: str | Path) -> Any:
+    """Return the RÚIAN address points of ``--gazetteer PATH`` (a DataFrame), or say why not.
+
+    A file the loader refuses, or one without a located point, is an error that names the
+    option and the file, in the user's language (``cli.err.option`` with the loader's reason).
+    """
+    from apk_geo.errors import InputFileError
+    from apk_geo.geocode import load_ruian_csv
+    from apk_geo.messages import Message, file_reason
+
+    option = f"--gazetteer {path}"
+    try:
+        gazetteer = load_ruian_csv(path)
+    except InputFileError as exc:  # name the option, not only the file
+        raise InputFileError(
+            Message("cli.err.option", option=option, reason=file_reason(exc))
+        ) from exc
+    if not gazetteer["x_5514"].notna().any():  # build_index would refuse it without the file
+        reason = Message("io.ruian.no_located")
+        raise InputFileError(Message("cli.err.option", option=option, reason=reason))
+    return gazetteer

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._labels import print_table
+from apk_geo.i18n import t
 
 
 def register(sub: Any) -> None:
@@ -43,16 +45,24 @@ def run(args: argparse.Namespace) -> int:
             on_message=lambda m: print(f"apk-geo assets: {m}", file=sys.stderr),
         )
         versions = info.get("versions", {})
-        emit(
+        _summary(
             {"folder": str(folder), "files": len(info["files"]), "packages": len(versions)},  # type: ignore[arg-type]
-            as_json=args.json,
-            title="Front-end assets installed:",
+            args,
+            title="cli.assets.installed_title",
         )
         return 0
     missing = assets.missing_files(folder)
-    emit(
+    _summary(
         {"folder": str(folder), "installed": not missing, "missing": missing},
-        as_json=args.json,
-        title="Front-end assets:",
+        args,
+        title="cli.assets.title",
     )
     return 2 if missing else 0
+
+
+def _summary(summary: dict[str, object], args: argparse.Namespace, *, title: str) -> None:
+    """Print ``summary``: JSON with English keys (``--json``), else labelled in ``args.lang``."""
+    if args.json:
+        emit(summary, as_json=True, title="")
+    else:
+        print_table(summary, title=t(title, args.lang), lang=args.lang)

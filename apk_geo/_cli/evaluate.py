@@ -10,12 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
+from apk_geo import fmt
 from apk_geo._cli._common import ENV_STORE, add_store_option
-from apk_geo.evaluate import DEFAULT_COVERAGES, evaluate, metrics_by_method
+from apk_geo.evaluate import CELL_RULE, DEFAULT_COVERAGES, evaluate, metrics_by_method
+from apk_geo.i18n import t
 from apk_geo.times import as_timestamp
 
 
@@ -121,17 +125,62 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(metrics_by_method(table), indent=2))
         return 0
-    params = table.attrs["params"]
-    print(
-        f"Evaluation: {params['n_train']} training incidents before {params['split_date']}, "
-        f"{params['n_test']} test incidents; {params['n_cells']} cells of "
-        f"{params['cell_size_m']:g} m ({params['cell_rule']}; study area: "
-        f"{params['study_area']}, {params['study_area_km2']:.1f} km²)"
-    )
-    shown = table.assign(coverage=(table["coverage"] * 100).map("{:g} %".format))
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(
-        "gain_vs_*: hit-rate difference against the baseline (0.010 = 1 percentage point) with "
-        "its 95 % day-block bootstrap interval (_lo, _hi)"
-    )
+    lang = args.lang
+    print(_heading(table.attrs["params"], lang))
+    print(_shown(table, lang).to_string(index=False))
+    print(t("cli.evaluate.footer", lang))
     return 0
+
+
+def _heading(params: Mapping[str, Any], lang: str) -> str:
+    """The line above the table: the split, the test period's size and the grid, in ``lang``."""
+    rule = params["cell_rule"]
+    area = str(params["study_area"])
+    return t(
+        "cli.evaluate.heading",
+        lang,
+        n_train=params["n_train"],
+        split_date=_day(params["split_date"], lang),
+        n_test=params["n_test"],
+        n_cells=params["n_cells"],
+        cell=params["cell_size_m"],
+        rule=t("cli.evaluate.cell_rule", lang) if rule == CELL_RULE else rule,
+        area=t(f"cli.evaluate.area.{area}", lang) if area in ("area", "convex_hull") else area,
+        km2=params["study_area_km2"],
+    )
+
+
+def _column(name: str, lang: str) -> str:
+    """The heading of a column of the table in ``lang`` (PAI, PEI, RRI stay as they are)."""
+    if name.startswith("gain_vs_"):
+        baseline = name.removeprefix("gain_vs_").removesuffix("_lo").removesuffix("_hi")
+        end = name.removeprefix(f"gain_vs_{baseline}")
+        return t(f"cli.evaluate.col.gain{end}", lang, baseline=baseline)
+    if name in ("method", "coverage", "area_share", "hits", "hit_rate"):
+        return t(f"cli.evaluate.col.{name}", lang)
+    return name
+
+
+def _shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table as text in ``lang``: coverage as ``5 %``, numbers with 3 decimals (``0,123``)."""
+    shown = pd.DataFrame(index=table.index)
+    for col in table.columns:
+        values = table[col]
+        if col == "coverage":
+            shown[col] = values.map(lambda v: fmt.percent(v, lang, digits=_decimals(v * 100)))
+        elif pd.api.types.is_float_dtype(values):
+            shown[col] = values.map(lambda v: fmt.number(v, lang, digits=3))
+        else:
+            shown[col] = values
+    return shown.rename(columns=lambda c: _column(str(c), lang))
+
+
+def _decimals(percent: float) -> int:
+    """0 for a whole percentage (5 %), else 1 (2.5 %)."""
+    return 0 if abs(percent - round(percent)) < 1e-9 else 1
+
+
+def _day(value: object, lang: str) -> str:
+    """The split date as a date in ``lang`` (``1. 4. 2024``) when it is midnight, else as given."""
+    when = pd.Timestamp(str(value))
+    return fmt.date(when, lang) if when == when.normalize() else str(value)

@@ -14,13 +14,13 @@ import argparse
 import time
 from pathlib import Path
 
-from apk_geo._cli._common import add_json_flag, emit, text_encoding
-from apk_geo.errors import InputFileError
-from apk_geo.geocode import MATCH_KINDS, build_index, geocode, load_ruian_csv
+from apk_geo._cli._common import add_json_flag, emit, read_gazetteer, text_encoding
+from apk_geo._cli._labels import print_table
+from apk_geo.geocode import MATCH_KINDS, build_index, geocode
+from apk_geo.i18n import t
 from apk_geo.io import read_csv, write_table
-from apk_geo.routes._messages import file_error
+from apk_geo.messages import Message, file_error
 from apk_geo.schema import HEADER_ALIASES, fold
-from apk_geo.store._messages import Message
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,12 +88,7 @@ def run(args: argparse.Namespace) -> int:
     has_coords = (names["lat"] and names["lon"]) or (names["x"] and names["y"])
     if address_col is None and not has_coords:
         raise file_error(Message("cli.err.no_address", columns=columns), path=args.input)
-    try:
-        gazetteer = load_ruian_csv(args.gazetteer)
-    except InputFileError as exc:  # name the option, not only the file
-        reason = str(exc).removeprefix(f"{exc.path}: ")
-        option = f"--gazetteer {args.gazetteer}"
-        raise InputFileError(Message("cli.err.option", option=option, reason=reason)) from exc
+    gazetteer = read_gazetteer(args.gazetteer)
     out = geocode(
         frame,
         build_index(gazetteer),
@@ -116,5 +111,8 @@ def run(args: argparse.Namespace) -> int:
         "address_column": address_col,
         "seconds": round(time.perf_counter() - start, 2),
     }
-    emit(summary, as_json=args.json, title="Geocoding finished")
+    if args.json:
+        emit(summary, as_json=True, title="")
+    else:
+        print_table(summary, title=t("cli.geocode.title", args.lang), lang=args.lang)
     return 0

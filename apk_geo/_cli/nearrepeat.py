@@ -9,11 +9,14 @@ followed by others nearby soon after.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 from apk_geo._cli._common import add_json_flag, emit
 from apk_geo._cli.hotspots import add_source_arguments, load_points
+from apk_geo.i18n import t
 from apk_geo.io import write_table
+from apk_geo.io.columns import value_label
 from apk_geo.nearrepeat import knox
 
 
@@ -62,12 +65,27 @@ def run(args: argparse.Namespace) -> int:
             title="",
         )
         return 0
-    summary = {
-        str(r["category"]): (
-            f"observed {r['observed']}, expected {r['expected']:.1f}, "
-            f"ratio {r['ratio']:.2f}, p {r['p_value']:.3f}"
-        )
-        for r in rows
-    }
-    emit(summary, as_json=False, title=f"Knox test ({args.distance_m:g} m, {args.days:g} days):")
+    lang = args.lang
+    summary = {_group(r["category"], lang): _row_text(r, lang) for r in rows}
+    title = t("cli.nearrepeat.title", lang, distance=args.distance_m, days=args.days)
+    emit(summary, as_json=False, title=title)
     return 0
+
+
+def _group(category: object, lang: str) -> str:
+    """The group of a row: ``all`` (every incident) or the category's label, in ``lang``."""
+    if str(category) == "all":
+        return t("cli.nearrepeat.all", lang)
+    return str(value_label("category", str(category), lang))
+
+
+def _row_text(row: Mapping[Any, Any], lang: str) -> str:
+    """One group's counts, ratio and p-value in ``lang`` (decimal comma in Czech)."""
+    return t(
+        "cli.nearrepeat.row",
+        lang,
+        observed=row["observed"],
+        expected=row["expected"],
+        ratio=row["ratio"],
+        p=row["p_value"],
+    )

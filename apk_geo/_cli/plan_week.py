@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from apk_geo import routes
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import add_json_flag, emit, read_gazetteer
 from apk_geo.context import RISK_LAYERS
 from apk_geo.errors import ApkGeoError, ConfigError
 
@@ -92,9 +92,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         k: store.layer(k) for k in ("city", "districts", *RISK_LAYERS) if k in names
     }
     if args.gazetteer:
-        from apk_geo.geocode import load_ruian_csv
-
-        layers["address_points"] = load_ruian_csv(args.gazetteer)
+        layers["address_points"] = read_gazetteer(args.gazetteer)
     elif "address_points" in names:
         layers["address_points"] = pd.DataFrame(store.layer("address_points"))
     return store, layers

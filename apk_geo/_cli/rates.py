@@ -12,6 +12,7 @@ from typing import Any
 
 from apk_geo._cli._common import add_json_flag, add_store_option, config_from, emit
 from apk_geo.enrich import Context
+from apk_geo.i18n import t
 from apk_geo.io import write_table
 from apk_geo.rates import context_rates
 from apk_geo.store import open_store
@@ -65,12 +66,28 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit({"params": table.attrs.get("params", {}), "rates": rows}, as_json=True, title="")
         return 0
-    summary = {
-        f"{r['kind']}: {r['name']}": (
-            f"{r['incidents']} incidents, {r['incidents_per_ha_month']:.3f} /ha/month, "
-            f"RR {r['rate_ratio']:.2f} [{r['rr_ci_low']:.2f}, {r['rr_ci_high']:.2f}]"
-        )
-        for r in rows
-    }
-    emit(summary, as_json=False, title="Rates (rate ratio against elsewhere in the city):")
+    lang = args.lang
+    summary = {_label(r, lang): _row_text(r, lang) for r in rows}
+    emit(summary, as_json=False, title=t("cli.rates.title", lang))
     return 0
+
+
+def _label(row: dict[str, Any], lang: str) -> str:
+    """``pásmo: zbytek města``, ``SVL: Přednádraží`` (English: ``zone: elsewhere``…)."""
+    kind, name = str(row["kind"]), str(row["name"])
+    if kind == "zone":
+        name = t(f"cli.rates.zone.{name}", lang)
+    return f"{t(f'cli.rates.kind.{kind}', lang)}: {name}"
+
+
+def _row_text(row: dict[str, Any], lang: str) -> str:
+    """One row's count, rate and rate ratio with its interval in ``lang``."""
+    return t(
+        "cli.rates.row",
+        lang,
+        n=row["incidents"],
+        per_ha=row["incidents_per_ha_month"],
+        rr=row["rate_ratio"],
+        lo=row["rr_ci_low"],
+        hi=row["rr_ci_high"],
+    )

@@ -46,6 +46,7 @@ from apk_geo._cli._common import (
     add_json_flag,
     add_store_option,
     emit,
+    read_gazetteer,
     store_label,
 )
 from apk_geo.context import RISK_LAYERS
@@ -175,9 +176,7 @@ class _Inputs:
         """Return the address points (--gazetteer, else the store's)."""
         if "gazetteer" not in self.cache:
             if self.args.gazetteer:
-                from apk_geo.geocode import load_ruian_csv
-
-                self.cache["gazetteer"] = load_ruian_csv(self.args.gazetteer)
+                self.cache["gazetteer"] = read_gazetteer(self.args.gazetteer)
             else:
                 pts = self.layer("address_points")
                 self.cache["gazetteer"] = None if pts is None else pd.DataFrame(pts)

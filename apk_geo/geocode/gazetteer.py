@@ -27,7 +27,7 @@ import pandas as pd
 
 from apk_geo._validate import require_columns
 from apk_geo.coords import transformer_to_wgs84
-from apk_geo.errors import GeocodingError, InputFileError
+from apk_geo.geocode import _messages as msg
 from apk_geo.geocode.address import (
     _fold_series,
     _letter_codes,
@@ -191,7 +191,7 @@ def _read_ruian_frame(p: Path, *, encoding: str | None) -> pd.DataFrame:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputFileError(f"cannot read the gazetteer: {exc.strerror}", path=str(p)) from exc
+        raise msg.unreadable(p, exc) from exc
     members = _zip_members(raw, path=p) if raw[:4] == _ZIP_MAGIC else [(p.name, raw)]
     frames = [_parse_ruian(data, path=p, member=name, encoding=encoding) for name, data in members]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -203,14 +203,10 @@ def _zip_members(raw: bytes, *, path: Path) -> list[tuple[str, bytes]]:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
             if not names:
-                raise InputFileError(
-                    f"the ZIP archive holds no .csv file (it has {archive.namelist()[:5]}); "
-                    "expected the RÚIAN address points (…_ADR.csv)",
-                    path=str(path),
-                )
+                raise msg.zip_no_csv(path, archive.namelist())
             return [(name, archive.read(name)) for name in names]
     except zipfile.BadZipFile as exc:
-        raise InputFileError(f"not a readable ZIP archive: {exc}", path=str(path)) from exc
+        raise msg.bad_zip(path) from exc
 
 
 def _parse_ruian(data: bytes, *, path: Path, member: str, encoding: str | None) -> pd.DataFrame:
@@ -221,15 +217,14 @@ def _parse_ruian(data: bytes, *, path: Path, member: str, encoding: str | None) 
             io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_values=[""]
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(f"not a RÚIAN address-point CSV: {exc}", path=str(where)) from exc
+        empty = isinstance(exc, pd.errors.EmptyDataError)
+        raise msg.not_csv(where, empty=empty) from exc
     rename = {c: _RUIAN_HEADER[fold(c)] for c in frame.columns if fold(c) in _RUIAN_HEADER}
     frame = frame.rename(columns=rename)
     missing = [c for c in _RUIAN_REQUIRED if c not in frame.columns]
     if missing:
-        raise InputFileError(
-            f"not a RÚIAN address-point CSV: missing column(s) {missing}; the header is "
-            f"{list(map(str, frame.columns))[:20]}; expected ';'-separated '{_EXPECTED_HEADER}'",
-            path=str(where),
+        raise msg.missing_columns(
+            where, missing, header=list(frame.columns), expected=_EXPECTED_HEADER
         )
     return frame
 
@@ -239,11 +234,7 @@ def _decode(raw: bytes, *, path: Path, encoding: str | None) -> str:
         try:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputFileError(
-                f"cannot decode the file as {encoding!r} ({exc}); RÚIAN files are cp1250, "
-                f"pass encoding=None to detect it",
-                path=str(path),
-            ) from exc
+            raise msg.decode_as(path, encoding, exc) from exc
     try:
         text = raw.decode("utf-8-sig")
         logger.info("%s: read as UTF-8", path)
@@ -253,11 +244,7 @@ def _decode(raw: bytes, *, path: Path, encoding: str | None) -> str:
     try:
         return raw.decode("cp1250", errors="strict")
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"the gazetteer is not a text file: byte {exc.start} is neither UTF-8 nor cp1250; "
-            "expected the RÚIAN address-point CSV (…_ADR.csv) as ČÚZK publishes it",
-            path=str(path),
-        ) from exc
+        raise msg.not_text(path, exc.start) from exc
 
 
 def _to_number(values: pd.Series, *, name: str, path: Path, integer: bool) -> pd.Series:
@@ -266,11 +253,7 @@ def _to_number(values: pd.Series, *, name: str, path: Path, integer: bool) -> pd
     bad = num.isna() & (text != "")
     if bad.any():
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise InputFileError(
-            f"column {name!r}: got {text[bad].iloc[0]!r} on line {line}, expected a number; "
-            f"is this an unmodified RÚIAN address-point CSV?",
-            path=str(path),
-        )
+        raise msg.not_number(path, name=name, value=text[bad].iloc[0], line=line)
     if integer:
         return pd.Series(num, dtype="Int64")
     return pd.Series(num, dtype=float)
@@ -282,7 +265,7 @@ def _add_codes(out: pd.DataFrame, frame: pd.DataFrame, *, path: Path) -> None:
         num = _to_number(frame[col], name=col, path=path, integer=True)
         if num.isna().any():
             line = int(np.flatnonzero(num.isna().to_numpy())[0]) + 2
-            raise InputFileError(f"column {col!r} is empty on line {line}", path=str(path))
+            raise msg.empty_cell(path, name=col, line=line)
         out[col] = num.astype(np.int64)
     for col in ("momc_code", "street_code", "house_no", "orient_no"):
         if col in frame.columns:
@@ -307,10 +290,7 @@ def _so_types(values: pd.Series, *, path: Path) -> pd.Series:
     if so_canonical.isna().any():
         bad = so[so_canonical.isna()].iloc[0]
         line = int(np.flatnonzero(so_canonical.isna().to_numpy())[0]) + 2
-        raise InputFileError(
-            f"column 'Typ SO': got {bad!r} on line {line}, expected 'č.p.' or 'č.ev.'",
-            path=str(path),
-        )
+        raise msg.so_type(path, value=bad, line=line)
     return so_canonical.astype("str")
 
 
@@ -362,11 +342,7 @@ def _axes_swapped(y_abs: pd.Series, x_abs: pd.Series, *, path: Path) -> bool:
         return True
     minority = swapped if swapped.sum() < (both & ~swapped).sum() else both & ~swapped
     line = int(np.flatnonzero(minority.to_numpy())[0]) + 2
-    raise InputFileError(
-        f"line {line}: Souřadnice Y/X are swapped on {int(swapped.sum())} of {int(both.sum())} "
-        "points (in Czechia |Y| < |X|); a file must use one axis order throughout",
-        path=str(path),
-    )
+    raise msg.mixed_axes(path, line=line, swapped=int(swapped.sum()), total=int(both.sum()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,10 +446,7 @@ def _with_coordinates(gazetteer: pd.DataFrame) -> pd.DataFrame:
     y = pd.to_numeric(gazetteer["y_5514"], errors="coerce").to_numpy(float)
     has_xy = np.isfinite(x) & np.isfinite(y)
     if not has_xy.any():
-        raise GeocodingError(
-            f"the gazetteer has no address point with coordinates ({len(gazetteer)} rows); "
-            f"load it with apk_geo.geocode.load_ruian_csv"
-        )
+        raise msg.no_coordinates(len(gazetteer))
     if not has_xy.all():
         logger.warning(
             "gazetteer: %d address point(s) without coordinates left out", int((~has_xy).sum())

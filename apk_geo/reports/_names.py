@@ -15,6 +15,7 @@ import pandas as pd
 from apk_geo.config import Config
 from apk_geo.errors import ParameterError
 from apk_geo.i18n import t
+from apk_geo.messages import Message
 from apk_geo.schema import fold
 
 __all__ = ["AreaKind", "AreaRef", "month_label", "parse_month", "resolve_areas"]
@@ -47,11 +48,11 @@ def parse_month(value: str | pd.Period) -> pd.Period:
         return value.asfreq("M")
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}", text):
-        raise ParameterError(f"month must look like YYYY-MM (e.g. 2024-06); got {value!r}")
+        raise ParameterError(Message("pack.err.month_format", value=repr(value)))
     try:
         return pd.Period(text, freq="M")
     except ValueError as exc:
-        raise ParameterError(f"month {value!r} is not a valid month: {exc}") from exc
+        raise ParameterError(Message("pack.err.month_invalid", value=repr(value))) from exc
 
 
 def month_label(month: pd.Period, lang: str) -> str:
@@ -93,7 +94,10 @@ def resolve_areas(spec: str, *, config: Config, districts: Iterable[str]) -> lis
     for d in names:
         if fold(d) == fold(spec):
             return [AreaRef(d, "district")]
-    raise ParameterError(
-        f"unknown area {spec!r}; use 'all', an MDT area ({', '.join(areas)}) or a city district "
-        f"({', '.join(names)})"
+    text = Message(
+        "pack.err.unknown_area",
+        spec=repr(spec),
+        areas=", ".join(areas),
+        districts=", ".join(names),
     )
+    raise ParameterError(text)

@@ -35,6 +35,7 @@ from apk_geo.config import Config
 from apk_geo.coords import located_mask
 from apk_geo.errors import ParameterError, SchemaError
 from apk_geo.i18n import Lang, normalize_lang, t
+from apk_geo.messages import Message
 from apk_geo.privacy import TIERS, Tier, format_count, may_show
 from apk_geo.reports._atoms import atom_counts, place_shapes
 from apk_geo.reports._counts import (
@@ -464,10 +465,8 @@ def _area_shape(data: ReportData, ref: AreaRef) -> gpd.GeoDataFrame:
             layer = mdt_area_polygons(districts, data.config.mdt_areas)
         shape = layer.loc[layer["name"].astype(str) == ref.name]
     if shape.empty:
-        raise ParameterError(
-            f"the store's context layers hold no polygon of {ref.kind} "
-            f"{ref.name!r}; check the configured MDT areas"
-        )
+        kind = Message(f"pack.kind.{ref.kind}")
+        raise ParameterError(Message("pack.err.no_polygon", kind=kind, name=repr(ref.name)))
     geom = shapely.union_all(shape.geometry.to_numpy())
     return gpd.GeoDataFrame({"name": [ref.name]}, geometry=[geom], crs=CRS_METRIC)
 

@@ -1,7 +1,7 @@
 """The errors of teams, shifts and weeks, in Czech or English: texts that know their catalogue key.
 
 A teams file is written by hand, so its errors name the file, the team (and the CSV row), the
-field and what was expected. They are :class:`~apk_geo.store._messages.Message` s: ``str(exc)``
+field and what was expected. They are :class:`~apk_geo.messages.Message` s: ``str(exc)``
 is the English text (as ``match=`` in tests and logs read it), while the command line and the
 dashboard show it in the user's language (:func:`error_text`). The texts are the
 ``route.teams.`` strings of :mod:`apk_geo._strings_routes`.
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from apk_geo.errors import InputFileError
-from apk_geo.store._messages import Message, error_text
+from apk_geo.messages import Message, error_text, file_error
 
 __all__ = [
     "Message",
@@ -54,17 +53,6 @@ __all__ = [
     "week_missing",
     "week_no_hours",
 ]
-
-
-def file_error(message: Message, *, path: object) -> InputFileError:
-    """Return an :class:`InputFileError` of the file ``path`` whose message is ``message``.
-
-    ``str(exc)`` reads ``"<path>: <message>"`` as ``InputFileError(message, path=...)`` gives,
-    and the message keeps its key, so it is shown in the user's language.
-    """
-    exc = InputFileError(Message("route.teams.in_file", path=str(path), message=message))
-    exc.path = str(path)
-    return exc
 
 
 def no_start(name: str) -> Message:

@@ -5,8 +5,10 @@ A store does not know who reads its errors, so it raises them with a :class:`Mes
 catalogue key and fields, and :meth:`Message.text` gives it in any language. The command line
 shows the message of an error in the user's language (:func:`localize`), and ``apk-geo status
 --check`` the reconciliation problems. The texts are the ``msg.store_``, ``msg.demo_`` and
-``msg.reconcile_`` strings of :mod:`apk_geo._strings_ui`. A field that is itself a
-:class:`Message` (the holder of a lock, how long a writer waits) is given in the same language.
+``msg.reconcile_`` strings of :mod:`apk_geo._strings_ui`. :class:`Message`, :func:`localize`
+and :func:`error_text` live in :mod:`apk_geo.messages` and are re-exported here. A field that
+is itself a :class:`Message` (the holder of a lock, how long a writer waits) is given in the
+same language.
 
 Examples
 --------
@@ -19,10 +21,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from apk_geo.i18n import t
+from apk_geo.messages import Message, error_text, localize
 
 __all__ = [
     "Message",
@@ -42,63 +43,6 @@ __all__ = [
     "reconcile_unbalanced",
     "reconcile_versions",
 ]
-
-
-def _text(key: str, lang: str, fields: Mapping[str, object]) -> str:
-    """Return the text ``key`` in ``lang`` with ``fields`` (a Message field also in ``lang``)."""
-    shown = {k: v.text(lang) if isinstance(v, Message) else v for k, v in fields.items()}
-    return t(key, lang, **shown)
-
-
-class Message(str):
-    """A text of the catalogue: the English text as a ``str``, plus its key and fields.
-
-    Parameters
-    ----------
-    key
-        Key of :data:`apk_geo.i18n.STRINGS`.
-    **fields
-        Values of the text's fields.
-    """
-
-    key: str
-    fields: Mapping[str, object]
-
-    def __new__(cls, key: str, /, **fields: object) -> Message:
-        """Create the message; its ``str`` value is the English text."""
-        self = super().__new__(cls, _text(key, "en", fields))
-        self.key = key
-        self.fields = dict(fields)
-        return self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle as a plain string (an error that crosses a process boundary keeps its text)."""
-        return (str, (str(self),))
-
-    def text(self, lang: str) -> str:
-        """Return the message in ``lang`` (``"cs"`` or ``"en"``)."""
-        return _text(self.key, lang, self.fields)
-
-
-def localize(text: object, lang: str) -> str:
-    """Return ``text`` in ``lang`` if it is a :class:`Message`, else as it is (``str``)."""
-    return text.text(lang) if isinstance(text, Message) else str(text)
-
-
-def error_text(exc: BaseException, lang: str) -> str:
-    """Return the message of ``exc`` on one line, in ``lang`` if it is a catalogue text.
-
-    What the command line prints after ``chyba:`` and the dashboard after its own words.
-
-    Examples
-    --------
-    >>> error_text(ValueError(no_store("x.gpkg")), "cs").startswith("x.gpkg: tady není")
-    True
-    >>> error_text(KeyError(), "cs")
-    'KeyError'
-    """
-    text = localize(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
-    return " ".join(text.split()) or type(exc).__name__
 
 
 def no_store(path: object) -> Message:
