@@ -125,15 +125,19 @@ def reality_check(
     diffs = np.column_stack([pool.pooled(day_sums[k]) - ref for k in others])  # (days, K)
     gains = diffs.sum(axis=0)
     totals = pool.resample @ pool.day_weight
-    boot = (pool.resample @ diffs) / np.where(totals > 0, totals, np.nan)[:, None]
-    centred_max = np.nanmax(boot - gains[None, :], axis=1)
+    # a resample that drew only days without weight says nothing: it is left out of the p-value
+    # (counting it as "did not exceed" would make the test too eager to replace the reference)
+    boot = (pool.resample[totals > 0] @ diffs) / totals[totals > 0][:, None]
+    if len(boot) < 2:
+        return Verdict(reference, 0.0, [0.0] * len(pool.folds), 1.0, 0.0, replaces=False)
+    centred_max = (boot - gains[None, :]).max(axis=1)
     p_value = float(np.mean(centred_max >= gains.max()))
     k_best = others.index(best)
     fold_gains = [
         float(a.sum() - b.sum()) for a, b in zip(day_sums[best], day_sums[reference], strict=True)
     ]
     replaces = p_value < alpha and all(g > 0 for g in fold_gains)
-    se = float(np.nanstd(boot[:, k_best], ddof=1))
+    se = float(np.std(boot[:, k_best], ddof=1))
     return Verdict(best, float(gains[k_best]), fold_gains, p_value, se, replaces=replaces)
 
 

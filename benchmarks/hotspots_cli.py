@@ -17,7 +17,9 @@ Run: ``.venv/bin/python benchmarks/hotspots_cli.py [--n 1000000] [--repeat 2] [-
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="apk-hotspots-cli-"))
+    if args.keep is None:  # the generated files take up to 3 GB: gone when the run ends
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     csv = folder / f"incidents_{args.n}.csv"
     if not csv.exists():

@@ -27,8 +27,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -356,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     if GAZETTEER is None:
         parser.error("no demo gazetteer in data/demo; run `apk-geo demo` first")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="apk-bench-"))
+    if args.keep is None:  # the generated files take up to 3 GB: gone when the run ends
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     if args.scaling:
         scaling(args.sizes, seed=args.seed, folder=folder)

@@ -17,6 +17,8 @@ Run: ``.venv/bin/python benchmarks/store_write.py --store var/bench1m/bench.gpkg
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import statistics
 import sys
 import tempfile
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         imported_at=pd.Timestamp.now(tz="UTC"),
     )[[*INCIDENT_COLUMNS, "geometry"]]
     folder = Path(tempfile.mkdtemp(prefix="apk-store-write-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     times: dict[str, list[float]] = {"store": [], "plain": [], "plain+index": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     for k in range(args.repeat):

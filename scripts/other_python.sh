@@ -38,17 +38,19 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   log "installing the hash-checked locks into $venv"
   rm -rf "$venv"
   "$PY" -m venv "$venv"
-  quiet_pip "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
-    -r requirements-dev.lock
+  # --no-cache-dir: no second copy of every wheel on a disk that already holds two virtualenvs
+  quiet_pip "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-cache-dir \
+    --require-hashes -r requirements-dev.lock
   echo "$want" > "$stamp"
 fi
 
 wheels=$(mktemp -d)
 work=$(mktemp -d)
 trap 'rm -rf "$wheels" "$work"' EXIT
-quiet_pip "$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps -w "$wheels" .
-quiet_pip "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
-  --force-reinstall "$wheels"/apk_geo-*.whl
+quiet_pip "$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-cache-dir --no-deps \
+  -w "$wheels" .
+quiet_pip "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-cache-dir \
+  --no-deps --force-reinstall "$wheels"/apk_geo-*.whl
 
 export APK_GEO_VENDOR_DIR="$PWD/app_pages/static/vendor"
 geo="$PWD/$venv/bin/apk-geo"

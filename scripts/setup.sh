@@ -39,8 +39,8 @@ want=$(cat requirements.lock requirements-dev.lock pyproject.toml frontend/packa
   sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -f app_pages/static/vendor/manifest.json ]; then
   log "installing pinned, hash-checked Python dependencies (requirements-dev.lock)"
-  quiet_pip .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
-    -r requirements-dev.lock
+  quiet_pip .venv/bin/python -m pip install -q --disable-pip-version-check --no-cache-dir \
+    --require-hashes -r requirements-dev.lock
   quiet_pip .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
   log "installing front-end assets from the npm registry (served locally, nothing loads from a CDN)"

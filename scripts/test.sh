@@ -8,6 +8,7 @@
 # Extra arguments go to the main pytest run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+df -h . | awk 'NR == 2 {print "[test] free disk space: " $4}' >&2
 bash scripts/setup.sh
 source scripts/_apt.sh
 apt_install chromium poppler-utils fonts-dejavu-core libreoffice-calc-nogui python3-gdal

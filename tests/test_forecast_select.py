@@ -136,6 +136,26 @@ def test_reality_check_keeps_the_reference_when_the_best_gains_only_by_chance() 
     assert verdict.p_value < 0.05
 
 
+def test_reality_check_leaves_out_resamples_of_days_without_weight() -> None:
+    # days 0 and 1 hold the held-out incidents, day 2 none; the candidate gains 0.1 on day 0
+    fold = forecast_select.Fold(0.0, np.array([0, 1]), np.array([0, 1]))
+    resample = np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0]])
+    pool = forecast_select.Pool((fold,), 3, np.array([0.5, 0.5, 0.0]), resample)
+    sums: dict[Hashable, list[np.ndarray]] = {
+        "ref": [np.zeros(3)],
+        "b": [np.array([0.1, 0.0, 0.0])],
+    }
+    verdict = forecast_select.reality_check(sums, "ref", "b", pool)
+    # by hand: resample 1 has centred 0.2 / 1 - 0.1 = 0.1 >= 0.1, resample 2 has -0.1, and
+    # resample 3 drew only day 2 (no weight) and is left out: p = 1 / 2, not 1 / 3
+    assert verdict.p_value == pytest.approx(0.5)
+    assert verdict.gain == pytest.approx(0.1)
+    assert verdict.replaces is False
+    # no resample with weight at all: nothing can replace the reference
+    empty = forecast_select.Pool((fold,), 3, np.array([0.5, 0.5, 0.0]), resample[2:])
+    assert forecast_select.reality_check(sums, "ref", "b", empty).replaces is False
+
+
 # ------------------------------------------------------------------ no test-month data
 def test_evaluate_forecast_does_not_change_when_only_test_month_incidents_change() -> None:
     cells_area = gpd.GeoDataFrame(
