@@ -495,6 +495,63 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "again when it has finished, or wait longer (lock_timeout_s, apk-geo ingest "
         "--lock-timeout)",
     ),
+    # a database store's failures: "<where>: cannot <doing>: <the server's own words>"
+    "msg.store_cannot": ("{where}: nelze {doing}: {server}", "{where}: cannot {doing}: {server}"),
+    "msg.store_doing_connect": ("se připojit ({doing})", "connect to {doing}"),
+    "msg.store_doing_find": ("najít úložiště", "look for the store"),
+    "msg.store_doing_version": ("přečíst verzi úložiště", "read the store's version"),
+    "msg.store_doing_incidents": ("číst události", "read incidents"),
+    "msg.store_doing_versions": ("číst verze událostí", "read incident versions"),
+    "msg.store_doing_quarantine": ("číst karanténu", "read the quarantine"),
+    "msg.store_doing_import_log": ("číst protokol importů", "read the import log"),
+    "msg.store_doing_reconcile": ("zkontrolovat součty úložiště", "reconcile the store"),
+    "msg.store_doing_layer": ("číst vrstvu „{name}“", "read layer '{name}'"),
+    "msg.store_doing_layers": ("vypsat vrstvy", "list layers"),
+    "msg.store_doing_metadata": ("číst metadata", "read metadata"),
+    "msg.store_doing_summary": ("shrnout úložiště", "summarise the store"),
+    "msg.store_doing_write_layers": ("zapsat vrstvy", "write layers"),
+    "msg.store_doing_import": ("importovat", "import"),
+    "msg.store_doing_audit": ("zapsat do auditu ({action})", "audit '{action}'"),
+    "msg.store_doing_audit_read": ("číst auditní záznam", "read the audit trail"),
+    "msg.store_doing_migrate": ("přenést úložiště GeoPackage", "migrate the GeoPackage store"),
+    "msg.store_doing_publish": (
+        "zveřejnit podklady {area} {month}",
+        "publish the pack {area} {month}",
+    ),
+    "msg.store_doing_publishers": (
+        "ověřit, kdo smí zveřejňovat podklady",
+        "check who may publish packs",
+    ),
+    "msg.store_doing_packs": ("vypsat zveřejněné podklady", "list published packs"),
+    "msg.store_doing_pack": ("číst podklady {pack_id}", "read pack {pack_id}"),
+    "msg.store_doing_retention_read": (
+        "číst nastavení doby uchování",
+        "read the retention settings",
+    ),
+    "msg.store_doing_retention_set": (
+        "změnit nastavení doby uchování",
+        "change the retention settings",
+    ),
+    "msg.store_doing_retention_run": (
+        "anonymizovat nebo smazat události po době uchování",
+        "run retention",
+    ),
+    "msg.store_doing_init": ("založit úložiště", "initialise the store"),
+    "msg.store_doing_migration": ("použít migraci {name}", "apply migration {name}"),
+    "msg.store_doing_user_add": ("přidat uživatele „{name}“", "add user '{name}'"),
+    "msg.store_doing_users": ("vypsat uživatele", "list users"),
+    "msg.store_doing_user_areas": (
+        "nastavit oblasti uživatele „{name}“",
+        "set the areas of '{name}'",
+    ),
+    "msg.store_doing_user_enable": ("povolit uživatele „{name}“", "enable user '{name}'"),
+    "msg.store_doing_user_disable": ("zakázat uživatele „{name}“", "disable user '{name}'"),
+    "msg.store_import_limited": (
+        "{where}: uživatel „{user}“ smí jen do oblastí MDT {areas}, a proto nesmí importovat; "
+        "import dělá mentor pro všechny oblasti",
+        "{where}: user '{user}' is limited to the MDT areas {areas} and may not import; an "
+        "import is done by a mentor for all areas",
+    ),
     "msg.store_lock_holder": (" (proces {pid})", " (process {pid})"),
     "msg.store_lock_server_holder": (" (proces serveru {pid})", " (server process {pid})"),
     "msg.store_lock_up_to": ("nejvýš {seconds} s", "up to {seconds} s"),

@@ -383,6 +383,34 @@ def test_migrate_of_a_missing_geopackage_says_so_in_czech(
     assert err == f"apk-geo db: chyba: {missing}: tady není žádné úložiště; není co přenést\n"
 
 
+@pytest.mark.parametrize(
+    ("words", "cs_step", "en_step"),
+    [
+        (["status", "--store"], "shrnout úložiště", "summarise the store"),
+        (["user", "list", "--url"], "vypsat uživatele", "list users"),
+        (
+            ["db", "retention", "--url"],
+            "číst nastavení doby uchování",
+            "read the retention settings",
+        ),
+    ],
+)
+def test_an_unreachable_database_says_what_failed_in_the_runs_language(
+    words: list[str], cs_step: str, en_step: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql://nobody@127.0.0.1:1/none"  # nothing listens on port 1
+    command = words[0]
+    assert cli.main([*words, url]) == 2
+    cs = capsys.readouterr().err
+    assert cs.startswith(f"apk-geo {command}: chyba: {url}: nelze se připojit ({cs_step}): "), cs
+    assert cli.main(["--lang", "en", *words, url]) == 2
+    en = capsys.readouterr().err
+    assert en.startswith(f"apk-geo {command}: error: {url}: cannot connect to {en_step}: "), en
+    # one line each; the rest is the server's own words (libpq's, not translated here)
+    assert cs.count("\n") == en.count("\n") == 1
+    assert cs.split(f"({cs_step}): ")[1] == en.split(f"to {en_step}: ")[1]
+
+
 def test_a_waiting_import_says_so_in_the_runs_language(capsys: pytest.CaptureFixture[str]) -> None:
     from apk_geo._cli._common import stderr_note
 

@@ -18,6 +18,7 @@ import pytest
 from apk_geo.db import publish_pack
 from apk_geo.errors import StoreError
 from apk_geo.io import quarantine_frame
+from apk_geo.messages import error_text
 from apk_geo.store import PostGISStore
 from apk_geo.testing import make_incidents
 
@@ -232,8 +233,14 @@ def test_row_level_security_limits_a_user_to_their_areas(team: Team, connect) ->
     limited = PostGISStore(team.mentor_jih)
     assert set(limited.incidents()["mdt_area"]) == {"Jih"}
     incidents, _ = _data()
-    with pytest.raises(StoreError, match="limited to the MDT areas \\['Jih'\\] and may not import"):
+    with pytest.raises(StoreError, match="limited to the MDT areas Jih and may not import") as e:
         limited.apply_import(incidents=incidents, quarantine=quarantine_frame([]), log={})
+    czech = error_text(e.value, "cs")
+    assert czech.startswith(f"{e.value.args[0].fields['where']}: uživatel „"), czech
+    assert czech.endswith(
+        "“ smí jen do oblastí MDT Jih, a proto nesmí importovat; import dělá mentor pro všechny "
+        "oblasti"
+    ), czech
 
 
 # -------------------------------------------------------------------------------- mentor

@@ -20,6 +20,7 @@ from typing import Final
 import pandas as pd
 
 from apk_geo.errors import ParameterError
+from apk_geo.store import _messages
 from apk_geo.store.pg import connect, display_location, fetch_frame
 from apk_geo.times import as_timestamp
 
@@ -97,7 +98,7 @@ def read_audit(
         + ("" if limit is None else f" LIMIT {int(limit)}")
     )
     location = display_location(url)
-    with connect(url, where=location, doing="read the audit trail") as conn:
+    with connect(url, where=location, doing=_messages.doing("audit_read")) as conn:
         frame = fetch_frame(conn, query, params)
     out = frame.reindex(columns=list(AUDIT_COLUMNS))
     out["at"] = pd.to_datetime(out["at"], utc=True).dt.tz_convert("Europe/Prague")

@@ -21,7 +21,7 @@ from psycopg import sql
 
 from apk_geo.errors import StoreError
 from apk_geo.schema import QUARANTINE_COLUMNS
-from apk_geo.store import GeoPackageStore
+from apk_geo.store import GeoPackageStore, _messages
 from apk_geo.store._messages import migrate_no_store
 from apk_geo.store.geopackage import check_gpkg_path
 from apk_geo.store.gpkg import read_layer as read_gpkg_layer
@@ -96,7 +96,7 @@ def migrate_geopackage(
         raise StoreError(migrate_no_store(gpkg.path))
     frames = _read_geopackage(gpkg)
     where = display_location(url)
-    with connect(url, where=where, doing="migrate the GeoPackage store") as conn:
+    with connect(url, where=where, doing=_messages.doing("migrate")) as conn:
         take_write_lock(conn, where=where, timeout_s=lock_timeout_s, on_wait=None)
         _require_empty(conn, where=where)
         _copy_points(conn, "incidents", frames["incidents"], STORED_INCIDENT_COLUMNS)

@@ -15,6 +15,7 @@ from typing import Final
 
 import pandas as pd
 
+from apk_geo.store import _messages
 from apk_geo.store.pg import connect, display_location, fetch_frame
 
 __all__ = [
@@ -74,7 +75,9 @@ def publish_pack(
     """
     first_day = f"{month}-01"
     where = display_location(url)
-    with connect(url, where=where, doing=f"publish the pack {area} {month}") as conn:
+    with connect(
+        url, where=where, doing=_messages.doing("publish", area=area, month=month)
+    ) as conn:
         row = conn.execute(
             "INSERT INTO apk.published_packs (area, month, tier, lang, html, pdf, json) "
             "VALUES (%s, %s::date, %s, %s, %s, %s, %s::jsonb) "
@@ -103,7 +106,7 @@ def may_publish(url: str) -> bool:
     Row-level security may still refuse a pack of an MDT area the user is not given.
     """
     where = display_location(url)
-    with connect(url, where=where, doing="check who may publish packs") as conn:
+    with connect(url, where=where, doing=_messages.doing("publishers")) as conn:
         row = conn.execute("SELECT has_table_privilege('apk.published_packs', 'INSERT')").fetchone()
     return bool(row and row[0])
 
@@ -111,7 +114,7 @@ def may_publish(url: str) -> bool:
 def list_packs(url: str, *, area: str | None = None) -> pd.DataFrame:
     """Return the packs the role may read (:data:`PACK_COLUMNS`), newest month first."""
     where = display_location(url)
-    with connect(url, where=where, doing="list published packs") as conn:
+    with connect(url, where=where, doing=_messages.doing("packs")) as conn:
         frame = fetch_frame(
             conn,
             "SELECT pack_id, area, to_char(month, 'YYYY-MM') AS month, tier, lang, created_by, "
@@ -126,7 +129,7 @@ def list_packs(url: str, *, area: str | None = None) -> pd.DataFrame:
 def read_pack(url: str, pack_id: int) -> PublishedPack | None:
     """Return the pack ``pack_id`` (``None`` if it does not exist or the role may not read it)."""
     where = display_location(url)
-    with connect(url, where=where, doing=f"read pack {pack_id}") as conn:
+    with connect(url, where=where, doing=_messages.doing("pack", pack_id=pack_id)) as conn:
         row = conn.execute(
             "SELECT pack_id, area, to_char(month, 'YYYY-MM'), lang, html, pdf, json "
             "FROM apk.published_packs WHERE pack_id = %s",

@@ -26,6 +26,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from apk_geo.errors import ParameterError, StoreError
+from apk_geo.store import _messages
 from apk_geo.store.pg import connect, display_location
 
 __all__ = ["MODES", "RetentionResult", "retention_settings", "run_retention", "set_retention"]
@@ -58,7 +59,7 @@ class RetentionResult:
 def retention_settings(url: str) -> dict[str, str]:
     """Return the stored ``retention_years`` and ``retention_mode`` (those that are set)."""
     where = display_location(url)
-    with connect(url, where=where, doing="read the retention settings") as conn:
+    with connect(url, where=where, doing=_messages.doing("retention_read")) as conn:
         rows = conn.execute(
             "SELECT key, value FROM apk.settings WHERE key IN ('retention_years', 'retention_mode')"
         ).fetchall()
@@ -71,7 +72,7 @@ def set_retention(
     """Store the retention period and mode (what ``apk-geo db retention`` uses by default)."""
     _check(years, mode)
     where = display_location(url)
-    with connect(url, where=where, doing="change the retention settings") as conn:
+    with connect(url, where=where, doing=_messages.doing("retention_set")) as conn:
         conn.execute("SELECT apk.set_setting('retention_years', %s, %s)", [str(years), reason])
         conn.execute("SELECT apk.set_setting('retention_mode', %s, %s)", [mode, reason])
 
@@ -123,7 +124,7 @@ def run_retention(
     chosen = mode or settings.get("retention_mode", "anonymise")
     _check(years, chosen)
     where = display_location(url)
-    with connect(url, where=where, doing="run retention") as conn:
+    with connect(url, where=where, doing=_messages.doing("retention_run")) as conn:
         row = conn.execute(
             "SELECT cutoff, incidents_anonymised, incidents_deleted, versions_deleted, "
             "quarantine_deleted FROM apk.run_retention(%s, %s, %s, %s)",

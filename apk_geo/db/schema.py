@@ -27,6 +27,7 @@ from psycopg import conninfo as _conninfo
 from psycopg import sql
 
 from apk_geo.errors import ParameterError, StoreError
+from apk_geo.store import _messages
 from apk_geo.store.pg import IMPORT_LOCK, connect, display_location
 
 __all__ = [
@@ -175,7 +176,7 @@ def init_database(
     """
     roles = RoleNames.from_prefix(role_prefix)
     where = display_location(url)
-    with connect(url, where=where, doing="initialise the store") as conn:
+    with connect(url, where=where, doing=_messages.doing("init")) as conn:
         _require_postgis(conn, where=where)
         _require_same_prefix(conn, roles, where=where)
         for name in (roles.presenter, roles.analyst, roles.mentor, roles.admin, roles.auditor):
@@ -190,7 +191,9 @@ def _apply_migrations(url: str, roles: RoleNames, *, where: str) -> list[str]:
     """Apply the pending migrations, each in its own transaction; return their names."""
     done: list[str] = []
     for migration in migrations():
-        with connect(url, where=where, doing=f"apply migration {migration.name}") as conn:
+        with connect(
+            url, where=where, doing=_messages.doing("migration", name=migration.name)
+        ) as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
             if migration.version in applied_migrations(conn):
                 continue

@@ -16,6 +16,7 @@ import pandas as pd
 
 from apk_geo.db.schema import TIERS, scram_verifier
 from apk_geo.errors import ParameterError
+from apk_geo.store import _messages
 from apk_geo.store.pg import connect, display_location, fetch_frame
 
 __all__ = [
@@ -82,7 +83,7 @@ def add_user(
             f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}"
         )
     where = display_location(url)
-    with connect(url, where=where, doing=f"add user {name!r}") as conn:
+    with connect(url, where=where, doing=_messages.doing("user_add", name=name)) as conn:
         verifier = scram_verifier(conn, name, password)
         conn.execute(
             "SELECT apk.user_add(%s, %s, %s, %s, %s)",
@@ -93,7 +94,7 @@ def add_user(
 def list_users(url: str) -> pd.DataFrame:
     """Return the store's users (:data:`USER_COLUMNS`), by name; admins only."""
     where = display_location(url)
-    with connect(url, where=where, doing="list users") as conn:
+    with connect(url, where=where, doing=_messages.doing("users")) as conn:
         frame = fetch_frame(
             conn,
             "SELECT u.username, u.role, u.areas, u.disabled_at IS NOT NULL AS disabled, "
@@ -121,7 +122,7 @@ def enable_user(url: str, name: str, *, reason: str | None = None) -> None:
 def set_areas(url: str, name: str, areas: Sequence[str], *, reason: str | None = None) -> None:
     """Limit ``name`` to the MDT ``areas`` (empty: all areas)."""
     where = display_location(url)
-    with connect(url, where=where, doing=f"set the areas of {name!r}") as conn:
+    with connect(url, where=where, doing=_messages.doing("user_areas", name=name)) as conn:
         conn.execute(
             "SELECT apk.user_set_areas(%s, %s, %s)", [name, [str(a) for a in areas], reason]
         )
@@ -129,6 +130,6 @@ def set_areas(url: str, name: str, areas: Sequence[str], *, reason: str | None =
 
 def _set_login(url: str, name: str, *, enabled: bool, reason: str | None) -> None:
     where = display_location(url)
-    verb = "enable" if enabled else "disable"
-    with connect(url, where=where, doing=f"{verb} user {name!r}") as conn:
+    verb = "user_enable" if enabled else "user_disable"
+    with connect(url, where=where, doing=_messages.doing(verb, name=name)) as conn:
         conn.execute("SELECT apk.user_set_login(%s, %s, %s)", [name, enabled, reason])

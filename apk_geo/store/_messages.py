@@ -30,7 +30,9 @@ __all__ = [
     "demo_force_shared",
     "demo_not_empty",
     "demo_store_exists",
+    "doing",
     "error_text",
+    "import_limited",
     "localize",
     "lock_timeout",
     "lock_wait",
@@ -43,6 +45,18 @@ __all__ = [
     "reconcile_unbalanced",
     "reconcile_versions",
 ]
+
+
+def doing(step: str, /, **fields: object) -> Message:
+    """What a database store was doing when it failed (``msg.store_doing_<step>``)."""
+    return Message(f"msg.store_doing_{step}", **fields)
+
+
+def import_limited(where: str, *, user: str, areas: Sequence[object]) -> Message:
+    """The error of an import by a user limited to some MDT areas."""
+    return Message(
+        "msg.store_import_limited", where=where, user=user, areas=", ".join(map(str, areas))
+    )
 
 
 def no_store(path: object) -> Message:

@@ -22,6 +22,8 @@ from psycopg import conninfo as _conninfo
 from psycopg import sql
 
 from apk_geo.errors import StoreError
+from apk_geo.messages import Message
+from apk_geo.store import _messages
 from apk_geo.store.location import URL_SCHEMES, is_database_url
 
 __all__ = [
@@ -72,24 +74,24 @@ def server_message(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def store_error(exc: BaseException, *, where: str, doing: str) -> StoreError:
+def store_error(exc: BaseException, *, where: str, doing: Message) -> StoreError:
     """Return a :class:`StoreError` for ``exc``: ``<where>: cannot <doing>: <server message>``.
 
     A missing ``apk`` table or function means the database holds no store yet: the message
     (in the reader's language, :func:`apk_geo.store._messages.no_database_store`) says so and
     how to create one.
     """
-    from apk_geo.store._messages import no_database_store
-
     missing = (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName)
     if isinstance(exc, missing) or (
         isinstance(exc, psycopg.errors.UndefinedFunction) and "apk." in str(exc)
     ):
-        return StoreError(no_database_store(where, server=server_message(exc)))
-    return StoreError(f"{where}: cannot {doing}: {server_message(exc)}")
+        return StoreError(_messages.no_database_store(where, server=server_message(exc)))
+    return StoreError(
+        Message("msg.store_cannot", where=where, doing=doing, server=server_message(exc))
+    )
 
 
-def open_connection(conninfo: str, *, where: str, doing: str) -> psycopg.Connection[Any]:
+def open_connection(conninfo: str, *, where: str, doing: Message) -> psycopg.Connection[Any]:
     """Open a connection as the URL's role (not in autocommit: the caller commits).
 
     Raises
@@ -105,11 +107,11 @@ def open_connection(conninfo: str, *, where: str, doing: str) -> psycopg.Connect
             options="-c TimeZone=UTC",
         )
     except psycopg.Error as exc:
-        raise store_error(exc, where=where, doing=f"connect to {doing}") from exc
+        raise store_error(exc, where=where, doing=_messages.doing("connect", doing=doing)) from exc
 
 
 @contextmanager
-def connect(conninfo: str, *, where: str, doing: str) -> Iterator[psycopg.Connection[Any]]:
+def connect(conninfo: str, *, where: str, doing: Message) -> Iterator[psycopg.Connection[Any]]:
     """Open a connection as the URL's role; one transaction, committed when the block ends.
 
     Parameters

@@ -35,7 +35,9 @@ import shapely
 from psycopg import sql
 
 from apk_geo.errors import StoreError
+from apk_geo.messages import Message
 from apk_geo.schema import CRS_METRIC, INCIDENT_COLUMNS, QUARANTINE_COLUMNS, TIMEZONE
+from apk_geo.store import _messages
 from apk_geo.store.common import check_import, last_imports, log_entry
 from apk_geo.store.counts import ImportCounts, Reconciliation, reconcile
 from apk_geo.store.gpkg import prepare_layers
@@ -118,7 +120,7 @@ class PostGISStore:
         return self._where
 
     @contextmanager
-    def _session(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
+    def _session(self, doing: Message) -> Iterator[psycopg.Connection[Any]]:
         """One transaction on the store's connection (opened on first use, kept for the next).
 
         Committed when the block ends, rolled back if it raises; a broken connection is
@@ -136,7 +138,7 @@ class PostGISStore:
                 self._recover(conn)
                 raise
 
-    def _connection(self, doing: str) -> psycopg.Connection[Any]:
+    def _connection(self, doing: Message) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed or self._conn.broken:
             self._conn = open_connection(self._conninfo, where=self._where, doing=doing)
         return self._conn
@@ -162,12 +164,12 @@ class PostGISStore:
 
     def exists(self) -> bool:
         """Return whether the database holds an apk-geo store (``apk-geo db init`` has run)."""
-        with self._session("look for the store") as conn:
+        with self._session(_messages.doing("find")) as conn:
             return _has_store(conn)
 
     def change_token(self) -> str:
         """Return ``<store id>:<version>``; every write (import, layers, retention) bumps it."""
-        with self._session("read the store's version") as conn:
+        with self._session(_messages.doing("version")) as conn:
             row = conn.execute("SELECT store_id, version FROM apk.store_state").fetchone()
         return "absent" if row is None else f"{row[0]}:{row[1]}"
 
@@ -214,7 +216,7 @@ class PostGISStore:
             mdt_areas=mdt_areas,
             geocoded_only=geocoded_only,
         )
-        with self._session("read incidents") as conn:
+        with self._session(_messages.doing("incidents")) as conn:
             relation = _readable(conn, _INCIDENT_RELATIONS)
             frame = _select_points(conn, relation, INCIDENT_COLUMNS, where, params, order="gid")
             self._audit(
@@ -240,7 +242,7 @@ class PostGISStore:
         StoreError
             If the role may not read versions (only mentors may).
         """
-        with self._session("read incident versions") as conn:
+        with self._session(_messages.doing("versions")) as conn:
             frame = _select_points(
                 conn, "apk.incident_versions", VERSION_COLUMNS, sql.SQL("TRUE"), [], order="vid"
             )
@@ -256,7 +258,7 @@ class PostGISStore:
             If the role may not read the quarantine at all.
         """
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in QUARANTINE_COLUMNS)
-        with self._session("read the quarantine") as conn:
+        with self._session(_messages.doing("quarantine")) as conn:
             relation = _readable(conn, _QUARANTINE_RELATIONS)
             frame = fetch_frame(
                 conn,
@@ -268,7 +270,7 @@ class PostGISStore:
 
     def import_log(self) -> pd.DataFrame:
         """Return one row per import (:data:`~apk_geo.store.IMPORT_LOG_COLUMNS`), oldest first."""
-        with self._session("read the import log") as conn:
+        with self._session(_messages.doing("import_log")) as conn:
             return _import_log(conn)
 
     def reconcile(self) -> Reconciliation:
@@ -278,7 +280,7 @@ class PostGISStore:
         (not only the areas the role may see); incidents and versions removed by retention are
         accounted for.
         """
-        with self._session("reconcile the store") as conn:
+        with self._session(_messages.doing("reconcile")) as conn:
             log = _import_log(conn)
             totals = _totals(conn)
         return reconcile(
@@ -298,7 +300,7 @@ class PostGISStore:
         StoreError
             If the store has no such layer.
         """
-        with self._session(f"read layer {name!r}") as conn:
+        with self._session(_messages.doing("layer", name=name)) as conn:
             present = layer_names(conn)
             if name not in present or name not in CONTEXT_LAYERS:
                 names = [n for n in CONTEXT_LAYERS if n in present]
@@ -307,13 +309,13 @@ class PostGISStore:
 
     def layer_names(self) -> list[str]:
         """Return the context layers present, in :data:`CONTEXT_LAYERS` order."""
-        with self._session("list layers") as conn:
+        with self._session(_messages.doing("layers")) as conn:
             present = layer_names(conn)
         return [n for n in CONTEXT_LAYERS if n in present]
 
     def metadata(self) -> dict[str, str]:
         """Return the store's metadata."""
-        with self._session("read metadata") as conn:
+        with self._session(_messages.doing("metadata")) as conn:
             return read_metadata(conn)
 
     def summary(self) -> dict[str, object]:
@@ -327,7 +329,7 @@ class PostGISStore:
         StoreError
             If the role may read neither incidents nor totals (a presenter).
         """
-        with self._session("summarise the store") as conn:
+        with self._session(_messages.doing("summary")) as conn:
             facts = _incident_facts(conn, _readable(conn, _INCIDENT_RELATIONS, strict=False))
             totals = _totals(conn)
             log = (
@@ -375,7 +377,7 @@ class PostGISStore:
             If a GeoDataFrame has no CRS.
         """
         prepared = prepare_layers(layers)
-        with self._session("write layers") as conn:
+        with self._session(_messages.doing("write_layers")) as conn:
             take_write_lock(
                 conn, where=self._where, timeout_s=self.lock_timeout_s, on_wait=self.on_lock_wait
             )
@@ -423,7 +425,7 @@ class PostGISStore:
         now = pd.Timestamp.now(tz=TIMEZONE)
         incoming = normalise_incidents(incidents.assign(imported_at=now), stored=True)
         quar = normalise_quarantine(quarantine.assign(imported_at=now))
-        with self._session("import") as conn:
+        with self._session(_messages.doing("import")) as conn:
             _require_unrestricted(conn, where=self._where)
             if not dry_run:
                 take_write_lock(
@@ -487,7 +489,7 @@ class PostGISStore:
         StoreError
             If the action is unknown or the row cannot be written.
         """
-        with self._session(f"audit {action!r}") as conn:
+        with self._session(_messages.doing("audit", action=action)) as conn:
             self._audit(conn, action, subject=subject, details=details, reason=reason)
 
     def _audit(
@@ -548,10 +550,7 @@ def _require_unrestricted(conn: psycopg.Connection[Any], *, where: str) -> None:
     """Refuse, with a clear message, an import by a user limited to some MDT areas."""
     row = conn.execute("SELECT apk.my_areas()").fetchone()
     if row is not None and row[0]:
-        raise StoreError(
-            f"{where}: user {conn.info.user!r} is limited to the MDT areas {list(row[0])} and may "
-            "not import; an import is done by a mentor for all areas"
-        )
+        raise StoreError(_messages.import_limited(where, user=conn.info.user, areas=row[0]))
 
 
 def _filters(
