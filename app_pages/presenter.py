@@ -82,6 +82,11 @@ def pack_of(location: str, user: str, token: str, area: str, month: str, lg: str
     )
 
 
+def _month_label(month: str, lg: str) -> str:
+    """Return ``2026-11`` as the pack names it (``listopad 2026`` / ``November 2026``)."""
+    return reports.month_label(pd.Period(month, freq="M"), lg)
+
+
 def step(delta: int, n: int) -> None:
     st.session_state[K_AREA] = (st.session_state.get(K_AREA, 0) + delta) % n
 
@@ -107,7 +112,8 @@ def publish_form() -> None:
             return
         a, m = st.columns(2)
         area = a.selectbox(t("packs.area", lang), choices, key="publish_area")
-        month = m.selectbox(reports.text("ui.month", lang), months, key="publish_month")
+        month = m.selectbox(reports.text("ui.month", lang), months, key="publish_month",
+                            format_func=lambda v: _month_label(v, lang))  # fmt: skip
         if st.button(t("packs.publish", lang), key="publish_button", type="primary"):
             try:
                 with st.spinner(t("packs.publish", lang)):
@@ -145,7 +151,8 @@ else:
     left, mid, right = st.columns([2, 3, 2], vertical_alignment="bottom")
     if st.session_state.get(K_MONTH_KEPT) in months and K_MONTH not in st.session_state:
         st.session_state[K_MONTH] = st.session_state[K_MONTH_KEPT]  # back from full screen
-    month = mid.selectbox(reports.text("ui.month", lang), months, key=K_MONTH)
+    month = mid.selectbox(reports.text("ui.month", lang), months, key=K_MONTH,
+                          format_func=lambda v: _month_label(v, lang))  # fmt: skip
     st.session_state[K_MONTH_KEPT] = month
 left.button(reports.text("ui.prev", lang), key="presenter_prev", on_click=step,
             args=(-1, len(areas)), width="stretch")  # fmt: skip

@@ -532,6 +532,7 @@ def test_presenter_page_steps_through_the_areas(presenter: AppTest) -> None:
         "Stejný měsíc před rokem": "<3",
     }
     assert at.selectbox(key="presenter_month").value == "2024-06"
+    assert at.selectbox(key="presenter_month").options[0] == "červen 2024"  # as the pack says
     at.button(key="presenter_next").click().run()
     assert at.header[0].value == "Slezská Ostrava"
     assert _metrics(at)["Tento měsíc"] == "0"
