@@ -37,6 +37,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -47,7 +48,15 @@ from apk_geo.times import LOCAL_TZ
 
 logger = logging.getLogger("apk_geo.dashboard")
 
-__all__ = ["Kind", "cell_text", "column_kind", "grid_data", "selected_rows", "show_table"]
+__all__ = [
+    "Kind",
+    "cell_text",
+    "column_digits",
+    "column_kind",
+    "grid_data",
+    "selected_rows",
+    "show_table",
+]
 
 #: What a column holds, as the grid shows it.
 Kind = Literal["integer", "plain", "number", "boolean", "date", "datetime", "month", "text"]
@@ -62,7 +71,9 @@ MAX_STYLED_CELLS: Final = 200_000
 _MEMO: Final = 100_000
 
 
-def cell_text(value: object, lang: str, *, kind: Kind | None = None) -> str:
+def cell_text(
+    value: object, lang: str, *, kind: Kind | None = None, digits: int | None = None
+) -> str:
     """Return one cell's text as the grid shows it in ``lang``.
 
     Parameters
@@ -74,12 +85,15 @@ def cell_text(value: object, lang: str, *, kind: Kind | None = None) -> str:
     kind
         How to show it (:func:`column_kind` of its column); ``None`` infers it from ``value``.
         ``"plain"``: a whole number without grouping (a line number, a year, an identifier).
+    digits
+        Decimals of a ``"number"`` (a column's :func:`column_digits`); ``None``: up to three.
 
     Returns
     -------
     str
-        Czech ``1 234,5`` (U+00A0 between thousands) / English ``1,234.5`` with fmt.py's
-        decimals (up to three, no trailing zeros), whole numbers without decimals, dates
+        Czech ``1 234,5`` (U+00A0 between thousands) / English ``1,234.5`` with ``digits``
+        decimals, else fmt.py's (up to three, no trailing zeros), whole numbers without
+        decimals, dates
         ``1. 12. 2026`` / ``1 Dec 2026``, date-times with ``05:04``, ``ano``/``ne``; ``""``
         for a missing value (``None``, NaN, NaT).
     """
@@ -88,7 +102,24 @@ def cell_text(value: object, lang: str, *, kind: Kind | None = None) -> str:
     shown = kind or _kind_of_value(value)
     if shown in ("date", "datetime") and isinstance(value, pd.Timestamp | datetime):
         value = _local(value)
+    if shown == "number" and digits is not None:
+        return fmt.number(value, lang, digits=digits)  # type: ignore[arg-type]
     return _FORMATS[shown](value, lang)
+
+
+def column_digits(column: pd.Series) -> int:
+    """Return the decimals a number column is shown with: the most any value needs (0 to 3).
+
+    One column, one number of decimals, so that the values line up and read alike
+    (``20,323`` above ``17,710``, not ``17,71``); a value needs the decimals it has when rounded
+    to three.
+    """
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    rounded = np.round(values[np.isfinite(values)], 3)
+    for digits in range(3):
+        if np.allclose(np.round(rounded, digits), rounded, rtol=0.0, atol=1e-9):
+            return digits
+    return 3
 
 
 def column_kind(column: pd.Series) -> Kind:
@@ -117,7 +148,8 @@ def grid_data(frame: pd.DataFrame, *, lang: str, plain: Collection[str] = ()) ->
 
     The underlying data keep their values (the grid sorts by them), except truth values, which
     become the text ``ano``/``ne`` (a checkbox cell has no display value). The index is reset
-    (a page hides it; a selection is by row position). The input is not changed. Whole-number
+    (a page hides it; a selection is by row position). The input is not changed. Each number
+    column has one number of decimals (:func:`column_digits`). Whole-number
     columns named in ``plain`` are shown without grouping (``1234``: line numbers, years).
     """
     data = pd.DataFrame(frame).reset_index(drop=True)
@@ -134,7 +166,9 @@ def grid_data(frame: pd.DataFrame, *, lang: str, plain: Collection[str] = ()) ->
     for i, kind in kinds.items():
         if kind != "text":
             subset = pd.IndexSlice[:, data.columns[i : i + 1]]
-            styler = styler.format(_formatter(kind, lang), subset=subset, na_rep=EMPTY_CELL)
+            digits = column_digits(data.iloc[:, i]) if kind == "number" else None
+            shown = _formatter(kind, lang, digits=digits)
+            styler = styler.format(shown, subset=subset, na_rep=EMPTY_CELL)
     return styler.format(na_rep=EMPTY_CELL, subset=_text_columns(data, kinds))
 
 
@@ -282,7 +316,7 @@ def _text_columns(data: pd.DataFrame, kinds: Mapping[int, Kind]) -> Any:
     return pd.IndexSlice[:, data.columns[[i for i, k in kinds.items() if k == "text"]]]
 
 
-def _formatter(kind: Kind, lang: str) -> Callable[[object], str]:
+def _formatter(kind: Kind, lang: str, *, digits: int | None) -> Callable[[object], str]:
     """Return the cell formatter of a column, remembering the text of each value it met."""
     seen: dict[object, str] = {}
 
@@ -290,7 +324,7 @@ def _formatter(kind: Kind, lang: str) -> Callable[[object], str]:
         try:
             return seen[value]
         except (KeyError, TypeError):  # TypeError: an unhashable value
-            text = cell_text(value, lang, kind=kind)
+            text = cell_text(value, lang, kind=kind, digits=digits)
         if len(seen) < _MEMO:
             with contextlib.suppress(TypeError):
                 seen[value] = text

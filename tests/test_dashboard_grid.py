@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -20,7 +21,7 @@ from streamlit.proto.Dataframe_pb2 import Dataframe as DataframeProto
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
-from app_pages._grid import cell_text, column_kind, grid_data
+from app_pages._grid import cell_text, column_digits, column_kind, grid_data
 
 pytest_plugins = ["pgtest"]
 
@@ -137,6 +138,24 @@ def test_grid_data_shows_czech_and_keeps_the_values() -> None:
     assert frame["Ano"].tolist() == [True, False, None]  # the input is untouched
 
 
+def test_a_number_column_has_one_number_of_decimals() -> None:
+    frame = pd.DataFrame(
+        {
+            "z": [20.323, 17.71, 19.0, np.nan],
+            "share": [0.5, 0.25, 1.0, 0.125001],  # the last rounds to 0.125
+            "whole": [8.0, 30.0, 2.0, np.nan],
+        }
+    )
+    assert [column_digits(frame[c]) for c in frame] == [3, 3, 0]
+    assert column_digits(pd.Series([0.5, 1.25])) == 2
+    assert column_digits(pd.Series([np.nan, np.inf])) == 0
+    shown = display_values(grid_data(frame, lang="cs"))
+    assert [row[0] for row in shown] == ["20,323", "17,710", "19,000", ""]
+    assert [row[1] for row in shown] == ["0,500", "0,250", "1,000", "0,125"]
+    assert [row[2] for row in shown] == ["8", "30", "2", ""]
+    assert display_values(grid_data(frame, lang="en"))[1][0] == "17.710"
+
+
 def test_grid_data_in_english() -> None:
     shown = display_values(grid_data(hand_frame(), lang="en"))
     assert shown[0] == ["1,234", "1,234.5", "1 Dec 2026 05:04", "yes", "1,234", "a"]
@@ -238,14 +257,14 @@ def open_page(app: AppTest, page: str, *, lang: str = "cs") -> AppTest:
 def test_hotspot_table_in_czech_and_english(app: AppTest) -> None:
     open_page(app, "app_pages/hotspots.py")
     table, text = app.dataframe[0].value, shown(app.dataframe[0])
-    z = table["Gi* (z)"].iloc[0]
-    assert text["Gi* (z)"].iloc[0] == cell_text(z, "cs")
+    z, digits = table["Gi* (z)"].iloc[0], column_digits(table["Gi* (z)"])
+    assert text["Gi* (z)"].iloc[0] == cell_text(z, "cs", kind="number", digits=digits)
     assert "," in text["Gi* (z)"].iloc[0] and "." not in text["Gi* (z)"].iloc[0]
     assert table["Gi* (z)"].dtype.kind == "f"  # sortable by value
     app.sidebar.selectbox(key="w.lang").set_value("en").run()
     assert not app.exception
     text = shown(app.dataframe[0])
-    assert text["Gi* (z)"].iloc[0] == cell_text(z, "en")
+    assert text["Gi* (z)"].iloc[0] == cell_text(z, "en", kind="number", digits=digits)
     assert "." in text["Gi* (z)"].iloc[0]
 
 

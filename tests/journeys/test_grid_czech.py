@@ -146,7 +146,7 @@ def test_the_grid_paints_czech_numbers_and_dates(grid_app: str, browser: object)
     shot(page, "cs_laptop")
     assert header == ["Počet", "Podíl", "Kdy", "Ano", "Místo"]
     assert rows == [
-        ["9", f"1{NBSP}234,5", "1. 12. 2026 05:04", "ano", "Poruba"],
+        ["9", f"1{NBSP}234,50", "1. 12. 2026 05:04", "ano", "Poruba"],
         [f"1{NBSP}234", "", "2. 11. 2026 23:10", "ne", ""],  # NaN share, no place: empty cells
         ["100", "0,25", "", "ano", "Hrabůvka"],
     ]
@@ -162,7 +162,7 @@ def test_the_grid_paints_english_numbers_and_dates(grid_app: str, browser: objec
     page = open_page(browser, f"{grid_app}/?lang=en")
     _, rows = painted(page)
     shot(page, "en_laptop")
-    assert rows[0] == ["9", "1,234.5", "1 Dec 2026 05:04", "yes", "Poruba"]
+    assert rows[0] == ["9", "1,234.50", "1 Dec 2026 05:04", "yes", "Poruba"]
     assert rows[1] == ["1,234", "", "2 Nov 2026 23:10", "no", ""]
     assert "No rows to show." in page.get_by_test_id("stCaptionContainer").all_inner_texts()
     page.close()
@@ -199,7 +199,7 @@ def test_the_grid_on_a_phone(grid_app: str, browser: object) -> None:
     _, rows = painted(page)
     shot(page, "cs_phone")
     # the first columns are painted, in Czech; the grid scrolls sideways within the screen
-    assert rows[0][:2] == ["9", f"1{NBSP}234,5"]
+    assert rows[0][:2] == ["9", f"1{NBSP}234,50"]
     assert rows[1][0] == f"1{NBSP}234"
     box = page.get_by_test_id("stDataFrame").first.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["phone"][0]
