@@ -49,11 +49,13 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 __all__ = [
+    "CHART_DATE_FORMATS",
     "DATE_PATTERNS",
     "MISSING",
     "NBSP",
     "PLURAL_CATEGORIES",
     "boolean",
+    "chart_date_format",
     "date",
     "date_time",
     "day_month",
@@ -79,6 +81,12 @@ DATE_PATTERNS: Final[dict[str, str]] = {"cs": "d. M. y", "en": "d MMM y"}
 DAY_MONTH_PATTERNS: Final[dict[str, str]] = {"cs": "d. M.", "en": "d MMM"}
 #: Month and year, standalone month name (``listopad 2026``).
 MONTH_PATTERN: Final = "LLLL y"
+#: The one date style as d3-time-format patterns, for the axes and tooltips of Vega charts:
+#: (day, month). Vega names months in English only, so Czech gives them as numbers.
+CHART_DATE_FORMATS: Final[dict[str, tuple[str, str]]] = {
+    "cs": ("%-d. %-m. %Y", "%-m/%Y"),
+    "en": ("%-d %b %Y", "%b %Y"),
+}
 #: Plural categories of each language in the order :func:`plural` takes its forms.
 PLURAL_CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     "cs": ("one", "few", "many", "other"),
@@ -202,6 +210,17 @@ def date(value: object, lang: str) -> str:
         return MISSING
     code = _lang(lang)
     return format_date(_as_datetime(value), DATE_PATTERNS[code], locale=_locale(code))
+
+
+def chart_date_format(lang: str, *, monthly: bool = False) -> str:
+    """Return the d3-time-format pattern of a chart's dates (``1. 11. 2026`` / ``1 Nov 2026``).
+
+    Examples
+    --------
+    >>> chart_date_format("cs"), chart_date_format("en", monthly=True)
+    ('%-d. %-m. %Y', '%b %Y')
+    """
+    return CHART_DATE_FORMATS[_lang(lang)][1 if monthly else 0]
 
 
 def day_month(value: object, lang: str) -> str:

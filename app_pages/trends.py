@@ -81,7 +81,7 @@ if view.dropped:
     st.caption(t("trend.dropped", lang, periods=periods))
 if series["period"].nunique() < 2:
     st.info(t("trend.too_short", lang))
-day_fmt = "%m/%Y" if view.freq == "month" else "%d.%m.%Y"  # numeric: Vega's months are English
+day_fmt = fmt.chart_date_format(lang, monthly=view.freq == "month")
 enc: dict[str, Any] = {
     "x": alt.X("period:T", title=t("field.period", lang), axis=alt.Axis(format=day_fmt)),
     "y": alt.Y("n:Q", title=t("field.incidents", lang)),

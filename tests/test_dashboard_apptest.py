@@ -549,6 +549,13 @@ def test_f10_trends_default_view_has_complete_periods_and_distinct_colours(app: 
     colour = spec["encoding"]["color"]
     assert colour["scale"]["range"] == list(trends.CATEGORY_PALETTE)
     assert colour["legend"]["labelLimit"] == 0
+    # dates in the one date style of the page's language (Vega's month names are English)
+    assert spec["encoding"]["x"]["axis"]["format"] == "%-d. %-m. %Y"
+    assert spec["encoding"]["tooltip"][0]["format"] == "%-d. %-m. %Y"
+    app.sidebar.selectbox(key="w.lang").set_value("en").run()
+    app.radio(key=w("trends.freq", "en")).set_value("month").run()
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["x"]["axis"]["format"] == "%b %Y"
 
 
 @pytest.mark.slow
