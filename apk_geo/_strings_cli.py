@@ -1376,7 +1376,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cli.key.html": ("listy trasy (HTML)", "route sheets (HTML)"),
     "cli.key.pdf": ("listy trasy (PDF)", "route sheets (PDF)"),
     "cli.key.geojson": ("GeoJSON", "GeoJSON"),
-    "cli.plan_week.title": ("Týden {week}:", "Week {week}:"),
+    "cli.plan_week.title": (
+        "{number}. týden {year} ({week}):",
+        "Week {number} of {year} ({week}):",
+    ),
     "cli.plan_week.visits": (
         "{lo}–{hi} {n:plural:směna|směny|směn}",
         "{lo}–{hi} {n:plural:shifts|shifts}",

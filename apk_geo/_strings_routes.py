@@ -143,7 +143,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Úseky vedou po ulicích (síť {source}).",
         "Legs follow the streets (network {source}).",
     ),
-    "week.title": ("Týdenní plán hlídek {week}", "Weekly patrol plan {week}"),
+    "week.title": (
+        "Týdenní plán hlídek – {number}. týden {year}",
+        "Weekly patrol plan – week {number} of {year}",
+    ),
     "week.date": ("Datum", "Date"),
     "week.shift": ("Směna", "Shift"),
     "week.team": ("Tým", "Team"),
@@ -161,7 +164,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "route.view_one": ("Jedna trasa", "One route"),
     "route.view_week": ("Týden", "Week"),
     "route.week_pick": ("Týden (ISO)", "Week (ISO)"),
-    "route.week_label": ("Týden {week}: {first} – {last}", "Week {week}: {first} – {last}"),
+    "route.week_label": (
+        "{number}. týden {year}: {first} – {last}",
+        "Week {number} of {year}: {first} – {last}",
+    ),
     "route.week_teams": ("Počet dvojic", "Number of pairs"),
     "route.week_days": ("Dny (např. po-pá)", "Days (e.g. mon-fri)"),
     "route.week_hours": ("Směna (HH:MM-HH:MM)", "Shift (HH:MM-HH:MM)"),

@@ -73,10 +73,12 @@ def _week_plan(
 
 
 def _week_label(week: str, lang: str) -> str:
-    """Return ``"Týden 2026-W49: 30. 11. 2026 – 6. 12. 2026"`` (dates in ``lang``)."""
+    """Return ``"49. týden 2026: 30. 11. 2026 – 6. 12. 2026"`` (dates in ``lang``)."""
     monday = routes.parse_week(week)
+    year, number, _ = monday.isocalendar()
     last = monday + pd.Timedelta(days=6)
-    return t("route.week_label", lang, week=week, first=monday.date(), last=last.date())
+    return t("route.week_label", lang, number=number, year=str(year), first=monday.date(),
+             last=last.date())  # fmt: skip
 
 
 def week_form(lang: str) -> None:

@@ -475,12 +475,12 @@ def test_the_week_summary_in_both_languages(
     words = ["plan-week", "--store", str(store), "--week", "2026-W48", "--teams", teams,
              "--out-dir", "tyden"]  # fmt: skip
     out = run_out(words, capsys)
-    assert out.splitlines()[0] == "Týden 2026-W48:", out
+    assert out.splitlines()[0] == "48. týden 2026 (2026-W48):", out
     assert re.search(r"^  směny +2$", out, re.M), out
     assert re.search(r"^  návštěvy místa +\d–\d (směna|směny|směn)$", out, re.M), out
     assert not english_words(out, str(store), "plan.json", "table.csv"), out
     out = run_out([*words, "--lang", "en"], capsys)
-    assert out.splitlines()[0] == "Week 2026-W48:", out
+    assert out.splitlines()[0] == "Week 48 of 2026 (2026-W48):", out
     assert re.search(r"^  visits per place +\d–\d shifts$", out, re.M), out
 
 

@@ -127,7 +127,9 @@ def test_week_files_are_the_commands_files(week: routes.WeekPlan) -> None:
 
 def test_week_table_html_is_escaped_and_titled(week: routes.WeekPlan) -> None:
     page = week_table_html(week, lang="en")
-    assert f"<h1>Weekly patrol plan {WEEK}</h1>" in page
+    assert WEEK == "2026-W48"
+    assert "<h1>Weekly patrol plan – week 48 of 2026</h1>" in page
+    assert "<h1>Týdenní plán hlídek – 48. týden 2026</h1>" in week_table_html(week, lang="cs")
     assert "<th>Date</th><th>Shift</th><th>Team</th>" in page
     assert page.count("<tr>") == 1 + sum(len(s.plan.routes) for s in week.shifts)
     assert "https://" not in page and "http://" not in page

@@ -79,7 +79,7 @@ def test_the_week_table_has_a_row_per_pairs_shift_and_czech_headers(planned: App
     times = [v for v in visits if v]
     assert times and all(re.fullmatch(r"\d\d:\d\d(, \d\d:\d\d)*", v) for v in times)
     day = r"\d{1,2}\. \d{1,2}\. \d{4}"  # a Czech date, apk_geo.fmt.date: 6. 12. 2026
-    assert re.fullmatch(rf"Týden \d{{4}}-W\d\d: {day} – {day}", planned.subheader[0].value)
+    assert re.fullmatch(rf"\d{{1,2}}\. týden \d{{4}}: {day} – {day}", planned.subheader[0].value)
     summary = next(m.value for m in planned.markdown if m.value.startswith("Směn: "))
     assert "Směn: 5 · tras dvojic: 10 · pokrytých míst: " in summary
     from app_pages._route_week import K_INPUTS

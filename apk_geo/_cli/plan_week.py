@@ -178,5 +178,7 @@ def run(args: argparse.Namespace) -> int:
                               hi=fair["max_shifts"], n=fair["max_shifts"]),
         "uncovered": list(plan.uncovered),
     }  # fmt: skip
-    print_table(shown, title=t("cli.plan_week.title", lang, week=plan.week), lang=lang)
+    year, number, _ = routes.parse_week(plan.week).isocalendar()
+    title = t("cli.plan_week.title", lang, number=number, year=str(year), week=plan.week)
+    print_table(shown, title=title, lang=lang)
     return 0

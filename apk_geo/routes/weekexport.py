@@ -28,6 +28,7 @@ from apk_geo.fmt import day_month
 from apk_geo.io.export import table_bytes
 from apk_geo.routes.export import plan_to_geojson, route_to_json, strings, to_gpx, to_html
 from apk_geo.routes.model import Route
+from apk_geo.routes.teams import parse_week
 from apk_geo.routes.week import WeekPlan, WeekShift
 from apk_geo.schema import CRS_WEB
 
@@ -134,7 +135,8 @@ def week_shift_routes(plan: WeekPlan, key: str) -> tuple[Route, ...]:
 def week_table_html(plan: WeekPlan, *, lang: str = "cs") -> str:
     """Return :func:`week_table` as a self-contained printable page (A4 landscape), escaped."""
     table = week_table(plan, lang=lang)
-    title = strings("week", lang)["title"].format(week=plan.week)
+    year, number, _ = parse_week(plan.week).isocalendar()
+    title = strings("week", lang)["title"].format(number=number, year=str(year))
     head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
