@@ -57,7 +57,19 @@ CATEGORIES: Final[tuple[Code, ...]] = (
         "drinking where banned",
         ("alkohol", "požívání alkoholu"),
     ),
-    Code("dogs", "volné pobíhání psů", "dogs off the lead", ("psi", "pes", "volné pobíhání psa")),
+    Code(
+        "dogs",
+        "volné pobíhání psů",
+        "dogs off the lead",
+        (
+            "psi",
+            "pes",
+            "volné pobíhání psa",
+            "volně pobíhající pes",
+            "volně pobíhající psi",
+            "pes bez vodítka",
+        ),
+    ),
     Code("truancy", "záškoláctví", "truancy", ("záškolák",)),
     Code(
         "syringes",
@@ -84,7 +96,15 @@ OUTCOMES: Final[tuple[Code, ...]] = (
         "patrol_called",
         "přivolána hlídka MP",
         "patrol called",
-        ("přivolána hlídka", "hlídka MP", "hlídka", "předáno MP"),
+        (
+            "přivolána hlídka",
+            "hlídka MP",
+            "hlídka",
+            "předáno MP",
+            "předáno hlídce",
+            "předáno hlídce MP",
+            "přivolána MP",
+        ),
     ),
     Code(
         "referred",

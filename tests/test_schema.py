@@ -41,6 +41,21 @@ def test_aliases_never_map_one_label_to_two_codes() -> None:
                 assert seen.setdefault(key, c.code) == c.code, key
 
 
+@pytest.mark.parametrize(
+    ("typed", "kind", "code"),
+    [
+        ("volně pobíhající pes", "category", "dogs"),
+        ("Pes bez vodítka", "category", "dogs"),
+        ("předáno hlídce", "outcome", "patrol_called"),
+        ("přivolána MP", "outcome", "patrol_called"),
+        ("předáno", "outcome", "referred"),  # handed to services: not the patrol
+    ],
+)
+def test_what_assistants_type_maps_to_its_code(typed: str, kind: str, code: str) -> None:
+    codes = schema.CATEGORIES if kind == "category" else schema.OUTCOMES
+    assert schema.build_lookup(codes)[schema.fold(typed)] == code
+
+
 def test_extra_categories_extend_the_builtin_ones() -> None:
     extra = schema.Code("graffiti", "sprejerství", "graffiti", ("graffiti",))
     codes = schema.all_categories([extra])
