@@ -394,6 +394,39 @@ def test_a_two_sheet_workbook_is_read_whole(tmp_path: Path) -> None:
     assert (q["file"], q["line"], q["field"]) == (f"{path} [Únor]", 3, "category")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1250"])
+def test_a_csv_export_with_title_lines_is_read_from_its_header(
+    tmp_path: Path, encoding: str
+) -> None:
+    title = "Export záznamů APK – duben 2024;;;;;;;\r\n;;;;;;;\r\n\r\n"
+    rows = [record(1), record(2), record(3, note='"pes" bez vodítka')]
+    rows[1][3] = "žirafa"  # an unknown category: quarantined on its own line
+    path = write(tmp_path, title + csv_text(rows), encoding=encoding)
+    raw = io.read_table(path)
+    v = reconciled(raw, in_file=3)
+    assert raw.params["header_line"] == 4 and raw.params["blank_lines"] == 0
+    assert v.valid["line"].tolist() == [5, 7]  # the file's own lines
+    assert v.valid["note"].tolist() == ["žena Šárka", '"pes" bez vodítka']
+    q = v.quarantine.iloc[0]
+    assert (q["line"], q["field"], q["value"]) == (6, "category", "žirafa")
+
+
+def test_a_big_titled_csv_reconciles(tmp_path: Path) -> None:
+    title = "Přehled událostí;;;;;;;\r\nvytvořeno 1. 5. 2024;;;;;;;\r\n"
+    path = write(tmp_path, title + csv_text([record(i) for i in range(1, 5001)]))
+    raw = io.read_table(path)
+    v = reconciled(raw, in_file=5000)
+    assert len(v.valid) == 5000 and v.valid["line"].iloc[-1] == 5003
+
+
+def test_a_header_below_ten_title_lines_is_not_searched_for(tmp_path: Path) -> None:
+    title = "".join(f"řádek nadpisu {i};;;;;;;\r\n" for i in range(10))
+    path = write(tmp_path, title + csv_text([record(1)]))
+    with pytest.raises(InputFileError, match="chybí povinné sloupce") as error:
+        io.read_table(path)
+    assert "„řádek nadpisu 0“" in str(error.value)  # the first line's fields, as before
+
+
 def test_a_workbook_with_instructions_first_is_read_from_its_data_sheet(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     _sheet(wb, "Návod", [["Jak vyplnit export"], ["Datum pište jako 24.11.2025"]], first=True)

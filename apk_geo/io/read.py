@@ -64,10 +64,11 @@ from apk_geo.io._records import (
     first_record_length,
     parse_header,
     parse_records,
+    split_lines,
     too_many_fields,
 )
 from apk_geo.io._text import Decoded, check_encoding_name, decide_encoding, undecodable_error
-from apk_geo.io._xlsx import Sheet, read_workbook
+from apk_geo.io._xlsx import HEADER_SEARCH_ROWS, Sheet, read_workbook
 
 __all__ = ["DELIMITERS", "BadRow", "LineCounts", "RawTable", "read_csv", "read_table"]
 
@@ -115,7 +116,8 @@ class RawTable:
     params
         What was detected, JSON-serialisable, for the import summary: the line counts
         (``physical_lines``, ``records``, ``quoted_newlines``, ``blank_lines``,
-        ``unclosed_quote_lines``), ``parser`` (``"fast"``/``"strict"``, CSV), and for XLSX
+        ``unclosed_quote_lines``), ``parser`` (``"fast"``/``"strict"``, CSV), ``header_line``
+        (CSV: the header's line, after any title lines above it), and for XLSX
         ``sheets`` (``[{"sheet", "records", "header_row"}]``), ``sheets_skipped``
         (``[{"sheet", "reason"}]``) and ``formulas_without_value``.
     zero_width
@@ -443,8 +445,12 @@ def _csv_table(
     """Read a CSV incident export into a :class:`RawTable`."""
     decoded = decide_encoding(content, encoding=encoding, path=path, lang=lang)
     head = _head_text(decoded, path=path, lang=lang)
-    used = delimiter or _detect_delimiter(head)
-    header, header_lines = parse_header(head, delimiter=used, path=str(path), lang=lang)
+    start = _header_start(head, delimiter=delimiter, path=str(path))
+    used = delimiter or _detect_delimiter(_from_line(head, start))
+    header, header_lines = parse_header(
+        _from_line(head, start), delimiter=used, path=str(path), lang=lang
+    )
+    header_lines += start  # title lines above the header are neither header nor records
     names = clean_names(header)
     columns = _map_headers(names, path=str(path), lang=lang)
     parsed = parse_records(
@@ -477,9 +483,45 @@ def _csv_table(
         encoding=decoded.encoding,
         delimiter=used,
         line_counts=counts,
-        params={**counts.as_params(), "parser": parsed.parser},
+        params={**counts.as_params(), "parser": parsed.parser, "header_line": start + 1},
         zero_width=decoded.zero_width,
     )
+
+
+def _header_start(head: str, *, delimiter: str | None, path: str) -> int:
+    """Return the index of an export's header line: past title lines above it, as in a workbook.
+
+    The first of the top :data:`~apk_geo.io._xlsx.HEADER_SEARCH_ROWS` non-empty lines whose
+    fields name every required column (``Export záznamů APK – duben 2024`` above the header is a
+    title, not a record); 0 when none does, so that the error names the first line's fields.
+    """
+    lines, _ = split_lines(head[:_SNIFF_CHARS])  # the top lines are enough
+    tried = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        used = delimiter or _detect_delimiter(line)
+        try:
+            fields = next(csv.reader([line], delimiter=used), [])
+            named = canonical_headers(clean_names(fields), path=path, lenient=True)
+        except (csv.Error, InputFileError):
+            named = {}
+        if not missing_columns(named):
+            return i
+        tried += 1
+        if tried >= HEADER_SEARCH_ROWS:
+            break
+    return 0
+
+
+def _from_line(text: str, start: int) -> str:
+    """Return ``text`` from its line ``start`` (0-based) on."""
+    if start == 0:
+        return text
+    lines, ends = split_lines(text)
+    return text[
+        sum(len(line) + len(end) for line, end in zip(lines[:start], ends[:start], strict=True)) :
+    ]
 
 
 def _records_only(parsed: Parsed) -> tuple[pd.DataFrame, np.ndarray]:
