@@ -371,13 +371,32 @@ def test_category_labels_fold_to_codes(write_csv, label: str, code: str) -> None
         ("29.3.2026", "2:30", datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("UTC"))),
         # ambiguous 02:30 on 25.10.2026: the later, standard-time occurrence, CET (UTC+1)
         ("25.10.2026", "2:30", datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC"))),
+        # as Czech typography and Excel's short date write them
+        ("1.4.2024", "8.05", datetime(2024, 4, 1, 8, 5, tzinfo=PRAGUE)),
+        ("1.4.2024", "14.30.15", datetime(2024, 4, 1, 14, 30, 15, tzinfo=PRAGUE)),
+        ("01.04.24", "08:05", datetime(2024, 4, 1, 8, 5, tzinfo=PRAGUE)),
+        ("1. 4. 24", "8.05", datetime(2024, 4, 1, 8, 5, tzinfo=PRAGUE)),
     ],
-    ids=["czech", "single-digits-seconds", "spaced", "iso-date", "dst-gap", "dst-ambiguous"],
-)
+    ids=[
+        "czech", "single-digits-seconds", "spaced", "iso-date", "dst-gap", "dst-ambiguous",
+        "dotted-time", "dotted-seconds", "two-digit-year", "spaced-short-dotted",
+    ],
+)  # fmt: skip
 def test_separate_date_and_time(write_csv, date: str, time: str, expected: datetime) -> None:
     v = check(io.read_table(write_csv([row(date=date, time=time)])))
     assert v.valid["reported_at"].iloc[0] == pd.Timestamp(expected)
     assert str(v.valid["reported_at"].dt.tz) == "Europe/Prague"
+
+
+@pytest.mark.parametrize(
+    ("date", "time"),
+    [("1.4.2024", "8.65"), ("1.4.2024", "25.05"), ("31.2.24", "8.05"), ("1.4.124", "8:05")],
+)
+def test_impossible_dotted_times_and_short_dates_are_quarantined(
+    write_csv, date: str, time: str
+) -> None:
+    v = check(io.read_table(write_csv([row(date=date, time=time)])))
+    assert v.valid.empty and v.quarantine["field"].tolist() == ["reported_at"]
 
 
 def test_single_datetime_column_iso_and_offsets(write_csv) -> None:
@@ -387,10 +406,11 @@ def test_single_datetime_column_iso_and_offsets(write_csv) -> None:
         ["2", "2026-11-24T14:05:00+01:00", "dogs", "A 1"],
         ["3", "2026-11-24T13:05:00Z", "dogs", "A 1"],
         ["4", "24.11.2026 14:05", "dogs", "A 1"],
+        ["5", "24.11.26 14.05", "dogs", "A 1"],
     ]
     v = check(io.read_table(write_csv(rows, header=header)))
     expected = pd.Timestamp(datetime(2026, 11, 24, 14, 5, tzinfo=PRAGUE))
-    assert (v.valid["reported_at"] == expected).all() and len(v.valid) == 4
+    assert (v.valid["reported_at"] == expected).all() and len(v.valid) == 5
 
 
 def test_duplicate_ids_first_wins(write_csv) -> None:

@@ -4,7 +4,8 @@ Pure, vectorised parsing used by :func:`apk_geo.io.validate`; the rules (what is
 range is accepted) stay in :mod:`apk_geo.io.validate`.
 
 Date-times are the export formats (``24.11.2026 8:05``, ``2026-11-24T08:05``, Excel cells, ISO
-8601 with a UTC offset), parsed with Arrow regular expressions, several times faster than
+8601 with a UTC offset; also a time with dots, ``8.05``, and a two-digit year, ``24.11.26``, read
+as this century), parsed with Arrow regular expressions, several times faster than
 ``strptime`` on a million rows. Naive wall-clock times are local (Europe/Prague) and are
 localised by the rule of :mod:`apk_geo.times`: a time in the spring daylight-saving gap moves
 forward by one hour (02:30 → 03:30), an ambiguous autumn time is the later, standard-time one.
@@ -12,6 +13,7 @@ forward by one hour (02:30 → 03:30), an ambiguous autumn time is the later, st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -192,14 +194,24 @@ def _retry_normalised(
     norm = (
         retry.str.replace(r"^(\d{4}-\d{2}-\d{2})T", r"\1 ", regex=True)
         .str.replace(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})", r"\1.\2.\3", regex=True)
+        # a two-digit year (Excel's short Czech date 01.04.24): this century
+        .str.replace(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2})(?=\s|$)", r"\1.\2.20\3", regex=True)
         .str.replace(r"\s+", " ", regex=True)
         .str.strip()
+        # a time with a dot, as Czech typography writes it (8.05, 14.30.15): after a date
+        .str.replace(r" (\d{1,2})\.(\d{2})(?:\.(\d{2}))?$", _dotted_clock, regex=True)
     )
     offset_sub = bools(norm.str.contains(_OFFSET_RE, regex=True))
     naive.loc[rest] = _try_formats(norm, ~offset_sub).to_numpy()
     offset_text = pd.Series(pd.NA, index=text.index, dtype="str")
     offset_text.iloc[np.flatnonzero(rest)[offset_sub]] = norm[offset_sub].to_numpy()
     return offset_text
+
+
+def _dotted_clock(found: re.Match[str]) -> str:
+    """Return `` H:MM[:SS]`` of a time written with dots (`` 8.05`` → `` 8:05``)."""
+    hours, minutes, seconds = found.groups()
+    return f" {hours}:{minutes}" + (f":{seconds}" if seconds else "")
 
 
 def _localise(naive: pd.Series) -> tuple[pd.Series, tuple[int, int]]:
