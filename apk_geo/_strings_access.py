@@ -18,6 +18,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "auth.submit": ("Přihlásit", "Sign in"),
     "auth.signout": ("Odhlásit", "Sign out"),
     "auth.signed_in_as": ("Přihlášen(a): {user} ({role})", "Signed in: {user} ({role})"),
+    # the four roles (apk_geo.db.schema.TIERS) as people name them
+    "auth.role.presenter": ("prezentující", "presenter"),
+    "auth.role.analyst": ("analytik", "analyst"),
+    "auth.role.mentor": ("mentor", "mentor"),
+    "auth.role.admin": ("správce", "administrator"),
     "auth.failed": (
         "Nesprávné jméno nebo heslo. Další pokus je možný za {wait_s} s.",
         "Wrong user name or password. You can try again in {wait_s} s.",

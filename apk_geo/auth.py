@@ -163,6 +163,12 @@ def text(key: str, lang: str = "cs", **fields: object) -> str:
     return _t(key, lang, **fields)
 
 
+def role_label(tier: str, lang: str = "cs") -> str:
+    """Return a role as people name it (``presenter`` → ``prezentující``); unknown: as given."""
+    key = f"auth.role.{tier}"
+    return _t(key, lang) if tier in ACCESS else tier
+
+
 def access_for(tier: str | None) -> Access:
     """Return the :class:`Access` of ``tier``; an unknown tier may see nothing."""
     if tier is None or tier not in ACCESS:

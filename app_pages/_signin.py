@@ -124,5 +124,6 @@ def draw_user() -> None:
         return
     lg = c.lang()
     sb = st.sidebar
-    sb.caption(auth.text("auth.signed_in_as", lg, user=session.user, role=session.tier))
+    role = auth.role_label(session.tier, lg)
+    sb.caption(auth.text("auth.signed_in_as", lg, user=session.user, role=role))
     sb.button(auth.text("auth.signout", lg), key="auth.signout", on_click=sign_out)

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from apk_geo import reports
+from apk_geo.auth import role_label
 from apk_geo.db import TIERS, add_user, disable_user, enable_user, list_users, read_audit
 from apk_geo.db.audit import AUDIT_ACTIONS
 from apk_geo.errors import ApkGeoError, StoreError
@@ -50,6 +51,8 @@ def table(frame: pd.DataFrame, *, empty: str | None = None) -> None:
     shown = frame.copy()
     if "action" in shown:
         shown["action"] = shown["action"].astype(str).map(action_label)
+    if "role" in shown:
+        shown["role"] = shown["role"].astype(str).map(lambda r: role_label(r, lang))
     if "client" in shown:
         shown["client"] = shown["client"].replace("unknown", t("admin.client_unknown", lang))
     for col in ("created_at", "last_signin"):
@@ -91,7 +94,8 @@ def add_form() -> None:
         st.subheader(t("admin.add", lang))
         name_col, role_col = st.columns(2)
         name = name_col.text_input(t("admin.name", lang), key="admin_add_name")
-        role = role_col.selectbox(t("admin.role", lang), TIERS, key="admin_add_role")
+        role = role_col.selectbox(t("admin.role", lang), TIERS, key="admin_add_role",
+                                  format_func=lambda r: role_label(r, lang))  # fmt: skip
         chosen = st.multiselect(t("admin.areas", lang), areas, key="admin_add_areas",
                                 placeholder=t("admin.choose_areas", lang))  # fmt: skip
         password = st.text_input(t("admin.password", lang), type="password", key="admin_add_pw")
@@ -104,7 +108,9 @@ def add_form() -> None:
     except ApkGeoError as exc:
         st.error(t("admin.failed", lang, reason=error_text(exc, lang)))
         return
-    st.session_state[K_NOTE] = t("admin.added", lang, name=name.strip(), role=role)
+    st.session_state[K_NOTE] = t(
+        "admin.added", lang, name=name.strip(), role=role_label(role, lang)
+    )
     st.rerun()
 
 

@@ -113,7 +113,7 @@ def test_a_presenter_gets_only_the_mdt_page(app: AppTest, shared: dict[str, Any]
     known = str(refused.value).split("Known pages:")[1]
     assert "presenter.py" in known
     assert not any(f"{p}.py" in known for p in ("map", "hotspots", "trends", "routes", "data"))
-    assert any(user in c.value for c in app.sidebar.caption)
+    assert f"Přihlášen(a): {user} (prezentující)" in [c.value for c in app.sidebar.caption]
 
 
 @pytest.mark.postgis

@@ -159,7 +159,11 @@ def test_the_admin_adds_a_user_with_areas_and_disables_them(
     [submit] = [b for b in app.button if b.label == t("admin.submit", "cs")]
     submit.click().run()
     assert not app.exception and not app.error
-    assert any(new in s.value for s in app.success)
+    assert any(s.value == f"Uživatel {new} je přidaný (analytik)." for s in app.success)
+    [grid] = [d.value for d in app.dataframe if "role" in d.value.columns]
+    shown = grid.set_index("username")  # roles as people name them
+    assert shown.loc[new, "role"] == "analytik"
+    assert shown.loc[name_of(team["admin"]), "role"] == "správce"
     users = list_users(team["admin"]).set_index("username")
     assert users.loc[new, "role"] == "analyst" and users.loc[new, "areas"] == ["Poruba"]
     app.selectbox(key="admin_who").select(new)
