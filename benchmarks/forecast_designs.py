@@ -133,8 +133,10 @@ def hit_rates(
     ]
 
 
-def run_split(name: str, split: str, end: str) -> list[dict[str, object]]:
-    """Return one row per design: its hit-rate differences from the ensemble (pp)."""
+def split_of(
+    name: str, split: str, end: str
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, NDArray[np.float64], pd.Timestamp]:
+    """Return one set's training incidents, cells, test counts per cell and split time."""
     pts = fe.read_set(name)
     times = pts["reported_at"]
     at = pd.Timestamp(split).tz_localize(times.dt.tz)
@@ -145,6 +147,12 @@ def run_split(name: str, split: str, end: str) -> list[dict[str, object]]:
     cells = grid.make_grid(study, cell_size_m=150, keep="centre")
     pos = forecast_inputs._cell_positions(cells, test)
     counts = np.bincount(pos[pos >= 0], minlength=len(cells)).astype(float)
+    return train, cells, counts, at
+
+
+def run_split(name: str, split: str, end: str) -> list[dict[str, object]]:
+    """Return one row per design: its hit-rate differences from the ensemble (pp)."""
+    train, cells, counts, at = split_of(name, split, end)
     ens = forecast.ensemble(train, cells, at=at)
     base = hit_rates(ens["risk"].to_numpy(), cells, counts)
     rows: list[dict[str, object]] = []
@@ -158,16 +166,7 @@ def run_split(name: str, split: str, end: str) -> list[dict[str, object]]:
 def oracle(name: str) -> dict[str, object]:
     """Return the best candidate of one set chosen on its real test months (the headroom)."""
     _, _, _, split, end, _ = fe.SETS[name]
-    pts = fe.read_set(name)
-    times = pts["reported_at"]
-    at = pd.Timestamp(split).tz_localize(times.dt.tz)
-    stop = pd.Timestamp(end).tz_localize(times.dt.tz)
-    train, test = pts[times < at], pts[(times >= at) & (times < stop)]
-    area = gpd.read_file(fe.REAL / fe.SETS[name][5])
-    study = grid.study_area(pts[times < stop], cell_size_m=150, area=area)
-    cells = grid.make_grid(study, cell_size_m=150, keep="centre")
-    pos = forecast_inputs._cell_positions(cells, test)
-    counts = np.bincount(pos[pos >= 0], minlength=len(cells)).astype(float)
+    train, cells, counts, at = split_of(name, split, end)
     ens = forecast.ensemble(train, cells, at=at)
     base = hit_rates(ens["risk"].to_numpy(), cells, counts)[1]
     share, _, all_bw = _surfaces(train, cells, at)
