@@ -165,8 +165,7 @@ def text(key: str, lang: str = "cs", **fields: object) -> str:
 
 def role_label(tier: str, lang: str = "cs") -> str:
     """Return a role as people name it (``presenter`` → ``prezentující``); unknown: as given."""
-    key = f"auth.role.{tier}"
-    return _t(key, lang) if tier in ACCESS else tier
+    return _t(f"auth.role.{tier}", lang) if tier in ACCESS else tier
 
 
 def access_for(tier: str | None) -> Access:

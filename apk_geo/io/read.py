@@ -446,10 +446,9 @@ def _csv_table(
     decoded = decide_encoding(content, encoding=encoding, path=path, lang=lang)
     head = _head_text(decoded, path=path, lang=lang)
     start = _header_start(head, delimiter=delimiter, path=str(path))
-    used = delimiter or _detect_delimiter(_from_line(head, start))
-    header, header_lines = parse_header(
-        _from_line(head, start), delimiter=used, path=str(path), lang=lang
-    )
+    below = _from_line(head, start)
+    used = delimiter or _detect_delimiter(below)
+    header, header_lines = parse_header(below, delimiter=used, path=str(path), lang=lang)
     header_lines += start  # title lines above the header are neither header nor records
     names = clean_names(header)
     columns = _map_headers(names, path=str(path), lang=lang)
