@@ -19,7 +19,7 @@ import streamlit as st
 from apk_geo import reports
 from apk_geo.auth import role_label
 from apk_geo.db import TIERS, add_user, disable_user, enable_user, list_users, read_audit
-from apk_geo.db.audit import AUDIT_ACTIONS
+from apk_geo.db.audit import AUDIT_ACTIONS, details_text
 from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.i18n import t
 from apk_geo.io import table_bytes
@@ -51,6 +51,8 @@ def table(frame: pd.DataFrame, *, empty: str | None = None) -> None:
     shown = frame.copy()
     if "action" in shown:
         shown["action"] = shown["action"].astype(str).map(action_label)
+    if "details" in shown:  # words on screen; the CSV download keeps the JSON
+        shown["details"] = shown["details"].map(lambda d: details_text(d, lang))
     if "role" in shown:
         shown["role"] = shown["role"].astype(str).map(lambda r: role_label(r, lang))
     if "client" in shown:

@@ -250,3 +250,25 @@ def test_every_audit_action_reads_as_words_in_both_languages() -> None:
     assert {k for k in STRINGS if k.startswith("admin.act.")} == {
         f"admin.act.{a}" for a in AUDIT_ACTIONS
     }
+
+
+@pytest.mark.parametrize(
+    ("details", "lang", "expected"),
+    [
+        ('{"page": "presenter", "format": "html", "pack_id": 1}', "cs",
+         "stránka: presenter; formát: html; podklady č.: 1"),
+        ('{"rows": 1234, "filters": {"districts": ["Poruba", "Jih"], "geocoded_only": true}}',
+         "cs", "řádků: 1\u00a0234; filtry: (městské obvody: Poruba, Jih; jen s polohou: ano)"),
+        ('{"rows": 1234, "filters": {"districts": ["Poruba"]}}', "en",
+         "rows: 1,234; filters: (city districts: Poruba)"),
+        ('{"role": "presenter", "areas": []}', "cs", "role: prezentující; oblasti: vše"),
+        ('{"tier": "admin"}', "en", "tier: administrator"),
+        ('{"wait_s": 2.5, "unknown_key": null}', "cs", "čekání (s): 2,5; unknown_key: –"),
+        ("not json", "cs", "not json"),
+        ("[1, 2]", "cs", "1, 2"),
+    ],
+)  # fmt: skip
+def test_details_read_in_words(details: str, lang: str, expected: str) -> None:
+    from apk_geo.db.audit import details_text
+
+    assert details_text(details, lang) == expected

@@ -357,6 +357,9 @@ def test_admin_page_audit_log_in_czech(pg_server: Any, monkeypatch: pytest.Monke
     assert '"Kdy"' in audit.proto.columns  # the page's column labels still apply
     assert "přihlášení" in set(text["action"]) and "signin" not in set(text["action"])
     assert not set(text["client"]) & {"unknown"}  # Czech values, not the stored codes
+    signin = text["details"][text["action"] == "přihlášení"].iloc[0]
+    assert signin == "úroveň: správce", signin  # words, not {"tier": "admin"}
+    assert not any(v.startswith("{") for v in text["details"])
     people = shown(users)
     assert set(people["disabled"]) <= {"ano", "ne"}  # a truth value in Czech, not a checkbox
     assert people["created_at"].str.fullmatch(r"\d{1,2}\. \d{1,2}\. \d{4} \d{2}:\d{2}").all()

@@ -14,17 +14,20 @@ retention runs; schema migrations and GeoPackage migrations.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
 import pandas as pd
 
+from apk_geo import fmt
 from apk_geo.errors import ParameterError
+from apk_geo.i18n import STRINGS, t
 from apk_geo.store import _messages
 from apk_geo.store.pg import connect, display_location, fetch_frame
 from apk_geo.times import as_timestamp
 
-__all__ = ["AUDIT_ACTIONS", "AUDIT_COLUMNS", "read_audit"]
+__all__ = ["AUDIT_ACTIONS", "AUDIT_COLUMNS", "details_text", "read_audit"]
 
 #: A date or date-time the audit filters take.
 When = pd.Timestamp | date | str
@@ -124,3 +127,59 @@ def _conditions(
         parts.append("action = %s")
         params.append(action)
     return " AND ".join(parts), params
+
+
+def details_text(details: object, lang: str = "cs") -> str:
+    """Return an audit row's details as people read them (``stránka: presenter; formát: html``).
+
+    ``details`` is the JSON text of :func:`read_audit` (or its parsed value). Known keys are
+    named in ``lang`` (``admin.detail.*``), unknown ones as stored; a role by its name
+    (``prezentující``); numbers in ``lang``'s
+    style, truth values ``ano``/``ne``, lists joined by commas, a nested object in brackets.
+    Text that is not JSON is returned as it is. The stored row is unchanged (the CSV download
+    keeps the JSON).
+
+    Examples
+    --------
+    >>> details_text('{"page": "presenter", "format": "html", "pack_id": 1}')
+    'stránka: presenter; formát: html; podklady č.: 1'
+    >>> details_text('{"rows": 1234, "filters": {"districts": ["Poruba", "Jih"]}}', "en")
+    'rows: 1,234; filters: (city districts: Poruba, Jih)'
+    """
+    value = details
+    if isinstance(details, str):
+        try:
+            value = json.loads(details)
+        except ValueError:
+            return details
+    if not isinstance(value, Mapping):
+        return _detail_value(value, lang)
+    return "; ".join(_detail_pairs(value, lang))
+
+
+def _detail_pairs(value: Mapping[str, object], lang: str) -> list[str]:
+    return [
+        f"{_detail_key(str(k), lang)}: {_detail_value(v, lang, str(k))}" for k, v in value.items()
+    ]
+
+
+def _detail_key(key: str, lang: str) -> str:
+    return t(f"admin.detail.{key}", lang) if f"admin.detail.{key}" in STRINGS else key
+
+
+def _detail_value(value: object, lang: str, key: str = "") -> str:
+    if key in ("tier", "role") and f"auth.role.{value}" in STRINGS:  # prezentující, správce
+        return t(f"auth.role.{value}", lang)
+    if key == "areas" and value == []:  # a user of no listed area is one of all areas
+        return t("admin.all", lang)
+    if value is None:
+        return fmt.MISSING
+    if isinstance(value, bool):
+        return fmt.boolean(value, lang)
+    if isinstance(value, int | float):
+        return fmt.number(value, lang)
+    if isinstance(value, Mapping):
+        return f"({'; '.join(_detail_pairs(value, lang))})"
+    if isinstance(value, list | tuple):
+        return ", ".join(_detail_value(v, lang) for v in value) or fmt.MISSING
+    return str(value)
