@@ -68,6 +68,7 @@ __all__ = [
     "plural",
     "plural_category",
     "quantity",
+    "scalar",
 ]
 
 Lang = Literal["cs", "en"]
@@ -264,6 +265,21 @@ def boolean(value: object, lang: str) -> str:
     if _missing(value):
         return MISSING
     return _BOOLEAN[_lang(lang)][bool(value)]
+
+
+def scalar(value: bool | int | float | None, lang: str) -> str:
+    r"""Return a missing value, a truth value or a number as people read it in ``lang``.
+
+    Examples
+    --------
+    >>> scalar(None, "cs"), scalar(True, "cs"), scalar(1234.5, "cs"), scalar(1234, "en")
+    ('–', 'ano', '1\xa0234,5', '1,234')
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return boolean(value, lang)
+    return number(value, lang)
 
 
 def plural_category(n: Number, lang: str) -> str:

@@ -50,12 +50,8 @@ def value_text(key: str, value: object, lang: str) -> str:
     >>> value_text("synthetic", False, "en")
     'no'
     """
-    if value is None:
-        return fmt.MISSING
-    if isinstance(value, bool):
-        return fmt.boolean(value, lang)
-    if isinstance(value, int | float):
-        return fmt.number(value, lang)
+    if value is None or isinstance(value, bool | int | float):
+        return fmt.scalar(value, lang)
     if key in ("date_from", "date_to", "imported_at"):
         return _when(str(value), lang)
     if isinstance(value, Sequence) and not isinstance(value, str):

@@ -172,12 +172,8 @@ def _detail_value(value: object, lang: str, key: str = "") -> str:
         return t(f"auth.role.{value}", lang)
     if key == "areas" and value == []:  # a user of no listed area is one of all areas
         return t("admin.all", lang)
-    if value is None:
-        return fmt.MISSING
-    if isinstance(value, bool):
-        return fmt.boolean(value, lang)
-    if isinstance(value, int | float):
-        return fmt.number(value, lang)
+    if value is None or isinstance(value, bool | int | float):
+        return fmt.scalar(value, lang)
     if isinstance(value, Mapping):
         return f"({'; '.join(_detail_pairs(value, lang))})"
     if isinstance(value, list | tuple):
