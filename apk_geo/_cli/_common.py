@@ -135,6 +135,11 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="cli.help.json")
 
 
+def add_lang_option(parser: argparse.ArgumentParser, *, help_key: str) -> None:
+    """Add a command's ``--lang`` (``cs``/``en``; :func:`apk_geo.cli.language_of` resolves it)."""
+    parser.add_argument("--lang", choices=("cs", "en"), default="cs", help=help_key)
+
+
 def text_encoding(name: str) -> str:
     """Return ``name`` if it is a text encoding (``utf-8``, ``cp1250`` …); argparse type.
 

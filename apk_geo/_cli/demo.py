@@ -14,7 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from apk_geo._cli._common import add_json_flag, add_store_option, config_from, emit
+from apk_geo._cli._common import add_json_flag, add_lang_option, add_store_option, config_from, emit
 from apk_geo._cli._labels import counts_line, print_table
 from apk_geo.demo import build_demo_store
 from apk_geo.i18n import t
@@ -43,12 +43,7 @@ def register(sub: Any) -> None:
         help="cli.help.demo.exports",
     )
     p.add_argument("--force", action="store_true", help="cli.help.demo.force")
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.demo.lang",
-    )
+    add_lang_option(p, help_key="cli.help.demo.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 

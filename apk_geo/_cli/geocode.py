@@ -14,7 +14,7 @@ import argparse
 import time
 from pathlib import Path
 
-from apk_geo._cli._common import add_json_flag, emit, read_gazetteer, text_encoding
+from apk_geo._cli._common import add_json_flag, add_lang_option, emit, read_gazetteer, text_encoding
 from apk_geo._cli._labels import print_table
 from apk_geo.geocode import MATCH_KINDS, build_index, geocode
 from apk_geo.i18n import t
@@ -38,12 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="cli.help.geocode.gazetteer",
     )
     parser.add_argument("--out", type=Path, required=True, help="cli.help.geocode.out")
-    parser.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.geocode.lang",
-    )
+    add_lang_option(parser, help_key="cli.help.geocode.lang")
     parser.add_argument(
         "--address-col",
         default=None,

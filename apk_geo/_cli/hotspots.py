@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from apk_geo._cli._common import ENV_STORE, add_json_flag, add_store_option, emit
+from apk_geo._cli._common import ENV_STORE, add_json_flag, add_lang_option, add_store_option, emit
 from apk_geo.context import RISK_LAYERS, risk_layers
 from apk_geo.errors import ApkGeoError, ConfigError, InsufficientDataError, SchemaError
 from apk_geo.files import atomic_write_text
@@ -79,12 +79,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--max-cells", type=int, default=250_000, help="cli.help.hotspots.max_cells")
     p.add_argument("--out", required=True, help="cli.help.hotspots.out")
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.hotspots.lang",
-    )
+    add_lang_option(p, help_key="cli.help.hotspots.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from apk_geo._cli._common import (
     add_json_flag,
+    add_lang_option,
     add_store_option,
     config_from,
     emit,
@@ -62,12 +63,7 @@ def register(sub: Any) -> None:
         metavar="SECONDS",
         help="cli.help.ingest.lock_timeout",
     )
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.ingest.lang",
-    )
+    add_lang_option(p, help_key="cli.help.ingest.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, emit
+from apk_geo._cli._common import add_json_flag, add_lang_option, emit
 from apk_geo._cli.hotspots import add_source_arguments, load_points
 from apk_geo.i18n import t
 from apk_geo.io import write_table
@@ -34,12 +34,7 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="cli.help.nearrepeat.seed")
     p.add_argument("--by", help="cli.help.nearrepeat.by")
     p.add_argument("--out", help="cli.help.nearrepeat.out")
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.nearrepeat.lang",
-    )
+    add_lang_option(p, help_key="cli.help.nearrepeat.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 

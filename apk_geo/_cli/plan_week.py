@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from apk_geo import routes
-from apk_geo._cli._common import add_json_flag, emit, read_gazetteer
+from apk_geo._cli._common import add_json_flag, add_lang_option, emit, read_gazetteer
 from apk_geo.context import RISK_LAYERS
 from apk_geo.errors import ApkGeoError, ConfigError
 
@@ -76,7 +76,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--recent-weeks", type=float, default=8.0, help="cli.help.plan_week.recent_weeks"
     )
-    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="cli.help.plan_week.lang")
+    add_lang_option(p, help_key="cli.help.plan_week.lang")
     p.add_argument("--pdf", action="store_true", help="cli.help.plan_week.pdf")
     add_json_flag(p)
     p.set_defaults(func=run)

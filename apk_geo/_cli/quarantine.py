@@ -18,7 +18,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, add_store_option, emit
+from apk_geo._cli._common import add_json_flag, add_lang_option, add_store_option, emit
 from apk_geo._cli._labels import print_table
 from apk_geo.errors import StoreError
 from apk_geo.i18n import t
@@ -40,12 +40,7 @@ def register(sub: Any) -> None:
         help="cli.help.quarantine.out",
     )
     p.add_argument("--delimiter", default=None, help="cli.help.quarantine.delimiter")
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.quarantine.lang",
-    )
+    add_lang_option(p, help_key="cli.help.quarantine.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 

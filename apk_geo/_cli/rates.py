@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, add_store_option, config_from, emit
+from apk_geo._cli._common import add_json_flag, add_lang_option, add_store_option, config_from, emit
 from apk_geo.enrich import Context
 from apk_geo.i18n import t
 from apk_geo.io import write_table
@@ -34,12 +34,7 @@ def register(sub: Any) -> None:
         "--ci", choices=("lognormal", "exact"), default="lognormal", help="cli.help.rates.ci"
     )
     p.add_argument("--out", help="cli.help.rates.out")
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.rates.lang",
-    )
+    add_lang_option(p, help_key="cli.help.rates.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -36,6 +36,7 @@ from typing import Any
 from apk_geo import reports
 from apk_geo._cli._common import (
     add_json_flag,
+    add_lang_option,
     add_store_option,
     config_from,
     emit,
@@ -79,7 +80,7 @@ def register(sub: Any) -> None:
         default="presenter",
         help="cli.help.report.tier",
     )
-    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="cli.help.report.lang")
+    add_lang_option(p, help_key="cli.help.report.lang")
     p.add_argument(
         "--cell-size-m",
         type=float,

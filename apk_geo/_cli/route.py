@@ -44,6 +44,7 @@ from apk_geo import routes
 from apk_geo._cli._common import (
     ENV_STORE,
     add_json_flag,
+    add_lang_option,
     add_store_option,
     emit,
     read_gazetteer,
@@ -135,7 +136,7 @@ def register(sub: Any) -> None:
         help="cli.help.route.recent_weeks",
     )
     p.add_argument("--cell-size-m", type=float, default=150.0, help="cli.help.route.cell_size_m")
-    p.add_argument("--lang", choices=("cs", "en"), default="cs", help="cli.help.route.lang")
+    add_lang_option(p, help_key="cli.help.route.lang")
     p.add_argument("--out", required=True, help="cli.help.route.out")
     p.add_argument("--gpx", help="cli.help.route.gpx")
     p.add_argument("--html", help="cli.help.route.html")

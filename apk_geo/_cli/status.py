@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from apk_geo._cli._common import add_json_flag, add_store_option, emit, error_line
+from apk_geo._cli._common import add_json_flag, add_lang_option, add_store_option, emit, error_line
 from apk_geo._cli._labels import counts_line, print_table, value_text
 from apk_geo.i18n import t
 from apk_geo.store import open_store
@@ -33,12 +33,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="cli.help.status.check",
     )
-    p.add_argument(
-        "--lang",
-        choices=("cs", "en"),
-        default="cs",
-        help="cli.help.status.lang",
-    )
+    add_lang_option(p, help_key="cli.help.status.lang")
     add_json_flag(p)
     p.set_defaults(func=run)
 
