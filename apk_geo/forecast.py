@@ -82,14 +82,14 @@ import logging
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from apk_geo import _validate, forecast_kernels, forecast_select, forecast_stack, riskterms
+from apk_geo import _validate, forecast_kernels, forecast_select, riskterms
 from apk_geo.capture import capture_curve, selection_weights
 from apk_geo.errors import InsufficientDataError, ParameterError, SchemaError
 from apk_geo.forecast_inputs import (
@@ -108,7 +108,6 @@ from apk_geo.forecast_inputs import (
 from apk_geo.forecast_terms import (
     Objective,
     _Choice,
-    _Component,
     _FoldFit,
     _intensity_share,
     _Key,
@@ -146,15 +145,8 @@ REFERENCE_BLEND: Final = 0.5
 
 #: Candidate recency half-lives as shares of the training span (None = no recency weighting).
 DEFAULT_HALF_LIFE_SHARES: Final[tuple[float | None, ...]] = (None,)
-#: Recency half-lives in days worth trying (pass them as ``half_lives_days``). Not tried by
-#: default: on the development splits of ``benchmarks/forecast_designs.py`` recency-weighted
-#: components did not improve the stack (mean +1.13 pp at 5 % with them, +1.15 without; three
-#: splits lost instead of two) and cost 2.5 times the time.
+#: Candidate recency half-lives in days, tried besides :data:`DEFAULT_HALF_LIFE_SHARES`.
 DEFAULT_HALF_LIVES_DAYS: Final = (30.0, 60.0, 120.0)
-
-#: How the base surface is made: ``"stack"`` (a mixture of all candidates, weighted by their
-#: held-out log score) or ``"select"`` (one candidate, by the reality-check rule).
-Base = Literal["stack", "select"]
 
 #: Share of the training period held out (at its end) by the ensemble's split and the last fold.
 DEFAULT_VALIDATION_SHARE: Final = 1 / 3
@@ -165,10 +157,6 @@ DEFAULT_N_BOOT: Final = 500
 #: Fewest incidents in the fitting and in the validation part of a fold for it to be used.
 MIN_FIT_INCIDENTS: Final = 20
 MIN_VALIDATION_INCIDENTS: Final = 10
-
-#: Pseudo-incidents by which the stacking weights are shrunk towards the ensemble: as many as
-#: the smallest held-out period a fold may have.
-STACK_PRIOR_INCIDENTS: Final = float(MIN_VALIDATION_INCIDENTS)
 
 #: Used when there is too little data to tune: bandwidth in cells and blend weight.
 FALLBACK: Final = (3.0, 0.5, None)
@@ -187,10 +175,8 @@ def forecast(
     bandwidths_m: Sequence[float] | None = None,
     blends: Sequence[float] = DEFAULT_BLENDS,
     half_life_shares: Sequence[float | None] = DEFAULT_HALF_LIFE_SHARES,
-    half_lives_days: Sequence[float] = (),
+    half_lives_days: Sequence[float] = DEFAULT_HALF_LIVES_DAYS,
     validation_share: float = DEFAULT_VALIDATION_SHARE,
-    base: Base = "stack",
-    prior_incidents: float = STACK_PRIOR_INCIDENTS,
     objective: Objective = "capture",
     objective_coverage: float = 0.05,
     horizon_days: float | None = None,
@@ -221,27 +207,15 @@ def forecast(
         :data:`apk_geo.forecast_inputs.WIDE_BANDWIDTHS_M` (2 and 3 km). Values below the cell
         size are raised to it.
     blends
-        Candidate weights of the KDE part, each in [0, 1], for ``base="select"``. (The stack
-        weighs counts and every KDE freely; its reference, the ensemble, takes the blend
-        nearest 0.5.)
+        Candidate weights of the KDE part, each in [0, 1].
     half_life_shares
         Candidate recency half-lives as shares of the training span (``None`` = every incident
         weighs the same). An incident ``d`` days old weighs ``0.5 ** (d / half_life_days)``.
     half_lives_days
-        Further candidate half-lives in days (each > 0); ``()`` (the default) for none,
-        :data:`DEFAULT_HALF_LIVES_DAYS` for the ones worth trying.
+        Further candidate half-lives in days (each > 0); ``()`` for none.
     validation_share
         Share of the training period, at its end, held out by the last fold (the first fold
         holds out 1.5 times as much).
-    base
-        ``"stack"``: the base surface is the mixture of counts, every candidate KDE (each with
-        every candidate recency weighting) and a uniform surface whose weights give the best
-        held-out log score on the inner folds, shrunk towards the ensemble
-        (:mod:`apk_geo.forecast_stack`). ``"select"``: the one candidate the reality-check rule
-        chooses (the ensemble unless the inner validation clearly says otherwise).
-    prior_incidents
-        For ``base="stack"``: how many held-out incidents the ensemble's weights count as
-        (>= 0).
     objective
         ``"capture"``: mean hit rate over the coverages 1 %, 2 %, ..., 10 %; ``"pai"``: PAI at
         ``objective_coverage``.
@@ -301,10 +275,6 @@ def forecast(
         raise ParameterError(f"half_lives_days must be > 0, got {list(half_lives_days)!r}")
     if n_boot < 20:
         raise ParameterError(f"n_boot must be at least 20, got {n_boot!r}")
-    if base not in ("stack", "select"):
-        raise ParameterError(f"base must be 'stack' or 'select', got {base!r}")
-    if not float(prior_incidents) >= 0:
-        raise ParameterError(f"prior_incidents must be >= 0, got {prior_incidents!r}")
     at_ts = align_time(at, points[time_col], name="at") if at is not None else None
     layers = _context_before(context, at_ts, time_col=time_col)
     space = _space(cells, layers)
@@ -323,8 +293,6 @@ def forecast(
         n_boot=n_boot,
         seed=seed,
         context_intensity=context_intensity,
-        base=base,
-        prior_incidents=float(prior_incidents),
     )
     return _run(cells, train, space, tuning, at_ts=at_ts, horizon_days=horizon_days)
 
@@ -501,48 +469,11 @@ def _choose(train: _Training, space: _Space, tuning: _Tuning) -> _Choice:
             *_reference(folds[-1], space, tuning), tuned=True, folds=fold_records,
             selection={"rule": forecast_select.ENSEMBLE_RULE, "chosen": "reference"},
         )  # fmt: skip
-    pool = _pool(train, folds, tuning)
-    if tuning.base == "stack":
-        choice, bases = _stack(space, tuning, folds, pool)
-    else:
-        choice, bases = _select(train, space, tuning, folds, pool)
-    choice.folds = fold_records
-    if tuning.near_repeat:
-        bases = _try_near_repeat(choice, bases, folds, pool, space, tuning)
-    if tuning.context_intensity and space.intensity:
-        bases = _try_intensity(choice, bases, folds, pool, space, tuning)
-    if space.covariates.shape[1]:
-        _try_covariates(choice, bases[-1], folds[-1].fold, space, tuning)
-    logger.info(
-        "forecast: %d folds, %s base: bandwidth %.0f m, blend %.2f, half-life %s days, "
-        "near repeat %s, covariates %s",
-        len(folds), choice.selection["chosen"], choice.bandwidth_m, choice.blend,
-        choice.half_life_days, choice.near_repeat, choice.covariates is not None,
-    )  # fmt: skip
-    return choice
-
-
-def _pool(train: _Training, folds: list[_FoldFit], tuning: _Tuning) -> forecast_select.Pool:
-    """Return the folds' held-out days with their day-block bootstrap resamples."""
-    n_days = math.floor(train.span_days) + 1
-    return forecast_select.make_pool(
-        [f.fold for f in folds], n_days=n_days, n_boot=tuning.n_boot, seed=tuning.seed
-    )
-
-
-def _select(
-    train: _Training,
-    space: _Space,
-    tuning: _Tuning,
-    folds: list[_FoldFit],
-    pool: forecast_select.Pool,
-) -> tuple[_Choice, list[NDArray[np.float64]]]:
-    """Return the one candidate of the reality-check rule and its surface on every fold."""
-    tuned = _tune(train, space, tuning, folds, pool)
+    tuned = _tune(train, space, tuning, folds)
     nested = _nested_check(train, space, tuning, tuned) if tuned.verdict.replaces else None
     replaces = nested is not None and bool(nested["confirmed"])
     chosen = tuned.best if replaces else tuned.reference
-    choice = _Choice(*chosen, tuned=True)
+    choice = _Choice(*chosen, tuned=True, folds=fold_records)
     choice.selection = {
         "rule": forecast_select.SELECTION_RULE,
         "reference": forecast_select.key_record(tuned.reference, tuned.scores[tuned.reference]),
@@ -551,142 +482,37 @@ def _select(
         "nested_check": nested,
         "chosen": "best" if replaces else "reference",
     }
+    bases = [f.surfaces.share(*chosen, now_days=f.fold.origin_days) for f in folds]
+    if tuning.near_repeat:
+        bases = _try_near_repeat(choice, bases, folds, tuned.pool, space, tuning)
+    if tuning.context_intensity and space.intensity:
+        bases = _try_intensity(choice, bases, folds, tuned.pool, space, tuning)
+    if space.covariates.shape[1]:
+        _try_covariates(choice, bases[-1], folds[-1].fold, space, tuning)
     choice.scores = [
         {"bandwidth_m": k[0], "blend": k[1], "half_life_days": k[2], "score": v}
         for k, v in tuned.scores.items()
         if isinstance(k, tuple)
     ]
-    return choice, [f.surfaces.share(*chosen, now_days=f.fold.origin_days) for f in folds]
+    logger.info(
+        "forecast: %d folds: bandwidth %.0f m, blend %.2f, half-life %s days, near repeat %s, "
+        "covariates %s (%s; reality check p = %.3f)",
+        len(folds), choice.bandwidth_m, choice.blend, choice.half_life_days,
+        choice.near_repeat, choice.covariates is not None, choice.selection["chosen"],
+        tuned.verdict.p_value,
+    )  # fmt: skip
+    return choice
 
 
-def _stack(
-    space: _Space, tuning: _Tuning, folds: list[_FoldFit], pool: forecast_select.Pool
-) -> tuple[_Choice, list[NDArray[np.float64]]]:
-    """Return the stacked base (weights by held-out log score) and its surface on every fold.
-
-    The components are the counts and the KDE at every candidate bandwidth, each with every
-    candidate recency weighting, and a uniform surface (so that no cell has zero risk); the
-    prior is the ensemble (:func:`_reference`'s bandwidth, blend 0.5).
-    """
-    reference = _reference(folds[-1], space, tuning)
-    components = _stack_components(tuning)
-    prior = _prior(components, reference)
-    mats = [_component_matrix(f.surfaces, components, space, now_days=f.fold.origin_days)
-            for f in folds]  # fmt: skip
-    counts = [np.bincount(f.fold.cell_pos, minlength=len(space.area)).astype(float)
-              for f in folds]  # fmt: skip
-    fit = forecast_stack.stack_weights(
-        mats, counts, prior=prior, prior_incidents=tuning.prior_incidents
-    )
-    weights = fit.weights
-    bases = [m @ weights for m in mats]
-    ref_bases = [m @ prior for m in mats]
-    score = _pooled_score(bases, folds, pool, space, tuning)
-    ref_score = _pooled_score(ref_bases, folds, pool, space, tuning)
-    kept = tuple((c, float(w)) for c, w in zip(components, weights, strict=True) if w > 1e-9)
-    kde = [(c, w) for c, w in kept if c[0] == "kde"]
-    main_bw = max(kde, key=lambda cw: cw[1])[0][1] if kde else reference[0]
-    main = max(kept, key=lambda cw: cw[1])[0]
-    choice = _Choice(
-        bandwidth_m=float(main_bw if main_bw is not None else reference[0]),
-        blend=float(sum(w for _, w in kde)),
-        half_life_days=main[2],
-        tuned=True,
-        stack=kept,
-    )
-    choice.selection = {
-        "rule": forecast_select.STACK_RULE,
-        "reference": forecast_select.key_record(reference, ref_score),
-        "stack_score": score,
-        "log_score": forecast_stack.log_score(mats, counts, weights),
-        "reference_log_score": _finite(forecast_stack.log_score(mats, counts, prior)),
-        "prior_incidents": tuning.prior_incidents,
-        "iterations": fit.iterations,
-        "converged": fit.converged,
-        "chosen": "stack",
-    }
-    choice.scores = [{**_component_record(c), "weight": float(w)}
-                     for c, w in zip(components, weights, strict=True)]  # fmt: skip
-    return choice, bases
-
-
-def _stack_components(tuning: _Tuning) -> list[_Component]:
-    """Return the stacked components: counts and every KDE per half-life, then uniform."""
-    bandwidths = sorted({*tuning.bandwidths, *tuning.ensemble_bandwidths})
-    out: list[_Component] = []
-    for half_life in tuning.half_lives:
-        out.append(("counts", None, half_life))
-        out.extend(("kde", bw, half_life) for bw in bandwidths)
-    out.append(("uniform", None, None))
-    return out
-
-
-def _prior(components: list[_Component], reference: _Key) -> NDArray[np.float64]:
-    """Return the ensemble's weights over ``components`` (counts and its KDE, by its blend)."""
-    bw, blend, half_life = reference
-    prior = np.zeros(len(components))
-    prior[components.index(("counts", None, half_life))] = 1 - blend
-    prior[components.index(("kde", bw, half_life))] += blend
-    return prior
-
-
-def _component_matrix(
-    surfaces: forecast_kernels.Surfaces,
-    components: Sequence[_Component],
-    space: _Space,
-    *,
-    now_days: float,
-) -> NDArray[np.float64]:
-    """Return the ``(n_cells, K)`` shares of ``components`` fitted on one period's incidents."""
-    uniform = space.area / float(space.area.sum())
-    src_w = {hl: surfaces.source_weights(hl, now_days=now_days) for _, _, hl in components}
-    cols = []
-    for kind, bw, hl in components:
-        if kind == "uniform":
-            cols.append(uniform)
-        elif kind == "counts":
-            cols.append(surfaces.count_share(src_w[hl]))
-        else:
-            cols.append(surfaces.kde_share(surfaces.kernel(float(bw or 0.0)), src_w[hl]))
-    return np.column_stack(cols)
-
-
-def _pooled_score(
-    bases: list[NDArray[np.float64]],
-    folds: list[_FoldFit],
-    pool: forecast_select.Pool,
-    space: _Space,
-    tuning: _Tuning,
-) -> float:
-    """Return the objective's score of one surface per fold, pooled over the folds."""
-    sums = [f.fold.day_sums(_weights(p, space, tuning)[0], pool.n_days)
-            for p, f in zip(bases, folds, strict=True)]  # fmt: skip
-    return float(pool.pooled(sums).sum())
-
-
-def _component_record(component: _Component) -> dict[str, Any]:
-    """Return one stacked component as a JSON record."""
-    kind, bw, hl = component
-    return {"component": kind, "bandwidth_m": bw, "half_life_days": hl}
-
-
-def _finite(value: float) -> float | None:
-    """Return ``value``, or None when it is not finite (JSON has no infinity)."""
-    return value if math.isfinite(value) else None
-
-
-def _tune(
-    train: _Training,
-    space: _Space,
-    tuning: _Tuning,
-    folds: list[_FoldFit],
-    pool: forecast_select.Pool | None = None,
-) -> _Tuned:
+def _tune(train: _Training, space: _Space, tuning: _Tuning, folds: list[_FoldFit]) -> _Tuned:
     """Score every candidate on the folds and test the best against the reference."""
     reference = _reference(folds[-1], space, tuning)
-    pool = pool or _pool(train, folds, tuning)
+    n_days = math.floor(train.span_days) + 1
+    pool = forecast_select.make_pool(
+        [f.fold for f in folds], n_days=n_days, n_boot=tuning.n_boot, seed=tuning.seed
+    )
     day_sums: dict[Hashable, list[NDArray[np.float64]]] = dict(
-        _score_candidates(folds, space, tuning, pool.n_days).items()
+        _score_candidates(folds, space, tuning, n_days).items()
     )
     scores = {k: float(pool.pooled(v).sum()) for k, v in day_sums.items()}
     keys: list[_Key] = [k for k in day_sums if isinstance(k, tuple)]
@@ -805,18 +631,10 @@ def _score_candidates(
 
 def _final_surface(train: _Training, space: _Space, choice: _Choice) -> NDArray[np.float64]:
     """Refit the chosen surface (and kept terms) on every training incident."""
-    if choice.stack is not None:
-        components = [c for c, _ in choice.stack]
-        max_bw = max((c[1] or 0.0 for c in components), default=0.0) or choice.bandwidth_m
-        surfaces = space.surfaces(train.data, max_bw, exact=True)
-        mat = _component_matrix(surfaces, components, space, now_days=train.span_days)
-        weights = np.array([w for _, w in choice.stack])
-        p = mat @ (weights / weights.sum())
-    else:
-        surfaces = space.surfaces(train.data, choice.bandwidth_m, exact=True)
-        p = surfaces.share(
-            choice.bandwidth_m, choice.blend, choice.half_life_days, now_days=train.span_days
-        )
+    surfaces = space.surfaces(train.data, choice.bandwidth_m, exact=True)
+    p = surfaces.share(
+        choice.bandwidth_m, choice.blend, choice.half_life_days, now_days=train.span_days
+    )
     if choice.near_repeat is not None:
         nr = riskterms.near_repeat_share(
             train.data.xy, train.data.t_days, space.centroids,
@@ -860,7 +678,7 @@ def _params(
             },
         }
     key = (choice.bandwidth_m, choice.blend, choice.half_life_days)
-    chosen = choice.selection.get("stack_score") if choice.stack is not None else next(
+    chosen = next(
         (s["score"] for s in choice.scores
          if (s["bandwidth_m"], s["blend"], s["half_life_days"]) == key),
         None,
@@ -876,12 +694,9 @@ def _params(
         "blend": choice.blend,
         "half_life_days": choice.half_life_days,
         "components": {
-            "counts": _has_counts(choice),
+            "counts": choice.blend < 1,
             "kde": choice.blend > 0,
-            "time_decay": _has_decay(choice),
-            "stack": None if choice.stack is None else [
-                {**_component_record(c), "weight": w} for c, w in choice.stack
-            ],
+            "time_decay": choice.half_life_days is not None,
             "near_repeat": choice.near_repeat,
             "context_intensity": choice.intensity,
             "covariates": covariates,
@@ -891,7 +706,6 @@ def _params(
         "bandwidth_candidates_m": tuning.bandwidths,
         "ensemble_bandwidth_candidates_m": tuning.ensemble_bandwidths,
         "half_life_candidates_days": list(tuning.half_lives),
-        "base": tuning.base,
         "horizon_days": horizon,
         "tuned": choice.tuned,
         "validation_share": tuning.validation_share,
@@ -903,20 +717,6 @@ def _params(
         "n_boot": tuning.n_boot,
         "seed": tuning.seed,
     }
-
-
-def _has_counts(choice: _Choice) -> bool:
-    """Return whether the base gives the plain counts some weight."""
-    if choice.stack is None:
-        return choice.blend < 1
-    return any(c[0] == "counts" for c, _ in choice.stack)
-
-
-def _has_decay(choice: _Choice) -> bool:
-    """Return whether the base weighs recent incidents more."""
-    if choice.stack is None:
-        return choice.half_life_days is not None
-    return any(c[2] is not None for c, _ in choice.stack)
 
 
 def _risk_frame(

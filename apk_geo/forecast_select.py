@@ -170,13 +170,6 @@ SELECTION_RULE: Final = (
     "it; ties: blend nearest 0.5, no recency, the longer half-life, the smaller bandwidth"
 )
 
-#: The stacked base's rule, as ``attrs["params"]["selection"]["rule"]`` states it.
-STACK_RULE: Final = (
-    "the stack: the mixture of counts, every candidate KDE and a uniform surface whose weights "
-    "give the best mean held-out log score over the rolling-origin folds (EM), shrunk towards "
-    "the ensemble by prior_incidents pseudo-incidents"
-)
-
 
 def simplicity(key: tuple[float, float, float | None]) -> tuple[float, float, float, float]:
     """Tie-break order of candidates with equal scores (larger = preferred)."""

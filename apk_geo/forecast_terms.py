@@ -46,8 +46,6 @@ _CAPTURE_COVERAGES: Final = np.arange(1, 11) / 100
 
 Objective = Literal["pai", "capture"]
 _Key = tuple[float, float, float | None]  # bandwidth (m), blend, half-life (days) or None
-#: a stacked component: "counts", "kde" or "uniform", its bandwidth (m) and half-life (days)
-_Component = tuple[Literal["counts", "kde", "uniform"], float | None, float | None]
 
 
 @dataclass(frozen=True)
@@ -108,8 +106,6 @@ class _Tuning:
     seed: int
     reference_only: bool = False
     context_intensity: bool = False
-    base: Literal["stack", "select"] = "select"
-    prior_incidents: float = 0.0
 
 
 @dataclass
@@ -126,8 +122,6 @@ class _Choice:
     intensity: dict[str, Any] | None = None
     covariates: riskterms.CovariateModel | None = None
     folds: list[dict[str, Any]] = field(default_factory=list)
-    #: the stacked base: (component, weight) pairs; None for one selected candidate
-    stack: tuple[tuple[_Component, float], ...] | None = None
 
 
 @dataclass(frozen=True)
