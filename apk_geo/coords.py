@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 
+from apk_geo._strings_geo import note
 from apk_geo.config import DATA_DIR
 from apk_geo.errors import CRSError, GeocodingError, ParameterError
 from apk_geo.schema import CRS_METRIC, CRS_WEB
@@ -291,13 +292,12 @@ def _place_lonlat(
         return
     idx = np.flatnonzero(given)
     la, lo = lat[idx], lon[idx]
-    pair = f"{lat_col}/{lon_col}"
     # (latitude, longitude, what was fixed)
     candidates = (
         (la, lo, ""),
-        (lo, la, f"{pair} swapped"),
-        (np.abs(la), np.abs(lo), f"{pair} signs flipped"),
-        (np.abs(lo), np.abs(la), f"{pair} swapped with flipped signs"),
+        (lo, la, "geo.note.latlon_swapped"),
+        (np.abs(la), np.abs(lo), "geo.note.latlon_signs"),
+        (np.abs(lo), np.abs(la), "geo.note.latlon_swapped_signs"),
     )
     done = np.zeros(len(idx), dtype=bool)
     for cla, clo, fixed in candidates:
@@ -312,15 +312,14 @@ def _place_lonlat(
         coords.x[idx[hit]], coords.y[idx[hit]] = ex[hit], ny[hit]
         if fixed:
             coords.reason[idx[hit]] = [
-                f"{fixed} (given {lat_col}={a:g}, {lon_col}={b:g}); fixed"
+                note(fixed, lat_col=lat_col, lon_col=lon_col, a=f"{a:g}", b=f"{b:g}")
                 for a, b in zip(la[hit], lo[hit], strict=True)
             ]
         done |= hit
     coords.ok[idx[done]] = True
     bad = ~done
     coords.reason[idx[bad]] = [
-        f"{pair} ({a:g}, {b:g}), in every axis order and sign, lie outside the city "
-        f"extent and were rejected"
+        note("geo.note.outside", col1=lat_col, col2=lon_col, a=f"{a:g}", b=f"{b:g}")
         for a, b in zip(la[bad], lo[bad], strict=True)
     ]
 
@@ -341,19 +340,14 @@ def _place_xy(
     idx = np.flatnonzero(given)
     a, b = xv[idx], yv[idx]
     # (easting, northing, what was fixed)
+    cols = {"x_col": x_col, "y_col": y_col}
     candidates = (
         (a, b, ""),
-        (-a, -b, f"{x_col}/{y_col} signs flipped (positive S-JTSK values); fixed"),
-        (b, a, f"{x_col} and {y_col} swapped; fixed"),
-        (
-            -b,
-            -a,
-            f"{x_col}/{y_col} in the Czech S-JTSK convention (positive, X = "
-            f"southing, Y = westing); converted: easting = −{y_col}, "
-            f"northing = −{x_col}",
-        ),
-        (-np.abs(a), -np.abs(b), f"{x_col}/{y_col} had mixed signs; fixed"),
-        (-np.abs(b), -np.abs(a), f"{x_col}/{y_col} swapped with mixed signs; fixed"),
+        (-a, -b, note("geo.note.xy_signs", **cols)),
+        (b, a, note("geo.note.xy_swapped", **cols)),
+        (-b, -a, note("geo.note.xy_czech", **cols)),
+        (-np.abs(a), -np.abs(b), note("geo.note.xy_mixed", **cols)),
+        (-np.abs(b), -np.abs(a), note("geo.note.xy_swapped_mixed", **cols)),
     )
     done = np.zeros(len(idx), dtype=bool)
     for cx, cy, why in candidates:
@@ -367,8 +361,7 @@ def _place_xy(
     prior = coords.reason[rej]
     coords.reason[rej] = [
         (f"{p}; " if p else "")
-        + f"{x_col}/{y_col} ({u:g}, {v:g}), in every axis order and sign, lie outside "
-        f"the city extent and were rejected"
+        + note("geo.note.outside", col1=x_col, col2=y_col, a=f"{u:.10g}", b=f"{v:.10g}")
         for p, u, v in zip(prior, xv[rej], yv[rej], strict=True)
     ]
 

@@ -18,6 +18,8 @@ The strings themselves live in private modules beside this one, by key prefix, e
 - :mod:`apk_geo._strings_routes`: patrol routes, route sheets and week plans (``route.``,
   ``sheet.``, ``week.``, ``place.``);
 - :mod:`apk_geo._strings_io`: the import reader's messages and quarantine reasons (``io.``);
+- :mod:`apk_geo._strings_geo`: the geocoding notes stored with each record (``geo.``), which
+  :mod:`apk_geo.notes` reads back in either language;
 - :mod:`apk_geo._strings_access`: sign-in and administration (``auth.``, ``admin.``);
 - :mod:`apk_geo._strings_cli`: the command line's help (``cli.help.``), which ``apk-geo --help``
   reads directly, without this module (:mod:`apk_geo._cli._help`).
@@ -59,6 +61,7 @@ from typing import Final, Literal
 from apk_geo import (
     _strings_access,
     _strings_cli,
+    _strings_geo,
     _strings_io,
     _strings_reports,
     _strings_routes,
@@ -77,6 +80,7 @@ _MODULES: Final[tuple[ModuleType, ...]] = (
     _strings_reports,
     _strings_routes,
     _strings_io,
+    _strings_geo,
     _strings_access,
     _strings_cli,
 )

@@ -291,6 +291,20 @@ def test_route_keeps_a_geocoding_reason_under_its_czech_option(
     assert "the time window '7' is not HH:MM-HH:MM" in en, en
 
 
+def test_an_address_the_gazetteer_lacks_is_explained_in_czech(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The geocoder's note (stored in English) reaches a Czech user in Czech."""
+    from test_geocode import write_ruian
+
+    gazetteer = str(write_ruian(Path("ruian.csv")))
+    words = route("--teams", "1", "--gazetteer", gazetteer, "--start", "Neexistující 5", *SHIFT)
+    cs, en = both(words, capsys)
+    assert "'Neexistující 5' nebyla nalezena: ulice „neexistujici“ v registru adres není" in cs
+    assert "'Neexistující 5' not found: street 'neexistujici' not found in the gazetteer" in en
+    assert not english_words(cs, "min_score"), cs
+
+
 def test_the_routes_safety_net_warning_in_both_languages() -> None:
     from apk_geo._cli.route import _summary
 

@@ -39,6 +39,7 @@ from apk_geo.geocode import (
     resolve_coordinates,
 )
 from apk_geo.io.columns import column_label
+from apk_geo.notes import note_text, parse
 
 HEADER = (
     "Kód ADM;Kód obce;Název obce;Kód MOMC;Název MOMC;Kód MOP;Název MOP;Kód části obce;"
@@ -450,6 +451,31 @@ def test_failures_are_kept_with_a_reason(index, address: str, reason: str) -> No
     assert row["match"] == "failed" and row["score"] == 0
     assert np.isnan(row["x_5514"]) and pd.isna(row["ruian_adm"])
     assert pd.Series([row["geocode_reason"]]).str.contains(reason).iloc[0], row["geocode_reason"]
+
+
+def test_every_note_the_geocoder_writes_reads_back_in_czech(index) -> None:  # type: ignore[no-untyped-def]
+    # the addresses of the tests above, each on another path of the geocoder, and coordinates
+    addresses = [
+        "Bedriska 7", "Hlavní třída 1006", "Hlavní třída 12 b", "Hlavní třída 12, Přívoz",
+        "Bedřišská 5, Marjanske Hory", "Hlavní třída", "Hlavní třída 999", "č.p. 1234",
+        "č.p. 1234, Mariánské Hory", "Neexistující 5", "12", "", "Hlavní třída 583/99",
+        "Bedřišská 5, Nowhere", None, "Bedřišská 5",
+    ]  # fmt: skip
+    n = len(addresses)
+    lat = [np.nan] * (n - 2) + [50.08, MAGISTRAT[1]]
+    lon = [np.nan] * (n - 2) + [14.42, MAGISTRAT[0]]
+    rows = pd.DataFrame({"address": addresses, "lat": lat, "lon": lon})
+    xy = pd.DataFrame({"x": [MAG_N, -MAG_N, 1.0], "y": [MAG_E, -MAG_E, 2.0]})
+    out = pd.concat(
+        [geocode(rows, index), geocode(rows, index, on_missing_number="failed"),
+         geocode(rows, None), geocode(xy, index)]
+    )  # fmt: skip
+    reasons = [r for r in out["geocode_reason"] if r]
+    assert len(set(reasons)) >= 20
+    for reason in reasons:
+        assert [key for key, _ in parse(reason) if key is None] == [], reason
+        czech = note_text(reason, "cs")
+        assert not {"not", "found", "the", "street", "address"} & set(czech.split()), czech
 
 
 def test_min_score_controls_fuzzy_acceptance(index) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from typing import Final, NamedTuple
 import numpy as np
 import pandas as pd
 
+from apk_geo._strings_geo import note
 from apk_geo.geocode.gazetteer import GazetteerIndex
 
 __all__ = ["MATCH_KINDS", "PARTIAL_NUMBER_SCORE"]
@@ -61,7 +62,7 @@ class _Stage(NamedTuple):
     qkeys: tuple[str, ...]  # query columns ...
     pkeys: tuple[str, ...]  # ... joined to these point columns
     score: float
-    template: str  # reason of a hit, "" for none
+    template: str  # key of the note of a hit (:mod:`apk_geo._strings_geo`), "" for none
 
 
 def _number_stages(q: pd.DataFrame) -> list[_Stage]:
@@ -89,7 +90,7 @@ def _number_stages(q: pd.DataFrame) -> list[_Stage]:
             ("sid", "number", "so_zero"),
             p_h,
             100.0,
-            "lone number read as číslo popisné (the street has no such číslo orientační)",
+            "geo.note.lone_as_house_no",
         ),
         _Stage(~has_street & (kind == 0), ("house_no", "so_zero"), ("house_no", "so"), 100.0, ""),
         _Stage(~has_street & (kind == 1), ("house_no", "so_one"), ("house_no", "so"), 100.0, ""),
@@ -106,23 +107,21 @@ def _number_stages(q: pd.DataFrame) -> list[_Stage]:
             s_o,
             p_o,
             PARTIAL_NUMBER_SCORE,
-            "číslo popisné {house_no} does not match číslo orientační "
-            "{orient_no}; located by the číslo orientační",
+            "geo.note.partial_by_orient",
         ),
         _Stage(
             has_street & n2,
             s_h0,
             p_h,
             PARTIAL_NUMBER_SCORE,
-            "číslo orientační {orient_no} not found with číslo popisné "
-            "{house_no}; located by the číslo popisné",
+            "geo.note.partial_by_house",
         ),
         _Stage(
             has_street & lone & (letter > 0),
             ("sid", "number", "zero"),
             p_o,
             PARTIAL_NUMBER_SCORE,
-            "orientation letter '{letter}' not found; located without it",
+            "geo.note.letter_ignored",
         ),
     ]
 
@@ -169,7 +168,7 @@ def _record_hits(
     if stage.template:
         sub_rows = q.iloc[hit]
         res.reason[hit] = [
-            stage.template.format(house_no=h, orient_no=o, letter=le)
+            note(stage.template, house_no=h, orient_no=o, letter=le)
             for h, o, le in zip(
                 sub_rows["house_no"], sub_rows["orient_no"], sub_rows["letter"], strict=True
             )
@@ -178,8 +177,8 @@ def _record_hits(
     if mism.any():
         parts = index.points["part"].to_numpy(object)
         for p, r in zip(pos[mism], rows[mism], strict=True):
-            note = f"the given place '{q['place'].iat[p]}' does not match RÚIAN ('{parts[r]}')"
-            res.reason[p] = f"{res.reason[p]}; {note}" if res.reason[p] else note
+            why = note("geo.note.place_mismatch", place=q["place"].iat[p], part=parts[r])
+            res.reason[p] = f"{res.reason[p]}; {why}" if res.reason[p] else why
 
 
 def _record_ambiguous(q: pd.DataFrame, res: _Results, found: pd.DataFrame, pos: np.ndarray) -> None:
@@ -191,11 +190,14 @@ def _record_ambiguous(q: pd.DataFrame, res: _Results, found: pd.DataFrame, pos: 
     res.explained[amb_pos] = True
     places = q["place"].to_numpy(object)[amb_pos]
     res.reason[amb_pos] = [
-        f"not found in the given place '{place}'; the number matches {names}"
+        note("geo.note.ambiguous_in_place", place=place, names=note("geo.note.points_in", **amb))
         if place
-        else f"ambiguous: the address matches {names}; add the part of town, e.g. "
-        f"'…, {names.split(' in ', 1)[1].split(', ')[0]}'"
-        for names, place in zip(found["ambiguous"].to_numpy(object)[is_amb], places, strict=True)
+        else note(
+            "geo.note.ambiguous",
+            names=note("geo.note.points_in", **amb),
+            example=amb["listed"].split(", ")[0],
+        )
+        for amb, place in zip(found["ambiguous"].to_numpy(object)[is_amb], places, strict=True)
     ]
 
 
@@ -270,6 +272,6 @@ def _resolve_candidates(
     for qid, grp in still.groupby("qid"):
         names = sorted({str(parts[r]) for r in grp["row"]})
         listed = ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
-        amb_rows.append((qid, -1, False, f"{len(grp)} address points in {listed}"))
+        amb_rows.append((qid, -1, False, {"count": len(grp), "listed": listed}))
     amb = pd.DataFrame(amb_rows, columns=["qid", "row", "place_mismatch", "ambiguous"])
     return resolved, amb

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
+from apk_geo._strings_geo import note
 from apk_geo.coords import (
     Extent,
     _city_extent,
@@ -287,7 +288,8 @@ def _scatter_rows(
     )
     empty = positions[~valid]
     placed.reason[empty] = [
-        f"{r}; no address" if r else "no address and no coordinates" for r in placed.reason[empty]
+        f"{r}; {note('geo.note.no_address')}" if r else note("geo.note.no_location")
+        for r in placed.reason[empty]
     ]
 
 
@@ -298,7 +300,7 @@ def _merge_reasons(prior: np.ndarray, new: np.ndarray, match: np.ndarray) -> np.
         return new
     out = new.copy()
     out[with_prior] = [
-        "; ".join(t for t in (p, "address used instead" if m != _FAILED else "", r) if t)
+        "; ".join(t for t in (p, note("geo.note.address_used") if m != _FAILED else "", r) if t)
         for p, r, m in zip(prior[with_prior], new[with_prior], match[with_prior], strict=True)
     ]
     return out
@@ -314,14 +316,14 @@ def _explain_not_looked_up(placed: _Placed, text: pd.Series | None, todo: np.nda
         return
     prior = placed.reason[todo]
     if text is None:
-        placed.reason[todo] = [r if r else "no address and no coordinates" for r in prior]
+        placed.reason[todo] = [r if r else note("geo.note.no_location") for r in prior]
         return
     # No gazetteer: an address cannot be looked up, only coordinates place a row.
     has_text = (text.notna() & text.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
     why = np.where(
         has_text[todo],
-        "no gazetteer to look the address up",
-        np.where(prior == "", "no address and no coordinates", "no address"),
+        note("geo.note.no_gazetteer"),
+        np.where(prior == "", note("geo.note.no_location"), note("geo.note.no_address")),
     )
     placed.reason[todo] = [f"{p}; {w}" if p else w for p, w in zip(prior, why, strict=True)]
 
@@ -479,10 +481,7 @@ def _fuzzy_stage(
     q.loc[idx, "sid"] = fsid
     good = idx[fsid >= 0]
     tie = idx[fsid == -2]
-    res.reason[tie] = [
-        f"street '{s}' is equally close to several streets; check the spelling"
-        for s in q["street"].iloc[tie]
-    ]
+    res.reason[tie] = [note("geo.note.street_tie", street=s) for s in q["street"].iloc[tie]]
     res.explained[tie] = True
     q.loc[tie, "sid"] = -1
     if len(good):
@@ -491,7 +490,7 @@ def _fuzzy_stage(
         sub_done = _match_numbers(sub, index, sub_res, fuzzy=True, street_score=street_score[good])
         names = index.street_names
         fixed = [
-            f"street '{s}' corrected to '{names[int(i)]}' (score {sc:.0f})"
+            note("geo.note.street_corrected", street=s, best=names[int(i)], score=f"{sc:.0f}")
             for s, i, sc in zip(sub["street"], sub["sid"], street_score[good], strict=True)
         ]
         sub_res.reason = np.array(
@@ -520,10 +519,7 @@ def _street_centre_stage(
         return
     multi = index.street_centre["n_obce"].to_numpy()[sid[idx]] > 1
     for p in idx[multi]:
-        res.reason[p] = (
-            f"street '{index.street_names[sid[p]]}' exists in several "
-            f"municipalities; add the municipality"
-        )
+        res.reason[p] = note("geo.note.street_municipalities", street=index.street_names[sid[p]])
         res.explained[p] = True
     ok = idx[~multi]
     res.street[ok] = sid[ok]
@@ -532,16 +528,10 @@ def _street_centre_stage(
     n_pts = index.street_centre["n_points"].to_numpy()
     for p in ok:
         name = index.street_names[sid[p]]
-        if has_number[p]:
-            why = (
-                f"the number is not on '{name}' in RÚIAN; placed at the street centre "
-                f"(of {int(n_pts[sid[p]])} address points)"
-            )
-        else:
-            why = (
-                f"no house number; placed at the centre of '{name}' "
-                f"(of {int(n_pts[sid[p]])} address points)"
-            )
+        key = (
+            "geo.note.number_not_on_street_centre" if has_number[p] else "geo.note.no_number_centre"
+        )
+        why = note(key, street=name, n=int(n_pts[sid[p]]))
         res.reason[p] = f"{res.reason[p]}; {why}" if res.reason[p] else why
     done[ok] = True
 
@@ -591,27 +581,21 @@ def _failure_reason(
 ) -> str:
     """Why a query with this street key (``sid``: its street id, ``-1`` none) was not placed."""
     if blank:
-        return "no address and no coordinates"
+        return note("geo.note.no_location")
     if sid >= 0 and has_number:
-        return (
-            f"the number is not on '{index.street_names[sid]}' in RÚIAN "
-            f"(on_missing_number='failed')"
-        )
+        return note("geo.note.number_not_on_street", street=index.street_names[sid])
+    if street and sid < 0 and best_name:
+        return note(
+            "geo.note.street_not_found_closest", street=street, best=best_name,
+            score=f"{street_score:.0f}", min_score=f"{min_score:g}",
+        )  # fmt: skip
     if street and sid < 0:
-        hint = (
-            f" (closest: '{best_name}', score {street_score:.0f} < min_score {min_score:g})"
-            if best_name
-            else ""
-        )
-        return f"street '{street}' not found in the gazetteer{hint}"
+        return note("geo.note.street_not_found", street=street)
     if not street and lone_number:
-        return (
-            "a lone number without a street name; write the street, or 'č.p. N' "
-            "with the part of town"
-        )
+        return note("geo.note.lone_number")
     if not street and has_number:
-        return "this číslo popisné/evidenční was not found (in the given place)"
-    return "not found in the gazetteer"
+        return note("geo.note.house_no_not_found")
+    return note("geo.note.not_found")
 
 
 def _scatter(res: _Results, sub: _Results, positions: np.ndarray) -> None:
@@ -717,9 +701,9 @@ def _resolve_places(place: pd.Series, index: GazetteerIndex) -> tuple[np.ndarray
             continue
         best = process.extractOne(u, keys, scorer=fuzz.WRatio, score_cutoff=PLACE_MIN_SCORE)
         if best is not None:
-            mapping[u] = (int(best[2]), f"place '{u}' read as '{best[0]}'")
+            mapping[u] = (int(best[2]), note("geo.note.place_read_as", place=u, best=best[0]))
         else:
-            mapping[u] = (-1, f"place '{u}' not recognised; ignored")
+            mapping[u] = (-1, note("geo.note.place_ignored", place=u))
     ids[given] = np.array([mapping[u][0] for u in uniq], dtype=np.int64)[codes]
     notes[given] = np.array([mapping[u][1] for u in uniq], dtype=object)[codes]
     return ids, notes

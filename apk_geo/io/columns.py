@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from apk_geo.errors import ParameterError
+from apk_geo.notes import note_text
 from apk_geo.schema import OUTCOMES, all_categories
 
 __all__ = [
@@ -178,6 +179,9 @@ VALUE_LABELS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
     },
 }
 
+#: Columns of stored notes, shown in the reader's language (:func:`apk_geo.notes.note_text`).
+NOTE_COLUMNS: Final = frozenset({"geocode_reason"})
+
 #: ``True``/``False`` in an exported table.
 BOOLEAN_LABELS: Final[Mapping[str, tuple[str, str]]] = {"cs": ("ano", "ne"), "en": ("yes", "no")}
 
@@ -215,6 +219,8 @@ def value_label(column: str, value: object, lang: str = "cs") -> object:
     --------
     >>> value_label("match", "exact"), value_label("significant", True, "en")
     ('přesná shoda', 'yes')
+    >>> value_label("geocode_reason", "no address and no coordinates")
+    'chybí adresa i souřadnice'
     """
     index = 0 if check_lang(lang) == "cs" else 1
     if isinstance(value, bool):
@@ -223,6 +229,8 @@ def value_label(column: str, value: object, lang: str = "cs") -> object:
         return value
     if column in _CODED:
         return _code_label(_CODED[column], value, index)
+    if column in NOTE_COLUMNS:
+        return note_text(value, lang)
     labels = VALUE_LABELS.get(column, {}).get(value)
     return value if labels is None else labels[index]
 
@@ -231,10 +239,10 @@ def display_table(frame: pd.DataFrame, *, lang: str = "cs") -> pd.DataFrame:
     """Return ``frame`` as people read it: coded values labelled and headers translated.
 
     Categories and outcomes show their labels (:func:`apk_geo.schema.label_of`), the columns of
-    :data:`VALUE_LABELS` theirs, booleans ``ano``/``ne`` (``yes``/``no``); an emerging-hotspot
-    table shows the label of its language in ``emerging_class`` (the per-language label columns
-    are dropped). Numbers, dates and unknown columns are left as they are. The input is not
-    changed.
+    :data:`VALUE_LABELS` theirs, the geocoding notes their text in ``lang``, booleans
+    ``ano``/``ne`` (``yes``/``no``); an emerging-hotspot table shows the label of its language
+    in ``emerging_class`` (the per-language label columns are dropped). Numbers, dates and
+    unknown columns are left as they are. The input is not changed.
 
     Parameters
     ----------
@@ -272,7 +280,7 @@ def _labelled(name: str, col: pd.Series) -> bool:
     textual = pd.api.types.is_string_dtype(col.dtype) or col.dtype == object
     if not textual:
         return False
-    if name in _CODED or name in VALUE_LABELS:
+    if name in _CODED or name in VALUE_LABELS or name in NOTE_COLUMNS:
         return True
     return bool(col.map(lambda v: isinstance(v, bool)).any()) if col.dtype == object else False
 

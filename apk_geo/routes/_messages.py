@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from apk_geo.messages import Message, error_text, file_error
+from apk_geo.notes import Note
 
 __all__ = [
     "Message",
@@ -176,8 +177,8 @@ def point_needs_gazetteer(text: object) -> Message:
 
 
 def address_not_found(text: object, reason: object) -> Message:
-    """An address the gazetteer does not hold (the geocoder's reason)."""
-    return Message("route.point.not_found", text=repr(text), reason=str(reason))
+    """An address the gazetteer does not hold (the geocoder's reason, in the reader's language)."""
+    return Message("route.point.not_found", text=repr(text), reason=Note(str(reason)))
 
 
 def must_visit_format(spec: object) -> Message:
