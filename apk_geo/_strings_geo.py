@@ -43,8 +43,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "fixed",
     ),
     "geo.note.outside": (
-        "{col1}/{col2} ({a}; {b}) leží v každém pořadí os i znaménku mimo rozsah města a byly "
-        "odmítnuty",
+        "{col1}/{col2} ({a}; {b}) leží v každém pořadí os a znaménku mimo území města, proto "
+        "byly odmítnuty",
         "{col1}/{col2} ({a}, {b}), in every axis order and sign, lie outside the city extent "
         "and were rejected",
     ),

@@ -19,6 +19,7 @@ import pandas as pd
 
 from apk_geo import fmt
 from apk_geo.i18n import normalize_lang, t
+from apk_geo.notes import parse
 from apk_geo.schema import label_of
 
 __all__ = ["column_label", "expected_text", "msg", "record_reason"]
@@ -101,10 +102,6 @@ _EXPECTED: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         ),
     )
 )
-_REJECTED: Final = re.compile(
-    r"(?P<pair>\S+) \((?P<a>[^,]+), (?P<b>[^)]+)\), in every axis order and sign, lie outside "
-    r"the city extent and were rejected"
-)
 _WHERE: Final = re.compile(r"line (?P<line>\d+)(?: of sheet '(?P<sheet>.*)')?")
 _WHAT: Final = {
     "WGS84 degrees, either axis order": "io.what.wgs84",
@@ -124,10 +121,10 @@ def _local_time(text: str, lang: str) -> str:
 
 def _why(text: str, lang: str, columns: Mapping[str, str]) -> str:
     """The coordinate check's own reason (:mod:`apk_geo.coords`), rejected pairs translated."""
-    found = _REJECTED.fullmatch(text.split("; ")[-1])
-    if found is None:
+    key, found = parse(text)[-1]
+    if key != "geo.note.outside":
         return text
-    pair = "/".join(column_label(c, columns, lang) for c in found["pair"].split("/"))
+    pair = "/".join(column_label(found[c], columns, lang) for c in ("col1", "col2"))
     a, b = (_decimal(found[k], lang) for k in ("a", "b"))
     return msg("io.expected.rejected", lang, pair=pair, a=a, b=b)
 
