@@ -16,6 +16,7 @@ import dataclasses
 import itertools
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -370,6 +371,24 @@ def test_every_pack_of_the_tiny_store_passes_the_attacker(tiny: reports.ReportDa
                 problems[f"{ref.name} {month}"] = found
     assert problems == {}
     assert few > 0  # Martinov, Lhotka, Nová Ves …
+
+
+def test_the_audit_reads_an_english_pack_as_fully_as_a_czech_one(
+    demo: reports.ReportData,
+) -> None:
+    # English writes "−31%" and "12%", Czech "−31 %" and "12 %": the audit must read both, or
+    # an English pack's percentages would silently give the attacker nothing to work with
+    ref = reports.AreaRef("Poruba", "district")
+    month = next(m for m in demo.months() if reports.build_pack(demo, area=ref, month=m)
+                 .figures.n_previous)  # fmt: skip
+    cs = reports.build_pack(demo, area=ref, month=month)
+    en = reports.build_pack(demo, area=ref, month=month, lang="en")
+    texts = {p.lang: " ".join(reports.tables(p)["figures"].astype(str).to_numpy().ravel())
+             for p in (cs, en)}  # fmt: skip
+    assert re.search(r"[+−±]\d+ %", texts["cs"]) and re.search(r"[+−±]\d+%", texts["en"]), texts
+    facts_cs, facts_en = reports.pack_system(cs).facts, reports.pack_system(en).facts
+    assert len(facts_en) == len(facts_cs) > 0
+    assert sorted(map(str, facts_en)) == sorted(map(str, facts_cs))
 
 
 @pytest.mark.parametrize("district", ["Martinov", "Lhotka"])

@@ -188,6 +188,8 @@ def test_internal_tier_shows_exact_counts(internal: reports.Pack) -> None:
     fig = reports.tables(internal)["figures"]
     assert fig.iloc[:, 1].tolist() == ["9", "3", "2"]
     assert fig.iloc[:, 2].tolist() == ["", "+200 %", "+350 %"]
+    english = reports.tables(dataclasses.replace(internal, lang="en"))["figures"]
+    assert english.iloc[:, 2].tolist() == ["", "+200%", "+350%"]  # the English percent sign
     assert internal.points is not None and len(internal.points) == 9
     assert not {"note", "assistant", "address", "id"} & set(internal.points.columns)
 

@@ -46,7 +46,7 @@ from apk_geo.schema import CATEGORIES, OUTCOMES
 
 __all__ = ["pack_system"]
 
-_PCT: Final = re.compile(r"^([+−±])(\d+) %$")
+_PCT: Final = re.compile(r"^([+−±])(\d+) ?%$")
 _DIFF: Final = re.compile(r"^([+−±])(\d+)$")
 _CHANGE: Final = re.compile(r"^(.*): (\S+) → (\S+)$")
 _NO_VALUE: Final = "–"
@@ -250,7 +250,7 @@ def _outcomes(
     if share in frame.columns:
         listed = {label_of[str(v)] for v in frame.iloc[:, 0] if str(v) in label_of}
         for label, text in zip(frame.iloc[:, 0].astype(str), frame[share].astype(str), strict=True):
-            pct = re.match(r"^(\d+) %$", text)
+            pct = re.match(r"^(\d+) ?%$", text)
             if pct is None:
                 continue
             members = (

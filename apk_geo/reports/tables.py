@@ -72,13 +72,19 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
 # ------------------------------------------------------------------------------ formatting
 
 
-def _signed(value: float, *, pct: bool = False) -> str:
+def _signed(value: float, *, lang: str, pct: bool = False) -> str:
     # The disclosure audit (reports/_system.py: _PCT, _DIFF) reads these texts back as
-    # r"^([+−±])(\d+) %$" and r"^([+−±])(\d+)$": whole numbers, no thousands separator, a
-    # plain space before % in both languages. Change both together.
+    # r"^([+−±])(\d+) ?%$" and r"^([+−±])(\d+)$": whole numbers, no thousands separator, and
+    # the percent sign as the language writes it (Czech "−31 %", English "−31%"). Change both
+    # together.
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     body = f"{abs(value):.0f}"
-    return f"{sign}{body} %" if pct else f"{sign}{body}"
+    return _percent(f"{sign}{body}", lang) if pct else f"{sign}{body}"
+
+
+def _percent(number: str, lang: str) -> str:
+    """Return ``number`` with the percent sign as ``lang`` writes it (``12 %``, ``12%``)."""
+    return f"{number}%" if lang == "en" else f"{number} %"
 
 
 def _change(pack: Pack, n: int | None, base: int | None, *, pct: bool) -> str:
@@ -86,8 +92,10 @@ def _change(pack: Pack, n: int | None, base: int | None, *, pct: bool) -> str:
     if n is None or base is None or not pack.shown(n, base):
         return _NO_VALUE
     if pct:
-        return _NO_VALUE if base == 0 else _signed(100.0 * (n - base) / base, pct=True)
-    return _signed(n - base)
+        if base == 0:
+            return _NO_VALUE
+        return _signed(100.0 * (n - base) / base, lang=pack.lang, pct=True)
+    return _signed(n - base, lang=pack.lang)
 
 
 def _ratio_text(pack: Pack, n: int, value: float) -> str:
@@ -216,8 +224,9 @@ def _outcomes(pack: Pack) -> pd.DataFrame:
 
 
 def _share_text(pack: Pack, n: int, share: float) -> str:
-    # read back by the disclosure audit as r"^(\d+) %$" (reports/_system.py): see _signed
-    return f"{100 * share:.0f} %" if pack.shown(n) and math.isfinite(share) else _NO_VALUE
+    # read back by the disclosure audit as r"^(\d+) ?%$" (reports/_system.py): see _signed
+    shown = pack.shown(n) and math.isfinite(share)
+    return _percent(f"{100 * share:.0f}", pack.lang) if shown else _NO_VALUE
 
 
 def _hotspots(pack: Pack) -> pd.DataFrame:
