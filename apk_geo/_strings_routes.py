@@ -127,6 +127,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Adresu „{text}“ v adresních místech úložiště nenacházím.",
         "The address “{text}” is not among the store's address points.",
     ),
+    "route.address_not_found_why": (
+        "Adresu „{text}“ v adresních místech úložiště nenacházím: {reason}.",
+        "The address “{text}” is not among the store's address points: {reason}.",
+    ),
     "route.found": ("Nalezeno: {address}", "Found: {address}"),
     "route.synthetic_line": (
         "SYNTETICKÁ DEMO DATA – nejde o skutečné události",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from apk_geo.errors import GeocodingError
 from apk_geo.i18n import t
+from apk_geo.notes import note_text
 
 #: Search radii (m) for naming a place by its nearest address point, or else a landmark.
 ADDRESS_RADIUS_M: Final = 150.0
@@ -206,6 +207,9 @@ class AddressMatch:
     suggestions
         Up to five addresses of the store's address points close to the text (offered when the
         match is not exact).
+    reason
+        The geocoder's note (``geocode_reason``, stored English): why the text was not placed,
+        or what was corrected; ``""`` for none. :meth:`not_found_text` gives it in a language.
     """
 
     lat: float | None
@@ -213,6 +217,20 @@ class AddressMatch:
     label: str
     match: str
     suggestions: tuple[str, ...] = ()
+    reason: str = ""
+
+    def not_found_text(self, lang: str) -> str:
+        """Return, in ``lang``, that the address was not found and the geocoder's reason.
+
+        Examples
+        --------
+        >>> AddressMatch(None, None, "Nikde 5", "failed", reason="no address").not_found_text("cs")
+        'Adresu „Nikde 5“ v adresních místech úložiště nenacházím: chybí adresa.'
+        """
+        if not self.reason:
+            return t("route.address_not_found", lang, text=self.label)
+        why = note_text(self.reason, lang)
+        return t("route.address_not_found_why", lang, text=self.label, reason=why)
 
     @property
     def found(self) -> bool:
@@ -255,10 +273,11 @@ def find_address(
     match = str(row.get("match", "failed"))
     names = address_names(gazetteer)
     suggestions = () if match == "exact" else _similar(text, names, n=max_suggestions)
+    reason = str(row.get("geocode_reason") or "")
     if match == "failed" or pd.isna(row.get("lat")):
-        return AddressMatch(None, None, text, "failed", suggestions)
+        return AddressMatch(None, None, text, "failed", suggestions, reason)
     label = _label_of(row, gazetteer, names) or text
-    return AddressMatch(float(row["lat"]), float(row["lon"]), label, match, suggestions)
+    return AddressMatch(float(row["lat"]), float(row["lon"]), label, match, suggestions, reason)
 
 
 def _label_of(row: pd.Series, gazetteer: pd.DataFrame, names: pd.Series) -> str:

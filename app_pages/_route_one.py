@@ -156,7 +156,7 @@ def plan(start_text: str, form: ShiftForm, *, base: str | None, lang: str) -> No
     st.session_state[K_FOUND] = start
     problem = next((m for m in (start, end) if m is not None and not m.found), None)
     if problem is not None:
-        st.error(tr("address_not_found", lang, text=problem.label))
+        st.error(problem.not_found_text(lang))
         st.session_state.pop(K_ROUTE, None)
         return
     gazetteer = c.layers().get("address_points")

@@ -100,7 +100,7 @@ def week_form(lang: str) -> None:
             return
     found = find_address(start_text, gazetteer=c.layers().get("address_points"))
     if not found.found:
-        st.error(t("route.address_not_found", lang, text=found.label))
+        st.error(found.not_found_text(lang))
         return
     on_base = start_text.strip() == base_address
     name = printed_name(found, base=base_name if on_base else None, lang=lang)

@@ -153,5 +153,12 @@ def test_one_route_names_its_start_by_the_base_and_the_address_found(demo_path: 
         at.button[0].click().run()  # a bare point (the Magistrát): named by its nearest address
         route = at.session_state["route_plan"]
         assert "Prokešovo náměstí" in route.start.name, route.start.name
+        at.text_input(key="route_start_text").set_value("Neexistující 5").run()
+        at.button[0].click().run()  # an address the store's address points lack: why, in Czech
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1, errors
+        assert errors[0].startswith("Adresu „Neexistující 5“ v adresních místech úložiště ")
+        assert ": ulice „neexistujici“ v registru adres není (nejpodobnější: „" in errors[0]
+        assert "not found" not in errors[0], errors
     finally:
         mp.undo()

@@ -639,7 +639,8 @@ def _fuzzy_streets(
         names = keys.loc[key_pids == pid, "street"].tolist()
         best = _best_streets(names, [choices_all[i] for i in allowed], min_score=min_score)
         for name, (pos, s1, best_name) in zip(names, best, strict=True):
-            results[(name, pid)] = (int(allowed[pos]) if pos >= 0 else pos, s1, best_name)
+            shown = _street_name(index, best_name)  # as RÚIAN writes it, for the note
+            results[(name, pid)] = (int(allowed[pos]) if pos >= 0 else pos, s1, shown)
     n = len(q)
     sid = np.full(n, -1, np.int64)
     score = np.zeros(n)
@@ -649,6 +650,12 @@ def _fuzzy_streets(
         if got is not None:
             sid[i], score[i], best_any[i] = got
     return sid, score, best_any
+
+
+def _street_name(index: GazetteerIndex, key: str) -> str:
+    """Return the display name of the street key ``key`` (``key`` itself if unknown)."""
+    at = index.street_keys.get_indexer(pd.Index([key], dtype=object))[0]
+    return index.street_names[at] if at >= 0 else key
 
 
 def _best_streets(

@@ -53,6 +53,15 @@ def test_mentor_journey(app_url: str) -> None:
         main.get_by_text("another place (address or coordinates)").click()
         settle(page)
         box = main.get_by_test_id("stTextInput").first.locator("input")
+        box.fill("Neexistující 5")  # a street the address points lack: the page says why
+        box.press("Enter")
+        settle(page)
+        main.get_by_role("button", name="Plan").click()
+        settle(page)
+        error = page.get_by_test_id("stAlertContentError").first.inner_text()
+        assert "“Neexistující 5” is not among the store's address points: street" in error, error
+        assert "not found in the gazetteer (closest: '" in error, error
+        w.shot("address_not_found")
         box.fill("Prokešovo náměstí 8, Ostrava")
         box.press("Enter")
         settle(page)
