@@ -300,6 +300,27 @@ def test_czech_csv_style_by_hand(tmp_path: Path) -> None:
     assert frame["match"].tolist() == ["exact", "failed"]  # the input is not changed
 
 
+def test_degrees_for_people_have_seven_decimals_and_notes_their_language() -> None:
+    # pyproj gives 49.83050002907633: 14 digits nobody can use (7 decimals are about 1 cm)
+    frame = pd.DataFrame(
+        {
+            "lat": [49.83050002907633, np.nan],
+            "lon": [18.261499953352754, np.nan],
+            "geocode_reason": ["street 'bedriska' corrected to 'Bedřišská' (score 94)", ""],
+        }
+    )
+    lines = io.table_bytes(frame).decode("utf-8-sig").splitlines()
+    assert lines[1:] == [
+        "49,8305;18,2615;ulice „bedriska“ opravena na „Bedřišská“ (shoda 94)",
+        ";;",
+    ]
+    english = io.table_bytes(frame, lang="en").decode("utf-8-sig").splitlines()
+    assert english[1] == "49.8305,18.2615,street 'bedriska' corrected to 'Bedřišská' (score 94)"
+    raw = io.table_bytes(frame, labels=False).decode("utf-8-sig").splitlines()
+    assert raw[1].startswith("49,83050002907633;18,261499953352754;")  # a program's copy: all
+    assert frame["lat"].iloc[0] == 49.83050002907633  # the input is not changed
+
+
 def test_display_table_labels_codes_and_keeps_numbers() -> None:
     frame = pd.DataFrame(
         {

@@ -192,7 +192,8 @@ def write_table(
     lang
         ``"cs"`` (default) or ``"en"``: headers, values, separator and decimal mark.
     labels
-        Translate headers and coded values (default); ``False`` keeps the frame's own.
+        Translate headers and coded values and round ``lat``/``lon`` to
+        :data:`DEGREE_DIGITS` decimals (default); ``False`` keeps the frame's own.
     delimiter
         CSV field separator; default ``";"`` for ``cs``, ``","`` for ``en``. It cannot be the
         decimal mark of ``lang``.
@@ -234,7 +235,7 @@ def write_table(
     kind = _table_format(target, fmt)
     style = _csv_style(lang, delimiter)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shown = display_table(frame, lang=style.lang) if labels else frame
+    shown = display_table(_degrees_rounded(frame), lang=style.lang) if labels else frame
     safe = formula_safe(shown)
     with atomic_path(target, private=private) as tmp:
         if kind == "xlsx":
@@ -294,6 +295,23 @@ def table_bytes(
             sheet=sheet,
         )
         return path.read_bytes()
+
+
+#: Decimals of the degree columns in a table for people: 7 is about a centimetre, and a
+#: transformed point carries no more (its S-JTSK metres have two decimals).
+DEGREE_DIGITS: Final = 7
+
+
+def _degrees_rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its numeric ``lat``/``lon`` columns rounded to DEGREE_DIGITS."""
+    degrees = [c for c in ("lat", "lon") if c in frame.columns]
+    if not any(pd.api.types.is_float_dtype(frame[c]) for c in degrees):
+        return frame
+    out = frame.copy()
+    for c in degrees:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(DEGREE_DIGITS)
+    return out
 
 
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
