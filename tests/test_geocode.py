@@ -408,7 +408,7 @@ def test_reasons_say_what_was_fixed(index) -> None:  # type: ignore[no-untyped-d
         wrong_place["match"] == "exact"
         and "does not match RÚIAN ('Poruba')" in wrong_place["geocode_reason"]
     )
-    assert "read as 'marianske hory'" in one(index, "Bedřišská 5, Marjanske Hory")["geocode_reason"]
+    assert "read as 'Mariánské Hory'" in one(index, "Bedřišská 5, Marjanske Hory")["geocode_reason"]
     assert one(index, "Hlavní třída 583/12")["geocode_reason"] == ""
 
 

@@ -369,6 +369,8 @@ class GazetteerIndex:
         the mean of the street's points, ``n_points`` and ``n_obce``.
     place_keys
         Normalised names of parts of town, districts (MOMC, MOP) and municipalities.
+    place_names
+        Display name of each place key (as written in RÚIAN), for the geocoder's notes.
     place_parts
         For each place key, the sorted part codes it covers.
     obec_keys
@@ -382,6 +384,7 @@ class GazetteerIndex:
     place_keys: pd.Index
     place_parts: tuple[np.ndarray, ...]
     obec_keys: tuple[str, ...]
+    place_names: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.points)
@@ -426,7 +429,9 @@ def build_index(gazetteer: pd.DataFrame) -> GazetteerIndex:
         .reindex(range(len(street_keys)))
     )
     obec_keys = tuple(pd.unique(_place_key(_fold_series(g["obec"]))))
-    place_keys, place_parts = _index_places(g, points["part_code"].to_numpy(), obec_keys)
+    place_keys, place_parts, place_names = _index_places(
+        g, points["part_code"].to_numpy(), obec_keys
+    )
     index = GazetteerIndex(
         points=points,
         street_keys=street_keys,
@@ -435,6 +440,7 @@ def build_index(gazetteer: pd.DataFrame) -> GazetteerIndex:
         place_keys=place_keys,
         place_parts=place_parts,
         obec_keys=obec_keys,
+        place_names=place_names,
     )
     logger.info("gazetteer index: %r", index)
     return index
@@ -517,19 +523,26 @@ def _int_column(values: pd.Series) -> np.ndarray:
 
 def _index_places(
     g: pd.DataFrame, part_code: np.ndarray, obec_keys: tuple[str, ...]
-) -> tuple[pd.Index, tuple[np.ndarray, ...]]:
-    """Place keys (part of town, MOMC, MOP, municipality) and the part codes each covers."""
+) -> tuple[pd.Index, tuple[np.ndarray, ...], tuple[str, ...]]:
+    """Place keys (part of town, MOMC, MOP, municipality), their part codes and display names."""
     pairs = []
     for col in ("part", "momc", "mop", "obec"):
         if col in g.columns:
             pk = _strip_obec(_place_key(_fold_series(g[col])), obec_keys)
-            pairs.append(pd.DataFrame({"place": pk.to_numpy(object), "part_code": part_code}))
+            name = g[col].astype("string").fillna("").str.strip().to_numpy(object)
+            pairs.append(
+                pd.DataFrame({"place": pk.to_numpy(object), "part_code": part_code, "name": name})
+            )
     place_df = pd.concat(pairs, ignore_index=True)
-    place_df = place_df.loc[place_df["place"] != ""].drop_duplicates()
+    place_df = place_df.loc[place_df["place"] != ""]
+    named = place_df.loc[place_df["name"] != "", ["place", "name"]].drop_duplicates()
+    shown = named.groupby("place", sort=True)["name"].first()  # the first as RÚIAN lists it
+    place_df = place_df.drop(columns="name").drop_duplicates()
     grouped = place_df.groupby("place", sort=True)["part_code"]
     place_keys = pd.Index(list(grouped.groups.keys()), dtype=object)
     place_parts = tuple(np.sort(grouped.get_group(k).to_numpy(np.int64)) for k in place_keys)
-    return place_keys, place_parts
+    names = shown.reindex(place_keys).fillna(pd.Series(place_keys, index=place_keys))
+    return place_keys, place_parts, tuple(str(n) for n in names.to_numpy(object))
 
 
 def _street_centres(points: pd.DataFrame, n_streets: int) -> pd.DataFrame:

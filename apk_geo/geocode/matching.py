@@ -708,7 +708,8 @@ def _resolve_places(place: pd.Series, index: GazetteerIndex) -> tuple[np.ndarray
             continue
         best = process.extractOne(u, keys, scorer=fuzz.WRatio, score_cutoff=PLACE_MIN_SCORE)
         if best is not None:
-            mapping[u] = (int(best[2]), note("geo.note.place_read_as", place=u, best=best[0]))
+            shown = index.place_names[best[2]] if index.place_names else best[0]
+            mapping[u] = (int(best[2]), note("geo.note.place_read_as", place=u, best=shown))
         else:
             mapping[u] = (-1, note("geo.note.place_ignored", place=u))
     ids[given] = np.array([mapping[u][0] for u in uniq], dtype=np.int64)[codes]
