@@ -121,9 +121,10 @@ def _local_time(text: str, lang: str) -> str:
 
 def _why(text: str, lang: str, columns: Mapping[str, str]) -> str:
     """The coordinate check's own reason (:mod:`apk_geo.coords`), rejected pairs translated."""
-    key, found = parse(text)[-1]
-    if key != "geo.note.outside":
+    notes = parse(text)
+    if not notes or notes[-1][0] != "geo.note.outside":
         return text
+    found = notes[-1][1]
     pair = "/".join(column_label(found[c], columns, lang) for c in ("col1", "col2"))
     a, b = (_decimal(found[k], lang) for k in ("a", "b"))
     return msg("io.expected.rejected", lang, pair=pair, a=a, b=b)
