@@ -78,6 +78,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "admin.choose_areas": ("Vyberte oblasti", "Choose areas"),
     # the audit log's actions as people read them (db/audit.AUDIT_ACTIONS)
     # the keys of an audit row's details (apk_geo.db.audit.details_text)
+    "admin.subject.routes.route": ("trasa hlídky", "patrol route"),
+    "admin.subject.routes.week": ("týdenní plán", "week plan"),
+    "admin.subject.map.points": ("body událostí na mapě", "incident points on the map"),
+    "admin.subject.data.quarantine": ("karanténa (stránka Data)", "quarantine (Data page)"),
+    "admin.subject.quarantine": ("karanténa", "quarantine"),
+    "admin.subject.file": ("{what} ({fmt})", "{what} ({fmt})"),
+    "admin.subject.pack": ("podklady {area}, {month}", "pack {area}, {month}"),
+    "admin.subject.table": ("tabulka ohnisek: {method}", "hotspot table: {method}"),
+    "admin.subject.synthetic": ("{what}, syntetická data", "{what}, synthetic data"),
     "admin.detail.relation": ("tabulka", "table"),
     "admin.detail.rows": ("řádků", "rows"),
     "admin.detail.n": ("počet", "count"),

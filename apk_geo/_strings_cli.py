@@ -1325,6 +1325,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cli.user.enabled": ("Uživatel {name} povolen.", "User {name} enabled."),
     "cli.user.disabled": ("Uživatel {name} zakázán.", "User {name} disabled."),
     "cli.user.areas": ("Uživatel {name}: {areas}.", "User {name}: {areas}."),
+    "cli.audit.title": (
+        "{n} {n:plural:záznam|záznamy|záznamů} auditu, od nejnovějšího:",
+        "{n} audit {n:plural:row|rows}, newest first:",
+    ),
+    "cli.audit.reason": ("důvod: {reason}", "reason: {reason}"),
     "cli.err.no_column": (
         "chybí sloupec {column}; sloupce jsou {columns}",
         "no column {column}; the columns are {columns}",

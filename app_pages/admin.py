@@ -19,7 +19,7 @@ import streamlit as st
 from apk_geo import reports
 from apk_geo.auth import role_label
 from apk_geo.db import TIERS, add_user, disable_user, enable_user, list_users, read_audit
-from apk_geo.db.audit import AUDIT_ACTIONS, details_text
+from apk_geo.db.audit import AUDIT_ACTIONS, action_text, details_text, subject_text
 from apk_geo.errors import ApkGeoError, StoreError
 from apk_geo.i18n import t
 from apk_geo.io import table_bytes
@@ -41,16 +41,13 @@ def refused(exc: ApkGeoError) -> None:
     st.error(t("admin.denied", lang, reason=error_text(exc, lang).split(": ", 1)[-1]))
 
 
-def action_label(action: str) -> str:
-    """Return an audit action as people read it (``signin`` → ``přihlášení``)."""
-    return t(f"admin.act.{action}", lang) if action in AUDIT_ACTIONS else action
-
-
 def table(frame: pd.DataFrame, *, empty: str | None = None) -> None:
     """Show ``frame`` with Czech (or English) column names and values, times in Prague."""
     shown = frame.copy()
     if "action" in shown:
-        shown["action"] = shown["action"].astype(str).map(action_label)
+        shown["action"] = shown["action"].map(lambda a: action_text(a, lang))
+    if "subject" in shown:
+        shown["subject"] = shown["subject"].map(lambda v: subject_text(v, lang))
     if "details" in shown:  # words on screen; the CSV download keeps the JSON
         shown["details"] = shown["details"].map(lambda d: details_text(d, lang))
     if "role" in shown:
@@ -75,7 +72,7 @@ def audit_log() -> None:
     )  # fmt: skip
     action = action_col.selectbox(
         t("admin.action", lang), [ALL, *AUDIT_ACTIONS], key="admin_audit_action",
-        format_func=lambda a: action_label(a) if a else t("admin.all", lang),
+        format_func=lambda a: action_text(a, lang) if a else t("admin.all", lang),
     )  # fmt: skip
     try:
         frame = read_audit(url, user=user or None, since=since, action=action or None)

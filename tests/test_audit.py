@@ -227,7 +227,8 @@ def test_read_audit_filters_by_user_time_and_action(world: dict) -> None:
 @postgis
 def test_cli_audit(world: dict, capsys: pytest.CaptureFixture[str]) -> None:
     mentor = world["mentor"]
-    PostGISStore(mentor).audit("download", subject="balík.pdf")
+    PostGISStore(mentor).audit("route", subject="routes.week", details={"teams": 2})
+    PostGISStore(mentor).audit("download", subject="balík.pdf")  # the newest
     today = pd.Timestamp.now().strftime("%Y-%m-%d")
     args = ["audit", "--url", world["admin"], "--user", user_of(mentor), "--since", today]
     assert cli.main([*args, "--json"]) == 0
@@ -235,7 +236,14 @@ def test_cli_audit(world: dict, capsys: pytest.CaptureFixture[str]) -> None:
     assert rows[0]["action"] == "download" and rows[0]["subject"] == "balík.pdf"
     assert all(r["who"] == user_of(mentor) or r["subject"] == user_of(mentor) for r in rows)
     assert cli.main(args) == 0
-    assert "download" in capsys.readouterr().out
+    czech = capsys.readouterr().out  # in words, as the administrator's page shows them
+    assert re.match(r"\d+ záznam(y|ů)? auditu, od nejnovějšího:", czech), czech
+    assert "stažení" in czech and "balík.pdf" in czech and "download" not in czech
+    assert "týdenní plán  " in czech, czech
+    assert cli.main(["--lang", "en", *args]) == 0
+    english = capsys.readouterr().out
+    assert "audit rows, newest first:" in english and "download" in english, english
+    assert "week plan" in english, english
     assert cli.main(["audit", "--url", mentor]) == 2  # a mentor may not read it
     assert "permission denied for table audit" in capsys.readouterr().err
 
@@ -272,3 +280,29 @@ def test_details_read_in_words(details: str, lang: str, expected: str) -> None:
     from apk_geo.db.audit import details_text
 
     assert details_text(details, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("subject", "lang", "expected"),
+    [
+        ("routes.week", "cs", "týdenní plán"),
+        ("routes.route", "en", "patrol route"),
+        ("data.quarantine", "cs", "karanténa (stránka Data)"),
+        ("quarantine.xlsx", "cs", "karanténa (XLSX)"),
+        ("pack Poruba 2024-06", "cs", "podklady Poruba, červen 2024"),
+        ("pack Moravská Ostrava a Přívoz 2026-11", "en",
+         "pack Moravská Ostrava a Přívoz, November 2026"),
+        ("hotspots_kde_table.csv", "cs", "tabulka ohnisek: Jádrový odhad hustoty (KDE) (CSV)"),
+        ("hotspots_synthetic_gistar_table.xlsx", "en",
+         "hotspot table: Getis-Ord Gi* on a grid, synthetic data (XLSX)"),
+        ("hotspots_nosuch_table.csv", "cs", "hotspots_nosuch_table.csv"),  # unknown: as stored
+        ("mentor1", "cs", "mentor1"),  # a user name
+        ("/tmp/out.gpkg", "cs", "/tmp/out.gpkg"),  # a file the command line wrote
+        ("Poruba 2024-06", "cs", "Poruba 2024-06"),  # the command line's pack subject
+        (None, "cs", ""),
+    ],
+)  # fmt: skip
+def test_subjects_read_in_words(subject: object, lang: str, expected: str) -> None:
+    from apk_geo.db.audit import subject_text
+
+    assert subject_text(subject, lang) == expected

@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the audit rows."""
     from apk_geo.db import read_audit
+    from apk_geo.db.audit import action_text, details_text, subject_text
+    from apk_geo.i18n import t
 
     rows = read_audit(
         args.url,
@@ -47,10 +49,12 @@ def run(args: argparse.Namespace) -> int:
         ]
         emit({"rows": records}, as_json=True, title="")
         return 0
-    print(f"{len(rows)} audit row(s), newest first:")
+    lang = args.lang
+    print(t("cli.audit.title", lang, n=len(rows)))
     for r in rows.to_dict(orient="records"):
-        subject = f" {r['subject']}" if r["subject"] else ""
-        why = f"  reason: {r['reason']}" if r["reason"] else ""
-        who, action = str(r["who"]), str(r["action"])
-        print(f"  {str(r['at'])[:19]}  {who:<20} {action:<16}{subject}  {r['details']}{why}")
+        subject = f" {subject_text(r['subject'], lang)}" if r["subject"] else ""
+        why = f"  {t('cli.audit.reason', lang, reason=r['reason'])}" if r["reason"] else ""
+        who, action = str(r["who"]), action_text(r["action"], lang)
+        details = details_text(r["details"], lang)
+        print(f"  {str(r['at'])[:19]}  {who:<20} {action:<16}{subject}  {details}{why}")
     return 0

@@ -14,6 +14,7 @@ retention runs; schema migrations and GeoPackage migrations.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Final
@@ -27,7 +28,14 @@ from apk_geo.store import _messages
 from apk_geo.store.pg import connect, display_location, fetch_frame
 from apk_geo.times import as_timestamp
 
-__all__ = ["AUDIT_ACTIONS", "AUDIT_COLUMNS", "details_text", "read_audit"]
+__all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_COLUMNS",
+    "action_text",
+    "details_text",
+    "read_audit",
+    "subject_text",
+]
 
 #: A date or date-time the audit filters take.
 When = pd.Timestamp | date | str
@@ -155,6 +163,64 @@ def details_text(details: object, lang: str = "cs") -> str:
     if not isinstance(value, Mapping):
         return _detail_value(value, lang)
     return "; ".join(_detail_pairs(value, lang))
+
+
+#: What the dashboard names as an audit subject (``routes.week``) and its ``admin.subject.`` key.
+_SUBJECTS: Final = ("routes.route", "routes.week", "map.points", "data.quarantine", "quarantine")
+_PACK_SUBJECT: Final = re.compile(r"^pack (?P<area>.+) (?P<month>\d{4}-\d{2})$")
+_TABLE_SUBJECT: Final = re.compile(
+    r"^hotspots(?P<synthetic>_synthetic)?_(?P<method>[a-z]+)_table(?:\.(?P<fmt>csv|xlsx))?$"
+)
+
+
+def action_text(action: object, lang: str = "cs") -> str:
+    """Return an audit action in words (``signin`` → ``přihlášení``); an unknown one as stored.
+
+    Examples
+    --------
+    >>> action_text("signin"), action_text("download", "en"), action_text("other")
+    ('přihlášení', 'download', 'other')
+    """
+    text = str(action)
+    return t(f"admin.act.{text}", lang) if text in AUDIT_ACTIONS else text
+
+
+def subject_text(subject: object, lang: str = "cs") -> str:
+    """Return an audit row's subject as people read it (``routes.week`` → ``týdenní plán``).
+
+    The dashboard's subjects are named in ``lang``: its pages and tables, a download with its
+    format, a published pack with its area and month. Anything else (a user name, a file, a
+    shift's start) is returned as stored; the stored row is unchanged.
+
+    Examples
+    --------
+    >>> subject_text("routes.week"), subject_text("quarantine.xlsx", "en")
+    ('týdenní plán', 'quarantine (XLSX)')
+    >>> subject_text("pack Poruba 2024-06")
+    'podklady Poruba, červen 2024'
+    >>> subject_text("hotspots_gistar_table.csv", "en")
+    'hotspot table: Getis-Ord Gi* on a grid (CSV)'
+    """
+    text = "" if subject is None or subject is pd.NA else str(subject)
+    stem, dot, ext = text.rpartition(".")
+    if dot and ext in ("csv", "xlsx") and stem in _SUBJECTS:
+        what = t(f"admin.subject.{stem}", lang)
+        return t("admin.subject.file", lang, what=what, fmt=ext.upper())
+    if text in _SUBJECTS:
+        return t(f"admin.subject.{text}", lang)
+    pack = _PACK_SUBJECT.match(text)
+    if pack:
+        month = pd.Period(pack["month"], freq="M")
+        return t("admin.subject.pack", lang, area=pack["area"], month=month)
+    table = _TABLE_SUBJECT.match(text)
+    if table and f"hot.method_{table['method']}" in STRINGS:
+        what = t("admin.subject.table", lang, method=t(f"hot.method_{table['method']}", lang))
+        if table["synthetic"]:
+            what = t("admin.subject.synthetic", lang, what=what)
+        if not table["fmt"]:
+            return what
+        return t("admin.subject.file", lang, what=what, fmt=table["fmt"].upper())
+    return text
 
 
 def _detail_pairs(value: Mapping[str, object], lang: str) -> list[str]:
