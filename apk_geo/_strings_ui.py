@@ -309,6 +309,26 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Filtru neodpovídá žádná událost. Rozšiřte období nebo zrušte některý filtr.",
         "No incident matches the filter. Widen the period or clear a filter.",
     ),
+    "msg.assets_npm": (
+        "{command} (verze ze souboru package-lock.json dodaného s aplikací)",
+        "{command} (versions from the shipped package-lock.json)",
+    ),
+    "msg.assets_copied": (
+        "{n} {n:plural:soubor|soubory|souborů} ve složce {folder}",
+        "{n} {n:plural:file|files} in {folder}",
+    ),
+    "msg.assets_no_npm": (
+        "npm nenalezen; nainstalujte Node.js a npm (apt-get install nodejs npm)",
+        "npm not found; install Node.js and npm (apt-get install nodejs npm)",
+    ),
+    "msg.assets_npm_failed": (
+        "npm ci selhal (kód {code}): {output}",
+        "npm ci failed (exit {code}): {output}",
+    ),
+    "msg.assets_not_in_packages": (
+        "{file} po npm ci chybí; zkontrolujte frontend/package.json",
+        "{file} missing after npm ci; check frontend/package.json",
+    ),
     "msg.assets_missing": (
         "{n:plural:Chybí|Chybějí|Chybí} {n} {n:plural:soubor|soubory|souborů} map (Leaflet a "
         "další); mapy se bez nich nezobrazí. Nainstalujte je příkazem `apk-geo assets install`.",

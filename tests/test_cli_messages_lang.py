@@ -305,6 +305,18 @@ def test_an_address_the_gazetteer_lacks_is_explained_in_czech(
     assert not english_words(cs, "min_score"), cs
 
 
+def test_assets_from_an_incomplete_npm_folder_in_both_languages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    Path("node_modules").mkdir()
+    words = ["assets", "install", "--node-modules", "node_modules", "--dest", "vendor"]
+    cs, en = both(words, capsys)
+    assert "po npm ci chybí; zkontrolujte frontend/package.json" in cs, cs
+    assert "missing after npm ci; check frontend/package.json" in en, en
+    assert not english_words(cs, "frontend/package.json"), cs
+    assert not Path("vendor").exists() and not Path("vendor.tmp").exists()  # nothing half-done
+
+
 def test_the_routes_safety_net_warning_in_both_languages() -> None:
     from apk_geo._cli.route import _summary
 

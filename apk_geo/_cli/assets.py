@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         info = install(
             folder,
             node_modules=args.node_modules,
-            on_message=lambda m: print(f"apk-geo assets: {m}", file=sys.stderr),
+            on_message=lambda m: print(f"apk-geo assets: {m.text(args.lang)}", file=sys.stderr),
         )
         versions = info.get("versions", {})
         _summary(
