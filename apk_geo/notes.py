@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import string
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 from apk_geo import _strings_geo
@@ -59,6 +59,12 @@ def note_text(stored: object, lang: str) -> str:
     """
     if not isinstance(stored, str):
         return "" if stored is None else str(stored)
+    return _translated(stored, lang)
+
+
+@lru_cache(maxsize=65_536)
+def _translated(stored: str, lang: str) -> str:
+    """Return :func:`note_text` of a text (cached: an export repeats the same notes)."""
     return SEPARATOR.join(_render(key, fields, lang) for key, fields in parse(stored))
 
 
