@@ -133,6 +133,8 @@ def walk(name: str, viewport: str = "laptop") -> Iterator[Walk]:
         context = browser.new_context(viewport={"width": width, "height": height},
                                       accept_downloads=True)  # fmt: skip
         page = context.new_page()
+        for old in (ARTIFACTS / name).glob("[0-9][0-9]_*.png"):  # an earlier run's steps
+            old.unlink()
         w = Walk(page, name)
         page.on("request", lambda r: w.requests.append(r.url))
         page.on("dialog", lambda d: d.dismiss())
