@@ -300,6 +300,7 @@ def test_details_read_in_words(details: str, lang: str, expected: str) -> None:
         ("/tmp/out.gpkg", "cs", "/tmp/out.gpkg"),  # a file the command line wrote
         ("Poruba 2024-06", "cs", "Poruba 2024-06"),  # the command line's pack subject
         (None, "cs", ""),
+        (float("nan"), "cs", ""),  # a row without a subject, as the audit frame holds it
     ],
 )  # fmt: skip
 def test_subjects_read_in_words(subject: object, lang: str, expected: str) -> None:

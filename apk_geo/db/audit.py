@@ -201,7 +201,9 @@ def subject_text(subject: object, lang: str = "cs") -> str:
     >>> subject_text("hotspots_gistar_table.csv", "en")
     'hotspot table: Getis-Ord Gi* on a grid (CSV)'
     """
-    text = "" if subject is None or subject is pd.NA else str(subject)
+    if not isinstance(subject, str):
+        return "" if subject is None or pd.isna(subject) else str(subject)  # type: ignore[call-overload]
+    text = subject
     stem, dot, ext = text.rpartition(".")
     if dot and ext in ("csv", "xlsx") and stem in _SUBJECTS:
         what = t(f"admin.subject.{stem}", lang)
