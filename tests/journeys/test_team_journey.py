@@ -137,7 +137,7 @@ def test_a_presenter_sees_the_published_pack_and_an_admin_sees_the_sign_in(
         assert rows, "the audit table is empty"
         text = [" ".join(r) for r in rows]
         assert any("přihlášení" in r and presenter in r for r in text)  # actions in words
-        assert any("stažení" in r for r in text)
+        assert any("stažení" in r and "podklady Poruba, červen 2024" in r for r in text)  # subject
         page.get_by_role("tab", name="Uživatelé").click()
         settle(page)
         w.shot("users")
